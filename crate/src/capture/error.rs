@@ -1,0 +1,136 @@
+//! Errors of the capture reader: each carries the byte offset and the
+//! offending values, and prints as one full sentence.
+
+use core::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaptureError {
+    /// Byte offset in the file where the faulty header, record or block starts.
+    pub offset: u64,
+    pub kind: CaptureErrorKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CaptureErrorKind {
+    Empty,
+    UnknownMagic([u8; 4]),
+    /// A header, record or block is cut off by the end of the file.
+    CutOff { what: &'static str, needed: u64, available: u64 },
+    UnsupportedPcapVersion { major: u16, minor: u16 },
+    RecordTooLarge { record: u64, caplen: u32, max: u32 },
+    BadBlockLength { block_type: u32, length: u32 },
+    BlockLengthMismatch { block_type: u32, first: u32, last: u32 },
+    UnsupportedSectionVersion { major: u16, minor: u16 },
+    PacketBeforeInterface { interface: u32, defined: u32 },
+    MalformedBlock { block_type: u32, reason: String },
+}
+
+impl CaptureError {
+    pub fn new(offset: u64, kind: CaptureErrorKind) -> Self {
+        CaptureError { offset, kind }
+    }
+}
+
+/// 4194336 → "4,194,336": offsets are read by people.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn block_name(t: u32) -> String {
+    match t {
+        0x0A0D0D0A => "section header block".into(),
+        1 => "interface description block".into(),
+        2 => "obsolete packet block".into(),
+        3 => "simple packet block".into(),
+        4 => "name resolution block".into(),
+        5 => "interface statistics block".into(),
+        6 => "enhanced packet block".into(),
+        _ => format!("block of type 0x{t:08x}"),
+    }
+}
+
+impl fmt::Display for CaptureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = thousands(self.offset);
+        match &self.kind {
+            CaptureErrorKind::Empty => write!(f, "The file is empty: a capture starts with a 24-byte pcap header or a pcapng section header."),
+            CaptureErrorKind::UnknownMagic(m) => write!(
+                f,
+                "Not a pcap or pcapng capture: the file starts with {:02x} {:02x} {:02x} {:02x}, which is no known capture magic number.",
+                m[0], m[1], m[2], m[3]
+            ),
+            CaptureErrorKind::CutOff { what, needed, available } => write!(
+                f,
+                "The file ends inside a {what} at byte {at}: it needs {} bytes but only {} are left.",
+                thousands(*needed),
+                thousands(*available)
+            ),
+            CaptureErrorKind::UnsupportedPcapVersion { major, minor } => write!(
+                f,
+                "The pcap header at byte {at} declares version {major}.{minor}; only version 2.x is defined, so the records cannot be trusted."
+            ),
+            CaptureErrorKind::RecordTooLarge { record, caplen, max } => write!(
+                f,
+                "Record {} at byte {at} claims {} captured bytes, more than the {} any capture of this file can hold: the file is corrupt from here.",
+                thousands(*record),
+                thousands(u64::from(*caplen)),
+                thousands(u64::from(*max))
+            ),
+            CaptureErrorKind::BadBlockLength { block_type, length } => write!(
+                f,
+                "The {} at byte {at} declares a length of {} bytes, which is impossible (a block is at least 12 bytes, a multiple of 4, and at most {}).",
+                block_name(*block_type),
+                thousands(u64::from(*length)),
+                thousands(u64::from(super::MAX_BLOCK_LEN))
+            ),
+            CaptureErrorKind::BlockLengthMismatch { block_type, first, last } => write!(
+                f,
+                "The {} at byte {at} starts with length {} but ends with length {}: the block is corrupt.",
+                block_name(*block_type),
+                thousands(u64::from(*first)),
+                thousands(u64::from(*last))
+            ),
+            CaptureErrorKind::UnsupportedSectionVersion { major, minor } => write!(
+                f,
+                "The pcapng section header at byte {at} declares version {major}.{minor}; only version 1.x is defined."
+            ),
+            CaptureErrorKind::PacketBeforeInterface { interface, defined } => write!(
+                f,
+                "The packet block at byte {at} refers to interface {interface}, but its section has defined only {defined} interface{}.",
+                if *defined == 1 { "" } else { "s" }
+            ),
+            CaptureErrorKind::MalformedBlock { block_type, reason } => {
+                write!(f, "The {} at byte {at} is malformed: {reason}.", block_name(*block_type))
+            }
+        }
+    }
+}
+
+impl std::error::Error for CaptureError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_carry_offsets_with_separators() {
+        let e = CaptureError::new(
+            4_194_336,
+            CaptureErrorKind::RecordTooLarge { record: 2, caplen: 2_147_483_647, max: 262_144 },
+        );
+        assert_eq!(
+            e.to_string(),
+            "Record 2 at byte 4,194,336 claims 2,147,483,647 captured bytes, more than the 262,144 any capture of this file can hold: the file is corrupt from here."
+        );
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+    }
+}

@@ -1,0 +1,171 @@
+//! Classic pcap (pcap-savefile(5)): a 24-byte file header, then records of a
+//! 16-byte header (24 in Kuznetzov's modified format) and the captured bytes.
+
+use super::{CaptureError, CaptureErrorKind, Direction, FcsHint, Format, Interface, Packet, ReaderNote, Step};
+use crate::link::LinkType;
+use pcap_parser::pcap::{parse_pcap_frame, parse_pcap_frame_be, parse_pcap_frame_modified, parse_pcap_header, PcapHeader};
+
+const FILE_HEADER_LEN: usize = 24;
+const RECORD_HEADER_LEN: usize = 16;
+const MODIFIED_RECORD_HEADER_LEN: usize = 24;
+
+/// Link-type field bits (pcap-savefile(5), LINKTYPE_ and FCS bits):
+/// bit 26 says the FCS length bits 28–31 are valid; they count 16-bit units.
+const FCS_PRESENT_BIT: u32 = 0x0400_0000;
+const RESERVED_BITS: u32 = 0x03ff_0000;
+
+pub(super) struct PcapState {
+    header: Option<PcapHeader>,
+    link_type: LinkType,
+    fcs_len: Option<u8>,
+}
+
+impl PcapState {
+    /// Recognises the six pcap magic numbers pcap-parser reads.
+    pub fn from_magic(m: [u8; 4]) -> Option<Self> {
+        let le = u32::from_le_bytes(m);
+        matches!(le, 0xa1b2_c3d4 | 0xa1b2_3c4d | 0xa1b2_cd34 | 0xd4c3_b2a1 | 0x4d3c_b2a1).then_some(PcapState {
+            header: None,
+            link_type: LinkType(0),
+            fcs_len: None,
+        })
+    }
+
+    pub fn format(&self) -> Format {
+        match &self.header {
+            Some(h) if h.is_modified_format() => Format::PcapModified,
+            _ => Format::Pcap,
+        }
+    }
+
+    pub fn interface(&self) -> Interface {
+        Interface {
+            link_type: self.link_type,
+            snaplen: self.header.as_ref().map_or(0, |h| h.snaplen),
+            fcs_len: self.fcs_len,
+            name: None,
+        }
+    }
+
+    fn record_header_len(&self) -> usize {
+        match &self.header {
+            Some(h) if h.is_modified_format() => MODIFIED_RECORD_HEADER_LEN,
+            _ => RECORD_HEADER_LEN,
+        }
+    }
+
+    fn read_u32(&self, b: &[u8], at: usize) -> u32 {
+        let raw = [b[at], b[at + 1], b[at + 2], b[at + 3]];
+        match &self.header {
+            Some(h) if h.is_bigendian() => u32::from_be_bytes(raw),
+            _ => u32::from_le_bytes(raw),
+        }
+    }
+
+    pub fn step(
+        &mut self,
+        rest: &[u8],
+        at: u64,
+        packets: &mut u64,
+        notes: &mut Vec<ReaderNote>,
+        on_packet: &mut impl FnMut(Packet<'_>),
+    ) -> Result<Step, CaptureError> {
+        let Some(header) = &self.header else {
+            if rest.len() < FILE_HEADER_LEN {
+                return Ok(Step::NeedMore);
+            }
+            let (_, h) = parse_pcap_header(rest).map_err(|_| {
+                CaptureError::new(at, CaptureErrorKind::UnknownMagic([rest[0], rest[1], rest[2], rest[3]]))
+            })?;
+            if h.version_major != 2 {
+                return Err(CaptureError::new(
+                    at,
+                    CaptureErrorKind::UnsupportedPcapVersion { major: h.version_major, minor: h.version_minor },
+                ));
+            }
+            let raw = h.network.0 as u32;
+            self.link_type = LinkType(raw as u16);
+            if raw & FCS_PRESENT_BIT != 0 {
+                self.fcs_len = Some(((raw >> 28) * 2) as u8);
+            }
+            if raw & RESERVED_BITS != 0 {
+                notes.push(ReaderNote {
+                    offset: at + 20,
+                    message: format!(
+                        "The link-type field 0x{raw:08x} has reserved bits 0x{:08x} set; Framelens reads it as link type {}.",
+                        raw & RESERVED_BITS,
+                        self.link_type
+                    ),
+                });
+            }
+            self.header = Some(h);
+            return Ok(Step::Consumed(FILE_HEADER_LEN));
+        };
+
+        let hdr_len = self.record_header_len();
+        if rest.len() < hdr_len {
+            return Ok(Step::NeedMore);
+        }
+        let caplen = self.read_u32(rest, 8);
+        let max = header.snaplen.max(super::MAX_SNAPLEN);
+        if caplen > max {
+            return Err(CaptureError::new(
+                at,
+                CaptureErrorKind::RecordTooLarge { record: *packets + 1, caplen, max },
+            ));
+        }
+        let total = hdr_len + caplen as usize;
+        if rest.len() < total {
+            return Ok(Step::NeedMore);
+        }
+        let record = &rest[..total];
+        let parsed = if header.is_modified_format() {
+            parse_pcap_frame_modified(record)
+        } else if header.is_bigendian() {
+            parse_pcap_frame_be(record)
+        } else {
+            parse_pcap_frame(record)
+        };
+        let Ok((_, block)) = parsed else {
+            // Unreachable with the length checked above; reported rather than assumed.
+            return Err(CaptureError::new(
+                at,
+                CaptureErrorKind::CutOff { what: "record", needed: total as u64, available: rest.len() as u64 },
+            ));
+        };
+        let sub = if header.is_nanosecond_precision() { 1 } else { 1_000 };
+        let ts = i64::from(block.ts_sec) * 1_000_000_000 + i64::from(block.ts_usec) * sub;
+        // Kuznetzov's header carries the Linux packet type at byte 22: 4 is outgoing.
+        let direction = header.is_modified_format().then(|| match rest[22] {
+            4 => Direction::Outbound,
+            _ => Direction::Inbound,
+        });
+        *packets += 1;
+        on_packet(Packet {
+            number: *packets,
+            offset: at,
+            interface: 0,
+            link_type: self.link_type,
+            timestamp_ns: Some(ts),
+            original_len: block.origlen,
+            fcs: FcsHint { len: self.fcs_len, crc_error_flag: false },
+            direction,
+            data: block.data,
+        });
+        Ok(Step::Consumed(total))
+    }
+
+    pub fn cut_off(&self, at: u64, pending: &[u8]) -> CaptureError {
+        let available = pending.len() as u64;
+        let hdr_len = self.record_header_len();
+        let kind = if self.header.is_none() {
+            CaptureErrorKind::CutOff { what: "pcap file header", needed: FILE_HEADER_LEN as u64, available }
+        } else if pending.len() < hdr_len {
+            CaptureErrorKind::CutOff { what: "record header", needed: hdr_len as u64, available }
+        } else {
+            let caplen = u64::from(self.read_u32(pending, 8));
+            CaptureErrorKind::CutOff { what: "record", needed: hdr_len as u64 + caplen, available }
+        };
+        CaptureError::new(at, kind)
+    }
+}

@@ -1,0 +1,358 @@
+//! pcapng (draft-ietf-opsawg-pcapng): sections of blocks, each section with
+//! its own byte order and interfaces. Block bodies are parsed by pcap-parser;
+//! this module frames the blocks, checks their lengths, and keeps the
+//! per-interface metadata (link type, `if_tsresol`, `if_tsoffset`, `if_fcslen`).
+
+use super::{
+    error::thousands, to_nanos, CaptureError, CaptureErrorKind, Direction, FcsHint, Interface, Packet, ReaderNote,
+    Step,
+};
+use crate::link::LinkType;
+use pcap_parser::pcapng::{
+    parse_enhancedpacketblock_be, parse_enhancedpacketblock_le, parse_interfacedescriptionblock_be,
+    parse_interfacedescriptionblock_le, parse_sectionheaderblock,
+};
+use pcap_parser::PcapNGOption;
+
+const SHB: u32 = 0x0A0D_0D0A;
+const IDB: u32 = 1;
+const OPB: u32 = 2;
+const SPB: u32 = 3;
+const EPB: u32 = 6;
+const BOM: u32 = 0x1A2B_3C4D;
+const MIN_BLOCK_LEN: u32 = 12;
+
+const OPT_IF_NAME: u16 = 2;
+const OPT_IF_FCSLEN: u16 = 13;
+const OPT_FLAGS: u16 = 2;
+
+/// Per-interface state of the current section.
+struct Iface {
+    public: Interface,
+    tsresol: u8,
+    tsoffset: i64,
+}
+
+pub(super) struct PcapngState {
+    big_endian: bool,
+    interfaces: Vec<Iface>,
+    /// Interfaces of earlier sections, for reporting.
+    earlier: Vec<Interface>,
+}
+
+pub(super) fn is_section_header(m: [u8; 4]) -> bool {
+    u32::from_le_bytes(m) == SHB
+}
+
+fn malformed(at: u64, block_type: u32, reason: impl Into<String>) -> CaptureError {
+    CaptureError::new(at, CaptureErrorKind::MalformedBlock { block_type, reason: reason.into() })
+}
+
+impl PcapngState {
+    pub fn new() -> Self {
+        PcapngState { big_endian: false, interfaces: Vec::new(), earlier: Vec::new() }
+    }
+
+    pub fn all_interfaces(&self) -> Vec<Interface> {
+        self.earlier.iter().cloned().chain(self.interfaces.iter().map(|i| i.public.clone())).collect()
+    }
+
+    fn u32_at(&self, b: &[u8], at: usize) -> u32 {
+        let raw = [b[at], b[at + 1], b[at + 2], b[at + 3]];
+        if self.big_endian {
+            u32::from_be_bytes(raw)
+        } else {
+            u32::from_le_bytes(raw)
+        }
+    }
+
+    fn u16_of(&self, b: &[u8]) -> Option<u16> {
+        let raw: [u8; 2] = b.try_into().ok()?;
+        Some(if self.big_endian { u16::from_be_bytes(raw) } else { u16::from_le_bytes(raw) })
+    }
+
+    fn flags_option(&self, options: &[PcapNGOption<'_>]) -> Option<u32> {
+        let opt = options.iter().find(|o| o.code.0 == OPT_FLAGS)?;
+        let raw: [u8; 4] = opt.as_bytes().ok()?.try_into().ok()?;
+        Some(if self.big_endian { u32::from_be_bytes(raw) } else { u32::from_le_bytes(raw) })
+    }
+
+    pub fn step(
+        &mut self,
+        rest: &[u8],
+        at: u64,
+        packets: &mut u64,
+        notes: &mut Vec<ReaderNote>,
+        on_packet: &mut impl FnMut(Packet<'_>),
+    ) -> Result<Step, CaptureError> {
+        if rest.len() < MIN_BLOCK_LEN as usize {
+            return Ok(Step::NeedMore);
+        }
+        let le_type = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+        let block_type = if le_type == SHB {
+            // A new section: its byte-order magic decides how to read everything after.
+            let bom = u32::from_le_bytes([rest[8], rest[9], rest[10], rest[11]]);
+            self.big_endian = match bom {
+                BOM => false,
+                b if b == BOM.swap_bytes() => true,
+                b => {
+                    return Err(malformed(
+                        at,
+                        SHB,
+                        format!("its byte-order magic is 0x{b:08x}, neither 0x1a2b3c4d nor its byte swap"),
+                    ))
+                }
+            };
+            SHB
+        } else {
+            self.u32_at(rest, 0)
+        };
+        let len = self.u32_at(rest, 4);
+        if len < MIN_BLOCK_LEN || len % 4 != 0 || len > super::MAX_BLOCK_LEN {
+            return Err(CaptureError::new(at, CaptureErrorKind::BadBlockLength { block_type, length: len }));
+        }
+        let len_usize = len as usize;
+        if rest.len() < len_usize {
+            return Ok(Step::NeedMore);
+        }
+        let block = &rest[..len_usize];
+        let last = self.u32_at(block, len_usize - 4);
+        if last != len {
+            return Err(CaptureError::new(
+                at,
+                CaptureErrorKind::BlockLengthMismatch { block_type, first: len, last },
+            ));
+        }
+        match block_type {
+            SHB => self.section_header(block, at, notes)?,
+            IDB => self.interface_description(block, at)?,
+            EPB => self.enhanced_packet(block, at, packets, on_packet)?,
+            SPB => self.simple_packet(block, at, packets, on_packet)?,
+            OPB => self.obsolete_packet(block, at, packets, on_packet)?,
+            // Name resolution, statistics, custom, decryption secrets and
+            // unknown blocks say nothing about frame lengths: skipped whole.
+            _ => {}
+        }
+        Ok(Step::Consumed(len_usize))
+    }
+
+    fn section_header(&mut self, block: &[u8], at: u64, _notes: &mut Vec<ReaderNote>) -> Result<(), CaptureError> {
+        let (_, shb) = parse_sectionheaderblock(block)
+            .map_err(|e| malformed(at, SHB, format!("its options cannot be read ({})", describe(&e))))?;
+        if shb.major_version != 1 {
+            return Err(CaptureError::new(
+                at,
+                CaptureErrorKind::UnsupportedSectionVersion { major: shb.major_version, minor: shb.minor_version },
+            ));
+        }
+        let old = core::mem::take(&mut self.interfaces);
+        self.earlier.extend(old.into_iter().map(|i| i.public));
+        Ok(())
+    }
+
+    fn interface_description(&mut self, block: &[u8], at: u64) -> Result<(), CaptureError> {
+        let parsed = if self.big_endian {
+            parse_interfacedescriptionblock_be(block)
+        } else {
+            parse_interfacedescriptionblock_le(block)
+        };
+        let (_, idb) = parsed.map_err(|e| malformed(at, IDB, format!("it cannot be read ({})", describe(&e))))?;
+        let fcs_len = idb
+            .options
+            .iter()
+            .find(|o| o.code.0 == OPT_IF_FCSLEN)
+            .and_then(|o| o.as_bytes().ok()?.first().copied());
+        let name = idb
+            .options
+            .iter()
+            .find(|o| o.code.0 == OPT_IF_NAME)
+            .and_then(|o| o.as_str().ok())
+            .map(|s| s.trim_end_matches('\0').to_string());
+        self.interfaces.push(Iface {
+            public: Interface { link_type: LinkType(idb.linktype.0 as u16), snaplen: idb.snaplen, fcs_len, name },
+            tsresol: idb.if_tsresol,
+            tsoffset: idb.if_tsoffset,
+        });
+        Ok(())
+    }
+
+    fn interface(&self, id: u32, at: u64) -> Result<&Iface, CaptureError> {
+        self.interfaces.get(id as usize).ok_or(CaptureError::new(
+            at,
+            CaptureErrorKind::PacketBeforeInterface { interface: id, defined: self.interfaces.len() as u32 },
+        ))
+    }
+
+    /// Packet metadata from `epb_flags` (pcapng section 4.3.1): direction in
+    /// bits 0–1, FCS length in octets in bits 5–8, CRC error in bit 24.
+    fn hint(&self, iface: &Iface, flags: Option<u32>) -> (FcsHint, Option<Direction>) {
+        let flags = flags.unwrap_or(0);
+        let per_packet = ((flags >> 5) & 0xf) as u8;
+        let fcs = FcsHint {
+            len: if per_packet != 0 { Some(per_packet) } else { iface.public.fcs_len },
+            crc_error_flag: flags & (1 << 24) != 0,
+        };
+        let direction = match flags & 0b11 {
+            1 => Some(Direction::Inbound),
+            2 => Some(Direction::Outbound),
+            _ => None,
+        };
+        (fcs, direction)
+    }
+
+    fn enhanced_packet(
+        &self,
+        block: &[u8],
+        at: u64,
+        packets: &mut u64,
+        on_packet: &mut impl FnMut(Packet<'_>),
+    ) -> Result<(), CaptureError> {
+        let parsed = if self.big_endian { parse_enhancedpacketblock_be(block) } else { parse_enhancedpacketblock_le(block) };
+        let (_, epb) = parsed.map_err(|e| malformed(at, EPB, format!("it cannot be read ({})", describe(&e))))?;
+        let iface = self.interface(epb.if_id, at)?;
+        let data = epb.data.get(..epb.caplen as usize).ok_or_else(|| {
+            malformed(
+                at,
+                EPB,
+                format!("it claims {} captured bytes but holds {}", thousands(epb.caplen.into()), thousands(epb.data.len() as u64)),
+            )
+        })?;
+        let (fcs, direction) = self.hint(iface, self.flags_option(&epb.options));
+        let units = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
+        *packets += 1;
+        on_packet(Packet {
+            number: *packets,
+            offset: at,
+            interface: epb.if_id,
+            link_type: iface.public.link_type,
+            timestamp_ns: Some(to_nanos(units, iface.tsresol, iface.tsoffset)),
+            original_len: epb.origlen,
+            fcs,
+            direction,
+            data,
+        });
+        Ok(())
+    }
+
+    /// Simple Packet Block (pcapng section 4.4): interface 0, no timestamp;
+    /// the captured length is the original length cut to the snaplen.
+    fn simple_packet(
+        &self,
+        block: &[u8],
+        at: u64,
+        packets: &mut u64,
+        on_packet: &mut impl FnMut(Packet<'_>),
+    ) -> Result<(), CaptureError> {
+        let iface = self.interface(0, at)?;
+        if block.len() < 16 {
+            return Err(malformed(at, SPB, "it is shorter than the 16 bytes of its fixed fields"));
+        }
+        let original_len = self.u32_at(block, 8);
+        let body = &block[12..block.len() - 4];
+        let mut caplen = (original_len as usize).min(body.len());
+        if iface.public.snaplen != 0 {
+            caplen = caplen.min(iface.public.snaplen as usize);
+        }
+        let (fcs, _) = self.hint(iface, None);
+        *packets += 1;
+        on_packet(Packet {
+            number: *packets,
+            offset: at,
+            interface: 0,
+            link_type: iface.public.link_type,
+            timestamp_ns: None,
+            original_len,
+            fcs,
+            direction: None,
+            data: &body[..caplen],
+        });
+        Ok(())
+    }
+
+    /// Obsolete Packet Block (pcapng appendix): like an EPB with a 16-bit
+    /// interface ID and a drops counter. pcap-parser does not read it.
+    fn obsolete_packet(
+        &self,
+        block: &[u8],
+        at: u64,
+        packets: &mut u64,
+        on_packet: &mut impl FnMut(Packet<'_>),
+    ) -> Result<(), CaptureError> {
+        const FIXED: usize = 28;
+        if block.len() < FIXED + 4 {
+            return Err(malformed(at, OPB, "it is shorter than the 32 bytes of its fixed fields"));
+        }
+        let if_id = u32::from(self.u16_of(&block[8..10]).unwrap_or(0));
+        let iface = self.interface(if_id, at)?;
+        let units = (u64::from(self.u32_at(block, 12)) << 32) | u64::from(self.u32_at(block, 16));
+        let caplen = self.u32_at(block, 20) as usize;
+        let original_len = self.u32_at(block, 24);
+        let body = &block[FIXED..block.len() - 4];
+        let data = body.get(..caplen).ok_or_else(|| {
+            malformed(at, OPB, format!("it claims {} captured bytes but holds {}", thousands(caplen as u64), thousands(body.len() as u64)))
+        })?;
+        // Options follow the data padded to 32 bits; only the flags option matters here.
+        let opts = body.get(caplen.div_ceil(4) * 4..).unwrap_or(&[]);
+        let flags = self.find_flags_raw(opts);
+        let (fcs, direction) = self.hint(iface, flags);
+        *packets += 1;
+        on_packet(Packet {
+            number: *packets,
+            offset: at,
+            interface: if_id,
+            link_type: iface.public.link_type,
+            timestamp_ns: Some(to_nanos(units, iface.tsresol, iface.tsoffset)),
+            original_len,
+            fcs,
+            direction,
+            data,
+        });
+        Ok(())
+    }
+
+    fn find_flags_raw(&self, mut opts: &[u8]) -> Option<u32> {
+        while opts.len() >= 4 {
+            let code = self.u16_of(&opts[0..2])?;
+            let len = usize::from(self.u16_of(&opts[2..4])?);
+            if code == 0 {
+                return None;
+            }
+            let value = opts.get(4..4 + len)?;
+            if code == OPT_FLAGS && len == 4 {
+                return Some(self.u32_at(value, 0));
+            }
+            opts = opts.get(4 + len.div_ceil(4) * 4..)?;
+        }
+        None
+    }
+
+    pub fn cut_off(&self, at: u64, pending: &[u8]) -> CaptureError {
+        let available = pending.len() as u64;
+        let needed = if pending.len() >= 8 {
+            u64::from(if u32::from_le_bytes([pending[0], pending[1], pending[2], pending[3]]) == SHB && pending.len() >= 12 {
+                let big = u32::from_le_bytes([pending[8], pending[9], pending[10], pending[11]]) != BOM;
+                let raw = [pending[4], pending[5], pending[6], pending[7]];
+                if big {
+                    u32::from_be_bytes(raw)
+                } else {
+                    u32::from_le_bytes(raw)
+                }
+            } else {
+                self.u32_at(pending, 4)
+            })
+        } else {
+            u64::from(MIN_BLOCK_LEN)
+        };
+        CaptureError::new(at, CaptureErrorKind::CutOff { what: "pcapng block", needed, available })
+    }
+}
+
+fn describe(e: &nom::Err<pcap_parser::PcapError<&[u8]>>) -> String {
+    match e {
+        nom::Err::Incomplete(_) => "its fields run past the block's end".into(),
+        nom::Err::Error(pe) | nom::Err::Failure(pe) => match pe {
+            pcap_parser::PcapError::NomError(_, kind) => format!("{kind:?} while parsing"),
+            other => format!("{other:?}"),
+        },
+    }
+}

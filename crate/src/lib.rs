@@ -1,0 +1,12 @@
+//! Framelens core: reads pcap and pcapng captures, dissects every frame into
+//! labelled byte spans, recomputes each frame's expected length from its own
+//! headers, and classifies every byte the headers do not explain.
+//!
+//! The data path, one module per arrow:
+//! capture ([`capture`]) → frames → dissector ([`dissect`]) → spans and length
+//! facts → ledger ([`ledger`]) → regions and findings → capture-wide
+//! accumulation ([`summary`]) → views (the CLI, JSON, the web app).
+
+pub mod capture;
+pub mod link;
+pub mod wire;

@@ -1,0 +1,113 @@
+//! The capture reader over every public capture in `../shared/captures`:
+//! frame counts agree with tshark's, corrupt files keep what came before the
+//! fault, and chunked reading gives the same packets as whole reading.
+
+mod common;
+
+use common::{captures, summary_rows};
+use framelens::capture::{read_all, CaptureReader};
+
+#[derive(Debug, PartialEq)]
+struct Seen {
+    number: u64,
+    offset: u64,
+    len: u32,
+    caplen: usize,
+    link: u16,
+    ts: Option<i64>,
+    fcs: Option<u8>,
+}
+
+fn read_whole(bytes: &[u8]) -> (Vec<Seen>, Option<String>) {
+    let mut seen = Vec::new();
+    let r = read_all(bytes, |p| {
+        seen.push(Seen {
+            number: p.number,
+            offset: p.offset,
+            len: p.original_len,
+            caplen: p.data.len(),
+            link: p.link_type.0,
+            ts: p.timestamp_ns,
+            fcs: p.fcs.len,
+        })
+    });
+    (seen, r.err().map(|(_, e)| e.to_string()))
+}
+
+fn read_chunked(bytes: &[u8], chunk: usize) -> (Vec<Seen>, Option<String>) {
+    let mut seen = Vec::new();
+    let mut r = CaptureReader::new();
+    let mut err = None;
+    for c in bytes.chunks(chunk.max(1)) {
+        if let Err(e) = r.push(c, |p| {
+            seen.push(Seen {
+                number: p.number,
+                offset: p.offset,
+                len: p.original_len,
+                caplen: p.data.len(),
+                link: p.link_type.0,
+                ts: p.timestamp_ns,
+                fcs: p.fcs.len,
+            })
+        }) {
+            err = Some(e.to_string());
+            break;
+        }
+    }
+    if err.is_none() {
+        err = r.finish().err().map(|e| e.to_string());
+    }
+    (seen, err)
+}
+
+#[test]
+fn frame_counts_match_tshark_on_every_readable_capture() {
+    let mut checked = 0;
+    for row in summary_rows() {
+        let bytes = std::fs::read(captures().join(&row.file)).unwrap();
+        let (seen, err) = read_whole(&bytes);
+        if row.tshark_rc == 0 {
+            assert_eq!(seen.len() as u64, row.frames, "{}: frame count (error: {err:?})", row.file);
+            if row.frames > 0 {
+                assert!(err.is_none(), "{}: unexpected error {err:?}", row.file);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 90, "only {checked} captures checked");
+}
+
+#[test]
+fn corrupt_captures_keep_frames_before_the_fault_and_say_where() {
+    let expect: &[(&str, usize, &str)] = &[
+        ("bug-6875-fuzz.pcap", 1, "Record 2 at byte"),
+        ("pcap-invalid-version-1.pcap", 0, "version 1."),
+        ("pcapng-invalid-vers-1.pcapng", 0, "version 0.1"),
+        ("shb-option-too-long.pcapng", 0, "section header block at byte 0"),
+        ("bad_rsn_parsing_overrides_ssid.pcap", 1, "The file ends inside a record"),
+        ("pcapng-test901-le.pcapng", 1, "version 2.0"),
+    ];
+    for (file, frames, needle) in expect {
+        let bytes = std::fs::read(captures().join(file)).unwrap();
+        let (seen, err) = read_whole(&bytes);
+        let err = err.unwrap_or_else(|| panic!("{file}: expected an error"));
+        assert!(err.contains(needle), "{file}: {err}");
+        assert_eq!(seen.len(), *frames, "{file}: frames kept before the fault ({err})");
+    }
+}
+
+#[test]
+fn chunked_reading_matches_whole_reading() {
+    for entry in std::fs::read_dir(captures()).unwrap() {
+        let path = entry.unwrap().path();
+        if !matches!(path.extension().and_then(|e| e.to_str()), Some("pcap" | "pcapng")) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let whole = read_whole(&bytes);
+        let sizes: &[usize] = if bytes.len() < 20_000 { &[1, 7, 4096] } else { &[4093, 65536] };
+        for &size in sizes {
+            assert_eq!(read_chunked(&bytes, size), whole, "{} in chunks of {size}", path.display());
+        }
+    }
+}
