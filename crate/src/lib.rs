@@ -8,5 +8,9 @@
 //! accumulation ([`summary`]) → views (the CLI, JSON, the web app).
 
 pub mod capture;
+pub mod dissect;
+pub mod ledger;
+pub mod settings;
+pub mod vendor;
 pub mod link;
 pub mod wire;

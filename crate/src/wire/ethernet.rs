@@ -54,6 +54,8 @@ pub mod ethertype {
     pub const TEB: u16 = 0x6558;
     pub const ERSPAN_2: u16 = 0x88be;
     pub const ERSPAN_3: u16 = 0x22eb;
+    pub const VNTAG: u16 = 0x8926;
+    pub const ARISTA: u16 = 0xd28b;
 }
 
 /// Names of the EtherTypes Framelens meets in captures.
@@ -82,10 +84,10 @@ pub fn ethertype_name(v: u16) -> Option<&'static str> {
         0x0842 => "Wake-on-LAN",
         0x22f0 => "AVTP",
         0x9000 => "Loopback",
-        0x8926 => "VN-Tag",
+        VNTAG => "VN-Tag",
         0x88e7 => "802.1ah",
         0x893f => "802.1BR E-tag",
-        0xd28b => "Arista timestamp",
+        ARISTA => "Arista timestamp",
         0x8906 => "FCoE",
         0x8914 => "FIP",
         0x88b5 | 0x88b6 => "local experimental",

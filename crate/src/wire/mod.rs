@@ -11,6 +11,7 @@
 
 use core::ops::Range;
 
+pub mod arista;
 pub mod arp;
 pub mod erspan;
 pub mod ethernet;
@@ -30,6 +31,7 @@ pub mod sll2;
 pub mod tcp;
 pub mod udp;
 pub mod vlan;
+pub mod vntag;
 pub mod vxlan;
 
 /// A byte range inside one header, relative to the header's first byte.
@@ -166,6 +168,8 @@ pub enum Layer {
     Null,
     Ethernet,
     Vlan,
+    VnTag,
+    Arista,
     Llc,
     Snap,
     Mpls,
@@ -216,6 +220,8 @@ impl Layer {
             Layer::Null => "BSD loopback",
             Layer::Ethernet => "Ethernet",
             Layer::Vlan => "802.1Q",
+            Layer::VnTag => "VN-Tag",
+            Layer::Arista => "Arista timestamp",
             Layer::Llc => "LLC",
             Layer::Snap => "SNAP",
             Layer::Mpls => "MPLS",
@@ -246,7 +252,7 @@ impl Layer {
     pub const fn group(self) -> LayerGroup {
         match self {
             Layer::LinuxSll | Layer::LinuxSll2 | Layer::Null | Layer::Ethernet => LayerGroup::Link,
-            Layer::Vlan | Layer::Mpls | Layer::PseudowireControl | Layer::Llc | Layer::Snap => {
+            Layer::Vlan | Layer::VnTag | Layer::Arista | Layer::Mpls | Layer::PseudowireControl | Layer::Llc | Layer::Snap => {
                 LayerGroup::Tag
             }
             Layer::Pppoe | Layer::Ppp => LayerGroup::Tag,

@@ -1,0 +1,489 @@
+//! The ledger: a frame's length accounted for byte by byte.
+//!
+//! From the dissection it takes where the outermost datagram ends, and
+//! classifies every captured byte after that end as exactly one region:
+//! padding, FCS, a vendor trailer, or unexplained trailer. The FCS is decided
+//! by the CRC; capture metadata only turns a failing CRC into an invalid FCS.
+
+use crate::capture::FcsHint;
+use crate::dissect::{Dissection, Stop};
+use crate::link::LinkKind;
+use crate::settings::{FcsMode, Settings};
+use crate::vendor::{self, Vendor};
+use crate::wire::ethernet;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionKind {
+    /// Bytes up to the link's minimum frame size.
+    Padding,
+    /// A 4-byte Ethernet frame check sequence.
+    Fcs,
+    /// A vendor trailer identified by its own structure.
+    Vendor,
+    /// Bytes nothing explains.
+    Trailer,
+}
+
+impl RegionKind {
+    pub const fn key(self) -> &'static str {
+        match self {
+            RegionKind::Padding => "padding",
+            RegionKind::Fcs => "fcs",
+            RegionKind::Vendor => "vendor",
+            RegionKind::Trailer => "trailer",
+        }
+    }
+}
+
+/// A run of bytes after the datagram, all of one kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Region {
+    pub kind: RegionKind,
+    /// Frame offset of the first byte.
+    pub start: u32,
+    pub len: u32,
+    /// Padding: at least one byte is not zero.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nonzero: Option<bool>,
+    /// FCS: the CRC-32 matches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<Vendor>,
+}
+
+impl Region {
+    fn new(kind: RegionKind, start: usize, len: usize) -> Self {
+        Region { kind, start: start as u32, len: len as u32, nonzero: None, valid: None, vendor: None }
+    }
+    pub fn end(&self) -> u32 {
+        self.start + self.len
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FcsStatus {
+    Valid,
+    Invalid,
+    #[default]
+    Absent,
+    /// The frame was cut before its FCS could be checked.
+    Unknown,
+}
+
+impl FcsStatus {
+    pub const fn key(self) -> &'static str {
+        match self {
+            FcsStatus::Valid => "valid",
+            FcsStatus::Invalid => "invalid",
+            FcsStatus::Absent => "absent",
+            FcsStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// Per-frame findings as bits: small enough for the compact scan record.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Flags(pub u32);
+
+impl Flags {
+    pub const NONZERO_PADDING: u32 = 1 << 0;
+    pub const TRAILER: u32 = 1 << 1;
+    pub const VENDOR: u32 = 1 << 2;
+    pub const FCS_VALID: u32 = 1 << 3;
+    pub const FCS_INVALID: u32 = 1 << 4;
+    pub const FCS_UNKNOWN: u32 = 1 << 5;
+    /// A valid FCS on a frame whose capture metadata did not announce one.
+    pub const FCS_UNANNOUNCED: u32 = 1 << 6;
+    /// Capture metadata announced an FCS that the CRC does not confirm.
+    pub const FCS_HINT_FAILED: u32 = 1 << 7;
+    /// pcapng `epb_flags` bit 24: CRC error seen on the wire.
+    pub const CRC_ERROR_FLAG: u32 = 1 << 8;
+    /// Captured length shorter than the original length.
+    pub const TRUNCATED: u32 = 1 << 9;
+    /// The outermost length field claims more bytes than the frame had on the wire.
+    pub const CLAIM_OVERRUN: u32 = 1 << 10;
+    /// An inner length field disagrees with the room its outer layer gives it.
+    pub const INNER_MISMATCH: u32 = 1 << 11;
+    /// IPv4 total length 0: TSO on the sending host.
+    pub const TSO_ZERO_LENGTH: u32 = 1 << 12;
+    /// A datagram larger than the MTU with consistent headers: GSO/GRO/TSO super-frame.
+    pub const SUPERFRAME: u32 = 1 << 13;
+    /// An Ethernet frame shorter than 60 bytes: captured before the NIC padded it.
+    pub const RUNT: u32 = 1 << 14;
+    /// The dissector stopped before it found where the datagram ends.
+    pub const END_UNKNOWN: u32 = 1 << 15;
+    pub const UNSUPPORTED_LINK: u32 = 1 << 16;
+    pub const PADDING: u32 = 1 << 17;
+    /// IPv6 payload length 0 without a Jumbo Payload option.
+    pub const IPV6_ZERO_LENGTH: u32 = 1 << 18;
+
+    pub fn has(self, bit: u32) -> bool {
+        self.0 & bit != 0
+    }
+    fn set(&mut self, bit: u32) {
+        self.0 |= bit;
+    }
+}
+
+/// At most one region of each kind except trailer, which may sit on either
+/// side of a mid-frame FCS; four is the most a frame can have.
+pub const MAX_REGIONS: usize = 4;
+
+/// Capture metadata the ledger needs beside the bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct FrameMeta {
+    pub original_len: u32,
+    pub fcs: FcsHint,
+}
+
+/// A frame's length accounted for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Ledger {
+    pub caplen: u32,
+    pub len: u32,
+    /// Link header bytes before any tag.
+    pub link_header_len: u32,
+    pub tags: u8,
+    /// Where the outermost datagram starts.
+    pub l3_start: Option<u32>,
+    /// Where the outermost datagram ends according to its own length field.
+    pub l3_end: Option<u64>,
+    /// Captured bytes after `l3_end`.
+    pub extra: Option<u32>,
+    /// Bytes after `l3_end` on the wire (captured or not).
+    pub wire_extra: Option<u64>,
+    /// Padding reaches up to this frame offset (the link's minimum frame size).
+    pub pad_limit: u32,
+    #[serde(serialize_with = "regions_ser")]
+    pub regions: [Option<Region>; MAX_REGIONS],
+    pub fcs: FcsStatus,
+    /// `len - caplen`.
+    pub truncated: u32,
+    pub flags: Flags,
+}
+
+fn regions_ser<S: serde::Serializer>(r: &[Option<Region>; MAX_REGIONS], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(r.iter().flatten())
+}
+
+impl Ledger {
+    pub fn regions(&self) -> impl Iterator<Item = &Region> {
+        self.regions.iter().flatten()
+    }
+
+    pub fn region(&self, kind: RegionKind) -> Option<&Region> {
+        self.regions().find(|r| r.kind == kind)
+    }
+
+    /// Bytes of a kind, summed.
+    pub fn bytes_of(&self, kind: RegionKind) -> u32 {
+        self.regions().filter(|r| r.kind == kind).map(|r| r.len).sum()
+    }
+
+    /// The length the frame should have from its headers: the datagram's end,
+    /// padded to the minimum, plus a valid FCS.
+    pub fn expected_len(&self) -> Option<u64> {
+        let end = self.l3_end?;
+        let padded = end.max(u64::from(self.pad_limit).min(u64::from(self.len)));
+        let fcs = if matches!(self.fcs, FcsStatus::Valid | FcsStatus::Invalid | FcsStatus::Unknown) { 4 } else { 0 };
+        Some(padded.max(end) + fcs)
+    }
+
+    fn push(&mut self, r: Region) {
+        if r.len == 0 {
+            return;
+        }
+        if let Some(slot) = self.regions.iter_mut().find(|s| s.is_none()) {
+            *slot = Some(r);
+        }
+    }
+}
+
+/// Accounts for one frame. `data` is the captured bytes; `d` their dissection.
+pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings) -> Ledger {
+    let cap = data.len();
+    let wire = (meta.original_len as usize).max(cap);
+    let mut l = Ledger {
+        caplen: cap as u32,
+        len: wire as u32,
+        link_header_len: d.link_header_len,
+        tags: d.tags,
+        l3_start: d.datagram.map(|g| g.start),
+        l3_end: d.datagram.map(|g| g.end),
+        extra: None,
+        wire_extra: None,
+        pad_limit: pad_limit(d),
+        regions: [None; MAX_REGIONS],
+        fcs: FcsStatus::Absent,
+        truncated: (wire - cap) as u32,
+        flags: Flags::default(),
+    };
+    if l.truncated > 0 {
+        l.flags.set(Flags::TRUNCATED);
+    }
+    if meta.fcs.crc_error_flag {
+        l.flags.set(Flags::CRC_ERROR_FLAG);
+    }
+    if d.link == LinkKind::Unsupported {
+        l.flags.set(Flags::UNSUPPORTED_LINK);
+        return l;
+    }
+    if d.ipv4_total_len_zero {
+        l.flags.set(Flags::TSO_ZERO_LENGTH);
+    }
+    if d.ipv6_zero_len_without_jumbo {
+        l.flags.set(Flags::IPV6_ZERO_LENGTH);
+    }
+    if d.link == LinkKind::Ethernet && wire < ethernet::MIN_FRAME_LEN {
+        l.flags.set(Flags::RUNT);
+    }
+    for c in &d.claims {
+        if c.overrun() > 0 {
+            l.flags.set(if c.depth == 0 && c.room_end == wire as u64 { Flags::CLAIM_OVERRUN } else { Flags::INNER_MISMATCH });
+        }
+    }
+
+    let fcs_end = decide_fcs(&mut l, d, data, meta, settings);
+    let Some(end) = l.l3_end else {
+        l.flags.set(Flags::END_UNKNOWN);
+        return l;
+    };
+    l.wire_extra = Some((wire as u64).saturating_sub(end));
+    let start = end.min(cap as u64) as usize;
+    l.extra = Some((cap - start) as u32);
+    if start >= cap {
+        return l;
+    }
+    // Bytes between the datagram's end and the FCS (or the captured end).
+    let body_end = fcs_end.unwrap_or(cap).max(start);
+
+    // Padding up to the minimum frame size.
+    let pad_end = (l.pad_limit as usize).clamp(start, body_end);
+    if pad_end > start {
+        let mut r = Region::new(RegionKind::Padding, start, pad_end - start);
+        let nonzero = data[start..pad_end].iter().any(|&b| b != 0);
+        r.nonzero = Some(nonzero);
+        l.flags.set(Flags::PADDING);
+        if nonzero {
+            l.flags.set(Flags::NONZERO_PADDING);
+        }
+        l.push(r);
+    }
+
+    // An FCS right after the padding, followed by a trailer a tap appended.
+    let mut rest_start = pad_end;
+    if fcs_end.is_none() && d.link == LinkKind::Ethernet && settings.fcs == FcsMode::Auto && l.truncated == 0 {
+        let p = pad_end;
+        if body_end >= p + ethernet::FCS_LEN + 1 && p >= ethernet::HEADER_LEN && crc_matches(&data[..p], &data[p..p + 4]) {
+            let mut r = Region::new(RegionKind::Fcs, p, ethernet::FCS_LEN);
+            r.valid = Some(true);
+            l.fcs = FcsStatus::Valid;
+            l.flags.set(Flags::FCS_VALID);
+            if meta.fcs.len != Some(4) {
+                l.flags.set(Flags::FCS_UNANNOUNCED);
+            }
+            l.push(r);
+            rest_start = p + ethernet::FCS_LEN;
+        }
+    }
+
+    // What remains: a vendor trailer at its end if its structure proves it,
+    // unexplained bytes otherwise.
+    if body_end > rest_start {
+        let rest = &data[rest_start..body_end];
+        let (trailer_len, vendor) = match vendor::detect(rest) {
+            Some((v, n)) => (rest.len() - n, Some((v, n))),
+            None => (rest.len(), None),
+        };
+        if trailer_len > 0 {
+            l.flags.set(Flags::TRAILER);
+            l.push(Region::new(RegionKind::Trailer, rest_start, trailer_len));
+        }
+        if let Some((v, n)) = vendor {
+            let mut r = Region::new(RegionKind::Vendor, rest_start + trailer_len, n);
+            r.vendor = Some(v);
+            l.flags.set(Flags::VENDOR);
+            l.push(r);
+        }
+    }
+    if let Some(f) = fcs_end {
+        let mut r = Region::new(RegionKind::Fcs, f, cap - f);
+        r.valid = Some(l.fcs == FcsStatus::Valid);
+        if cap > f {
+            l.push(r);
+        }
+    }
+    l
+}
+
+/// The link's minimum frame, as a frame offset: 60 bytes for Ethernet plus 4
+/// for each tag (a bridge that tags a padded frame makes it 64; IEEE 802.1Q
+/// G.2.3 lets it pad tagged frames to 64); the 46-byte minimum payload after a
+/// Linux cooked header; nothing for raw IP and loopback.
+fn pad_limit(d: &Dissection) -> u32 {
+    match d.link {
+        LinkKind::Ethernet => (ethernet::MIN_FRAME_LEN + 4 * usize::from(d.tags)) as u32,
+        LinkKind::LinuxSll | LinkKind::LinuxSll2 => d.link_header_len + ethernet::MIN_PAYLOAD_LEN as u32,
+        _ => 0,
+    }
+}
+
+/// Decides whether the frame ends with an FCS; returns where it starts.
+fn decide_fcs(l: &mut Ledger, d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings) -> Option<usize> {
+    let cap = data.len();
+    if d.link != LinkKind::Ethernet || settings.fcs == FcsMode::Absent {
+        return None;
+    }
+    let announced = meta.fcs.len == Some(4) || settings.fcs == FcsMode::Present;
+    if l.truncated > 0 {
+        if announced {
+            l.fcs = FcsStatus::Unknown;
+            l.flags.set(Flags::FCS_UNKNOWN);
+        }
+        return None;
+    }
+    if cap < ethernet::HEADER_LEN + ethernet::FCS_LEN {
+        return None;
+    }
+    let f = cap - ethernet::FCS_LEN;
+    // The FCS cannot overlap the datagram unless the metadata insists.
+    let room = l.l3_end.is_none_or(|e| e <= f as u64);
+    let ok = crc_matches(&data[..f], &data[f..]);
+    if ok && (room || announced) {
+        l.fcs = FcsStatus::Valid;
+        l.flags.set(Flags::FCS_VALID);
+        if meta.fcs.len != Some(4) && settings.fcs == FcsMode::Auto {
+            l.flags.set(Flags::FCS_UNANNOUNCED);
+        }
+        return Some(f);
+    }
+    if announced || (meta.fcs.crc_error_flag && room) {
+        l.fcs = FcsStatus::Invalid;
+        l.flags.set(Flags::FCS_INVALID);
+        if meta.fcs.len == Some(4) {
+            l.flags.set(Flags::FCS_HINT_FAILED);
+        }
+        return Some(f);
+    }
+    None
+}
+
+/// Ethernet CRC-32 (IEEE 802.3 clause 3.2.9) over `frame`, compared with the
+/// FCS stored least-significant byte first.
+pub fn crc_matches(frame: &[u8], fcs: &[u8]) -> bool {
+    match fcs {
+        [a, b, c, e] => crc32fast::hash(frame) == u32::from_le_bytes([*a, *b, *c, *e]),
+        _ => false,
+    }
+}
+
+/// The FCS a frame should carry, least-significant byte first.
+pub fn fcs_of(frame: &[u8]) -> [u8; 4] {
+    crc32fast::hash(frame).to_le_bytes()
+}
+
+/// Where the dissector stopped, for the ledger's explanation.
+pub fn stop_of(d: &Dissection) -> Option<Stop> {
+    d.stop
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dissect::dissect;
+    use crate::link::LinkType;
+
+    fn ledger(frame: &[u8], fcs_len: Option<u8>) -> Ledger {
+        let d = dissect(frame, LinkType::ETHERNET, frame.len() as u32);
+        account(
+            &d,
+            frame,
+            FrameMeta { original_len: frame.len() as u32, fcs: FcsHint { len: fcs_len, crc_error_flag: false } },
+            &Settings::default(),
+        )
+    }
+
+    fn arp_request() -> Vec<u8> {
+        let mut f = vec![0xff; 6];
+        f.extend_from_slice(&[0x52, 0x54, 0, 0x12, 0x34, 0x56, 0x08, 0x06]);
+        f.extend_from_slice(&[0, 1, 8, 0, 6, 4, 0, 1, 0x52, 0x54, 0, 0x12, 0x34, 0x56, 10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2]);
+        f
+    }
+
+    #[test]
+    fn zero_padding_to_sixty_bytes() {
+        let mut f = arp_request();
+        f.resize(60, 0);
+        let l = ledger(&f, None);
+        assert_eq!(l.l3_end, Some(42));
+        assert_eq!(l.extra, Some(18));
+        let p = l.region(RegionKind::Padding).unwrap();
+        assert_eq!((p.start, p.len, p.nonzero), (42, 18, Some(false)));
+        assert_eq!(l.fcs, FcsStatus::Absent);
+        assert_eq!(l.expected_len(), Some(60));
+    }
+
+    #[test]
+    fn nonzero_padding_is_flagged_etherleak() {
+        let mut f = arp_request();
+        f.resize(60, 0);
+        f[50] = 0x41;
+        let l = ledger(&f, None);
+        assert!(l.flags.has(Flags::NONZERO_PADDING));
+        assert_eq!(l.region(RegionKind::Padding).unwrap().nonzero, Some(true));
+    }
+
+    #[test]
+    fn valid_fcs_after_padding_is_an_fcs_even_unannounced() {
+        let mut f = arp_request();
+        f.resize(60, 0);
+        let fcs = fcs_of(&f);
+        f.extend_from_slice(&fcs);
+        let l = ledger(&f, None);
+        assert_eq!(l.fcs, FcsStatus::Valid);
+        assert!(l.flags.has(Flags::FCS_UNANNOUNCED));
+        let regions: Vec<(RegionKind, u32, u32)> = l.regions().map(|r| (r.kind, r.start, r.len)).collect();
+        assert_eq!(regions, [(RegionKind::Padding, 42, 18), (RegionKind::Fcs, 60, 4)]);
+    }
+
+    #[test]
+    fn announced_fcs_with_wrong_crc_is_invalid() {
+        let mut f = arp_request();
+        f.resize(64, 0xee);
+        let l = ledger(&f, Some(4));
+        assert_eq!(l.fcs, FcsStatus::Invalid);
+        assert!(l.flags.has(Flags::FCS_HINT_FAILED));
+        assert_eq!(l.region(RegionKind::Fcs).unwrap().start, 60);
+    }
+
+    #[test]
+    fn story_two_bytes_are_unexplained_trailer() {
+        let f = crate::dissect::tests_support::story_frame(1472);
+        let l = ledger(&f, None);
+        assert_eq!(l.l3_end, Some(1518));
+        assert_eq!(l.extra, Some(2));
+        let t = l.region(RegionKind::Trailer).unwrap();
+        assert_eq!((t.start, t.len), (1518, 2));
+        assert_eq!(l.regions().count(), 1);
+        assert_eq!(l.fcs, FcsStatus::Absent);
+    }
+
+    #[test]
+    fn every_byte_after_the_datagram_belongs_to_one_region() {
+        let mut f = arp_request();
+        f.resize(60, 0);
+        f.extend_from_slice(&[0x25, 0x7f, 1, 2, 3]);
+        let l = ledger(&f, None);
+        let mut at = l.l3_end.unwrap() as u32;
+        for r in l.regions() {
+            assert_eq!(r.start, at);
+            at = r.end();
+        }
+        assert_eq!(at as usize, f.len());
+    }
+}
