@@ -1,0 +1,130 @@
+// Shared e2e helpers: a tiny static server for dist/ and a headless Chromium
+// driven by playwright-core. Tests never need `trunk serve`.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '..');
+export const distDir = path.join(repoRoot, 'dist');
+export const artifactsDir = path.join(here, 'artifacts');
+export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * Serve `root` (default: dist/) on 127.0.0.1 at a free port.
+ * Resolves to { origin, url, requests, close() }; `requests` lists every path asked for.
+ */
+export async function startServer(root = distDir) {
+  if (!fs.existsSync(path.join(root, 'index.html'))) {
+    throw new Error(`${root}/index.html not found: run \`trunk build --release\` first`);
+  }
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    requests.push(urlPath);
+    let file = path.normalize(path.join(root, urlPath));
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (urlPath.endsWith('/')) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, data) => {
+      if (err) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      const type = MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
+      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(data);
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    origin,
+    url: `${origin}/`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Launch headless Chromium (the system one; playwright-core downloads nothing). */
+export async function launchBrowser() {
+  if (!fs.existsSync(chromiumPath)) {
+    throw new Error(`${chromiumPath} not found: run scripts/install-tools --browser`);
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Open a fresh page that records what tests usually want to assert on:
+ *   requests        every request URL the page made
+ *   foreignRequests requests to any origin other than `origin` (data:/blob: are local);
+ *                   these are aborted, not sent
+ *   consoleErrors   console.error messages
+ *   pageErrors      uncaught exceptions
+ */
+export async function openPage(browser, origin) {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  const isLocal = (url) =>
+    url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin;
+  // Foreign requests are recorded by the listener below and never leave the machine.
+  await context.route('**/*', (route) =>
+    isLocal(route.request().url()) ? route.continue() : route.abort('blockedbyclient'),
+  );
+  const page = await context.newPage();
+  const log = { requests: [], foreignRequests: [], consoleErrors: [], pageErrors: [] };
+  page.on('request', (req) => {
+    const url = req.url();
+    log.requests.push(url);
+    if (!isLocal(url)) log.foreignRequests.push(url);
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') log.consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => log.pageErrors.push(String(err)));
+  return { page, context, log };
+}
+
+/** Save a full-page screenshot to e2e/artifacts/<name>.png and return its path. */
+export async function screenshot(page, name) {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
