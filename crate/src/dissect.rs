@@ -11,8 +11,8 @@
 use crate::capture::Direction;
 use crate::link::{LinkKind, LinkType};
 use crate::wire::{
-    self, arista, arp, emit, emit_table, erspan, ethernet, ethernet::ethertype, geneve, gre, icmp, icmpv6, ipv4, ipv6, llc,
-    lldp, mpls, null, pppoe, sll, sll2, tcp, udp, vlan, vntag, vxlan, Layer, NoSpans, Span, SpanSink, Value,
+    self, arista, arp, emit, emit_table, erspan, ethernet, ethernet::ethertype, geneve, gre, icmp, icmpv6, ipv4, ipv6,
+    llc, lldp, mpls, null, pppoe, sll, sll2, tcp, udp, vlan, vntag, vxlan, Layer, NoSpans, Span, SpanSink, Value,
 };
 use serde::Serialize;
 
@@ -278,7 +278,9 @@ enum Next {
     Ethernet,
     /// Dispatch on an EtherType (after Ethernet, a tag, SNAP, GRE, Geneve).
     EtherType(u16),
-    Llc { end: usize },
+    Llc {
+        end: usize,
+    },
     Mpls,
     Ipv4,
     Ipv6,
@@ -320,7 +322,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 Next::Ip => match self.data.get(c.at).map(|b| b >> 4) {
                     Some(4) => Next::Ipv4,
                     Some(6) => Next::Ipv6,
-                    Some(v) => self.stop(&c, StopReason::BadHeader { layer: Layer::Ipv4, what: "IP version", value: v.into() }),
+                    Some(v) => {
+                        self.stop(&c, StopReason::BadHeader { layer: Layer::Ipv4, what: "IP version", value: v.into() })
+                    }
                     None => self.truncated(&c, Layer::Ipv4, 1),
                 },
                 Next::Payload => self.payload(&c),
@@ -411,7 +415,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             LinkKind::RawIpv4 => Next::Ipv4,
             LinkKind::RawIpv6 => Next::Ipv6,
             LinkKind::Null | LinkKind::Loop => {
-                let Some(h) = self.bytes(c, null::HEADER_LEN) else { return self.truncated(c, Layer::Null, null::HEADER_LEN) };
+                let Some(h) = self.bytes(c, null::HEADER_LEN) else {
+                    return self.truncated(c, Layer::Null, null::HEADER_LEN);
+                };
                 emit_table(self.sink, Layer::Null, 0, 0, h, null::FIELDS);
                 self.header(Layer::Null, 0, 0, null::HEADER_LEN);
                 self.d.link_header_len = null::HEADER_LEN as u32;
@@ -424,11 +430,14 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 }
             }
             LinkKind::LinuxSll => {
-                let Some(h) = self.bytes(c, sll::HEADER_LEN) else { return self.truncated(c, Layer::LinuxSll, sll::HEADER_LEN) };
+                let Some(h) = self.bytes(c, sll::HEADER_LEN) else {
+                    return self.truncated(c, Layer::LinuxSll, sll::HEADER_LEN);
+                };
                 emit_table(self.sink, Layer::LinuxSll, 0, 0, h, sll::FIELDS);
                 self.header(Layer::LinuxSll, 0, 0, sll::HEADER_LEN);
                 self.d.link_header_len = sll::HEADER_LEN as u32;
-                self.d.direction = Some(if sll::packet_type(h) == sll::OUTGOING { Direction::Outbound } else { Direction::Inbound });
+                self.d.direction =
+                    Some(if sll::packet_type(h) == sll::OUTGOING { Direction::Outbound } else { Direction::Inbound });
                 if sll::arphrd(h) == 1 && be_addr_len(h, sll::field::ADDR_LEN) >= 6 {
                     self.d.src_mac = Some(wire::array(h, sll::field::ADDR.start..sll::field::ADDR.start + 6));
                 }
@@ -436,11 +445,14 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 self.cooked_protocol(c, sll::protocol(h))
             }
             LinkKind::LinuxSll2 => {
-                let Some(h) = self.bytes(c, sll2::HEADER_LEN) else { return self.truncated(c, Layer::LinuxSll2, sll2::HEADER_LEN) };
+                let Some(h) = self.bytes(c, sll2::HEADER_LEN) else {
+                    return self.truncated(c, Layer::LinuxSll2, sll2::HEADER_LEN);
+                };
                 emit_table(self.sink, Layer::LinuxSll2, 0, 0, h, sll2::FIELDS);
                 self.header(Layer::LinuxSll2, 0, 0, sll2::HEADER_LEN);
                 self.d.link_header_len = sll2::HEADER_LEN as u32;
-                self.d.direction = Some(if sll2::packet_type(h) == sll::OUTGOING { Direction::Outbound } else { Direction::Inbound });
+                self.d.direction =
+                    Some(if sll2::packet_type(h) == sll::OUTGOING { Direction::Outbound } else { Direction::Inbound });
                 if sll2::arphrd(h) == 1 && usize::from(wire::u8_at(h, sll2::field::ADDR_LEN.start)) >= 6 {
                     self.d.src_mac = Some(wire::array(h, sll2::field::ADDR.start..sll2::field::ADDR.start + 6));
                 }
@@ -492,7 +504,14 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             self.enter(c, end);
             Next::Llc { end: end as usize }
         } else if t < ethernet::MIN_ETHERTYPE {
-            self.stop(c, StopReason::BadHeader { layer: Layer::Ethernet, what: "type/length between 1501 and 1535", value: t.into() })
+            self.stop(
+                c,
+                StopReason::BadHeader {
+                    layer: Layer::Ethernet,
+                    what: "type/length between 1501 and 1535",
+                    value: t.into(),
+                },
+            )
         } else {
             Next::EtherType(t)
         }
@@ -532,7 +551,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
     }
 
     fn vntag(&mut self, c: &mut Cursor) -> Next {
-        let Some(h) = self.bytes(c, vntag::HEADER_LEN) else { return self.truncated(c, Layer::VnTag, vntag::HEADER_LEN) };
+        let Some(h) = self.bytes(c, vntag::HEADER_LEN) else {
+            return self.truncated(c, Layer::VnTag, vntag::HEADER_LEN);
+        };
         emit_table(self.sink, Layer::VnTag, c.depth, c.at, h, vntag::FIELDS);
         self.header(Layer::VnTag, c.depth, c.at, vntag::HEADER_LEN);
         let t = wire::be16(h, vntag::field::ETHERTYPE);
@@ -546,12 +567,19 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             return self.truncated(c, Layer::Arista, arista::field::TIMESTAMP_START);
         };
         let Some(len) = arista::header_len(h) else {
-            return self.stop(c, StopReason::BadHeader { layer: Layer::Arista, what: "sub-type/version", value: wire::be32(h, 0..4) });
+            return self.stop(
+                c,
+                StopReason::BadHeader { layer: Layer::Arista, what: "sub-type/version", value: wire::be32(h, 0..4) },
+            );
         };
         let Some(h) = self.bytes(c, len) else { return self.truncated(c, Layer::Arista, len) };
         emit_table(self.sink, Layer::Arista, c.depth, c.at, h, arista::FIELDS);
-        emit(self.sink, Layer::Arista, c.depth, "Timestamp", c.at + 4..c.at + len - 2, || wire::decode::hex(h, 4..len - 2));
-        emit(self.sink, Layer::Arista, c.depth, "Type", c.at + len - 2..c.at + len, || wire::decode::ethertype(h, len - 2..len));
+        emit(self.sink, Layer::Arista, c.depth, "Timestamp", c.at + 4..c.at + len - 2, || {
+            wire::decode::hex(h, 4..len - 2)
+        });
+        emit(self.sink, Layer::Arista, c.depth, "Type", c.at + len - 2..c.at + len, || {
+            wire::decode::ethertype(h, len - 2..len)
+        });
         self.header(Layer::Arista, c.depth, c.at, len);
         let t = wire::be16(h, len - 2..len);
         let start = c.at;
@@ -565,7 +593,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         let Some(h) = self.bytes(c, len) else { return self.truncated(c, Layer::Llc, len) };
         emit_table(self.sink, Layer::Llc, c.depth, c.at, h, llc::FIELDS);
         let ctl = llc::control_field(h);
-        emit(self.sink, Layer::Llc, c.depth, "Control", c.at + ctl.start..c.at + ctl.end, || wire::decode::hex(h, ctl.clone()));
+        emit(self.sink, Layer::Llc, c.depth, "Control", c.at + ctl.start..c.at + ctl.end, || {
+            wire::decode::hex(h, ctl.clone())
+        });
         self.header(Layer::Llc, c.depth, c.at, len);
         let snap = llc::is_snap(h);
         c.at += len;
@@ -586,7 +616,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
 
     fn mpls(&mut self, c: &mut Cursor) -> Next {
         loop {
-            let Some(h) = self.bytes(c, mpls::ENTRY_LEN) else { return self.truncated(c, Layer::Mpls, mpls::ENTRY_LEN) };
+            let Some(h) = self.bytes(c, mpls::ENTRY_LEN) else {
+                return self.truncated(c, Layer::Mpls, mpls::ENTRY_LEN);
+            };
             emit_table(self.sink, Layer::Mpls, c.depth, c.at, h, mpls::FIELDS);
             self.header(Layer::Mpls, c.depth, c.at, mpls::ENTRY_LEN);
             c.at += mpls::ENTRY_LEN;
@@ -605,7 +637,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 let Some(cw) = self.bytes(c, mpls::CONTROL_WORD_LEN) else {
                     return self.truncated(c, Layer::PseudowireControl, mpls::CONTROL_WORD_LEN);
                 };
-                emit(self.sink, Layer::PseudowireControl, c.depth, "Control word", c.at..c.at + 4, || wire::decode::hex(cw, 0..4));
+                emit(self.sink, Layer::PseudowireControl, c.depth, "Control word", c.at..c.at + 4, || {
+                    wire::decode::hex(cw, 0..4)
+                });
                 self.header(Layer::PseudowireControl, c.depth, c.at, mpls::CONTROL_WORD_LEN);
                 c.at += mpls::CONTROL_WORD_LEN;
                 c.depth += 1;
@@ -617,7 +651,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
     }
 
     fn pppoe(&mut self, c: &mut Cursor, session: bool) -> Next {
-        let Some(h) = self.bytes(c, pppoe::HEADER_LEN) else { return self.truncated(c, Layer::Pppoe, pppoe::HEADER_LEN) };
+        let Some(h) = self.bytes(c, pppoe::HEADER_LEN) else {
+            return self.truncated(c, Layer::Pppoe, pppoe::HEADER_LEN);
+        };
         emit_table(self.sink, Layer::Pppoe, c.depth, c.at, h, pppoe::FIELDS);
         self.header(Layer::Pppoe, c.depth, c.at, pppoe::HEADER_LEN);
         let start = c.at;
@@ -632,7 +668,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             return Next::Done;
         }
         self.enter(c, end);
-        let Some(p) = self.bytes(c, pppoe::PPP_HEADER_LEN) else { return self.truncated(c, Layer::Ppp, pppoe::PPP_HEADER_LEN) };
+        let Some(p) = self.bytes(c, pppoe::PPP_HEADER_LEN) else {
+            return self.truncated(c, Layer::Ppp, pppoe::PPP_HEADER_LEN);
+        };
         emit_table(self.sink, Layer::Ppp, c.depth, c.at, p, pppoe::PPP_FIELDS);
         self.header(Layer::Ppp, c.depth, c.at, pppoe::PPP_HEADER_LEN);
         c.at += pppoe::PPP_HEADER_LEN;
@@ -657,7 +695,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         if S::ENABLED {
             for (name, f) in arp::address_fields(h) {
                 if f.end <= full.len() {
-                    emit(self.sink, Layer::Arp, c.depth, name, c.at + f.start..c.at + f.end, || arp::address_value(full, f.clone()));
+                    emit(self.sink, Layer::Arp, c.depth, name, c.at + f.start..c.at + f.end, || {
+                        arp::address_value(full, f.clone())
+                    });
                 }
             }
         }
@@ -670,7 +710,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         match lldp::pdu_len(rest) {
             Some(len) => {
                 self.set_datagram(Layer::Lldp, c.at, (c.at + len) as u64, false);
-                emit(self.sink, Layer::Lldp, c.depth, "TLVs up to End of LLDPDU", c.at..c.at + len, || Value::Bytes(len as u64));
+                emit(self.sink, Layer::Lldp, c.depth, "TLVs up to End of LLDPDU", c.at..c.at + len, || {
+                    Value::Bytes(len as u64)
+                });
                 self.header(Layer::Lldp, c.depth, c.at, len);
                 Next::Done
             }
@@ -684,13 +726,19 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         if c.depth >= MAX_DEPTH {
             return self.stop(c, StopReason::TooDeep);
         }
-        let Some(h) = self.bytes(c, ipv4::MIN_HEADER_LEN) else { return self.truncated(c, Layer::Ipv4, ipv4::MIN_HEADER_LEN) };
+        let Some(h) = self.bytes(c, ipv4::MIN_HEADER_LEN) else {
+            return self.truncated(c, Layer::Ipv4, ipv4::MIN_HEADER_LEN);
+        };
         if ipv4::version(h) != 4 {
-            return self.stop(c, StopReason::BadHeader { layer: Layer::Ipv4, what: "version", value: ipv4::version(h).into() });
+            return self.stop(
+                c,
+                StopReason::BadHeader { layer: Layer::Ipv4, what: "version", value: ipv4::version(h).into() },
+            );
         }
         let hlen = ipv4::header_len(h);
         if hlen < ipv4::MIN_HEADER_LEN {
-            return self.stop(c, StopReason::BadHeader { layer: Layer::Ipv4, what: "header length", value: hlen as u32 });
+            return self
+                .stop(c, StopReason::BadHeader { layer: Layer::Ipv4, what: "header length", value: hlen as u32 });
         }
         let Some(h) = self.bytes(c, hlen) else { return self.truncated(c, Layer::Ipv4, hlen) };
         emit_table(self.sink, Layer::Ipv4, c.depth, c.at, h, ipv4::FIELDS);
@@ -725,7 +773,10 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         }
         let Some(h) = self.bytes(c, ipv6::HEADER_LEN) else { return self.truncated(c, Layer::Ipv6, ipv6::HEADER_LEN) };
         if ipv6::version(h) != 6 {
-            return self.stop(c, StopReason::BadHeader { layer: Layer::Ipv6, what: "version", value: ipv6::version(h).into() });
+            return self.stop(
+                c,
+                StopReason::BadHeader { layer: Layer::Ipv6, what: "version", value: ipv6::version(h).into() },
+            );
         }
         emit_table(self.sink, Layer::Ipv6, c.depth, c.at, h, ipv6::FIELDS);
         self.header(Layer::Ipv6, c.depth, c.at, ipv6::HEADER_LEN);
@@ -784,7 +835,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                             emit_table(self.sink, Layer::Ipv6Ext, c.depth, c.at + off, o, ipv6::JUMBO_FIELDS);
                         }
                     }
-                    emit(self.sink, Layer::Ipv6Ext, c.depth, "Options / data", c.at + 2..c.at + len, || Value::Bytes((len - 2) as u64));
+                    emit(self.sink, Layer::Ipv6Ext, c.depth, "Options / data", c.at + 2..c.at + len, || {
+                        Value::Bytes((len - 2) as u64)
+                    });
                     self.header(Layer::Ipv6Ext, c.depth, c.at, len);
                     c.at += len;
                     next = wire::u8_at(e, 0);
@@ -861,7 +914,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
     }
 
     fn tcp(&mut self, c: &mut Cursor) -> Next {
-        let Some(h) = self.bytes(c, tcp::MIN_HEADER_LEN) else { return self.truncated(c, Layer::Tcp, tcp::MIN_HEADER_LEN) };
+        let Some(h) = self.bytes(c, tcp::MIN_HEADER_LEN) else {
+            return self.truncated(c, Layer::Tcp, tcp::MIN_HEADER_LEN);
+        };
         let hlen = tcp::header_len(h);
         if hlen < tcp::MIN_HEADER_LEN {
             return self.stop(c, StopReason::BadHeader { layer: Layer::Tcp, what: "data offset", value: hlen as u32 });
@@ -922,13 +977,19 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
     }
 
     fn icmpv6(&mut self, c: &mut Cursor) -> Next {
-        let Some(h) = self.bytes(c, icmpv6::HEADER_LEN) else { return self.truncated(c, Layer::Icmpv6, icmpv6::HEADER_LEN) };
+        let Some(h) = self.bytes(c, icmpv6::HEADER_LEN) else {
+            return self.truncated(c, Layer::Icmpv6, icmpv6::HEADER_LEN);
+        };
         emit_table(self.sink, Layer::Icmpv6, c.depth, c.at, h, icmpv6::FIELDS);
         let t = icmpv6::icmp_type(h);
         match t {
-            icmpv6::ECHO_REQUEST | icmpv6::ECHO_REPLY => emit_table(self.sink, Layer::Icmpv6, c.depth, c.at, h, icmpv6::ECHO_FIELDS),
+            icmpv6::ECHO_REQUEST | icmpv6::ECHO_REPLY => {
+                emit_table(self.sink, Layer::Icmpv6, c.depth, c.at, h, icmpv6::ECHO_FIELDS)
+            }
             icmpv6::PACKET_TOO_BIG => emit_table(self.sink, Layer::Icmpv6, c.depth, c.at, h, icmpv6::TOO_BIG_FIELDS),
-            _ => emit(self.sink, Layer::Icmpv6, c.depth, "Message body", c.at + 4..c.at + 8, || wire::decode::hex(h, 4..8)),
+            _ => emit(self.sink, Layer::Icmpv6, c.depth, "Message body", c.at + 4..c.at + 8, || {
+                wire::decode::hex(h, 4..8)
+            }),
         }
         self.header(Layer::Icmpv6, c.depth, c.at, icmpv6::HEADER_LEN);
         if c.depth == 0 {
@@ -958,7 +1019,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         emit_table(self.sink, Layer::Gre, c.depth, c.at, h, gre::FIELDS);
         if S::ENABLED {
             for (name, f) in gre::optional_fields(h) {
-                emit(self.sink, Layer::Gre, c.depth, name, c.at + f.start..c.at + f.end, || wire::decode::hex(h, f.clone()));
+                emit(self.sink, Layer::Gre, c.depth, name, c.at + f.start..c.at + f.end, || {
+                    wire::decode::hex(h, f.clone())
+                });
             }
         }
         self.header(Layer::Gre, c.depth, c.at, len);
@@ -971,16 +1034,30 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 Next::Ethernet
             }
             ethertype::ERSPAN_2 | ethertype::ERSPAN_3 => {
-                let Some(e) = self.bytes(c, erspan::TYPE2_LEN) else { return self.truncated(c, Layer::Erspan, erspan::TYPE2_LEN) };
+                let Some(e) = self.bytes(c, erspan::TYPE2_LEN) else {
+                    return self.truncated(c, Layer::Erspan, erspan::TYPE2_LEN);
+                };
                 let Some(elen) = erspan::header_len(e) else {
-                    return self.stop(c, StopReason::BadHeader { layer: Layer::Erspan, what: "version", value: erspan::version(e).into() });
+                    return self.stop(
+                        c,
+                        StopReason::BadHeader {
+                            layer: Layer::Erspan,
+                            what: "version",
+                            value: erspan::version(e).into(),
+                        },
+                    );
                 };
                 let Some(e) = self.bytes(c, elen) else { return self.truncated(c, Layer::Erspan, elen) };
                 let table = if elen == erspan::TYPE2_LEN { erspan::TYPE2_FIELDS } else { erspan::TYPE3_FIELDS };
                 emit_table(self.sink, Layer::Erspan, c.depth, c.at, e, table);
-                emit(self.sink, Layer::Erspan, c.depth, "Platform-specific subheader", c.at + erspan::TYPE3_LEN..c.at + elen, || {
-                    wire::decode::hex(e, erspan::TYPE3_LEN..elen)
-                });
+                emit(
+                    self.sink,
+                    Layer::Erspan,
+                    c.depth,
+                    "Platform-specific subheader",
+                    c.at + erspan::TYPE3_LEN..c.at + elen,
+                    || wire::decode::hex(e, erspan::TYPE3_LEN..elen),
+                );
                 self.header(Layer::Erspan, c.depth, c.at, elen);
                 c.at += elen;
                 c.depth += 1;
@@ -1007,7 +1084,9 @@ pub(crate) mod tests_support {
     /// The story's frame: Ethernet + 802.1Q + IPv4 + ICMP echo request of
     /// `ping -s 1472`, and the 2 bytes (25 7f) the USB NIC driver appended.
     pub fn story_frame(payload: usize) -> Vec<u8> {
-        let mut f = vec![0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef, 0x81, 0x00, 0x00, 0x64, 0x08, 0x00];
+        let mut f = vec![
+            0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef, 0x81, 0x00, 0x00, 0x64, 0x08, 0x00,
+        ];
         let total = (20 + 8 + payload) as u16;
         f.extend_from_slice(&[0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, 1, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
         f[18 + 2..18 + 4].copy_from_slice(&total.to_be_bytes());

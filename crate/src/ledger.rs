@@ -244,7 +244,11 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
     }
     for c in &d.claims {
         if c.overrun() > 0 {
-            l.flags.set(if c.depth == 0 && c.room_end == wire as u64 { Flags::CLAIM_OVERRUN } else { Flags::INNER_MISMATCH });
+            l.flags.set(if c.depth == 0 && c.room_end == wire as u64 {
+                Flags::CLAIM_OVERRUN
+            } else {
+                Flags::INNER_MISMATCH
+            });
         }
     }
 
@@ -279,7 +283,7 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
     let mut rest_start = pad_end;
     if fcs_end.is_none() && d.link == LinkKind::Ethernet && settings.fcs == FcsMode::Auto && l.truncated == 0 {
         let p = pad_end;
-        if body_end >= p + ethernet::FCS_LEN + 1 && p >= ethernet::HEADER_LEN && crc_matches(&data[..p], &data[p..p + 4]) {
+        if body_end > p + ethernet::FCS_LEN && p >= ethernet::HEADER_LEN && crc_matches(&data[..p], &data[p..p + 4]) {
             let mut r = Region::new(RegionKind::Fcs, p, ethernet::FCS_LEN);
             r.valid = Some(true);
             l.fcs = FcsStatus::Valid;
@@ -411,7 +415,9 @@ mod tests {
     fn arp_request() -> Vec<u8> {
         let mut f = vec![0xff; 6];
         f.extend_from_slice(&[0x52, 0x54, 0, 0x12, 0x34, 0x56, 0x08, 0x06]);
-        f.extend_from_slice(&[0, 1, 8, 0, 6, 4, 0, 1, 0x52, 0x54, 0, 0x12, 0x34, 0x56, 10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2]);
+        f.extend_from_slice(&[
+            0, 1, 8, 0, 6, 4, 0, 1, 0x52, 0x54, 0, 0x12, 0x34, 0x56, 10, 0, 0, 1, 0, 0, 0, 0, 0, 0, 10, 0, 0, 2,
+        ]);
         f
     }
 

@@ -7,10 +7,16 @@
 //! facts → ledger ([`ledger`]) → regions and findings → capture-wide
 //! accumulation ([`summary`]) → views (the CLI, JSON, the web app).
 
+pub mod analysis;
 pub mod capture;
+pub use capture::error::thousands;
 pub mod dissect;
 pub mod ledger;
-pub mod settings;
-pub mod vendor;
 pub mod link;
+pub mod mtu;
+pub mod report;
+pub mod scan;
+pub mod settings;
+pub mod summary;
+pub mod vendor;
 pub mod wire;

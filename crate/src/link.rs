@@ -117,8 +117,8 @@ impl LinkType {
 
 fn user_name(v: u16) -> Option<&'static str> {
     const USER: [&str; 16] = [
-        "USER0", "USER1", "USER2", "USER3", "USER4", "USER5", "USER6", "USER7", "USER8", "USER9",
-        "USER10", "USER11", "USER12", "USER13", "USER14", "USER15",
+        "USER0", "USER1", "USER2", "USER3", "USER4", "USER5", "USER6", "USER7", "USER8", "USER9", "USER10", "USER11",
+        "USER12", "USER13", "USER14", "USER15",
     ];
     USER.get(usize::from(v.checked_sub(147)?)).copied()
 }

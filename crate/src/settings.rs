@@ -34,7 +34,8 @@ pub enum DeviceRule {
 }
 
 impl DeviceRule {
-    pub const ALL: [DeviceRule; 4] = [DeviceRule::OvsKernel, DeviceRule::LinuxBridge, DeviceRule::OvsDpdk, DeviceRule::IpRouter];
+    pub const ALL: [DeviceRule; 4] =
+        [DeviceRule::OvsKernel, DeviceRule::LinuxBridge, DeviceRule::OvsDpdk, DeviceRule::IpRouter];
 
     pub const fn name(self) -> &'static str {
         match self {

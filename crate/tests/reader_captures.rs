@@ -31,7 +31,7 @@ fn read_whole(bytes: &[u8]) -> (Vec<Seen>, Option<String>) {
             fcs: p.fcs.len,
         })
     });
-    (seen, r.err().map(|(_, e)| e.to_string()))
+    (seen, r.map(|e| e.to_string()))
 }
 
 fn read_chunked(bytes: &[u8], chunk: usize) -> (Vec<Seen>, Option<String>) {

@@ -62,7 +62,10 @@ fn extra_bytes_agree_with_tshark_except_where_listed() {
             if ours_extra == theirs {
                 continue;
             }
-            match DELIBERATE.iter().position(|(f, frames, _)| *f == row.file && (frames.is_empty() || frames.contains(&n))) {
+            match DELIBERATE
+                .iter()
+                .position(|(f, frames, _)| *f == row.file && (frames.is_empty() || frames.contains(&n)))
+            {
                 Some(i) => listed_seen[i] += 1,
                 None => unexpected.push(format!("{} frame {n}: ours {ours_extra}, tshark {theirs}", row.file)),
             }

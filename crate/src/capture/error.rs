@@ -15,14 +15,41 @@ pub enum CaptureErrorKind {
     Empty,
     UnknownMagic([u8; 4]),
     /// A header, record or block is cut off by the end of the file.
-    CutOff { what: &'static str, needed: u64, available: u64 },
-    UnsupportedPcapVersion { major: u16, minor: u16 },
-    RecordTooLarge { record: u64, caplen: u32, max: u32 },
-    BadBlockLength { block_type: u32, length: u32 },
-    BlockLengthMismatch { block_type: u32, first: u32, last: u32 },
-    UnsupportedSectionVersion { major: u16, minor: u16 },
-    PacketBeforeInterface { interface: u32, defined: u32 },
-    MalformedBlock { block_type: u32, reason: String },
+    CutOff {
+        what: &'static str,
+        needed: u64,
+        available: u64,
+    },
+    UnsupportedPcapVersion {
+        major: u16,
+        minor: u16,
+    },
+    RecordTooLarge {
+        record: u64,
+        caplen: u32,
+        max: u32,
+    },
+    BadBlockLength {
+        block_type: u32,
+        length: u32,
+    },
+    BlockLengthMismatch {
+        block_type: u32,
+        first: u32,
+        last: u32,
+    },
+    UnsupportedSectionVersion {
+        major: u16,
+        minor: u16,
+    },
+    PacketBeforeInterface {
+        interface: u32,
+        defined: u32,
+    },
+    MalformedBlock {
+        block_type: u32,
+        reason: String,
+    },
 }
 
 impl CaptureError {

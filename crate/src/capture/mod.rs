@@ -10,7 +10,7 @@
 //! A fault stops the reader with a [`CaptureError`] that names the byte offset
 //! and what was wrong; every packet before the fault has been delivered.
 
-mod error;
+pub(crate) mod error;
 mod pcap;
 mod pcapng;
 
@@ -109,6 +109,8 @@ pub struct CaptureReader {
     packets: u64,
     notes: Vec<ReaderNote>,
     error: Option<CaptureError>,
+    /// Format and interfaces as they were when an error stopped the reader.
+    before_error: Option<(Option<Format>, Vec<Interface>)>,
 }
 
 impl Default for CaptureReader {
@@ -126,11 +128,15 @@ impl CaptureReader {
             packets: 0,
             notes: Vec::new(),
             error: None,
+            before_error: None,
         }
     }
 
     /// The format, once the first bytes have told it.
     pub fn format(&self) -> Option<Format> {
+        if let Some((f, _)) = &self.before_error {
+            return *f;
+        }
         match &self.state {
             State::Pcap(p) => Some(p.format()),
             State::Pcapng(_) => Some(Format::Pcapng),
@@ -140,6 +146,9 @@ impl CaptureReader {
 
     /// Interfaces seen so far (the pcap file header counts as interface 0).
     pub fn interfaces(&self) -> Vec<Interface> {
+        if let Some((_, i)) = &self.before_error {
+            return i.clone();
+        }
         match &self.state {
             State::Pcap(p) => vec![p.interface()],
             State::Pcapng(p) => p.all_interfaces(),
@@ -193,8 +202,7 @@ impl CaptureReader {
             r.map(drop)
         };
         if let Err(e) = &result {
-            self.error = Some(e.clone());
-            self.state = State::Failed;
+            self.fail(e.clone());
             self.pending = Vec::new();
         }
         result
@@ -220,12 +228,17 @@ impl CaptureReader {
         };
         match err {
             Some(e) => {
-                self.error = Some(e.clone());
-                self.state = State::Failed;
+                self.fail(e.clone());
                 Err(e)
             }
             None => Ok(()),
         }
+    }
+
+    fn fail(&mut self, e: CaptureError) {
+        self.before_error = Some((self.format(), self.interfaces()));
+        self.error = Some(e);
+        self.state = State::Failed;
     }
 
     /// Parses as many whole records from `data` (which starts at `self.offset`)
@@ -274,15 +287,11 @@ enum Step {
     NeedMore,
 }
 
-/// Reads a whole capture held in memory: every packet plus the error, if any.
-/// Convenience for tests and small files; streaming callers use [`CaptureReader`].
-pub fn read_all(bytes: &[u8], mut on_packet: impl FnMut(Packet<'_>)) -> Result<CaptureReader, (CaptureReader, CaptureError)> {
+/// Reads a whole capture held in memory, handing out every packet; returns
+/// the error that stopped it, if any. Streaming callers use [`CaptureReader`].
+pub fn read_all(bytes: &[u8], mut on_packet: impl FnMut(Packet<'_>)) -> Option<CaptureError> {
     let mut r = CaptureReader::new();
-    let res = r.push(bytes, &mut on_packet).and_then(|_| r.finish());
-    match res {
-        Ok(()) => Ok(r),
-        Err(e) => Err((r, e)),
-    }
+    r.push(bytes, &mut on_packet).and_then(|_| r.finish()).err()
 }
 
 /// Converts a timestamp in units of 10^-n or 2^-n seconds (pcapng `if_tsresol`)
@@ -317,13 +326,13 @@ mod tests {
 
     #[test]
     fn empty_input_is_named() {
-        let (_, e) = read_all(&[], |_| {}).err().unwrap();
+        let e = read_all(&[], |_| {}).unwrap();
         assert_eq!(e.kind, CaptureErrorKind::Empty);
     }
 
     #[test]
     fn unknown_magic_is_named_with_bytes() {
-        let (_, e) = read_all(b"GET / HTTP/1.1\r\n", |_| {}).err().unwrap();
+        let e = read_all(b"GET / HTTP/1.1\r\n", |_| {}).unwrap();
         assert_eq!(e.offset, 0);
         assert!(e.to_string().contains("47 45 54 20"), "{e}");
     }

@@ -3,7 +3,9 @@
 
 use super::{CaptureError, CaptureErrorKind, Direction, FcsHint, Format, Interface, Packet, ReaderNote, Step};
 use crate::link::LinkType;
-use pcap_parser::pcap::{parse_pcap_frame, parse_pcap_frame_be, parse_pcap_frame_modified, parse_pcap_header, PcapHeader};
+use pcap_parser::pcap::{
+    parse_pcap_frame, parse_pcap_frame_be, parse_pcap_frame_modified, parse_pcap_header, PcapHeader,
+};
 
 const FILE_HEADER_LEN: usize = 24;
 const RECORD_HEADER_LEN: usize = 16;
@@ -109,10 +111,7 @@ impl PcapState {
         let caplen = self.read_u32(rest, 8);
         let max = header.snaplen.max(super::MAX_SNAPLEN);
         if caplen > max {
-            return Err(CaptureError::new(
-                at,
-                CaptureErrorKind::RecordTooLarge { record: *packets + 1, caplen, max },
-            ));
+            return Err(CaptureError::new(at, CaptureErrorKind::RecordTooLarge { record: *packets + 1, caplen, max }));
         }
         let total = hdr_len + caplen as usize;
         if rest.len() < total {

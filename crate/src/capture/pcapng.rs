@@ -4,8 +4,7 @@
 //! per-interface metadata (link type, `if_tsresol`, `if_tsoffset`, `if_fcslen`).
 
 use super::{
-    error::thousands, to_nanos, CaptureError, CaptureErrorKind, Direction, FcsHint, Interface, Packet, ReaderNote,
-    Step,
+    error::thousands, to_nanos, CaptureError, CaptureErrorKind, Direction, FcsHint, Interface, Packet, ReaderNote, Step,
 };
 use crate::link::LinkType;
 use pcap_parser::pcapng::{
@@ -118,10 +117,7 @@ impl PcapngState {
         let block = &rest[..len_usize];
         let last = self.u32_at(block, len_usize - 4);
         if last != len {
-            return Err(CaptureError::new(
-                at,
-                CaptureErrorKind::BlockLengthMismatch { block_type, first: len, last },
-            ));
+            return Err(CaptureError::new(at, CaptureErrorKind::BlockLengthMismatch { block_type, first: len, last }));
         }
         match block_type {
             SHB => self.section_header(block, at, notes)?,
@@ -157,11 +153,8 @@ impl PcapngState {
             parse_interfacedescriptionblock_le(block)
         };
         let (_, idb) = parsed.map_err(|e| malformed(at, IDB, format!("it cannot be read ({})", describe(&e))))?;
-        let fcs_len = idb
-            .options
-            .iter()
-            .find(|o| o.code.0 == OPT_IF_FCSLEN)
-            .and_then(|o| o.as_bytes().ok()?.first().copied());
+        let fcs_len =
+            idb.options.iter().find(|o| o.code.0 == OPT_IF_FCSLEN).and_then(|o| o.as_bytes().ok()?.first().copied());
         let name = idb
             .options
             .iter()
@@ -207,14 +200,19 @@ impl PcapngState {
         packets: &mut u64,
         on_packet: &mut impl FnMut(Packet<'_>),
     ) -> Result<(), CaptureError> {
-        let parsed = if self.big_endian { parse_enhancedpacketblock_be(block) } else { parse_enhancedpacketblock_le(block) };
+        let parsed =
+            if self.big_endian { parse_enhancedpacketblock_be(block) } else { parse_enhancedpacketblock_le(block) };
         let (_, epb) = parsed.map_err(|e| malformed(at, EPB, format!("it cannot be read ({})", describe(&e))))?;
         let iface = self.interface(epb.if_id, at)?;
         let data = epb.data.get(..epb.caplen as usize).ok_or_else(|| {
             malformed(
                 at,
                 EPB,
-                format!("it claims {} captured bytes but holds {}", thousands(epb.caplen.into()), thousands(epb.data.len() as u64)),
+                format!(
+                    "it claims {} captured bytes but holds {}",
+                    thousands(epb.caplen.into()),
+                    thousands(epb.data.len() as u64)
+                ),
             )
         })?;
         let (fcs, direction) = self.hint(iface, self.flags_option(&epb.options));
@@ -289,7 +287,15 @@ impl PcapngState {
         let original_len = self.u32_at(block, 24);
         let body = &block[FIXED..block.len() - 4];
         let data = body.get(..caplen).ok_or_else(|| {
-            malformed(at, OPB, format!("it claims {} captured bytes but holds {}", thousands(caplen as u64), thousands(body.len() as u64)))
+            malformed(
+                at,
+                OPB,
+                format!(
+                    "it claims {} captured bytes but holds {}",
+                    thousands(caplen as u64),
+                    thousands(body.len() as u64)
+                ),
+            )
         })?;
         // Options follow the data padded to 32 bits; only the flags option matters here.
         let opts = body.get(caplen.div_ceil(4) * 4..).unwrap_or(&[]);
@@ -329,17 +335,19 @@ impl PcapngState {
     pub fn cut_off(&self, at: u64, pending: &[u8]) -> CaptureError {
         let available = pending.len() as u64;
         let needed = if pending.len() >= 8 {
-            u64::from(if u32::from_le_bytes([pending[0], pending[1], pending[2], pending[3]]) == SHB && pending.len() >= 12 {
-                let big = u32::from_le_bytes([pending[8], pending[9], pending[10], pending[11]]) != BOM;
-                let raw = [pending[4], pending[5], pending[6], pending[7]];
-                if big {
-                    u32::from_be_bytes(raw)
+            u64::from(
+                if u32::from_le_bytes([pending[0], pending[1], pending[2], pending[3]]) == SHB && pending.len() >= 12 {
+                    let big = u32::from_le_bytes([pending[8], pending[9], pending[10], pending[11]]) != BOM;
+                    let raw = [pending[4], pending[5], pending[6], pending[7]];
+                    if big {
+                        u32::from_be_bytes(raw)
+                    } else {
+                        u32::from_le_bytes(raw)
+                    }
                 } else {
-                    u32::from_le_bytes(raw)
-                }
-            } else {
-                self.u32_at(pending, 4)
-            })
+                    self.u32_at(pending, 4)
+                },
+            )
         } else {
             u64::from(MIN_BLOCK_LEN)
         };

@@ -51,7 +51,12 @@ pub fn address_fields(b: &[u8]) -> [(&'static str, Field); 4] {
     let spa = sha.end..sha.end + p;
     let tha = spa.end..spa.end + h;
     let tpa = tha.end..tha.end + p;
-    [("Sender hardware address", sha), ("Sender protocol address", spa), ("Target hardware address", tha), ("Target protocol address", tpa)]
+    [
+        ("Sender hardware address", sha),
+        ("Sender protocol address", spa),
+        ("Target hardware address", tha),
+        ("Target protocol address", tpa),
+    ]
 }
 
 /// Decodes an address field by its size: MAC, IPv4 or raw hex.

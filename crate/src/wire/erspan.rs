@@ -23,13 +23,21 @@ pub const TYPE3_PLATFORM_LEN: usize = 8;
 
 pub static TYPE2_FIELDS: &[FieldDef] = &[
     FieldDef { name: "Version / VLAN", range: field::VER_VLAN, decode: ver_vlan },
-    FieldDef { name: "CoS / En / T / session", range: field::COS_SESSION, decode: |b| Value::Text(format!("session {}", be16(b, field::COS_SESSION) & 0x3ff)) },
+    FieldDef {
+        name: "CoS / En / T / session",
+        range: field::COS_SESSION,
+        decode: |b| Value::Text(format!("session {}", be16(b, field::COS_SESSION) & 0x3ff)),
+    },
     FieldDef { name: "Index", range: field::WORD_2, decode: |b| decode::hex(b, field::WORD_2) },
 ];
 
 pub static TYPE3_FIELDS: &[FieldDef] = &[
     FieldDef { name: "Version / VLAN", range: field::VER_VLAN, decode: ver_vlan },
-    FieldDef { name: "CoS / BSO / T / session", range: field::COS_SESSION, decode: |b| Value::Text(format!("session {}", be16(b, field::COS_SESSION) & 0x3ff)) },
+    FieldDef {
+        name: "CoS / BSO / T / session",
+        range: field::COS_SESSION,
+        decode: |b| Value::Text(format!("session {}", be16(b, field::COS_SESSION) & 0x3ff)),
+    },
     FieldDef { name: "Timestamp", range: field::WORD_2, decode: |b| decode::num(b, field::WORD_2) },
     FieldDef { name: "SGT", range: field::SGT, decode: |b| decode::num(b, field::SGT) },
     FieldDef { name: "P / FT / HW ID / D / Gra / O", range: field::FLAGS, decode: |b| decode::hex(b, field::FLAGS) },

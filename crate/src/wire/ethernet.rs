@@ -95,7 +95,6 @@ pub fn ethertype_name(v: u16) -> Option<&'static str> {
     })
 }
 
-
 /// True when the field is an 802.3 length rather than an EtherType.
 pub const fn is_length(v: u16) -> bool {
     v <= MAX_LENGTH_FIELD
@@ -103,10 +102,7 @@ pub const fn is_length(v: u16) -> bool {
 
 /// True for the TPIDs of 802.1Q and 802.1ad tags.
 pub const fn is_vlan_tpid(v: u16) -> bool {
-    matches!(
-        v,
-        ethertype::VLAN | ethertype::QINQ | ethertype::QINQ_OLD_1 | ethertype::QINQ_OLD_2
-    )
+    matches!(v, ethertype::VLAN | ethertype::QINQ | ethertype::QINQ_OLD_1 | ethertype::QINQ_OLD_2)
 }
 
 #[cfg(test)]
@@ -114,9 +110,7 @@ mod tests {
     use super::*;
     use crate::wire::{be16, emit_table, Layer, Span};
 
-    const FRAME: [u8; 14] = [
-        0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef, 0x08, 0x00,
-    ];
+    const FRAME: [u8; 14] = [0x52, 0x54, 0x00, 0x12, 0x34, 0x56, 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef, 0x08, 0x00];
 
     #[test]
     fn deconstruct_ethernet_ii() {

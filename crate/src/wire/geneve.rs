@@ -15,7 +15,11 @@ pub mod field {
 pub const FIXED_LEN: usize = field::RESERVED.end;
 
 pub static FIELDS: &[FieldDef] = &[
-    FieldDef { name: "Version / options length", range: field::VER_OPTLEN, decode: |b| Value::Text(format!("{} / {} bytes", u8_at(b, 0) >> 6, options_len(b))) },
+    FieldDef {
+        name: "Version / options length",
+        range: field::VER_OPTLEN,
+        decode: |b| Value::Text(format!("{} / {} bytes", u8_at(b, 0) >> 6, options_len(b))),
+    },
     FieldDef { name: "Flags", range: field::FLAGS, decode: |b| decode::hex(b, field::FLAGS) },
     FieldDef { name: "Protocol", range: field::PROTOCOL, decode: |b| decode::ethertype(b, field::PROTOCOL) },
     FieldDef { name: "VNI", range: field::VNI, decode: |b| decode::num(b, field::VNI) },

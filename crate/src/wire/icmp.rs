@@ -36,7 +36,8 @@ pub static FRAG_NEEDED_FIELDS: &[FieldDef] = &[
     FieldDef { name: "Next-hop MTU", range: field::NEXT_HOP_MTU, decode: |b| decode::num(b, field::NEXT_HOP_MTU) },
 ];
 
-pub static REST_FIELDS: &[FieldDef] = &[FieldDef { name: "Rest of header", range: 4..8, decode: |b| decode::hex(b, 4..8) }];
+pub static REST_FIELDS: &[FieldDef] =
+    &[FieldDef { name: "Rest of header", range: 4..8, decode: |b| decode::hex(b, 4..8) }];
 
 pub fn icmp_type(b: &[u8]) -> u8 {
     u8_at(b, field::TYPE.start)

@@ -28,7 +28,8 @@ pub static ECHO_FIELDS: &[FieldDef] = &[
     FieldDef { name: "Sequence", range: field::SEQ, decode: |b| decode::num(b, field::SEQ) },
 ];
 
-pub static TOO_BIG_FIELDS: &[FieldDef] = &[FieldDef { name: "MTU", range: field::MTU, decode: |b| decode::num(b, field::MTU) }];
+pub static TOO_BIG_FIELDS: &[FieldDef] =
+    &[FieldDef { name: "MTU", range: field::MTU, decode: |b| decode::num(b, field::MTU) }];
 
 pub fn icmp_type(b: &[u8]) -> u8 {
     u8_at(b, field::TYPE.start)

@@ -44,30 +44,54 @@ pub const FRAGMENT_HEADER_LEN: usize = frag_field::IDENT.end;
 pub const JUMBO_OPTION: u8 = 0xc2;
 
 pub static FIELDS: &[FieldDef] = &[
-    FieldDef { name: "Version / class / flow", range: field::VER_TC_FLOW, decode: |b| decode::hex(b, field::VER_TC_FLOW) },
+    FieldDef {
+        name: "Version / class / flow",
+        range: field::VER_TC_FLOW,
+        decode: |b| decode::hex(b, field::VER_TC_FLOW),
+    },
     FieldDef { name: "Payload length", range: field::PAYLOAD_LEN, decode: |b| decode::bytes(b, field::PAYLOAD_LEN) },
-    FieldDef { name: "Next header", range: field::NEXT_HEADER, decode: |b| super::ipv4::ip_protocol_value(u8_at(b, field::NEXT_HEADER.start)) },
+    FieldDef {
+        name: "Next header",
+        range: field::NEXT_HEADER,
+        decode: |b| super::ipv4::ip_protocol_value(u8_at(b, field::NEXT_HEADER.start)),
+    },
     FieldDef { name: "Hop limit", range: field::HOP_LIMIT, decode: |b| decode::num(b, field::HOP_LIMIT) },
     FieldDef { name: "Source", range: field::SRC, decode: |b| decode::ipv6(b, field::SRC) },
     FieldDef { name: "Destination", range: field::DST, decode: |b| decode::ipv6(b, field::DST) },
 ];
 
 pub static EXT_FIELDS: &[FieldDef] = &[
-    FieldDef { name: "Next header", range: ext_field::NEXT_HEADER, decode: |b| super::ipv4::ip_protocol_value(u8_at(b, 0)) },
+    FieldDef {
+        name: "Next header",
+        range: ext_field::NEXT_HEADER,
+        decode: |b| super::ipv4::ip_protocol_value(u8_at(b, 0)),
+    },
     FieldDef { name: "Header length", range: ext_field::LEN, decode: |b| Value::Bytes(ext_len(b) as u64) },
 ];
 
 pub static FRAG_FIELDS: &[FieldDef] = &[
-    FieldDef { name: "Next header", range: frag_field::NEXT_HEADER, decode: |b| super::ipv4::ip_protocol_value(u8_at(b, 0)) },
+    FieldDef {
+        name: "Next header",
+        range: frag_field::NEXT_HEADER,
+        decode: |b| super::ipv4::ip_protocol_value(u8_at(b, 0)),
+    },
     FieldDef { name: "Reserved", range: frag_field::RESERVED, decode: |b| decode::hex(b, frag_field::RESERVED) },
-    FieldDef { name: "Offset / M", range: frag_field::OFFSET_FLAGS, decode: |b| Value::Text(format!("offset {} / M {}", frag_offset(b), u8::from(frag_more(b)))) },
+    FieldDef {
+        name: "Offset / M",
+        range: frag_field::OFFSET_FLAGS,
+        decode: |b| Value::Text(format!("offset {} / M {}", frag_offset(b), u8::from(frag_more(b)))),
+    },
     FieldDef { name: "Identification", range: frag_field::IDENT, decode: |b| decode::hex(b, frag_field::IDENT) },
 ];
 
 pub static JUMBO_FIELDS: &[FieldDef] = &[
     FieldDef { name: "Option type", range: jumbo_field::TYPE, decode: |b| decode::hex(b, jumbo_field::TYPE) },
     FieldDef { name: "Option length", range: jumbo_field::LEN, decode: |b| decode::bytes(b, jumbo_field::LEN) },
-    FieldDef { name: "Jumbo payload length", range: jumbo_field::JUMBO_LEN, decode: |b| decode::bytes(b, jumbo_field::JUMBO_LEN) },
+    FieldDef {
+        name: "Jumbo payload length",
+        range: jumbo_field::JUMBO_LEN,
+        decode: |b| decode::bytes(b, jumbo_field::JUMBO_LEN),
+    },
 ];
 
 pub fn version(b: &[u8]) -> u8 {

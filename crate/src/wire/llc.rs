@@ -28,7 +28,11 @@ pub static FIELDS: &[FieldDef] = &[
 
 pub static SNAP_FIELDS: &[FieldDef] = &[
     FieldDef { name: "OUI", range: snap_field::OUI, decode: |b| decode::hex(b, snap_field::OUI) },
-    FieldDef { name: "Protocol ID", range: snap_field::PROTOCOL, decode: |b| decode::ethertype(b, snap_field::PROTOCOL) },
+    FieldDef {
+        name: "Protocol ID",
+        range: snap_field::PROTOCOL,
+        decode: |b| decode::ethertype(b, snap_field::PROTOCOL),
+    },
 ];
 
 /// The control field: the two low bits `11` mark a one-byte U-format PDU

@@ -53,9 +53,16 @@ pub enum Value {
     /// A plain number.
     Num(u64),
     /// A number best read in hexadecimal, with its width in bytes.
-    Hex { value: u64, bytes: u8 },
+    Hex {
+        value: u64,
+        bytes: u8,
+    },
     /// A number with its well-known meaning ("0x0800 IPv4", "17 UDP").
-    Named { value: u64, bytes: u8, name: &'static str },
+    Named {
+        value: u64,
+        bytes: u8,
+        name: &'static str,
+    },
     /// A length in bytes, possibly with a remark.
     Bytes(u64),
     Mac([u8; 6]),
@@ -74,11 +81,7 @@ impl core::fmt::Display for Value {
                 write!(f, "0x{value:0w$x} ({name})", w = usize::from(*bytes) * 2)
             }
             Value::Bytes(n) => write!(f, "{n} bytes"),
-            Value::Mac(m) => write!(
-                f,
-                "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-                m[0], m[1], m[2], m[3], m[4], m[5]
-            ),
+            Value::Mac(m) => write!(f, "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5]),
             Value::Ipv4(a) => write!(f, "{}", core::net::Ipv4Addr::from(*a)),
             Value::Ipv6(a) => write!(f, "{}", core::net::Ipv6Addr::from(*a)),
             Value::Text(t) => f.write_str(t),
@@ -122,9 +125,7 @@ pub fn be_uint(b: &[u8], f: Field) -> u64 {
 /// Reads a fixed-size byte array; out of range reads as zeros.
 #[inline]
 pub fn array<const N: usize>(b: &[u8], f: Field) -> [u8; N] {
-    b.get(f)
-        .and_then(|s| <[u8; N]>::try_from(s).ok())
-        .unwrap_or([0; N])
+    b.get(f).and_then(|s| <[u8; N]>::try_from(s).ok()).unwrap_or([0; N])
 }
 
 /// Decoders shared by many tables.
@@ -252,13 +253,15 @@ impl Layer {
     pub const fn group(self) -> LayerGroup {
         match self {
             Layer::LinuxSll | Layer::LinuxSll2 | Layer::Null | Layer::Ethernet => LayerGroup::Link,
-            Layer::Vlan | Layer::VnTag | Layer::Arista | Layer::Mpls | Layer::PseudowireControl | Layer::Llc | Layer::Snap => {
-                LayerGroup::Tag
-            }
+            Layer::Vlan
+            | Layer::VnTag
+            | Layer::Arista
+            | Layer::Mpls
+            | Layer::PseudowireControl
+            | Layer::Llc
+            | Layer::Snap => LayerGroup::Tag,
             Layer::Pppoe | Layer::Ppp => LayerGroup::Tag,
-            Layer::Arp | Layer::Lldp | Layer::Ipv4 | Layer::Ipv6 | Layer::Ipv6Ext => {
-                LayerGroup::Network
-            }
+            Layer::Arp | Layer::Lldp | Layer::Ipv4 | Layer::Ipv6 | Layer::Ipv6Ext => LayerGroup::Network,
             Layer::Tcp | Layer::Udp | Layer::Icmp | Layer::Icmpv6 => LayerGroup::Transport,
             Layer::Gre | Layer::Erspan | Layer::Vxlan | Layer::Geneve => LayerGroup::Tunnel,
             Layer::Payload => LayerGroup::Payload,
@@ -312,14 +315,7 @@ impl SpanSink for Vec<Span> {
 /// Emits a span for every field of `table` that lies inside `header`, which
 /// starts at frame offset `base`.
 #[inline]
-pub fn emit_table<S: SpanSink>(
-    sink: &mut S,
-    layer: Layer,
-    depth: u8,
-    base: usize,
-    header: &[u8],
-    table: &[FieldDef],
-) {
+pub fn emit_table<S: SpanSink>(sink: &mut S, layer: Layer, depth: u8, base: usize, header: &[u8], table: &[FieldDef]) {
     if !S::ENABLED {
         return;
     }
@@ -348,14 +344,7 @@ pub fn emit<S: SpanSink>(
     value: impl FnOnce() -> Value,
 ) {
     if S::ENABLED && range.start < range.end {
-        sink.push(Span {
-            layer,
-            depth,
-            name,
-            start: range.start as u32,
-            end: range.end as u32,
-            value: value(),
-        });
+        sink.push(Span { layer, depth, name, start: range.start as u32, end: range.end as u32, value: value() });
     }
 }
 
@@ -376,10 +365,7 @@ mod tests {
     fn values_print_as_engineers_write_them() {
         assert_eq!(Value::Mac([0x52, 0x54, 0, 0x12, 0x34, 0x56]).to_string(), "52:54:00:12:34:56");
         assert_eq!(Value::Hex { value: 0x800, bytes: 2 }.to_string(), "0x0800");
-        assert_eq!(
-            Value::Named { value: 0x800, bytes: 2, name: "IPv4" }.to_string(),
-            "0x0800 (IPv4)"
-        );
+        assert_eq!(Value::Named { value: 0x800, bytes: 2, name: "IPv4" }.to_string(), "0x0800 (IPv4)");
         assert_eq!(Value::Ipv4([10, 0, 0, 1]).to_string(), "10.0.0.1");
     }
 }

@@ -10,7 +10,8 @@ pub mod field {
 
 pub const HEADER_LEN: usize = field::FAMILY.end;
 
-pub static FIELDS: &[FieldDef] = &[FieldDef { name: "Address family", range: field::FAMILY, decode: |b| family_value(family(b)) }];
+pub static FIELDS: &[FieldDef] =
+    &[FieldDef { name: "Address family", range: field::FAMILY, decode: |b| family_value(family(b)) }];
 
 /// The address family, read in whichever byte order gives a small number:
 /// the writer's byte order is not recorded for LINKTYPE_NULL.

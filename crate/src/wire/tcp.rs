@@ -111,9 +111,7 @@ pub fn options(header: &[u8]) -> impl Iterator<Item = TcpOption> + '_ {
 
 /// The MSS option's value, if the header carries one.
 pub fn mss(header: &[u8]) -> Option<u16> {
-    options(header)
-        .find(|o| o.kind == OPTION_MSS && o.len == 4)
-        .map(|o| be16(header, o.start + 2..o.start + 4))
+    options(header).find(|o| o.kind == OPTION_MSS && o.len == 4).map(|o| be16(header, o.start + 2..o.start + 4))
 }
 
 #[cfg(test)]

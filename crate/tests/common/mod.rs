@@ -18,10 +18,7 @@ pub fn captures() -> PathBuf {
 pub fn parse_csv(text: &str) -> Vec<HashMap<String, String>> {
     let mut lines = text.lines();
     let header = split_csv_line(lines.next().unwrap_or(""));
-    lines
-        .filter(|l| !l.is_empty())
-        .map(|l| header.iter().cloned().zip(split_csv_line(l)).collect())
-        .collect()
+    lines.filter(|l| !l.is_empty()).map(|l| header.iter().cloned().zip(split_csv_line(l)).collect()).collect()
 }
 
 fn split_csv_line(line: &str) -> Vec<String> {

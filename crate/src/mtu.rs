@@ -1,0 +1,215 @@
+//! MTU consequences: would this frame pass a device with this MTU, by which
+//! rule, and what would the device do or log? Each rule is the one the
+//! named code applies; a verdict always says which rule it assumed.
+
+use crate::dissect::Dissection;
+use crate::ledger::{FcsStatus, Ledger, RegionKind};
+use crate::link::LinkKind;
+use crate::settings::{DeviceRule, Settings};
+use crate::wire::{ethernet, Layer};
+use serde::Serialize;
+
+/// The few facts an MTU rule needs, kept in every scan record so that a new
+/// MTU or rule re-evaluates a whole capture without re-reading it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct MtuFacts {
+    pub link: LinkKind,
+    /// Frame length on the wire without an FCS.
+    pub frame_len: u32,
+    pub link_header_len: u32,
+    pub tags: u8,
+    pub datagram_len: Option<u32>,
+    pub ipv6: bool,
+    pub dont_fragment: bool,
+    /// TCP or UDP with length fields that agree: may be a GSO/GRO super-frame.
+    pub gso_candidate: bool,
+    /// Trailer and vendor bytes after the datagram (not padding, not FCS).
+    pub trailer_bytes: u32,
+}
+
+impl MtuFacts {
+    pub fn new(d: &Dissection, l: &Ledger) -> Self {
+        let fcs = if matches!(l.fcs, FcsStatus::Valid | FcsStatus::Invalid | FcsStatus::Unknown) { 4 } else { 0 };
+        let consistent =
+            !l.flags.has(crate::ledger::Flags::CLAIM_OVERRUN) && !l.flags.has(crate::ledger::Flags::INNER_MISMATCH);
+        MtuFacts {
+            link: d.link,
+            frame_len: l.len.saturating_sub(fcs),
+            link_header_len: d.link_header_len,
+            tags: d.tags,
+            datagram_len: d.datagram.map(|g| g.len().min(u64::from(u32::MAX)) as u32),
+            ipv6: d.datagram.is_some_and(|g| g.layer == Layer::Ipv6),
+            dont_fragment: d.datagram.is_some_and(|g| g.dont_fragment),
+            gso_candidate: consistent && matches!(d.transport, Some(Layer::Tcp | Layer::Udp)),
+            trailer_bytes: l.bytes_of(RegionKind::Trailer) + l.bytes_of(RegionKind::Vendor),
+        }
+    }
+
+    /// The frame's L2 payload as Open vSwitch's `packet_length()` counts it:
+    /// the skb minus the 14-byte Ethernet header and one VLAN tag. A cooked
+    /// capture's header stands where the Ethernet header was.
+    pub fn l2_payload(&self) -> u32 {
+        let tag = if self.tags > 0 { 4 } else { 0 };
+        self.frame_len.saturating_sub(self.link_header_len).saturating_sub(tag)
+    }
+
+    /// The frame as a Linux bridge sees it: an Ethernet header in place of
+    /// any cooked header.
+    pub fn ethernet_frame_len(&self) -> u32 {
+        match self.link {
+            LinkKind::Ethernet => self.frame_len,
+            _ => self.frame_len.saturating_sub(self.link_header_len) + ethernet::HEADER_LEN as u32,
+        }
+    }
+
+    pub fn is_superframe(&self, mtu: u32) -> bool {
+        self.gso_candidate && self.datagram_len.is_some_and(|d| d > mtu)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MtuVerdict {
+    pub rule: DeviceRule,
+    pub mtu: u32,
+    /// The number the rule compares.
+    pub measured: u64,
+    pub limit: u64,
+    pub dropped: bool,
+    /// Over the limit, but a GSO/GRO super-frame the rule exempts.
+    pub gso_exempt: bool,
+    /// What the device logs when it drops, if it logs.
+    pub log: Option<String>,
+    /// One or two sentences for people.
+    pub sentence: String,
+}
+
+pub fn evaluate(f: &MtuFacts, s: &Settings) -> MtuVerdict {
+    let mtu = s.mtu;
+    let trailer = if f.trailer_bytes > 0 {
+        format!(", {} trailer byte{} included", f.trailer_bytes, if f.trailer_bytes == 1 { "" } else { "s" })
+    } else {
+        String::new()
+    };
+    let superframe = f.is_superframe(mtu);
+    let mut v = MtuVerdict {
+        rule: s.rule,
+        mtu,
+        measured: 0,
+        limit: 0,
+        dropped: false,
+        gso_exempt: false,
+        log: None,
+        sentence: String::new(),
+    };
+    match s.rule {
+        DeviceRule::OvsKernel => {
+            let m = f.l2_payload();
+            v.measured = m.into();
+            v.limit = mtu.into();
+            let over = m > mtu;
+            v.gso_exempt = over && superframe;
+            v.dropped = over && !superframe;
+            let how = format!(
+                "L2 payload {m} bytes (frame minus Ethernet header{}{trailer})",
+                if f.tags > 0 { " and one VLAN tag" } else { "" }
+            );
+            v.sentence = if v.dropped {
+                v.log = Some(format!("<dev>: dropped over-mtu packet: {m} > {mtu}"));
+                format!("Open vSwitch (kernel datapath) drops it: {how} > MTU {mtu}; it logs \"dropped over-mtu packet: {m} > {mtu}\".")
+            } else if v.gso_exempt {
+                format!("Over MTU {mtu} ({how}), but a GSO super-frame: Open vSwitch lets it pass and the NIC or kernel segments it.")
+            } else {
+                format!("Open vSwitch (kernel datapath) forwards it: {how} ≤ MTU {mtu}.")
+            };
+        }
+        DeviceRule::LinuxBridge | DeviceRule::OvsDpdk => {
+            let m = f.ethernet_frame_len();
+            let limit = mtu + 14 + 4;
+            v.measured = m.into();
+            v.limit = limit.into();
+            let over = m > limit;
+            v.gso_exempt = over && superframe;
+            v.dropped = over && !superframe;
+            let who = s.rule.name();
+            let rule = if s.rule == DeviceRule::LinuxBridge { "MTU + 14 + 4" } else { "MTU + 18 (MTU_TO_FRAME_LEN)" };
+            v.sentence = if v.dropped {
+                format!("{who} drops it silently: frame {m} bytes{trailer} > {limit} ({rule}).")
+            } else if v.gso_exempt {
+                format!("Frame {m} bytes exceeds {limit} ({rule}), but as a GSO super-frame it is segmented before the check matters.")
+            } else {
+                format!("{who} forwards it: frame {m} bytes ≤ {limit} ({rule}).")
+            };
+        }
+        DeviceRule::IpRouter => {
+            let Some(d) = f.datagram_len else {
+                v.sentence = "An IP router judges the datagram, and this frame's datagram end is unknown.".into();
+                return v;
+            };
+            v.measured = d.into();
+            v.limit = mtu.into();
+            let over = d > mtu;
+            v.gso_exempt = over && superframe;
+            v.dropped = over && !superframe && (f.dont_fragment || f.ipv6);
+            v.sentence = if !over {
+                format!("An IP router forwards it: datagram {d} bytes ≤ MTU {mtu} (trailer bytes do not count).")
+            } else if v.gso_exempt {
+                format!("Datagram {d} bytes > MTU {mtu}, but a TSO/GSO super-frame: on the wire it leaves as MTU-sized segments.")
+            } else if f.ipv6 {
+                format!("An IP router drops it: IPv6 datagram {d} bytes > MTU {mtu}; it returns ICMPv6 Packet Too Big (MTU {mtu}).")
+            } else if f.dont_fragment {
+                format!("An IP router drops it: datagram {d} bytes > MTU {mtu} with DF set; it returns ICMP type 3 code 4 \"fragmentation needed\", next-hop MTU {mtu}.")
+            } else {
+                let per = ((mtu.saturating_sub(20)) / 8 * 8).max(8);
+                let n = d.saturating_sub(20).div_ceil(per);
+                format!("An IP router fragments it: datagram {d} bytes > MTU {mtu}, DF clear, so {n} fragments.")
+            };
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn story(payload: u32) -> MtuFacts {
+        MtuFacts {
+            link: LinkKind::Ethernet,
+            frame_len: 14 + 4 + 28 + payload + 2,
+            link_header_len: 14,
+            tags: 1,
+            datagram_len: Some(28 + payload),
+            ipv6: false,
+            dont_fragment: true,
+            gso_candidate: false,
+            trailer_bytes: 2,
+        }
+    }
+
+    #[test]
+    fn ovs_drops_the_story_ping_by_its_two_trailer_bytes() {
+        let s = Settings::default();
+        let v = evaluate(&story(1472), &s);
+        assert!(v.dropped);
+        assert_eq!((v.measured, v.limit), (1502, 1500));
+        assert_eq!(v.log.as_deref(), Some("<dev>: dropped over-mtu packet: 1502 > 1500"));
+        assert!(!evaluate(&story(1470), &s).dropped, "1470 + 28 + 2 = 1500 fits exactly");
+    }
+
+    #[test]
+    fn router_ignores_trailer_and_bridge_allows_a_tag() {
+        let router = Settings { rule: DeviceRule::IpRouter, ..Settings::default() };
+        assert!(!evaluate(&story(1472), &router).dropped, "the datagram is exactly 1500");
+        let bridge = Settings { rule: DeviceRule::LinuxBridge, ..Settings::default() };
+        let v = evaluate(&story(1472), &bridge);
+        assert_eq!((v.measured, v.limit, v.dropped), (1520, 1518, true));
+    }
+
+    #[test]
+    fn gso_superframes_are_exempt() {
+        let mut f = story(8000);
+        f.gso_candidate = true;
+        let v = evaluate(&f, &Settings::default());
+        assert!(v.gso_exempt && !v.dropped);
+    }
+}

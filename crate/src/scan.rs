@@ -1,0 +1,124 @@
+//! The capture scan: chunks in, one compact [`FrameRecord`] per frame out,
+//! and a [`Summary`] of capture-wide findings at the end. The full anatomy of
+//! a frame is recomputed on demand ([`crate::analysis`]) from its bytes.
+
+use crate::capture::{CaptureError, CaptureReader, Direction, Format, Interface, Packet, ReaderNote};
+use crate::dissect::Dissector;
+use crate::ledger::{account, FrameMeta, Ledger};
+use crate::link::LinkType;
+use crate::mtu::MtuFacts;
+use crate::settings::Settings;
+use crate::summary::{Summary, SummaryBuilder};
+use serde::Serialize;
+
+/// What the scan keeps per frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct FrameRecord {
+    /// 1-based packet number in file order.
+    pub number: u64,
+    /// Byte offset of the frame's record or block in the file.
+    pub offset: u64,
+    pub timestamp_ns: Option<i64>,
+    pub interface: u32,
+    pub link_type: LinkType,
+    pub direction: Option<Direction>,
+    pub ledger: Ledger,
+    pub mtu: MtuFacts,
+}
+
+/// Streaming scan of one capture.
+pub struct Scanner {
+    reader: CaptureReader,
+    dissector: Dissector,
+    settings: Settings,
+    summary: SummaryBuilder,
+}
+
+impl Scanner {
+    pub fn new(settings: Settings) -> Self {
+        Scanner {
+            reader: CaptureReader::new(),
+            dissector: Dissector::new(),
+            settings,
+            summary: SummaryBuilder::new(settings),
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Bytes of the file consumed so far.
+    pub fn consumed(&self) -> u64 {
+        self.reader.consumed()
+    }
+
+    /// Feeds a chunk; `on_frame` sees each frame's record in order.
+    pub fn push(&mut self, chunk: &[u8], mut on_frame: impl FnMut(&FrameRecord)) -> Result<(), CaptureError> {
+        self.push_with_packets(chunk, |r, _| on_frame(r))
+    }
+
+    /// As [`Scanner::push`], also handing out the packet the record was made from.
+    pub fn push_with_packets(
+        &mut self,
+        chunk: &[u8],
+        mut on_frame: impl FnMut(&FrameRecord, &Packet<'_>),
+    ) -> Result<(), CaptureError> {
+        let Scanner { reader, dissector, settings, summary } = self;
+        reader.push(chunk, |p| {
+            let record = scan_packet(dissector, &p, settings, summary);
+            on_frame(&record, &p);
+        })
+    }
+
+    /// Ends the input and returns the capture-wide summary, with the error
+    /// that stopped the reader, if any.
+    pub fn finish(mut self) -> Summary {
+        let end = self.reader.finish();
+        let meta = CaptureMeta {
+            format: self.reader.format(),
+            interfaces: self.reader.interfaces(),
+            notes: self.reader.notes().to_vec(),
+            bytes_read: self.reader.consumed(),
+        };
+        self.summary.finish(meta, end.err())
+    }
+}
+
+/// File-level facts for the summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaptureMeta {
+    pub format: Option<Format>,
+    pub interfaces: Vec<Interface>,
+    pub notes: Vec<ReaderNote>,
+    pub bytes_read: u64,
+}
+
+fn scan_packet(
+    dissector: &mut Dissector,
+    p: &Packet<'_>,
+    settings: &Settings,
+    summary: &mut SummaryBuilder,
+) -> FrameRecord {
+    let d = dissector.facts(p.data, p.link_type, p.original_len);
+    let ledger = account(d, p.data, FrameMeta { original_len: p.original_len, fcs: p.fcs }, settings);
+    let record = FrameRecord {
+        number: p.number,
+        offset: p.offset,
+        timestamp_ns: p.timestamp_ns,
+        interface: p.interface,
+        link_type: p.link_type,
+        direction: p.direction.or(d.direction),
+        ledger,
+        mtu: MtuFacts::new(d, &ledger),
+    };
+    summary.add(&record, d, p.data);
+    record
+}
+
+/// Scans a whole capture held in memory.
+pub fn scan_bytes(bytes: &[u8], settings: Settings, mut on_frame: impl FnMut(&FrameRecord)) -> Summary {
+    let mut s = Scanner::new(settings);
+    let _ = s.push(bytes, &mut on_frame);
+    s.finish()
+}

@@ -1,0 +1,483 @@
+//! Capture-wide findings, accumulated frame by frame during the scan with
+//! bounded memory: patterns of extra bytes per source, the ping sweep, and
+//! path-MTU evidence.
+
+use crate::capture::{error::thousands, CaptureError, Direction};
+use crate::dissect::{Dissection, MtuSignal};
+use crate::ledger::{Flags, RegionKind};
+use crate::link::{LinkKind, LinkType};
+use crate::mtu::{evaluate, MtuFacts};
+use crate::scan::{CaptureMeta, FrameRecord};
+use crate::settings::Settings;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Bounds on what the summary keeps, whatever the capture's size.
+const MAX_SOURCES: usize = 4096;
+const MAX_PATTERNS: usize = 4096;
+const MAX_ECHOES: usize = 200_000;
+const MAX_SIGNALS: usize = 1000;
+const FRAMES_PER_FINDING: usize = 20;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub frames: u64,
+    pub bytes_captured: u64,
+    pub bytes_original: u64,
+    pub padding: u64,
+    pub nonzero_padding: u64,
+    pub fcs_valid: u64,
+    pub fcs_invalid: u64,
+    pub fcs_unknown: u64,
+    pub vendor: u64,
+    pub trailer: u64,
+    pub truncated: u64,
+    pub claim_overrun: u64,
+    pub inner_mismatch: u64,
+    pub tso_zero_length: u64,
+    pub superframe: u64,
+    pub runt: u64,
+    pub end_unknown: u64,
+    pub unsupported_link: u64,
+    /// Frames the chosen device rule drops, at scan time's settings.
+    pub over_mtu: u64,
+}
+
+/// A finding about the whole capture, as a sentence with the frames it is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaptureFinding {
+    pub kind: FindingKind,
+    pub sentence: String,
+    /// Up to 20 frame numbers, the first ones concerned.
+    pub frames: Vec<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    Pattern,
+    PingSweep,
+    PathMtu,
+    Mss,
+    UnsupportedLink,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SummaryError {
+    pub offset: u64,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub settings: Settings,
+    pub capture: CaptureMeta,
+    pub counts: Counts,
+    pub link_types: Vec<(LinkType, u64)>,
+    pub findings: Vec<CaptureFinding>,
+    pub error: Option<SummaryError>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Source {
+    Mac([u8; 6]),
+    Interface(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum PatternKind {
+    Trailer(u32),
+    Vendor,
+    NonzeroPadding,
+    FcsInvalid,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct PatternKey {
+    source: Source,
+    outbound: Option<bool>,
+    kind: PatternKind,
+}
+
+struct PatternAcc {
+    count: u64,
+    frames: Vec<u64>,
+    sample: [u8; 8],
+    sample_len: u8,
+    same_bytes: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct EchoKey {
+    v6: bool,
+    ident: u16,
+    seq: u16,
+    payload: u32,
+}
+
+struct EchoRequest {
+    frame: u64,
+    facts: MtuFacts,
+    answered: bool,
+}
+
+pub struct SummaryBuilder {
+    settings: Settings,
+    counts: Counts,
+    link_types: BTreeMap<u16, u64>,
+    per_source: HashMap<(Source, Option<bool>), u64>,
+    patterns: HashMap<PatternKey, PatternAcc>,
+    echoes: HashMap<EchoKey, EchoRequest>,
+    /// Replies seen before their request (captured out of order, or on another interface first).
+    early_replies: HashMap<EchoKey, u64>,
+    signals: Vec<(u64, MtuSignal)>,
+    mss: BTreeMap<u16, (u64, u64)>,
+    largest_segment: Option<(u32, u64)>,
+    unsupported_first: BTreeMap<u16, u64>,
+}
+
+impl SummaryBuilder {
+    pub fn new(settings: Settings) -> Self {
+        SummaryBuilder {
+            settings,
+            counts: Counts::default(),
+            link_types: BTreeMap::new(),
+            per_source: HashMap::new(),
+            patterns: HashMap::new(),
+            echoes: HashMap::new(),
+            early_replies: HashMap::new(),
+            signals: Vec::new(),
+            mss: BTreeMap::new(),
+            largest_segment: None,
+            unsupported_first: BTreeMap::new(),
+        }
+    }
+
+    pub fn add(&mut self, r: &FrameRecord, d: &Dissection, data: &[u8]) {
+        let l = &r.ledger;
+        let f = l.flags;
+        let c = &mut self.counts;
+        c.frames += 1;
+        c.bytes_captured += u64::from(l.caplen);
+        c.bytes_original += u64::from(l.len);
+        let bits = [
+            (Flags::PADDING, &mut c.padding),
+            (Flags::NONZERO_PADDING, &mut c.nonzero_padding),
+            (Flags::FCS_VALID, &mut c.fcs_valid),
+            (Flags::FCS_INVALID, &mut c.fcs_invalid),
+            (Flags::FCS_UNKNOWN, &mut c.fcs_unknown),
+            (Flags::VENDOR, &mut c.vendor),
+            (Flags::TRAILER, &mut c.trailer),
+            (Flags::TRUNCATED, &mut c.truncated),
+            (Flags::CLAIM_OVERRUN, &mut c.claim_overrun),
+            (Flags::INNER_MISMATCH, &mut c.inner_mismatch),
+            (Flags::TSO_ZERO_LENGTH, &mut c.tso_zero_length),
+            (Flags::RUNT, &mut c.runt),
+            (Flags::END_UNKNOWN, &mut c.end_unknown),
+            (Flags::UNSUPPORTED_LINK, &mut c.unsupported_link),
+        ];
+        for (bit, n) in bits {
+            if f.has(bit) {
+                *n += 1;
+            }
+        }
+        if r.mtu.is_superframe(self.settings.mtu) {
+            c.superframe += 1;
+        }
+        if l.l3_end.is_some() && evaluate(&r.mtu, &self.settings).dropped {
+            c.over_mtu += 1;
+        }
+        *self.link_types.entry(r.link_type.0).or_default() += 1;
+        if d.link == LinkKind::Unsupported {
+            self.unsupported_first.entry(r.link_type.0).or_insert(r.number);
+        }
+
+        self.add_patterns(r, d, data);
+        self.add_echo(r, d);
+        if let Some(s) = d.mtu_signal {
+            if self.signals.len() < MAX_SIGNALS {
+                self.signals.push((r.number, s));
+            }
+        }
+        if let Some(mss) = d.tcp_syn_mss {
+            let e = self.mss.entry(mss).or_insert((0, r.number));
+            e.0 += 1;
+        }
+        if let Some(p) = d.tcp_payload {
+            if p > 0 && self.largest_segment.is_none_or(|(best, _)| p > best) {
+                self.largest_segment = Some((p, r.number));
+            }
+        }
+    }
+
+    fn add_patterns(&mut self, r: &FrameRecord, d: &Dissection, data: &[u8]) {
+        let source = match d.src_mac {
+            Some(m) => Source::Mac(m),
+            None => Source::Interface(r.interface),
+        };
+        let outbound = r.direction.map(|x| x == Direction::Outbound);
+        if self.per_source.len() < MAX_SOURCES || self.per_source.contains_key(&(source, outbound)) {
+            *self.per_source.entry((source, outbound)).or_default() += 1;
+        }
+        for region in r.ledger.regions() {
+            let kind = match region.kind {
+                RegionKind::Trailer => PatternKind::Trailer(region.len),
+                RegionKind::Vendor => PatternKind::Vendor,
+                RegionKind::Padding if region.nonzero == Some(true) => PatternKind::NonzeroPadding,
+                RegionKind::Fcs if region.valid == Some(false) => PatternKind::FcsInvalid,
+                _ => continue,
+            };
+            let key = PatternKey { source, outbound, kind };
+            let bytes = data.get(region.start as usize..region.end() as usize).unwrap_or(&[]);
+            let n = bytes.len().min(8);
+            if !self.patterns.contains_key(&key) && self.patterns.len() >= MAX_PATTERNS {
+                continue;
+            }
+            let acc = self.patterns.entry(key).or_insert_with(|| {
+                let mut sample = [0u8; 8];
+                sample[..n].copy_from_slice(&bytes[..n]);
+                PatternAcc { count: 0, frames: Vec::new(), sample, sample_len: n as u8, same_bytes: true }
+            });
+            acc.count += 1;
+            if acc.frames.len() < FRAMES_PER_FINDING {
+                acc.frames.push(r.number);
+            }
+            if acc.same_bytes && (bytes.len() > 8 || bytes[..n] != acc.sample[..usize::from(acc.sample_len)]) {
+                acc.same_bytes = false;
+            }
+        }
+    }
+
+    fn add_echo(&mut self, r: &FrameRecord, d: &Dissection) {
+        let Some(e) = d.echo else { return };
+        // Keyed without addresses: NAT (an OpenStack floating IP) rewrites them
+        // between the captured hops, while identifier, sequence and size survive.
+        let key = EchoKey { v6: e.v6, ident: e.ident, seq: e.seq, payload: e.payload_len };
+        if e.request {
+            if self.echoes.len() >= MAX_ECHOES && !self.echoes.contains_key(&key) {
+                return;
+            }
+            let early = self.early_replies.remove(&key).is_some();
+            self.echoes.entry(key).or_insert(EchoRequest { frame: r.number, facts: r.mtu, answered: early });
+        } else if let Some(req) = self.echoes.get_mut(&key) {
+            req.answered = true;
+        } else if self.early_replies.len() < MAX_ECHOES {
+            self.early_replies.insert(key, r.number);
+        }
+    }
+
+    pub fn finish(self, capture: CaptureMeta, error: Option<CaptureError>) -> Summary {
+        let mut findings = Vec::new();
+        findings.extend(self.unsupported_findings());
+        findings.extend(self.pattern_findings());
+        findings.extend(self.ping_finding());
+        findings.extend(self.path_mtu_findings());
+        Summary {
+            settings: self.settings,
+            capture,
+            counts: self.counts,
+            link_types: self.link_types.into_iter().map(|(k, v)| (LinkType(k), v)).collect(),
+            findings,
+            error: error.map(|e| SummaryError { offset: e.offset, message: e.to_string() }),
+        }
+    }
+
+    fn unsupported_findings(&self) -> Vec<CaptureFinding> {
+        self.unsupported_first
+            .iter()
+            .map(|(&lt, &first)| {
+                let n = self.link_types.get(&lt).copied().unwrap_or(0);
+                CaptureFinding {
+                    kind: FindingKind::UnsupportedLink,
+                    sentence: format!(
+                        "{} frame{} of unsupported link type {}: counted with their lengths, not dissected.",
+                        thousands(n),
+                        plural(n),
+                        LinkType(lt)
+                    ),
+                    frames: vec![first],
+                }
+            })
+            .collect()
+    }
+
+    fn pattern_findings(&self) -> Vec<CaptureFinding> {
+        let mut rows: Vec<(&PatternKey, &PatternAcc)> = self.patterns.iter().collect();
+        rows.sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
+        rows.into_iter()
+            .take(50)
+            .map(|(k, acc)| {
+                let total = self.per_source.get(&(k.source, k.outbound)).copied().unwrap_or(acc.count);
+                let who = match k.source {
+                    Source::Mac(m) => format!("from {}", crate::wire::Value::Mac(m)),
+                    Source::Interface(i) => format!("on interface {i}"),
+                };
+                let dir = match k.outbound {
+                    Some(true) => " (sent by the capturing host)",
+                    Some(false) => " (received)",
+                    None => "",
+                };
+                let one = acc.count == 1;
+                let quantity = if total == 1 {
+                    format!("The one frame {who}{dir}")
+                } else if acc.count == total {
+                    format!("All {} frames {who}{dir}", thousands(total))
+                } else {
+                    format!("{} of {} frames {who}{dir}", thousands(acc.count), thousands(total))
+                };
+                let sample = || {
+                    acc.sample[..usize::from(acc.sample_len)]
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                let what = match k.kind {
+                    PatternKind::Trailer(n) => {
+                        let bytes = if acc.same_bytes { format!(", always {}", sample()) } else { String::new() };
+                        format!(
+                            "{} {n} unexplained byte{} after the datagram{bytes}",
+                            verb(one, "carries", "carry"),
+                            plural(n.into())
+                        )
+                    }
+                    PatternKind::Vendor => format!("{} a vendor trailer", verb(one, "carries", "carry")),
+                    PatternKind::NonzeroPadding => {
+                        format!("{} non-zero padding: bytes that may leak memory (Etherleak)", verb(one, "has", "have"))
+                    }
+                    PatternKind::FcsInvalid => {
+                        format!("{} with an FCS whose CRC does not match", verb(one, "ends", "end"))
+                    }
+                };
+                CaptureFinding {
+                    kind: FindingKind::Pattern,
+                    sentence: format!("{quantity} {what}."),
+                    frames: acc.frames.clone(),
+                }
+            })
+            .collect()
+    }
+
+    fn ping_finding(&self) -> Option<CaptureFinding> {
+        for v6 in [false, true] {
+            let reqs: Vec<(&EchoKey, &EchoRequest)> = self.echoes.iter().filter(|(k, _)| k.v6 == v6).collect();
+            let largest_answered = reqs.iter().filter(|(_, r)| r.answered).map(|(k, _)| k.payload).max();
+            let smallest_unanswered = reqs
+                .iter()
+                .filter(|(k, r)| !r.answered && largest_answered.is_none_or(|a| k.payload > a))
+                .min_by_key(|(k, r)| (k.payload, r.frame));
+            let (Some(ok), Some((bad_key, bad))) = (largest_answered, smallest_unanswered) else { continue };
+            let unanswered: Vec<u64> = {
+                let mut v: Vec<u64> =
+                    reqs.iter().filter(|(k, r)| !r.answered && k.payload > ok).map(|(_, r)| r.frame).collect();
+                v.sort_unstable();
+                v
+            };
+            let proto = if v6 { "ICMPv6" } else { "ICMP" };
+            let mut s = format!(
+                "Ping sweep: {proto} echo requests with payloads up to {} bytes were answered; from {} bytes none were ({} unanswered request{}, first frame {}).",
+                thousands(ok.into()),
+                thousands(bad_key.payload.into()),
+                unanswered.len(),
+                plural(unanswered.len() as u64),
+                bad.frame
+            );
+            let f = bad.facts;
+            let verdict = evaluate(&f, &self.settings);
+            if f.trailer_bytes > 0 {
+                let without = MtuFacts { frame_len: f.frame_len - f.trailer_bytes, trailer_bytes: 0, ..f };
+                let fits_without = !evaluate(&without, &self.settings).dropped;
+                let dg = f.datagram_len.unwrap_or(0);
+                s.push_str(&format!(
+                    " Each such request carries {} unexplained byte{} after its {}-byte datagram",
+                    f.trailer_bytes,
+                    plural(f.trailer_bytes.into()),
+                    thousands(dg.into())
+                ));
+                if verdict.dropped && fits_without {
+                    s.push_str(&format!(
+                        ", which the MTU rule counts: {} Without them it would pass.",
+                        verdict.sentence
+                    ));
+                } else {
+                    s.push_str(&format!(". {}", verdict.sentence));
+                }
+            } else if verdict.dropped {
+                s.push_str(&format!(" {}", verdict.sentence));
+            }
+            return Some(CaptureFinding {
+                kind: FindingKind::PingSweep,
+                sentence: s,
+                frames: unanswered.into_iter().take(FRAMES_PER_FINDING).collect(),
+            });
+        }
+        None
+    }
+
+    fn path_mtu_findings(&self) -> Vec<CaptureFinding> {
+        let mut out = Vec::new();
+        let mut by_mtu: BTreeMap<(bool, u32), Vec<u64>> = BTreeMap::new();
+        for (frame, s) in &self.signals {
+            let key = match s {
+                MtuSignal::FragmentationNeeded { mtu } => (false, *mtu),
+                MtuSignal::PacketTooBig { mtu } => (true, *mtu),
+            };
+            by_mtu.entry(key).or_default().push(*frame);
+        }
+        for ((v6, mtu), frames) in by_mtu {
+            let what = if v6 { "ICMPv6 Packet Too Big" } else { "ICMP fragmentation needed" };
+            let mtu_text = if mtu == 0 {
+                "without a next-hop MTU (a pre-RFC 1191 router)".to_string()
+            } else {
+                format!("MTU {}", thousands(mtu.into()))
+            };
+            out.push(CaptureFinding {
+                kind: FindingKind::PathMtu,
+                sentence: format!(
+                    "{} {what} message{} report {mtu_text}: a link on the path is smaller than the sender assumed. If such messages are filtered, large packets vanish while small ones pass (a path-MTU black hole).",
+                    thousands(frames.len() as u64),
+                    plural(frames.len() as u64)
+                ),
+                frames: frames.into_iter().take(FRAMES_PER_FINDING).collect(),
+            });
+        }
+        if !self.mss.is_empty() {
+            let list: Vec<String> = self.mss.iter().map(|(m, (n, _))| format!("{m} ({n} SYN{})", plural(*n))).collect();
+            let max_mss = self.mss.keys().max().copied().unwrap_or(0);
+            let mut s = format!("TCP SYNs announce MSS {}.", list.join(", "));
+            let mut frames: Vec<u64> = self.mss.values().map(|(_, f)| *f).collect();
+            if let Some((seg, frame)) = self.largest_segment {
+                if seg > u32::from(max_mss) {
+                    s.push_str(&format!(
+                        " The largest TCP segment carries {} bytes (frame {frame}), more than any announced MSS: a TSO/GRO super-frame seen on the capturing host, not a frame on the wire.",
+                        thousands(seg.into())
+                    ));
+                    frames.push(frame);
+                } else {
+                    s.push_str(&format!(
+                        " The largest TCP segment carries {} bytes (frame {frame}).",
+                        thousands(seg.into())
+                    ));
+                }
+            }
+            out.push(CaptureFinding { kind: FindingKind::Mss, sentence: s, frames });
+        }
+        out
+    }
+}
+
+fn verb(one: bool, singular: &'static str, plural: &'static str) -> &'static str {
+    if one {
+        singular
+    } else {
+        plural
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
