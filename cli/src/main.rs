@@ -4,6 +4,7 @@ use anyhow::Context;
 use clap::Parser;
 use framelens::analysis::{analyze, FrameAnalysis};
 use framelens::ledger::Flags;
+use framelens::mtu::evaluate;
 use framelens::report::{frame_line, SummaryLine};
 use framelens::scan::Scanner;
 use framelens::settings::{DeviceRule, FcsMode, Settings};
@@ -36,7 +37,8 @@ struct Args {
     examples: usize,
 }
 
-/// Kinds of frame the human summary shows examples of, in order of interest.
+/// Kinds of frame the human summary shows examples of, in order of interest
+/// (after frames the MTU rule drops, which come first).
 const EXAMPLE_KINDS: [(u32, &str); 10] = [
     (Flags::TRAILER, "unexplained bytes after the datagram"),
     (Flags::NONZERO_PADDING, "non-zero padding"),
@@ -49,6 +51,9 @@ const EXAMPLE_KINDS: [(u32, &str); 10] = [
     (Flags::PADDING, "padding"),
     (Flags::END_UNKNOWN, "datagram end unknown"),
 ];
+
+/// Index of the "dropped by the MTU rule" examples, after [`EXAMPLE_KINDS`].
+const DROPPED: usize = EXAMPLE_KINDS.len();
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -76,7 +81,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut scanner = Scanner::new(settings);
     let mut examples: Vec<(usize, FrameAnalysis)> = Vec::new();
-    let mut per_kind = [0usize; EXAMPLE_KINDS.len()];
+    let mut per_kind = [0usize; EXAMPLE_KINDS.len() + 1];
     let mut buf = vec![0u8; 1 << 20];
     let mut write_err: Option<std::io::Error> = None;
     loop {
@@ -100,7 +105,13 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 return;
             }
             // The first frames of each kind, analysed in full while their bytes are at hand.
-            if let Some(k) = EXAMPLE_KINDS.iter().position(|(bit, _)| record.ledger.flags.has(*bit)) {
+            let dropped = record.ledger.l3_end.is_some() && evaluate(&record.mtu, &settings).dropped;
+            let kind = if dropped {
+                Some(DROPPED)
+            } else {
+                EXAMPLE_KINDS.iter().position(|(bit, _)| record.ledger.flags.has(*bit))
+            };
+            if let Some(k) = kind {
                 if per_kind[k] < args.examples {
                     per_kind[k] += 1;
                     examples.push((k, analyze(packet, &settings)));
@@ -196,11 +207,15 @@ fn write_human(
             )?;
         }
     }
+    let mut order: Vec<&(usize, FrameAnalysis)> = examples.iter().collect();
+    // Dropped frames first, then by kind, each kind in frame order.
+    order.sort_by_key(|(k, a)| ((*k != DROPPED, *k), a.number));
     let mut last_kind = usize::MAX;
-    for (k, a) in examples.iter().filter(|(k, _)| *k < EXAMPLE_KINDS.len()) {
+    for (k, a) in order {
         if *k != last_kind {
             writeln!(out)?;
-            writeln!(out, "Example frames: {}", EXAMPLE_KINDS[*k].1)?;
+            let title = EXAMPLE_KINDS.get(*k).map_or("dropped by the MTU rule", |(_, t)| *t);
+            writeln!(out, "Example frames: {title}")?;
             last_kind = *k;
         }
         writeln!(out, "  Frame {}: {}", a.number, a.equation)?;

@@ -829,15 +829,26 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                     let len = if next == 51 { ipv6::ah_len(x) } else { ipv6::ext_len(x) };
                     let Some(e) = self.bytes(c, len) else { return self.truncated(c, Layer::Ipv6Ext, len) };
                     emit_table(self.sink, Layer::Ipv6Ext, c.depth, c.at, e, ipv6::EXT_FIELDS);
-                    if next == 0 {
-                        if let Some((off, _)) = ipv6::find_jumbo(e) {
+                    let jumbo = if next == 0 { ipv6::find_jumbo(e) } else { None };
+                    match jumbo {
+                        // The jumbo option's own fields, then any options after it.
+                        Some((off, _)) => {
                             let o = e.get(off..).unwrap_or(&[]);
+                            emit(self.sink, Layer::Ipv6Ext, c.depth, "Options", c.at + 2..c.at + off, || {
+                                Value::Bytes((off - 2) as u64)
+                            });
                             emit_table(self.sink, Layer::Ipv6Ext, c.depth, c.at + off, o, ipv6::JUMBO_FIELDS);
+                            let after = off + ipv6::jumbo_field::JUMBO_LEN.end;
+                            emit(self.sink, Layer::Ipv6Ext, c.depth, "Options", c.at + after..c.at + len, || {
+                                Value::Bytes(len.saturating_sub(after) as u64)
+                            });
+                        }
+                        None => {
+                            emit(self.sink, Layer::Ipv6Ext, c.depth, "Options / data", c.at + 2..c.at + len, || {
+                                Value::Bytes((len - 2) as u64)
+                            })
                         }
                     }
-                    emit(self.sink, Layer::Ipv6Ext, c.depth, "Options / data", c.at + 2..c.at + len, || {
-                        Value::Bytes((len - 2) as u64)
-                    });
                     self.header(Layer::Ipv6Ext, c.depth, c.at, len);
                     c.at += len;
                     next = wire::u8_at(e, 0);

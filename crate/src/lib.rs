@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod capture;
+pub mod craft;
 pub use capture::error::thousands;
 pub mod dissect;
 pub mod ledger;

@@ -1,0 +1,133 @@
+//! The `framelens` binary end to end: golden human output for a handful of
+//! captures, the JSON Lines contract, and exit codes. On a golden mismatch
+//! both sides are printed; FRAMELENS_BLESS=1 rewrites the golden files.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn captures() -> PathBuf {
+    let here = root();
+    [here.join("../shared/captures"), here.join("../../shared/captures")]
+        .into_iter()
+        .find(|p| p.join("SUMMARY.csv").exists())
+        .expect("../shared/captures next to the repository")
+}
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_framelens")).current_dir(dir).args(args).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+fn golden(name: &str, dir: &Path, file: &str, expect_code: i32) {
+    let (code, stdout, stderr) = run(dir, &[file]);
+    assert_eq!(code, expect_code, "exit code for {file}; stderr: {stderr}");
+    let path = root().join("cli/tests/golden").join(format!("{name}.txt"));
+    if std::env::var_os("FRAMELENS_BLESS").is_some() {
+        std::fs::write(&path, &stdout).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    if want != stdout {
+        panic!("golden output of {file} differs.\n--- expected ({})\n{want}\n--- actual\n{stdout}", path.display());
+    }
+}
+
+#[test]
+fn golden_two_bytes_story() {
+    golden("two-bytes", &root().join("static/examples"), "two-bytes.pcap", 0);
+}
+
+#[test]
+fn golden_nonzero_padding() {
+    golden("udp-trailers", &captures(), "udpPacketWithEthernetTrailers.pcap", 0);
+}
+
+#[test]
+fn golden_qinq_padding() {
+    golden("qinq", &captures(), "802.1ad_QinQ.pcap", 0);
+}
+
+#[test]
+fn golden_f5_vendor_trailer() {
+    golden("mixed-vlan-mpls", &captures(), "mixed-vlan-mpls.pcap", 0);
+}
+
+#[test]
+fn golden_valid_fcs_after_vlan() {
+    golden("vntag", &captures(), "vntag.pcap", 0);
+}
+
+#[test]
+fn golden_corrupt_capture_keeps_frames_and_exits_1() {
+    golden("bug-6875-fuzz", &captures(), "bug-6875-fuzz.pcap", 1);
+}
+
+#[test]
+fn json_lines_carry_the_documented_fields() {
+    let (code, stdout, _) = run(&captures(), &["--json", "802.1ad_QinQ.pcap"]);
+    assert_eq!(code, 0);
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    let f = &lines[0];
+    for key in ["frame", "caplen", "len", "l3_end", "extra", "regions", "fcs", "truncated"] {
+        assert!(f.get(key).is_some(), "missing {key} in {f}");
+    }
+    assert_eq!(f["frame"], 1);
+    assert_eq!(f["l3_end"], 50);
+    assert_eq!(f["extra"], 14);
+    assert_eq!(f["regions"][0]["kind"], "padding");
+    assert_eq!(f["regions"][0]["start"], 50);
+    assert_eq!(f["regions"][0]["len"], 14);
+    assert_eq!(f["regions"][0]["nonzero"], false);
+    assert_eq!(f["fcs"], "absent");
+    assert_eq!(lines[2]["summary"]["counts"]["frames"], 2);
+    assert!(lines[2]["summary"]["error"].is_null());
+}
+
+#[test]
+fn json_of_a_corrupt_capture_ends_with_the_error() {
+    let (code, stdout, stderr) = run(&captures(), &["--json", "bug-6875-fuzz.pcap"]);
+    assert_eq!(code, 1);
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(last["summary"]["error"]["offset"], 228);
+    assert!(last["summary"]["error"]["message"].as_str().unwrap().contains("Record 2 at byte 228"));
+    assert_eq!(stdout.lines().count(), 2, "the one frame before the fault, then the summary");
+    assert!(stderr.contains("byte 228"));
+}
+
+#[test]
+fn valid_fcs_is_reported_where_tshark_says_trailer() {
+    let (_, stdout, _) = run(&captures(), &["--json", "802.1ad_vlan_ipv4.pcap"]);
+    let f: serde_json::Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(f["fcs"], "valid");
+    let last = &f["regions"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["kind"], "fcs");
+    assert_eq!(last["valid"], true);
+}
+
+#[test]
+fn usage_errors_exit_2_and_unreadable_files_exit_1() {
+    let (code, _, _) = run(&root(), &["--mtu", "abc", "x.pcap"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = run(&root(), &["--rule", "switch", "x.pcap"]);
+    assert_eq!(code, 2);
+    let (code, _, stderr) = run(&root(), &["does-not-exist.pcap"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("cannot open does-not-exist.pcap"), "{stderr}");
+    let (code, _, stderr) = run(&root(), &["Cargo.toml"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("Not a pcap or pcapng capture"), "{stderr}");
+}
+
+#[test]
+fn mtu_and_rule_options_change_the_verdict() {
+    let dir = root().join("static/examples");
+    let (_, ovs, _) = run(&dir, &["--json", "two-bytes.pcap"]);
+    let (_, jumbo, _) = run(&dir, &["--json", "--mtu", "9000", "two-bytes.pcap"]);
+    let (_, router, _) = run(&dir, &["--json", "--rule", "ip-router", "two-bytes.pcap"]);
+    let dropped = |s: &str| s.lines().filter(|l| l.contains("\"over_mtu\":true")).count();
+    assert_eq!((dropped(&ovs), dropped(&jumbo), dropped(&router)), (3, 0, 0));
+}
