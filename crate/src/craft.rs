@@ -88,6 +88,111 @@ pub fn two_bytes_story() -> Vec<u8> {
     w.into_bytes()
 }
 
+/// A deterministic capture of about `target_bytes` with the mix a busy
+/// server link shows: full-size TCP segments, ACKs padded to 60 bytes,
+/// VLAN-tagged traffic, DNS, ARP, pings, VXLAN overlay frames, IPv6, and a
+/// few frames with an FCS or 2 stray trailer bytes. The benchmark input.
+pub fn benchmark_mix(target_bytes: usize) -> Vec<u8> {
+    let a = [0x52, 0x54, 0x00, 0x00, 0x00, 0x01];
+    let b = [0x52, 0x54, 0x00, 0x00, 0x00, 0x02];
+    let (ip_a, ip_b) = ([10, 0, 0, 1], [10, 0, 0, 2]);
+    let build = |step: etherparse::PacketBuilderStep<etherparse::TcpHeader>, payload: usize| {
+        let data = vec![0x5a; payload];
+        let mut f = Vec::new();
+        let _ = step.write(&mut f, &data);
+        f
+    };
+    let tcp = |payload: usize| {
+        let step = PacketBuilder::ethernet2(a, b).ipv4(ip_a, ip_b, 64).tcp(40000, 443, 1, 65535).ack(1);
+        build(step, payload)
+    };
+    let mut ack = tcp(0);
+    ack.resize(60, 0); // padded by the sender's NIC
+    let vlan_tcp = {
+        let step = PacketBuilder::ethernet2(a, b)
+            .single_vlan(VlanId::try_new(42).unwrap_or(VlanId::ZERO))
+            .ipv4(ip_a, ip_b, 64)
+            .tcp(40000, 443, 1, 65535)
+            .ack(1);
+        build(step, 1460)
+    };
+    let ipv6_tcp = {
+        let step = PacketBuilder::ethernet2(a, b).ipv6([0x20; 16], [0x21; 16], 64).tcp(40000, 443, 1, 65535).ack(1);
+        build(step, 1440)
+    };
+    let dns = {
+        let step = PacketBuilder::ethernet2(a, b).ipv4(ip_a, ip_b, 64).udp(53000, 53);
+        let mut f = Vec::new();
+        let _ = step.write(&mut f, &[0x11; 90]);
+        f
+    };
+    let arp = {
+        let mut f = vec![0xff; 6];
+        f.extend_from_slice(&a);
+        f.extend_from_slice(&[0x08, 0x06, 0, 1, 8, 0, 6, 4, 0, 1]);
+        f.extend_from_slice(&a);
+        f.extend_from_slice(&ip_a);
+        f.extend_from_slice(&[0; 6]);
+        f.extend_from_slice(&ip_b);
+        f.resize(60, 0);
+        f
+    };
+    let ping = echo_frame(true, 7, 1, 1, 56);
+    let vxlan = {
+        let inner = tcp(1398);
+        let step = PacketBuilder::ethernet2(a, b).ipv4([172, 16, 0, 1], [172, 16, 0, 2], 64).udp(49152, 4789);
+        let mut payload = vec![0x08, 0, 0, 0, 0, 0, 100, 0];
+        payload.extend_from_slice(&inner);
+        let mut f = Vec::new();
+        let _ = step.write(&mut f, &payload);
+        f
+    };
+    let mut with_fcs = tcp(512);
+    let fcs = crate::ledger::fcs_of(&with_fcs);
+    with_fcs.extend_from_slice(&fcs);
+    let mut stray = tcp(1000);
+    stray.extend_from_slice(&[0x25, 0x7f]);
+    let full = tcp(1460);
+    // (template, weight out of 100)
+    let mix: [(&[u8], u32); 11] = [
+        (&full, 38),
+        (&ack, 25),
+        (&vlan_tcp, 8),
+        (&dns, 6),
+        (&arp, 3),
+        (&ping, 3),
+        (&vxlan, 5),
+        (&ipv6_tcp, 5),
+        (&stray, 4),
+        (&with_fcs, 2),
+        (&tcp(200), 1),
+    ];
+    let mut w = PcapWriter::new(1, 262_144);
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut ts: u64 = 1_700_000_000_000_000_000;
+    let mut written = 24usize;
+    while written < target_bytes {
+        // xorshift: deterministic and fast.
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let mut pick = (state % 100) as u32;
+        let frame = mix.iter().find(|(_, wgt)| {
+            if pick < *wgt {
+                true
+            } else {
+                pick -= wgt;
+                false
+            }
+        });
+        let frame = frame.map_or(&full[..], |(f, _)| f);
+        w.push(ts, frame, frame.len() as u32);
+        ts += 10_000 + (state % 50_000);
+        written += 16 + frame.len();
+    }
+    w.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

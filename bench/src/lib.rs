@@ -1,0 +1,1 @@
+//! Benchmark support: see `benches/scan.rs`, `src/bin/gen-capture.rs` and `run`.
