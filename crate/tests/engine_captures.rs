@@ -1,0 +1,58 @@
+//! Every shared capture through the whole engine, the way the CLI and the web
+//! app use it: the scan, and the full analysis (spans, ledger, hypotheses,
+//! MTU verdict) of every frame. Nothing may panic, and the anatomy must be
+//! consistent with the scan's ledger.
+
+mod common;
+
+use common::captures;
+use framelens::analysis::analyze;
+use framelens::capture::CaptureReader;
+use framelens::scan::Scanner;
+use framelens::settings::{DeviceRule, FcsMode, Settings};
+
+#[test]
+fn every_capture_every_frame_analyses_consistently() {
+    let mut frames = 0u64;
+    for entry in std::fs::read_dir(captures()).unwrap() {
+        let path = entry.unwrap().path();
+        if !matches!(path.extension().and_then(|e| e.to_str()), Some("pcap" | "pcapng")) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        for settings in [
+            Settings::default(),
+            Settings { mtu: 1450, rule: DeviceRule::IpRouter, fcs: FcsMode::Present },
+            Settings { mtu: 9000, rule: DeviceRule::LinuxBridge, fcs: FcsMode::Absent },
+        ] {
+            let mut records = Vec::new();
+            let mut scanner = Scanner::new(settings);
+            let _ = scanner.push(&bytes, |r| records.push(*r));
+            let summary = scanner.finish();
+            assert_eq!(summary.counts.frames, records.len() as u64, "{}", path.display());
+
+            let mut reader = CaptureReader::new();
+            let mut i = 0;
+            let _ = reader.push(&bytes, |p| {
+                let a = analyze(&p, &settings);
+                let r = &records[i];
+                assert_eq!(a.ledger, r.ledger, "{} frame {}", path.display(), p.number);
+                for s in &a.spans {
+                    assert!(
+                        s.start < s.end && s.end as usize <= p.data.len(),
+                        "{} frame {}: {s:?}",
+                        path.display(),
+                        p.number
+                    );
+                }
+                assert!(!a.equation.is_empty() && !a.mtu.sentence.is_empty());
+                if a.ledger.region(framelens::ledger::RegionKind::Trailer).is_some() {
+                    assert!(a.hypotheses.len() >= 2, "{} frame {}", path.display(), p.number);
+                }
+                i += 1;
+                frames += 1;
+            });
+        }
+    }
+    assert!(frames > 80_000, "{frames}");
+}
