@@ -179,9 +179,8 @@ pub struct Dissection {
     pub ipv6_zero_len_without_jumbo: bool,
 }
 
-/// Bounded vectors without allocation on the scan path would need a crate
-/// such as arrayvec; a `Vec` with capacity reserved once per scanner is as
-/// fast in practice because [`Dissector`] reuses its buffers.
+/// Dissects frame after frame reusing one set of buffers, so that the scan
+/// allocates nothing per frame once the first frames have sized them.
 #[derive(Default)]
 pub struct Dissector {
     scratch: Option<Dissection>,
@@ -194,22 +193,27 @@ impl Dissector {
 
     /// Dissects without spans, reusing this dissector's buffers.
     pub fn facts(&mut self, frame: &[u8], link: LinkType, original_len: u32) -> &Dissection {
-        let mut d = self.scratch.take().unwrap_or_else(Dissection::empty);
-        d.reset(link.kind());
+        let mut d = match self.scratch.take() {
+            Some(old) => Dissection::start(link.kind(), old.headers, old.claims),
+            None => Dissection::new(link.kind()),
+        };
         Walk { d: &mut d, data: frame, sink: &mut NoSpans, original_len }.run();
         self.scratch.insert(d)
     }
 }
 
 impl Dissection {
-    fn empty() -> Self {
+    /// An empty dissection of `link`, reusing the given buffers.
+    fn start(link: LinkKind, mut headers: Vec<Header>, mut claims: Vec<Claim>) -> Self {
+        headers.clear();
+        claims.clear();
         Dissection {
-            link: LinkKind::Unsupported,
+            link,
             link_header_len: 0,
             tags: 0,
-            headers: Vec::with_capacity(MAX_HEADERS),
+            headers,
             headers_dropped: 0,
-            claims: Vec::with_capacity(MAX_CLAIMS),
+            claims,
             datagram: None,
             stop: None,
             src_mac: None,
@@ -224,41 +228,15 @@ impl Dissection {
         }
     }
 
-    fn reset(&mut self, link: LinkKind) {
-        let (mut h, mut c) = (core::mem::take(&mut self.headers), core::mem::take(&mut self.claims));
-        h.clear();
-        c.clear();
-        *self = Dissection { headers: h, claims: c, link, ..Dissection::empty_no_alloc() };
-    }
-
-    fn empty_no_alloc() -> Self {
-        Dissection {
-            link: LinkKind::Unsupported,
-            link_header_len: 0,
-            tags: 0,
-            headers: Vec::new(),
-            headers_dropped: 0,
-            claims: Vec::new(),
-            datagram: None,
-            stop: None,
-            src_mac: None,
-            direction: None,
-            echo: None,
-            mtu_signal: None,
-            tcp_syn_mss: None,
-            tcp_payload: None,
-            transport: None,
-            ipv4_total_len_zero: false,
-            ipv6_zero_len_without_jumbo: false,
-        }
+    fn new(link: LinkKind) -> Self {
+        Self::start(link, Vec::with_capacity(MAX_HEADERS), Vec::with_capacity(MAX_CLAIMS))
     }
 }
 
 /// Dissects one frame and returns its facts together with its spans, for the
 /// anatomy of a single frame.
 pub fn dissect_with_spans(frame: &[u8], link: LinkType, original_len: u32) -> (Dissection, Vec<Span>) {
-    let mut d = Dissection::empty();
-    d.reset(link.kind());
+    let mut d = Dissection::new(link.kind());
     let mut spans = Vec::new();
     Walk { d: &mut d, data: frame, sink: &mut spans, original_len }.run();
     (d, spans)
@@ -266,8 +244,7 @@ pub fn dissect_with_spans(frame: &[u8], link: LinkType, original_len: u32) -> (D
 
 /// Dissects one frame without spans.
 pub fn dissect(frame: &[u8], link: LinkType, original_len: u32) -> Dissection {
-    let mut d = Dissection::empty();
-    d.reset(link.kind());
+    let mut d = Dissection::new(link.kind());
     Walk { d: &mut d, data: frame, sink: &mut NoSpans, original_len }.run();
     d
 }
@@ -278,9 +255,7 @@ enum Next {
     Ethernet,
     /// Dispatch on an EtherType (after Ethernet, a tag, SNAP, GRE, Geneve).
     EtherType(u16),
-    Llc {
-        end: usize,
-    },
+    Llc,
     Mpls,
     Ipv4,
     Ipv6,
@@ -315,7 +290,7 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 Next::Done => break,
                 Next::Ethernet => self.ethernet(&mut c),
                 Next::EtherType(t) => self.ethertype(&mut c, t),
-                Next::Llc { end } => self.llc(&mut c, end),
+                Next::Llc => self.llc(&mut c),
                 Next::Mpls => self.mpls(&mut c),
                 Next::Ipv4 => self.ipv4(&mut c),
                 Next::Ipv6 => self.ipv6(&mut c),
@@ -470,7 +445,7 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
     /// pseudo-protocols for non-Ethernet payloads (linux/if_ether.h).
     fn cooked_protocol(&mut self, c: &mut Cursor, proto: u16) -> Next {
         match proto {
-            0x0004 => Next::Llc { end: c.room_end as usize }, // ETH_P_802_2: an LLC frame
+            0x0004 => Next::Llc, // ETH_P_802_2: an LLC frame
             p if p >= ethernet::MIN_ETHERTYPE => Next::EtherType(p),
             p => self.stop(c, StopReason::UnknownProtocol { layer: Layer::LinuxSll, value: p.into() }),
         }
@@ -490,19 +465,18 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             self.d.src_mac = Some(wire::array(h, ethernet::field::SOURCE));
         }
         let t = wire::be16(h, ethernet::field::ETHERTYPE);
-        let start = c.at;
         c.at += ethernet::HEADER_LEN;
-        self.type_or_length(c, t, start)
+        self.type_or_length(c, t)
     }
 
     /// After a MAC header or tag: an EtherType, or an 802.3 length.
-    fn type_or_length(&mut self, c: &mut Cursor, t: u16, _mac_start: usize) -> Next {
+    fn type_or_length(&mut self, c: &mut Cursor, t: u16) -> Next {
         if ethernet::is_length(t) {
             // IEEE 802.3 clause 3.2.6: the field counts the LLC data after it.
             let end = self.claim(ClaimField::Ieee8023Length, c, c.at, t.into());
             self.set_datagram(Layer::Llc, c.at, end, false);
             self.enter(c, end);
-            Next::Llc { end: end as usize }
+            Next::Llc
         } else if t < ethernet::MIN_ETHERTYPE {
             self.stop(
                 c,
@@ -545,9 +519,8 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             self.d.tags = self.d.tags.saturating_add(1);
         }
         let t = wire::be16(h, vlan::field::ETHERTYPE);
-        let start = c.at;
         c.at += vlan::HEADER_LEN;
-        self.type_or_length(c, t, start)
+        self.type_or_length(c, t)
     }
 
     fn vntag(&mut self, c: &mut Cursor) -> Next {
@@ -557,9 +530,8 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         emit_table(self.sink, Layer::VnTag, c.depth, c.at, h, vntag::FIELDS);
         self.header(Layer::VnTag, c.depth, c.at, vntag::HEADER_LEN);
         let t = wire::be16(h, vntag::field::ETHERTYPE);
-        let start = c.at;
         c.at += vntag::HEADER_LEN;
-        self.type_or_length(c, t, start)
+        self.type_or_length(c, t)
     }
 
     fn arista(&mut self, c: &mut Cursor) -> Next {
@@ -582,12 +554,11 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         });
         self.header(Layer::Arista, c.depth, c.at, len);
         let t = wire::be16(h, len - 2..len);
-        let start = c.at;
         c.at += len;
-        self.type_or_length(c, t, start)
+        self.type_or_length(c, t)
     }
 
-    fn llc(&mut self, c: &mut Cursor, end: usize) -> Next {
+    fn llc(&mut self, c: &mut Cursor) -> Next {
         let Some(h) = self.bytes(c, 3) else { return self.truncated(c, Layer::Llc, 3) };
         let len = llc::header_len(h);
         let Some(h) = self.bytes(c, len) else { return self.truncated(c, Layer::Llc, len) };
@@ -610,7 +581,6 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 return Next::EtherType(pid);
             }
         }
-        let _ = end;
         Next::Payload
     }
 

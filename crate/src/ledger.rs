@@ -6,7 +6,7 @@
 //! by the CRC; capture metadata only turns a failing CRC into an invalid FCS.
 
 use crate::capture::FcsHint;
-use crate::dissect::{Dissection, Stop};
+use crate::dissect::Dissection;
 use crate::link::LinkKind;
 use crate::settings::{FcsMode, Settings};
 use crate::vendor::{self, Vendor};
@@ -111,8 +111,6 @@ impl Flags {
     pub const INNER_MISMATCH: u32 = 1 << 11;
     /// IPv4 total length 0: TSO on the sending host.
     pub const TSO_ZERO_LENGTH: u32 = 1 << 12;
-    /// A datagram larger than the MTU with consistent headers: GSO/GRO/TSO super-frame.
-    pub const SUPERFRAME: u32 = 1 << 13;
     /// An Ethernet frame shorter than 60 bytes: captured before the NIC padded it.
     pub const RUNT: u32 = 1 << 14;
     /// The dissector stopped before it found where the datagram ends.
@@ -389,11 +387,6 @@ pub fn crc_matches(frame: &[u8], fcs: &[u8]) -> bool {
 /// The FCS a frame should carry, least-significant byte first.
 pub fn fcs_of(frame: &[u8]) -> [u8; 4] {
     crc32fast::hash(frame).to_le_bytes()
-}
-
-/// Where the dissector stopped, for the ledger's explanation.
-pub fn stop_of(d: &Dissection) -> Option<Stop> {
-    d.stop
 }
 
 #[cfg(test)]

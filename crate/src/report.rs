@@ -29,7 +29,7 @@ pub struct FrameLine<'a> {
 }
 
 /// Names of the per-frame finding bits, as the JSON spells them.
-pub const FLAG_NAMES: [(u32, &str); 19] = [
+pub const FLAG_NAMES: [(u32, &str); 18] = [
     (Flags::PADDING, "padding"),
     (Flags::NONZERO_PADDING, "nonzero_padding"),
     (Flags::TRAILER, "trailer"),
@@ -44,7 +44,6 @@ pub const FLAG_NAMES: [(u32, &str); 19] = [
     (Flags::CLAIM_OVERRUN, "length_claim_overrun"),
     (Flags::INNER_MISMATCH, "inner_length_mismatch"),
     (Flags::TSO_ZERO_LENGTH, "tso_zero_length"),
-    (Flags::SUPERFRAME, "superframe"),
     (Flags::RUNT, "runt"),
     (Flags::END_UNKNOWN, "end_unknown"),
     (Flags::UNSUPPORTED_LINK, "unsupported_link"),
@@ -54,6 +53,7 @@ pub const FLAG_NAMES: [(u32, &str); 19] = [
 pub fn frame_line<'a>(r: &'a FrameRecord, settings: &Settings) -> FrameLine<'a> {
     let l = &r.ledger;
     let mut findings: Vec<&'static str> = FLAG_NAMES.iter().filter(|(b, _)| l.flags.has(*b)).map(|(_, n)| *n).collect();
+    // Depends on the MTU, so not a bit of the ledger.
     if r.mtu.is_superframe(settings.mtu) {
         findings.push("superframe");
     }
