@@ -168,3 +168,53 @@ impl PcapState {
         CaptureError::new(at, kind)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::capture::read_all;
+
+    fn file(magic: u32, big_endian: bool, link: u32, records: &[(&[u8], u32)]) -> Vec<u8> {
+        let u32b = |v: u32| if big_endian { v.to_be_bytes() } else { v.to_le_bytes() };
+        let u16b = |v: u16| if big_endian { v.to_be_bytes() } else { v.to_le_bytes() };
+        let mut f = u32b(magic).to_vec();
+        f.extend_from_slice(&u16b(2));
+        f.extend_from_slice(&u16b(4));
+        f.extend_from_slice(&[0; 8]);
+        f.extend_from_slice(&u32b(65535));
+        f.extend_from_slice(&u32b(link));
+        for (data, orig) in records {
+            for v in [7, 9, data.len() as u32, *orig] {
+                f.extend_from_slice(&u32b(v));
+            }
+            f.extend_from_slice(data);
+        }
+        f
+    }
+
+    #[test]
+    fn fcs_bits_of_the_link_type_field_are_read_and_masked() {
+        // Bit 26 set, bits 28-31 = 2 (16-bit units): 4-byte FCS on Ethernet.
+        let f = file(0xa1b2_c3d4, false, 0x2400_0001, &[(&[1; 64], 64)]);
+        let mut seen = Vec::new();
+        assert_eq!(read_all(&f, |p| seen.push((p.link_type.0, p.fcs.len))), None);
+        assert_eq!(seen, [(1, Some(4))]);
+    }
+
+    #[test]
+    fn big_endian_nanosecond_file_with_snaplen_cut() {
+        let f = file(0xa1b2_3c4d, true, 1, &[(&[2; 60], 1514)]);
+        let mut seen = Vec::new();
+        assert_eq!(read_all(&f, |p| seen.push((p.data.len(), p.original_len, p.timestamp_ns))), None);
+        assert_eq!(seen, [(60, 1514, Some(7_000_000_009))]);
+    }
+
+    #[test]
+    fn cut_off_record_names_offset_and_shortfall() {
+        let mut f = file(0xa1b2_c3d4, false, 1, &[(&[3; 60], 60), (&[4; 60], 60)]);
+        f.truncate(f.len() - 10);
+        let mut n = 0;
+        let e = read_all(&f, |_| n += 1).unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(e.to_string(), "The file ends inside a record at byte 100: it needs 76 bytes but only 66 are left.");
+    }
+}

@@ -364,3 +364,102 @@ fn describe(e: &nom::Err<pcap_parser::PcapError<&[u8]>>) -> String {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::capture::{read_all, Direction};
+
+    fn block(kind: u32, body: &[u8]) -> Vec<u8> {
+        let len = (12 + body.len().div_ceil(4) * 4) as u32;
+        let mut b = kind.to_le_bytes().to_vec();
+        b.extend_from_slice(&len.to_le_bytes());
+        b.extend_from_slice(body);
+        b.resize(len as usize - 4, 0);
+        b.extend_from_slice(&len.to_le_bytes());
+        b
+    }
+
+    fn option(code: u16, value: &[u8]) -> Vec<u8> {
+        let mut o = code.to_le_bytes().to_vec();
+        o.extend_from_slice(&(value.len() as u16).to_le_bytes());
+        o.extend_from_slice(value);
+        o.resize(4 + value.len().div_ceil(4) * 4, 0);
+        o
+    }
+
+    /// SHB, an Ethernet IDB with if_tsresol 9 (ns) and if_fcslen 4, then an
+    /// EPB whose epb_flags say outbound with no FCS, an SPB, and an OPB.
+    fn capture() -> Vec<u8> {
+        let mut shb = 0x1A2B_3C4Du32.to_le_bytes().to_vec();
+        shb.extend_from_slice(&[1, 0, 0, 0]);
+        shb.extend_from_slice(&(-1i64).to_le_bytes());
+        let mut out = block(0x0A0D_0D0A, &shb);
+        let mut idb = vec![1, 0, 0, 0, 0xff, 0xff, 0, 0];
+        idb.extend(option(9, &[9]));
+        idb.extend(option(13, &[4]));
+        idb.extend(option(0, &[]));
+        out.extend(block(1, &idb));
+        let frame = [0xabu8; 64];
+        let mut epb = Vec::new();
+        for v in [0u32, 0, 1_500, 64, 64] {
+            epb.extend_from_slice(&v.to_le_bytes());
+        }
+        epb.extend_from_slice(&frame);
+        // epb_flags: outbound (bits 0-1 = 2) and a CRC error (bit 24); FCS length
+        // bits 5-8 are 0 ("not available"), so the interface's if_fcslen applies.
+        epb.extend(option(2, &(2u32 | (1 << 24)).to_le_bytes()));
+        epb.extend(option(0, &[]));
+        out.extend(block(6, &epb));
+        let mut spb = 70u32.to_le_bytes().to_vec();
+        spb.extend_from_slice(&[0xcd; 70]);
+        out.extend(block(3, &spb));
+        let mut opb = vec![0, 0, 0, 0];
+        for v in [0u32, 2_000, 60, 60] {
+            opb.extend_from_slice(&v.to_le_bytes());
+        }
+        opb.extend_from_slice(&[0xef; 60]);
+        opb.extend(option(2, &(1u32 | (4 << 5)).to_le_bytes()));
+        out.extend(block(2, &opb));
+        out
+    }
+
+    #[test]
+    fn epb_spb_opb_with_interface_and_packet_metadata() {
+        let mut seen = Vec::new();
+        let err = read_all(&capture(), |p| {
+            seen.push((
+                p.number,
+                p.data.len(),
+                p.original_len,
+                p.timestamp_ns,
+                p.fcs.len,
+                p.fcs.crc_error_flag,
+                p.direction,
+            ))
+        });
+        assert_eq!(err, None);
+        assert_eq!(
+            seen,
+            [
+                (1, 64, 64, Some(1_500), Some(4), true, Some(Direction::Outbound)),
+                (2, 70, 70, None, Some(4), false, None),
+                (3, 60, 60, Some(2_000), Some(4), false, Some(Direction::Inbound)),
+            ]
+        );
+    }
+
+    #[test]
+    fn packet_for_an_undefined_interface_is_an_error_with_offset() {
+        let mut c = capture();
+        // Point the EPB (after the 28-byte SHB and the 40-byte IDB) at interface 3.
+        c[28 + 40 + 8] = 3;
+        let mut n = 0;
+        let err = read_all(&c, |_| n += 1).unwrap();
+        assert_eq!(n, 0);
+        assert_eq!(err.offset, 68);
+        assert!(
+            err.to_string().contains("refers to interface 3, but its section has defined only 1 interface."),
+            "{err}"
+        );
+    }
+}
