@@ -18,6 +18,7 @@ pub mod mtu;
 pub mod report;
 pub mod scan;
 pub mod settings;
+pub mod share;
 pub mod summary;
 pub mod vendor;
 pub mod wire;

@@ -1,0 +1,413 @@
+//! Diagnosis links: one frame, its capture metadata and the user's settings,
+//! carried entirely in a URL fragment (`#share=v1.<base64url>`), which browsers
+//! never send to a server.
+//!
+//! Layout of version 1 before compression (all integers big-endian):
+//! `"FL" 01 | flags | link type u16 | original length u32 | [FCS length u8] |
+//! MTU u32 | rule u8 | FCS mode u8 | frame number u64 (0: none) |
+//! [span start u32, end u32] | note length u16, note UTF-8 | data length u32, data`.
+//! The whole is raw-DEFLATE compressed and base64url-encoded without padding.
+//! Decoding is bounded: a link never expands beyond [`MAX_DECODED`] bytes.
+
+use crate::capture::{FcsHint, Packet};
+use crate::dissect::dissect_with_spans;
+use crate::ledger::{account, fcs_of, FcsStatus, FrameMeta, RegionKind};
+use crate::link::LinkType;
+use crate::settings::{DeviceRule, FcsMode, Settings};
+use crate::wire::Layer;
+use base64::Engine;
+use core::fmt;
+
+pub const VERSION: u32 = 1;
+const MAGIC: &[u8; 2] = b"FL";
+/// The largest frame a link carries (libpcap's MAXIMUM_SNAPLEN).
+pub const MAX_FRAME: usize = 262_144;
+pub const MAX_NOTE: usize = 2_000;
+/// Decompressed size limit: a frame, a note and the fixed fields.
+pub const MAX_DECODED: usize = MAX_FRAME + MAX_NOTE + 64;
+/// Encoded size limit, checked before any decoding work.
+pub const MAX_LINK: usize = 2 * MAX_DECODED;
+
+const FLAG_HEADERS_ONLY: u8 = 1 << 0;
+const FLAG_FCS_LEN: u8 = 1 << 1;
+const FLAG_CRC_ERROR: u8 = 1 << 2;
+const FLAG_SPAN: u8 = 1 << 3;
+const FLAG_FCS_RECOMPUTED: u8 = 1 << 4;
+
+/// Everything a shared diagnosis needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedFrame {
+    pub link_type: LinkType,
+    pub original_len: u32,
+    pub fcs: FcsHint,
+    pub data: Vec<u8>,
+    pub settings: Settings,
+    /// The frame's number in its capture, for the reader's orientation.
+    pub frame_number: Option<u64>,
+    /// The span the sender had selected (frame offsets).
+    pub span: Option<(u32, u32)>,
+    pub note: String,
+    /// Payload bytes were replaced by zeros before sharing.
+    pub headers_only: bool,
+    /// With `headers_only`, a valid FCS was recomputed over the zeroed bytes so
+    /// that it stays valid: the verdict is the original frame's.
+    pub fcs_recomputed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShareError {
+    Empty,
+    /// The fragment does not start with `v<number>.`.
+    MissingVersion,
+    UnsupportedVersion(u32),
+    TooLong {
+        len: usize,
+    },
+    NotBase64,
+    /// The compressed data is damaged or cut short.
+    Corrupt,
+    /// It would expand beyond the limit.
+    TooLarge,
+    BadMagic,
+    Truncated {
+        field: &'static str,
+    },
+    Invalid {
+        field: &'static str,
+        value: u64,
+    },
+}
+
+impl fmt::Display for ShareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShareError::Empty => write!(f, "The link carries no shared frame."),
+            ShareError::MissingVersion => write!(f, "This is not a Framelens diagnosis link: it should start with \"v1.\" after \"#share=\"."),
+            ShareError::UnsupportedVersion(v) => write!(
+                f,
+                "This link uses format version {v}, which this Framelens does not know (it reads version {VERSION}); it was made by a newer Framelens."
+            ),
+            ShareError::TooLong { len } => write!(f, "The link is {len} characters long, more than any shared frame needs ({MAX_LINK}); it is not a Framelens link."),
+            ShareError::NotBase64 => write!(f, "The link is damaged: it contains characters a Framelens link never has (it may have been cut or wrapped by a mail program)."),
+            ShareError::Corrupt => write!(f, "The link is damaged or cut short: its compressed data cannot be read."),
+            ShareError::TooLarge => write!(f, "The link would expand beyond {MAX_DECODED} bytes, more than one frame can be: refused."),
+            ShareError::BadMagic => write!(f, "The link's data does not start with Framelens' marker: it is not a diagnosis link."),
+            ShareError::Truncated { field } => write!(f, "The link is cut short: it ends before the {field}."),
+            ShareError::Invalid { field, value } => write!(f, "The link is damaged: its {field} is {value}, which is impossible."),
+        }
+    }
+}
+
+impl std::error::Error for ShareError {}
+
+impl SharedFrame {
+    /// A shared frame made from a captured packet. With `headers_only`, the
+    /// bytes the dissector calls payload become zeros; headers, lengths and
+    /// every byte after the datagram stay, so the diagnosis is unchanged.
+    pub fn from_packet(p: &Packet<'_>, settings: Settings, headers_only: bool) -> Self {
+        let mut data = p.data.to_vec();
+        let mut fcs_recomputed = false;
+        if headers_only {
+            let (d, spans) = dissect_with_spans(p.data, p.link_type, p.original_len);
+            let ledger = account(&d, p.data, FrameMeta { original_len: p.original_len, fcs: p.fcs }, &settings);
+            for s in spans.iter().filter(|s| s.layer == Layer::Payload) {
+                if let Some(b) = data.get_mut(s.start as usize..s.end as usize) {
+                    b.fill(0);
+                }
+            }
+            if ledger.fcs == FcsStatus::Valid {
+                if let Some(r) = ledger.region(RegionKind::Fcs) {
+                    let (start, end) = (r.start as usize, r.end() as usize);
+                    let fcs = fcs_of(&data[..start]);
+                    data[start..end].copy_from_slice(&fcs);
+                    fcs_recomputed = true;
+                }
+            }
+        }
+        SharedFrame {
+            link_type: p.link_type,
+            original_len: p.original_len,
+            fcs: p.fcs,
+            data,
+            settings,
+            frame_number: Some(p.number),
+            span: None,
+            note: String::new(),
+            headers_only,
+            fcs_recomputed,
+        }
+    }
+
+    /// The frame as a packet, for [`crate::analysis::analyze`].
+    pub fn packet(&self) -> Packet<'_> {
+        Packet {
+            number: self.frame_number.unwrap_or(1),
+            offset: 0,
+            interface: 0,
+            link_type: self.link_type,
+            timestamp_ns: None,
+            original_len: self.original_len,
+            fcs: self.fcs,
+            direction: None,
+            data: &self.data,
+        }
+    }
+
+    /// The URL fragment, without the leading `#`: `share=v1.<base64url>`.
+    pub fn to_fragment(&self) -> String {
+        format!("share={}", self.encode())
+    }
+
+    /// `v1.<base64url>`.
+    pub fn encode(&self) -> String {
+        let mut b = Vec::with_capacity(self.data.len() + 64);
+        b.extend_from_slice(MAGIC);
+        b.push(VERSION as u8);
+        let mut flags = 0;
+        if self.headers_only {
+            flags |= FLAG_HEADERS_ONLY;
+        }
+        if self.fcs.len.is_some() {
+            flags |= FLAG_FCS_LEN;
+        }
+        if self.fcs.crc_error_flag {
+            flags |= FLAG_CRC_ERROR;
+        }
+        if self.span.is_some() {
+            flags |= FLAG_SPAN;
+        }
+        if self.fcs_recomputed {
+            flags |= FLAG_FCS_RECOMPUTED;
+        }
+        b.push(flags);
+        b.extend_from_slice(&self.link_type.0.to_be_bytes());
+        b.extend_from_slice(&self.original_len.to_be_bytes());
+        if let Some(n) = self.fcs.len {
+            b.push(n);
+        }
+        b.extend_from_slice(&self.settings.mtu.to_be_bytes());
+        b.push(DeviceRule::ALL.iter().position(|r| *r == self.settings.rule).unwrap_or(0) as u8);
+        b.push(FCS_MODES.iter().position(|m| *m == self.settings.fcs).unwrap_or(0) as u8);
+        b.extend_from_slice(&self.frame_number.unwrap_or(0).to_be_bytes());
+        if let Some((s, e)) = self.span {
+            b.extend_from_slice(&s.to_be_bytes());
+            b.extend_from_slice(&e.to_be_bytes());
+        }
+        let note = truncate_utf8(&self.note, MAX_NOTE);
+        b.extend_from_slice(&(note.len() as u16).to_be_bytes());
+        b.extend_from_slice(note.as_bytes());
+        let data = &self.data[..self.data.len().min(MAX_FRAME)];
+        b.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        b.extend_from_slice(data);
+        let packed = miniz_oxide::deflate::compress_to_vec(&b, 9);
+        format!("v{VERSION}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed))
+    }
+
+    /// Decodes `v1.<base64url>`, a whole fragment `#share=v1.…`, or a URL ending in one.
+    pub fn decode(link: &str) -> Result<Self, ShareError> {
+        let s = link.rsplit_once("share=").map_or(link, |(_, rest)| rest);
+        let s = s.split('&').next().unwrap_or("").trim();
+        if s.is_empty() {
+            return Err(ShareError::Empty);
+        }
+        if s.len() > MAX_LINK {
+            return Err(ShareError::TooLong { len: s.len() });
+        }
+        let (version, body) = s.strip_prefix('v').and_then(|r| r.split_once('.')).ok_or(ShareError::MissingVersion)?;
+        let version: u32 = version.parse().map_err(|_| ShareError::MissingVersion)?;
+        if version != VERSION {
+            return Err(ShareError::UnsupportedVersion(version));
+        }
+        let packed =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(body).map_err(|_| ShareError::NotBase64)?;
+        let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DECODED).map_err(|e| {
+            if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
+                ShareError::TooLarge
+            } else {
+                ShareError::Corrupt
+            }
+        })?;
+        Self::parse(&raw)
+    }
+
+    fn parse(raw: &[u8]) -> Result<Self, ShareError> {
+        let mut r = Reader { b: raw };
+        if r.take(2, "marker")? != MAGIC {
+            return Err(ShareError::BadMagic);
+        }
+        let v = r.u8("version")?;
+        if u32::from(v) != VERSION {
+            return Err(ShareError::UnsupportedVersion(v.into()));
+        }
+        let flags = r.u8("flags")?;
+        if flags & !0x1f != 0 {
+            return Err(ShareError::Invalid { field: "flags", value: flags.into() });
+        }
+        let link_type = LinkType(r.u16("link type")?);
+        let original_len = r.u32("original length")?;
+        let fcs_len = if flags & FLAG_FCS_LEN != 0 { Some(r.u8("FCS length")?) } else { None };
+        let mtu = r.u32("MTU")?;
+        if !(68..=1_000_000).contains(&mtu) {
+            return Err(ShareError::Invalid { field: "MTU", value: mtu.into() });
+        }
+        let rule_i = r.u8("device rule")?;
+        let rule = *DeviceRule::ALL
+            .get(usize::from(rule_i))
+            .ok_or(ShareError::Invalid { field: "device rule", value: rule_i.into() })?;
+        let mode_i = r.u8("FCS mode")?;
+        let fcs = *FCS_MODES
+            .get(usize::from(mode_i))
+            .ok_or(ShareError::Invalid { field: "FCS mode", value: mode_i.into() })?;
+        let number = r.u64("frame number")?;
+        let span = if flags & FLAG_SPAN != 0 { Some((r.u32("span start")?, r.u32("span end")?)) } else { None };
+        let note_len = usize::from(r.u16("note length")?);
+        if note_len > MAX_NOTE {
+            return Err(ShareError::Invalid { field: "note length", value: note_len as u64 });
+        }
+        let note = String::from_utf8(r.take(note_len, "note")?.to_vec())
+            .map_err(|_| ShareError::Invalid { field: "note", value: note_len as u64 })?;
+        let data_len = r.u32("frame length")? as usize;
+        if data_len > MAX_FRAME {
+            return Err(ShareError::Invalid { field: "frame length", value: data_len as u64 });
+        }
+        let data = r.take(data_len, "frame bytes")?.to_vec();
+        if !r.b.is_empty() {
+            return Err(ShareError::Invalid { field: "trailing data length", value: r.b.len() as u64 });
+        }
+        if let Some((s, e)) = span {
+            if s >= e || e as usize > data.len() {
+                return Err(ShareError::Invalid { field: "selected span end", value: e.into() });
+            }
+        }
+        Ok(SharedFrame {
+            link_type,
+            original_len,
+            fcs: FcsHint { len: fcs_len, crc_error_flag: flags & FLAG_CRC_ERROR != 0 },
+            data,
+            settings: Settings { mtu, rule, fcs },
+            frame_number: (number != 0).then_some(number),
+            span,
+            note,
+            headers_only: flags & FLAG_HEADERS_ONLY != 0,
+            fcs_recomputed: flags & FLAG_FCS_RECOMPUTED != 0,
+        })
+    }
+}
+
+/// Positions of the FCS modes in the link format: never reorder.
+const FCS_MODES: [FcsMode; 3] = [FcsMode::Auto, FcsMode::Present, FcsMode::Absent];
+
+struct Reader<'a> {
+    b: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize, field: &'static str) -> Result<&'a [u8], ShareError> {
+        if self.b.len() < n {
+            return Err(ShareError::Truncated { field });
+        }
+        let (head, rest) = self.b.split_at(n);
+        self.b = rest;
+        Ok(head)
+    }
+    fn u8(&mut self, field: &'static str) -> Result<u8, ShareError> {
+        Ok(self.take(1, field)?[0])
+    }
+    fn u16(&mut self, field: &'static str) -> Result<u16, ShareError> {
+        let b = self.take(2, field)?;
+        Ok(u16::from_be_bytes([b[0], b[1]]))
+    }
+    fn u32(&mut self, field: &'static str) -> Result<u32, ShareError> {
+        let b = self.take(4, field)?;
+        Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn u64(&mut self, field: &'static str) -> Result<u64, ShareError> {
+        let b = self.take(8, field)?;
+        Ok(u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+    }
+}
+
+fn truncate_utf8(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze;
+    use crate::craft::echo_frame;
+
+    fn story_packet(data: &[u8]) -> Packet<'_> {
+        Packet {
+            number: 15,
+            offset: 0,
+            interface: 0,
+            link_type: LinkType::ETHERNET,
+            timestamp_ns: None,
+            original_len: data.len() as u32,
+            fcs: FcsHint::default(),
+            direction: None,
+            data,
+        }
+    }
+
+    #[test]
+    fn headers_only_link_keeps_the_diagnosis() {
+        let mut f = echo_frame(true, 100, 7, 1, 1472);
+        f.extend_from_slice(&[0x25, 0x7f]);
+        let p = story_packet(&f);
+        let mut shared = SharedFrame::from_packet(&p, Settings::default(), true);
+        shared.note = "2 bytes after every datagram from the USB NIC".into();
+        shared.span = Some((1518, 1520));
+        let link = shared.encode();
+        assert!(link.starts_with("v1."));
+        assert!(link.len() < 300, "payload zeros compress away: {} chars", link.len());
+        let back = SharedFrame::decode(&format!("https://example.invalid/#share={link}")).unwrap();
+        assert_eq!(back, shared);
+        let (a, b) = (analyze(&p, &Settings::default()), analyze(&back.packet(), &back.settings));
+        assert_eq!(a.ledger, b.ledger);
+        assert_eq!(a.mtu, b.mtu);
+        assert_eq!(&back.data[1518..], &[0x25, 0x7f]);
+        assert!(back.data[46..1518].iter().all(|&x| x == 0), "ICMP payload removed");
+    }
+
+    #[test]
+    fn redaction_recomputes_a_valid_fcs() {
+        let mut f = echo_frame(true, 100, 7, 1, 200);
+        let fcs = fcs_of(&f);
+        f.extend_from_slice(&fcs);
+        let p = story_packet(&f);
+        let shared = SharedFrame::from_packet(&p, Settings::default(), true);
+        assert!(shared.fcs_recomputed);
+        let b = analyze(&shared.packet(), &shared.settings);
+        assert_eq!(b.ledger.fcs, FcsStatus::Valid);
+    }
+
+    #[test]
+    fn damaged_links_say_what_is_wrong() {
+        let f = echo_frame(true, 1, 1, 1, 10);
+        let good = SharedFrame::from_packet(&story_packet(&f), Settings::default(), false).encode();
+        assert_eq!(SharedFrame::decode(""), Err(ShareError::Empty));
+        assert_eq!(SharedFrame::decode("#share=v2.AAAA"), Err(ShareError::UnsupportedVersion(2)));
+        assert_eq!(SharedFrame::decode("#share=hello"), Err(ShareError::MissingVersion));
+        assert_eq!(SharedFrame::decode("v1.!!!"), Err(ShareError::NotBase64));
+        assert_eq!(SharedFrame::decode(&good[..good.len() / 2]), Err(ShareError::Corrupt));
+        // A deflate bomb: 10 MB of zeros compresses to a short link.
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![0u8; 10_000_000], 9);
+        let link = format!("v1.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bomb));
+        assert_eq!(SharedFrame::decode(&link), Err(ShareError::TooLarge));
+        let junk = format!(
+            "v1.{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(miniz_oxide::deflate::compress_to_vec(b"XX\x01", 9))
+        );
+        assert_eq!(SharedFrame::decode(&junk), Err(ShareError::BadMagic));
+    }
+}
