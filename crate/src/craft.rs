@@ -88,6 +88,387 @@ pub fn two_bytes_story() -> Vec<u8> {
     w.into_bytes()
 }
 
+/// Writes a little-endian pcapng: one section, interfaces with their own link
+/// type and `if_fcslen`, Enhanced Packet Blocks with `epb_flags`.
+pub struct PcapngWriter {
+    out: Vec<u8>,
+    interfaces: u32,
+}
+
+impl Default for PcapngWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl PcapngWriter {
+    pub fn new() -> Self {
+        let mut body = 0x1A2B_3C4Du32.to_le_bytes().to_vec();
+        body.extend_from_slice(&[1, 0, 0, 0]);
+        body.extend_from_slice(&(-1i64).to_le_bytes());
+        let mut w = PcapngWriter { out: Vec::new(), interfaces: 0 };
+        w.block(0x0A0D_0D0A, &body);
+        w
+    }
+
+    fn block(&mut self, kind: u32, body: &[u8]) {
+        let len = (12 + body.len().div_ceil(4) * 4) as u32;
+        self.out.extend_from_slice(&kind.to_le_bytes());
+        self.out.extend_from_slice(&len.to_le_bytes());
+        self.out.extend_from_slice(body);
+        self.out.resize(self.out.len() + (body.len().div_ceil(4) * 4 - body.len()), 0);
+        self.out.extend_from_slice(&len.to_le_bytes());
+    }
+
+    fn option(buf: &mut Vec<u8>, code: u16, value: &[u8]) {
+        buf.extend_from_slice(&code.to_le_bytes());
+        buf.extend_from_slice(&(value.len() as u16).to_le_bytes());
+        buf.extend_from_slice(value);
+        buf.resize(buf.len() + (value.len().div_ceil(4) * 4 - value.len()), 0);
+    }
+
+    /// Adds an interface (nanosecond timestamps) and returns its index.
+    pub fn interface(&mut self, link_type: u16, name: &str, fcs_len: Option<u8>) -> u32 {
+        let mut body = link_type.to_le_bytes().to_vec();
+        body.extend_from_slice(&[0, 0]);
+        body.extend_from_slice(&262_144u32.to_le_bytes());
+        Self::option(&mut body, 2, name.as_bytes());
+        Self::option(&mut body, 9, &[9]);
+        if let Some(n) = fcs_len {
+            Self::option(&mut body, 13, &[n]);
+        }
+        Self::option(&mut body, 0, &[]);
+        self.block(1, &body);
+        self.interfaces += 1;
+        self.interfaces - 1
+    }
+
+    /// Adds an Enhanced Packet Block; `flags` is `epb_flags` (0: none).
+    pub fn packet(&mut self, interface: u32, ts_ns: u64, data: &[u8], original_len: u32, flags: u32) {
+        let mut body = Vec::with_capacity(data.len() + 40);
+        for v in [interface, (ts_ns >> 32) as u32, ts_ns as u32, data.len() as u32, original_len] {
+            body.extend_from_slice(&v.to_le_bytes());
+        }
+        body.extend_from_slice(data);
+        body.resize(body.len() + (data.len().div_ceil(4) * 4 - data.len()), 0);
+        if flags != 0 {
+            Self::option(&mut body, 2, &flags.to_le_bytes());
+            Self::option(&mut body, 0, &[]);
+        }
+        self.block(6, &body);
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.out
+    }
+}
+
+/// The example captures of the lesson gallery: (file name in
+/// `static/examples/`, bytes). Each reproduces one real-world case.
+pub fn gallery() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("two-bytes.pcap", two_bytes_story()),
+        ("etherleak.pcap", etherleak()),
+        ("fcs.pcapng", fcs_on_some_interfaces()),
+        ("vlan-qinq.pcap", vlan_and_qinq()),
+        ("vxlan.pcap", vxlan_overlay()),
+        ("gro-tso.pcap", gro_tso_superframes()),
+        ("snaplen.pcap", snaplen_truncation()),
+        ("pmtu-blackhole.pcap", pmtu_black_hole()),
+        ("cooked.pcap", cooked_capture()),
+        ("ieee8023.pcap", ieee_802_3_llc()),
+    ]
+}
+
+const HOST_A: [u8; 6] = [0x52, 0x54, 0x00, 0xaa, 0x00, 0x01];
+const HOST_B: [u8; 6] = [0x52, 0x54, 0x00, 0xbb, 0x00, 0x02];
+const T0: u64 = 1_700_000_000_000_000_000;
+
+/// Builds a frame from a finished `PacketBuilder` step and its payload.
+macro_rules! built {
+    ($step:expr, $payload:expr) => {{
+        let payload: &[u8] = $payload;
+        let mut f = Vec::new();
+        let _ = $step.write(&mut f, payload);
+        f
+    }};
+}
+
+fn tcp_frame(payload: usize, seq: u32) -> Vec<u8> {
+    built!(
+        PacketBuilder::ethernet2(HOST_A, HOST_B)
+            .ipv4([10, 1, 0, 1], [10, 1, 0, 2], 64)
+            .tcp(40000, 80, seq, 64240)
+            .ack(1),
+        &vec![0x61; payload]
+    )
+}
+
+/// Small frames padded with leftover memory instead of zeros (Etherleak,
+/// CERT VU#412115), beside a driver that pads correctly.
+fn etherleak() -> Vec<u8> {
+    let mut w = PcapWriter::new(1, 262_144);
+    let leak = b"HTTP/1.1 200 OK\r\nSet-Cookie: sess";
+    for i in 0..6u32 {
+        let mut f = tcp_frame(0, 1000 + i); // 54 bytes: a pure ACK
+        let good = i % 2 == 0;
+        if good {
+            f.resize(60, 0);
+        } else {
+            f.extend_from_slice(&leak[i as usize..i as usize + 6]);
+        }
+        w.push(T0 + u64::from(i) * 1_000_000, &f, f.len() as u32);
+    }
+    w.into_bytes()
+}
+
+/// Two interfaces: a tap port that keeps the FCS (`if_fcslen` 4) and a host
+/// port that strips it. One frame on the tap was damaged on the wire.
+fn fcs_on_some_interfaces() -> Vec<u8> {
+    let mut w = PcapngWriter::new();
+    let tap = w.interface(1, "tap0 (FCS kept)", Some(4));
+    let host = w.interface(1, "eth0", None);
+    let vid = VlanId::try_new(20).unwrap_or(VlanId::ZERO);
+    let frames: Vec<Vec<u8>> = vec![
+        tcp_frame(0, 1),
+        tcp_frame(400, 2),
+        built!(
+            PacketBuilder::ethernet2(HOST_A, HOST_B)
+                .single_vlan(vid)
+                .ipv4([10, 2, 0, 1], [10, 2, 0, 2], 64)
+                .udp(5000, 5001),
+            &[0x33; 200]
+        ),
+        tcp_frame(1460, 3),
+    ];
+    let mut ts = T0;
+    for (n, f) in frames.iter().enumerate() {
+        let mut on_wire = f.clone();
+        if on_wire.len() < 60 {
+            on_wire.resize(60, 0);
+        }
+        let fcs = crate::ledger::fcs_of(&on_wire);
+        let mut tapped = on_wire.clone();
+        tapped.extend_from_slice(&fcs);
+        let mut flags = 1; // inbound
+        if n == 3 {
+            tapped[200] ^= 0x10; // one bit flipped on the wire: the NIC saw a CRC error
+            flags |= 1 << 24;
+        }
+        w.packet(tap, ts, &tapped, tapped.len() as u32, flags);
+        w.packet(host, ts + 20_000, &on_wire, on_wire.len() as u32, 1);
+        ts += 1_000_000;
+    }
+    w.into_bytes()
+}
+
+/// The same datagrams untagged, with one 802.1Q tag, and with QinQ: 4 bytes per tag.
+fn vlan_and_qinq() -> Vec<u8> {
+    let mut w = PcapWriter::new(1, 262_144);
+    let (v10, v20) = (VlanId::try_new(10).unwrap_or(VlanId::ZERO), VlanId::try_new(20).unwrap_or(VlanId::ZERO));
+    let mut ts = T0;
+    for payload in [18usize, 1472] {
+        let data = vec![0x44; payload];
+        let plain = built!(
+            PacketBuilder::ethernet2(HOST_A, HOST_B).ipv4([10, 3, 0, 1], [10, 3, 0, 2], 64).udp(7000, 7001),
+            &data
+        );
+        let single = built!(
+            PacketBuilder::ethernet2(HOST_A, HOST_B)
+                .single_vlan(v10)
+                .ipv4([10, 3, 0, 1], [10, 3, 0, 2], 64)
+                .udp(7000, 7001),
+            &data
+        );
+        let double = built!(
+            PacketBuilder::ethernet2(HOST_A, HOST_B)
+                .double_vlan(v20, v10)
+                .ipv4([10, 3, 0, 1], [10, 3, 0, 2], 64)
+                .udp(7000, 7001),
+            &data
+        );
+        for mut f in [plain, single, double] {
+            // Padded to 60 by the sender, then each tag adds 4 (IEEE 802.1Q G.2.3).
+            let tags = (f.len() - 14 - 28 - payload) / 4;
+            if f.len() < 60 + 4 * tags {
+                f.resize(60 + 4 * tags, 0);
+            }
+            w.push(ts, &f, f.len() as u32);
+            ts += 1_000_000;
+        }
+    }
+    w.into_bytes()
+}
+
+/// VXLAN as OpenStack Neutron builds it: an instance with MTU 1450 fits the
+/// 1500-byte underlay exactly; one with MTU 1500 makes 1550-byte datagrams.
+fn vxlan_overlay() -> Vec<u8> {
+    let mut w = PcapWriter::new(1, 262_144);
+    let mut ts = T0;
+    for inner_ip_len in [1450usize, 1500] {
+        let inner = built!(
+            PacketBuilder::ethernet2([0xfa, 0x16, 0x3e, 0, 0, 1], [0xfa, 0x16, 0x3e, 0, 0, 2])
+                .ipv4([192, 168, 0, 5], [192, 168, 0, 6], 64)
+                .tcp(33000, 22, 1, 500)
+                .ack(1),
+            &vec![0x77; inner_ip_len - 40]
+        );
+        let mut vx = vec![0x08, 0, 0, 0, 0, 0x04, 0xd2, 0]; // VNI 1234
+        vx.extend_from_slice(&inner);
+        let outer = built!(
+            PacketBuilder::ethernet2(HOST_A, HOST_B).ipv4([172, 16, 1, 1], [172, 16, 1, 2], 64).udp(51000, 4789),
+            &vx
+        );
+        w.push(ts, &outer, outer.len() as u32);
+        ts += 1_000_000;
+    }
+    w.into_bytes()
+}
+
+/// Captured on the sending host: TSO hands the NIC 64 KB segments (IPv4 total
+/// length left 0 by some drivers), and GRO on the receiver merges segments.
+fn gro_tso_superframes() -> Vec<u8> {
+    let mut w = PcapWriter::new(1, 262_144);
+    let big = tcp_frame(8948, 1); // a 9 KB GRO super-frame: headers consistent
+    let mut tso = tcp_frame(20_000, 9000);
+    tso[16..18].copy_from_slice(&[0, 0]); // total length 0: "maybe caused by TSO"
+    let normal = tcp_frame(1448, 30000);
+    for (n, f) in [normal, big, tso].iter().enumerate() {
+        w.push(T0 + n as u64 * 1_000_000, f, f.len() as u32);
+    }
+    w.into_bytes()
+}
+
+/// `tcpdump -s 96`: every frame cut at 96 bytes; the datagram ends beyond the capture.
+fn snaplen_truncation() -> Vec<u8> {
+    let mut w = PcapWriter::new(1, 96);
+    for (n, payload) in [0usize, 200, 1460].into_iter().enumerate() {
+        let f = tcp_frame(payload, n as u32);
+        let mut wire = f.clone();
+        if wire.len() < 60 {
+            wire.resize(60, 0);
+        }
+        let cut = &wire[..wire.len().min(96)];
+        w.push(T0 + n as u64 * 1_000_000, cut, wire.len() as u32);
+    }
+    w.into_bytes()
+}
+
+/// A path-MTU black hole: the handshake and small segments pass; full-size
+/// segments with DF are retransmitted forever; the router's ICMP
+/// "fragmentation needed, MTU 1400" is in the capture but the sender ignores it.
+fn pmtu_black_hole() -> Vec<u8> {
+    let mut w = PcapWriter::new(1, 262_144);
+    let (client, server) = ([10, 9, 0, 1], [10, 9, 0, 2]);
+    let mut ts = T0;
+    let mut push = |w: &mut PcapWriter, f: Vec<u8>| {
+        w.push(ts, &f, f.len() as u32);
+        ts += 200_000_000;
+    };
+    let mss = [etherparse::TcpOptionElement::MaximumSegmentSize(1460)];
+    let syn = PacketBuilder::ethernet2(HOST_A, HOST_B).ipv4(client, server, 64).tcp(45000, 443, 100, 64240).syn();
+    if let Ok(step) = syn.options(&mss) {
+        push(&mut w, built!(step, &[]));
+    }
+    let synack =
+        PacketBuilder::ethernet2(HOST_B, HOST_A).ipv4(server, client, 64).tcp(443, 45000, 500, 64240).syn().ack(101);
+    if let Ok(step) = synack.options(&mss) {
+        push(&mut w, built!(step, &[]));
+    }
+    let small = built!(
+        PacketBuilder::ethernet2(HOST_A, HOST_B).ipv4(client, server, 64).tcp(45000, 443, 101, 64240).ack(501).psh(),
+        &[0x16; 300]
+    );
+    push(&mut w, small);
+    for _ in 0..3 {
+        let big = built!(
+            PacketBuilder::ethernet2(HOST_B, HOST_A).ipv4(server, client, 64).tcp(443, 45000, 501, 64240).ack(401),
+            &[0x17; 1460]
+        );
+        let quoted = big[14..14 + 28].to_vec();
+        push(&mut w, big);
+        // The router's answer, quoting the dropped datagram's header.
+        let mut icmp = vec![3, 4, 0, 0, 0, 0, 0x05, 0x78];
+        icmp.extend_from_slice(&quoted);
+        let ck = crate::vendor::internet_checksum_of(&icmp);
+        icmp[2..4].copy_from_slice(&ck.to_be_bytes());
+        let mut ip =
+            etherparse::Ipv4Header::new(icmp.len() as u16, 64, etherparse::IpNumber::ICMP, [10, 9, 0, 254], server)
+                .unwrap_or_default();
+        ip.header_checksum = ip.calc_header_checksum();
+        let mut f = HOST_A.to_vec();
+        f.extend_from_slice(&HOST_B);
+        f.extend_from_slice(&[0x08, 0x00]);
+        f.extend_from_slice(&ip.to_bytes());
+        f.extend_from_slice(&icmp);
+        push(&mut w, f);
+    }
+    w.into_bytes()
+}
+
+/// `tcpdump -i any` (Linux cooked v2): outgoing frames are captured before the
+/// NIC pads them; received ones keep their padding, and a driver's 2 stray bytes.
+fn cooked_capture() -> Vec<u8> {
+    let mut w = PcapWriter::new(276, 262_144);
+    let sll2 = |pkttype: u8, proto: u16, mac: [u8; 6]| {
+        let mut h = proto.to_be_bytes().to_vec();
+        h.extend_from_slice(&[0, 0, 0, 0, 0, 3, 0, 1, pkttype, 6]);
+        h.extend_from_slice(&mac);
+        h.extend_from_slice(&[0, 0]);
+        h
+    };
+    let arp = |op: u8, sha: [u8; 6], spa: [u8; 4], tpa: [u8; 4]| {
+        let mut a = vec![0, 1, 8, 0, 6, 4, 0, op];
+        a.extend_from_slice(&sha);
+        a.extend_from_slice(&spa);
+        a.extend_from_slice(&[0; 6]);
+        a.extend_from_slice(&tpa);
+        a
+    };
+    // Sent by us: 20 + 28 bytes, no padding.
+    let mut out = sll2(4, 0x0806, HOST_A);
+    out.extend(arp(1, HOST_A, [10, 5, 0, 1], [10, 5, 0, 2]));
+    w.push(T0, &out, out.len() as u32);
+    // Received: padded to the 46-byte minimum payload by the sender's NIC.
+    let mut inbound = sll2(0, 0x0806, HOST_B);
+    inbound.extend(arp(2, HOST_B, [10, 5, 0, 2], [10, 5, 0, 1]));
+    inbound.resize(20 + 46, 0);
+    w.push(T0 + 1_000_000, &inbound, inbound.len() as u32);
+    // Received through the USB NIC: 2 bytes after the datagram.
+    let ip = tcp_frame(1000, 7);
+    let mut tcp_in = sll2(0, 0x0800, HOST_B);
+    tcp_in.extend_from_slice(&ip[14..]);
+    tcp_in.extend_from_slice(&[0x25, 0x7f]);
+    w.push(T0 + 2_000_000, &tcp_in, tcp_in.len() as u32);
+    w.into_bytes()
+}
+
+/// 802.3 frames: an STP BPDU and a CDP frame whose length field, not an
+/// EtherType, bounds the LLC payload; the rest is padding.
+fn ieee_802_3_llc() -> Vec<u8> {
+    let mut w = PcapWriter::new(1, 262_144);
+    let mut stp = vec![0x01, 0x80, 0xc2, 0, 0, 0];
+    stp.extend_from_slice(&HOST_A);
+    stp.extend_from_slice(&38u16.to_be_bytes()); // LLC 3 + BPDU 35
+    stp.extend_from_slice(&[0x42, 0x42, 0x03]);
+    stp.extend_from_slice(&[
+        0, 0, 0, 0, 0x80, 0, 0x52, 0x54, 0, 0xaa, 0, 1, 0, 0, 0, 0, 0x80, 0, 0x52, 0x54, 0, 0xaa, 0, 1, 0x80, 1, 0, 0,
+        0x14, 0, 2, 0, 0x0f, 0,
+    ]);
+    stp.push(0);
+    stp.resize(60, 0);
+    w.push(T0, &stp, 60);
+    let mut snap = vec![0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc];
+    snap.extend_from_slice(&HOST_B);
+    let body: Vec<u8> =
+        [0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x00].iter().copied().chain((0..30).map(|i| i as u8)).collect();
+    snap.extend_from_slice(&(body.len() as u16).to_be_bytes());
+    snap.extend_from_slice(&body);
+    snap.resize(60, 0);
+    w.push(T0 + 2_000_000_000, &snap, 60);
+    w.into_bytes()
+}
+
 /// A deterministic capture of about `target_bytes` with the mix a busy
 /// server link shows: full-size TCP segments, ACKs padded to 60 bytes,
 /// VLAN-tagged traffic, DNS, ARP, pings, VXLAN overlay frames, IPv6, and a

@@ -169,7 +169,7 @@ pub struct Dissection {
     pub echo: Option<Echo>,
     pub mtu_signal: Option<MtuSignal>,
     pub tcp_syn_mss: Option<u16>,
-    /// TCP payload bytes of the outermost segment, if any.
+    /// TCP payload bytes of the innermost segment, if any.
     pub tcp_payload: Option<u32>,
     /// The outermost transport: TCP or UDP carry GSO/GRO super-frames.
     pub transport: Option<Layer>,
@@ -917,9 +917,11 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             if tcp::syn(h) {
                 self.d.tcp_syn_mss = tcp::mss(h);
             }
-            let payload = c.room_end.saturating_sub((c.at + hlen) as u64);
-            self.d.tcp_payload = Some(payload.min(u64::from(u32::MAX)) as u32);
         }
+        // The innermost segment's payload: a GSO/GRO super-frame carries more
+        // than one wire segment could, tunnelled or not.
+        let payload = c.room_end.saturating_sub((c.at + hlen) as u64);
+        self.d.tcp_payload = Some(payload.min(u64::from(u32::MAX)) as u32);
         c.at += hlen;
         Next::Payload
     }

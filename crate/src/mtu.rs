@@ -21,8 +21,10 @@ pub struct MtuFacts {
     pub datagram_len: Option<u32>,
     pub ipv6: bool,
     pub dont_fragment: bool,
-    /// TCP or UDP with length fields that agree: may be a GSO/GRO super-frame.
-    pub gso_candidate: bool,
+    /// Length fields agree with each other and with the bytes.
+    pub consistent: bool,
+    /// Payload of the innermost TCP segment, if the frame carries TCP.
+    pub tcp_payload: Option<u32>,
     /// Trailer and vendor bytes after the datagram (not padding, not FCS).
     pub trailer_bytes: u32,
 }
@@ -40,7 +42,8 @@ impl MtuFacts {
             datagram_len: d.datagram.map(|g| g.len().min(u64::from(u32::MAX)) as u32),
             ipv6: d.datagram.is_some_and(|g| g.layer == Layer::Ipv6),
             dont_fragment: d.datagram.is_some_and(|g| g.dont_fragment),
-            gso_candidate: consistent && matches!(d.transport, Some(Layer::Tcp | Layer::Udp)),
+            consistent,
+            tcp_payload: d.tcp_payload,
             trailer_bytes: l.bytes_of(RegionKind::Trailer) + l.bytes_of(RegionKind::Vendor),
         }
     }
@@ -62,8 +65,15 @@ impl MtuFacts {
         }
     }
 
+    /// A GSO/GRO/TSO super-frame: consistent headers, a datagram over the MTU,
+    /// and a TCP segment larger than one MTU-sized segment could carry (MTU
+    /// minus 40 bytes of minimal IPv4 and TCP headers). A tunnel packet that is
+    /// merely too big (an instance with MTU 1500 on a VXLAN underlay of 1500)
+    /// carries a normal segment, so it is not one.
     pub fn is_superframe(&self, mtu: u32) -> bool {
-        self.gso_candidate && self.datagram_len.is_some_and(|d| d > mtu)
+        self.consistent
+            && self.datagram_len.is_some_and(|d| d > mtu)
+            && self.tcp_payload.is_some_and(|p| p > mtu.saturating_sub(40))
     }
 }
 
@@ -181,7 +191,8 @@ mod tests {
             datagram_len: Some(28 + payload),
             ipv6: false,
             dont_fragment: true,
-            gso_candidate: false,
+            consistent: true,
+            tcp_payload: None,
             trailer_bytes: 2,
         }
     }
@@ -208,7 +219,7 @@ mod tests {
     #[test]
     fn gso_superframes_are_exempt() {
         let mut f = story(8000);
-        f.gso_candidate = true;
+        f.tcp_payload = Some(7960);
         let v = evaluate(&f, &Settings::default());
         assert!(v.gso_exempt && !v.dropped);
     }

@@ -71,6 +71,11 @@ fn ixia(bytes: &[u8]) -> Option<usize> {
     (internet_checksum(&trailer[..total - 2]) == stored).then_some(total)
 }
 
+/// The Internet checksum (RFC 1071) of `b`.
+pub fn internet_checksum_of(b: &[u8]) -> u16 {
+    internet_checksum(b)
+}
+
 fn internet_checksum(b: &[u8]) -> u16 {
     let mut sum: u32 = 0;
     for pair in b.chunks(2) {
