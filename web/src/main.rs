@@ -1,32 +1,41 @@
-//! Framelens web app (placeholder): the page shell the real UI will grow into.
+//! Framelens web app: drop a capture, see every frame's length explained.
+//! All analysis happens in the `framelens` core; this crate arranges and draws.
+// The pure modules are used by the wasm-only components; natively only their tests use them.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
-use yew::prelude::*;
+mod frames;
+mod state;
+mod view_model;
 
-#[function_component(App)]
-fn app() -> Html {
-    html! {
-        <main class="page">
-            <h1>{ "Framelens" }</h1>
-            <p class="tagline">
-                { "Explains why each captured network frame is as long as it is \u{2014} \
-                   entirely in your browser; nothing is uploaded." }
-            </p>
-            <label class="drop-zone" data-testid="drop-zone">
-                <span>{ "Drop a .pcap or .pcapng file here, or choose one" }</span>
-                <input type="file" accept=".pcap,.pcapng,.cap" data-testid="file-input" />
-            </label>
-        </main>
-    }
-}
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
+mod loader;
+
+/// Example captures shipped in `static/examples/` (served as `static/examples/`; see its SOURCES.md).
+pub const EXAMPLES: [&str; 5] =
+    ["two-bytes.pcap", "udpPacketWithEthernetTrailers.pcap", "802.1ad_QinQ.pcap", "vntag.pcap", "mixed-vlan-mpls.pcap"];
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    yew::Renderer::<App>::new().render();
+    yew::Renderer::<app::App>::new().render();
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!(
-        "framelens-web runs in the browser: use scripts/serve, then open http://127.0.0.1:8080"
-    );
+    eprintln!("framelens-web runs in the browser: use scripts/serve, then open http://127.0.0.1:8080");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_example_is_shipped_and_reads_cleanly() {
+        for name in super::EXAMPLES {
+            let bytes = std::fs::read(format!("../static/examples/{name}")).unwrap();
+            let s = framelens::scan::scan_bytes(&bytes, Default::default(), |_| {});
+            assert!(s.error.is_none() && s.counts.frames > 0, "{name}: {:?}", s.error);
+        }
+    }
 }

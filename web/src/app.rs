@@ -1,0 +1,213 @@
+//! The page: one reducer for the state, effects that talk to the browser
+//! (file reads, the URL fragment), and the views as child components.
+
+use crate::components::anatomy::Anatomy;
+use crate::components::drop_zone::DropZone;
+use crate::components::frame_list::FrameList;
+use crate::components::legend::Legend;
+use crate::components::progress::ProgressBar;
+use crate::components::settings_panel::SettingsPanel;
+use crate::components::summary::SummaryView;
+use crate::state::{Action, Fragment, Phase, State};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, DragEvent, File};
+use yew::prelude::*;
+
+fn location_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(|| State::default().apply(Action::Fragment(Fragment::parse(&location_hash()))));
+    let source = use_state(|| None::<(Blob, String)>);
+    // The load whose results are still wanted; 0 after a cancel.
+    let live = use_mut_ref(|| Rc::new(Cell::new(0u32)));
+    let next_id = use_mut_ref(|| 0u32);
+    let dragging = use_state(|| false);
+
+    let start = {
+        let (state, source, live, next_id) = (state.clone(), source.clone(), live.clone(), next_id.clone());
+        Callback::from(move |(blob, name): (Blob, String)| {
+            let id = {
+                let mut n = next_id.borrow_mut();
+                *n += 1;
+                *n
+            };
+            let live = live.borrow().clone();
+            live.set(id);
+            state.dispatch(Action::Start { load_id: id, name: name.clone(), size: blob.size() as u64 });
+            source.set(Some((blob.clone(), name)));
+            let dispatch = {
+                let state = state.clone();
+                Callback::from(move |a: Action| state.dispatch(a))
+            };
+            let settings = state.settings;
+            wasm_bindgen_futures::spawn_local(crate::loader::scan(blob, settings, id, live, dispatch));
+        })
+    };
+    let on_file = start.reform(|f: File| {
+        let name = f.name();
+        (Blob::from(f), name)
+    });
+    let on_example = {
+        let (start, state, next_id) = (start.clone(), state.clone(), next_id.clone());
+        Callback::from(move |name: &'static str| {
+            let (start, state) = (start.clone(), state.clone());
+            let id = *next_id.borrow() + 1;
+            wasm_bindgen_futures::spawn_local(async move {
+                match crate::loader::fetch_example(name).await {
+                    Ok(blob) => start.emit((blob, name.to_string())),
+                    Err(m) => {
+                        state.dispatch(Action::Start { load_id: id, name: name.into(), size: 0 });
+                        state.dispatch(Action::Failed { load_id: id, message: m });
+                    }
+                }
+            });
+        })
+    };
+    let on_cancel = {
+        let (state, live) = (state.clone(), live.clone());
+        Callback::from(move |()| {
+            live.borrow().set(0);
+            state.dispatch(Action::Cancel);
+        })
+    };
+
+    // An FCS mode change re-scans the same file with the new settings.
+    {
+        let (start, source, state2) = (start.clone(), source.clone(), state.clone());
+        use_effect_with(state.rescan_due, move |due| {
+            if *due {
+                state2.dispatch(Action::RescanStarted);
+                if let Some(src) = (*source).clone() {
+                    start.emit(src);
+                }
+            }
+        });
+    }
+
+    // State → URL fragment (a new history entry, so back/forward walk selections).
+    use_effect_with(state.fragment(), |f| {
+        if Fragment::parse(&location_hash()) != *f {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_hash(&f.format());
+            }
+        }
+    });
+    // URL fragment → state (back/forward, a pasted link).
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            let cb = Closure::<dyn Fn()>::new(move || {
+                state.dispatch(Action::Fragment(Fragment::parse(&location_hash())));
+            });
+            let w = web_sys::window();
+            if let Some(w) = &w {
+                let _ = w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = w {
+                    let _ = w.remove_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+
+    // Dropping works anywhere on the page.
+    let on_dragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let on_dragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            // Only when leaving the page, not when moving between children.
+            if e.related_target().is_none() {
+                dragging.set(false);
+            }
+        })
+    };
+    let on_drop = {
+        let (on_file, dragging) = (on_file.clone(), dragging.clone());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            if let Some(f) = e.data_transfer().and_then(|dt| dt.files()).and_then(|l| l.get(0)) {
+                on_file.emit(f);
+            }
+        })
+    };
+
+    let dispatch_cb = |f: fn(u64) -> Action| {
+        let state = state.clone();
+        Callback::from(move |n: u64| state.dispatch(f(n)))
+    };
+    let on_select = dispatch_cb(|n| Action::Select(Some(n)));
+    let on_step = {
+        let state = state.clone();
+        Callback::from(move |d: i64| state.dispatch(Action::Step(d)))
+    };
+    let on_filter = {
+        let state = state.clone();
+        Callback::from(move |f| state.dispatch(Action::SetFilter(f)))
+    };
+    let on_settings = {
+        let state = state.clone();
+        Callback::from(move |s| state.dispatch(Action::SetSettings(s)))
+    };
+    let visible = {
+        let (frames, filter, settings) = (state.frames.clone(), state.filter, state.settings);
+        let st = state.clone();
+        use_memo((frames, filter, settings), move |_| Rc::new(st.visible()))
+    };
+
+    let loaded = state.phase != Phase::Empty;
+    let selected_here = state.selected.filter(|&n| (n as usize) <= state.frames.len());
+    let blob = (*source).as_ref().map(|(b, _)| b.clone());
+    html! {
+        <div class={classes!("app", (*dragging).then_some("dragging"))}
+            ondragover={on_dragover} ondragenter={Callback::from(|e: DragEvent| e.prevent_default())}
+            ondragleave={on_dragleave} ondrop={on_drop}>
+            <header class="top">
+                <h1>{ "Framelens" }</h1>
+                <p class="tagline">
+                    { "Explains why each captured network frame is as long as it is \u{2014} entirely in your browser; nothing is uploaded." }
+                </p>
+            </header>
+            <DropZone {on_file} {on_example} compact={loaded} />
+            if loaded {
+                <ProgressBar progress={state.progress.clone()} frames={state.frames.len()} phase={state.phase.clone()} {on_cancel} />
+                <div class="layout">
+                    <div class="col-main">
+                        <SummaryView file_name={state.file_name.clone()} phase={state.phase.clone()}
+                            frames={state.frames.clone()} summary={state.summary.clone()} settings={state.settings}
+                            on_select={on_select.clone()} />
+                        <FrameList frames={state.frames.clone()} visible={(*visible).clone()} selected={state.selected}
+                            settings={state.settings} filter={state.filter} on_select={on_select.clone()} {on_step} {on_filter} />
+                    </div>
+                    <div class="col-side">
+                        <SettingsPanel settings={state.settings} on_change={on_settings} />
+                        <Legend />
+                        if let Some(n) = selected_here {
+                            <Anatomy {blob} load_id={state.load_id} number={n} settings={state.settings} />
+                        } else {
+                            <p class="hint">{ "Select a frame to see its anatomy (click a row, or use the arrow keys in the list)." }</p>
+                        }
+                    </div>
+                </div>
+            } else {
+                <SettingsPanel settings={state.settings} on_change={on_settings} />
+            }
+            <div class="drop-overlay" aria-hidden="true"><span>{ "Drop the capture to read it here, in your browser" }</span></div>
+        </div>
+    }
+}

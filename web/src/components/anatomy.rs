@@ -1,0 +1,174 @@
+use crate::view_model::{byte_owners, group_key, segments, OwnedPacket};
+use framelens::analysis::analyze;
+use framelens::settings::Settings;
+use framelens::wire::LayerGroup;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, Element};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub blob: Option<Blob>,
+    /// Changes when another capture (or a rescan) is loaded.
+    pub load_id: u32,
+    pub number: u64,
+    pub settings: Settings,
+}
+
+const PER_ROW: usize = 16;
+
+#[component]
+pub fn Anatomy(props: &Props) -> Html {
+    let packet = use_state(|| None::<Rc<OwnedPacket>>);
+    let error = use_state(|| None::<String>);
+    let hovered = use_state(|| None::<usize>);
+    let wanted = use_mut_ref(|| 0u64);
+
+    {
+        let (packet, error, wanted, hovered) = (packet.clone(), error.clone(), wanted.clone(), hovered.clone());
+        let blob = props.blob.clone();
+        use_effect_with((props.number, props.load_id), move |(n, _)| {
+            let n = *n;
+            *wanted.borrow_mut() = n;
+            hovered.set(None);
+            if let Some(blob) = blob {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let r = crate::loader::read_packet(blob, n).await;
+                    if *wanted.borrow() != n {
+                        return;
+                    }
+                    match r {
+                        Ok(Some(p)) => {
+                            error.set(None);
+                            packet.set(Some(Rc::new(p)));
+                        }
+                        Ok(None) => error.set(Some(format!("Frame {n} is not in this capture."))),
+                        Err(m) => error.set(Some(format!("Frame {n} could not be re-read: {m}"))),
+                    }
+                });
+            }
+        });
+    }
+
+    let analysis = {
+        let p = (*packet).clone();
+        use_memo((p, props.settings), |(p, s)| p.as_ref().map(|p| analyze(&p.packet(), s)))
+    };
+
+    let n = props.number;
+    let p = match (&*packet, &*error) {
+        (_, Some(e)) => {
+            return html! { <section class="anatomy" data-testid="anatomy-error"><p class="status error">{ e.clone() }</p></section> }
+        }
+        (Some(p), _) if p.number == n => p.clone(),
+        _ => return html! { <section class="anatomy loading"><p>{ format!("Reading frame {n}…") }</p></section> },
+    };
+    let Some(a) = analysis.as_ref() else { return Html::default() };
+    let caplen = p.data.len();
+    let owners = byte_owners(a, caplen);
+    let hov = *hovered;
+
+    let bar = segments(a, caplen as u32).into_iter().map(|s| {
+        let len = s.end - s.start;
+        html! {
+            <div class={classes!("seg", format!("g-{}", group_key(s.group)))} style={format!("flex-grow:{len}")}
+                title={format!("{}: bytes {}–{} ({} bytes)", s.label, s.start, s.end.saturating_sub(1), len)}>
+                <span>{ format!("{} {}", s.label, len) }</span>
+            </div>
+        }
+    });
+
+    let on_over = {
+        let hovered = hovered.clone();
+        Callback::from(move |e: MouseEvent| {
+            let idx = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|el| el.get_attribute("data-span"))
+                .and_then(|v| v.parse::<usize>().ok());
+            if idx.is_some() {
+                hovered.set(idx);
+            }
+        })
+    };
+
+    let hex_rows = (0..caplen).step_by(PER_ROW).map(|row_start| {
+        let bytes = (row_start..(row_start + PER_ROW).min(caplen)).map(|i| {
+            let o = owners[i];
+            let group = o.map_or("none", |k| group_key(a.spans[k].layer.group()));
+            let class = classes!("b", format!("g-{group}"), (o.is_some() && o == hov).then_some("hl"));
+            html! { <span {class} data-span={o.map(|k| k.to_string())}>{ format!("{:02x}", p.data[i]) }</span> }
+        });
+        html! { <div class="hex-row"><span class="off">{ format!("{row_start:04x}") }</span>{ for bytes }</div> }
+    });
+
+    let fields = a.spans.iter().enumerate().map(|(i, s)| {
+        let set = {
+            let hovered = hovered.clone();
+            move || hovered.set(Some(i))
+        };
+        let (set2, set3) = (set.clone(), set);
+        let class = classes!(
+            "field",
+            format!("g-{}", group_key(s.layer.group())),
+            (hov == Some(i)).then_some("hl"),
+            (s.depth > 0).then_some("inner")
+        );
+        html! {
+            <li><button type="button" {class} onmouseenter={Callback::from(move |_: MouseEvent| set2())}
+                onfocus={Callback::from(move |_: FocusEvent| set3())}>
+                <span class="f-off">{ format!("{}–{}", s.start, s.end.saturating_sub(1)) }</span>
+                <span class="f-layer">{ s.layer.name() }</span>
+                <span class="f-name">{ s.name }</span>
+                <span class="f-val">{ s.value.to_string() }</span>
+            </button></li>
+        }
+    });
+
+    let hover_line = match hov.and_then(|i| a.spans.get(i)) {
+        Some(s) => {
+            format!("{} · {} = {} (bytes {}–{})", s.layer.name(), s.name, s.value, s.start, s.end.saturating_sub(1))
+        }
+        None => "Point at or focus a field or a byte to see what it is.".into(),
+    };
+
+    let regions = a.ledger.regions().zip(a.callouts.iter()).map(|(r, c)| {
+        html! {
+            <li class={classes!("region", format!("r-{}", r.kind.key()))} data-region={r.kind.key()}
+                data-start={r.start.to_string()} data-len={r.len.to_string()}
+                data-nonzero={r.nonzero.map(|b| b.to_string())} data-valid={r.valid.map(|b| b.to_string())}>
+                <span class={classes!("swatch", format!("g-{}", group_key(LayerGroup::Extra)))} aria-hidden="true"></span>
+                { c.clone() }
+            </li>
+        }
+    });
+
+    let mtu = &a.mtu;
+    html! {
+        <section class="anatomy" data-testid="anatomy" data-frame={n.to_string()} aria-label={format!("Anatomy of frame {n}")}>
+            <h2>{ format!("Frame {n}") }<span class="sub">{ format!(" · {} bytes captured, {} on the wire", caplen, p.original_len) }</span></h2>
+            <p class="equation" data-testid="ledger">{ a.equation.clone() }</p>
+            <div class="bar" aria-hidden="true">{ for bar }</div>
+            if a.ledger.regions().next().is_some() {
+                <ul class="regions">{ for regions }</ul>
+            }
+            <div class={classes!("mtu", mtu.dropped.then_some("dropped"))} data-testid="mtu-verdict" data-dropped={mtu.dropped.to_string()}>
+                <strong>{ if mtu.dropped { "Dropped: " } else { "MTU: " } }</strong>{ mtu.sentence.clone() }
+                if let Some(log) = &mtu.log { <code class="log">{ log.clone() }</code> }
+            </div>
+            if !a.findings.is_empty() {
+                <ul class="frame-findings">{ for a.findings.iter().map(|f| html! { <li>{ f.clone() }</li> }) }</ul>
+            }
+            if !a.hypotheses.is_empty() {
+                <div class="hypotheses"><h3>{ "Hypotheses, most likely first" }</h3>
+                    <ol>{ for a.hypotheses.iter().map(|h| html! { <li>{ h.clone() }</li> }) }</ol></div>
+            }
+            <p class="hover-line" aria-live="polite">{ hover_line }</p>
+            <div class="anatomy-grid">
+                <div class="hex" onmouseover={on_over}>{ for hex_rows }</div>
+                <ul class="fields">{ for fields }</ul>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,135 @@
+use crate::frames::Frames;
+use crate::state::Filter;
+use crate::view_model::row;
+use framelens::settings::Settings;
+use std::rc::Rc;
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+/// Row height in pixels: fixed, so the list renders only the rows in view.
+pub const ROW_HEIGHT: f64 = 28.0;
+const VIEW_HEIGHT: f64 = 420.0;
+const OVERSCAN: usize = 8;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub frames: Frames,
+    /// Frame numbers the filter lets through.
+    pub visible: Rc<Vec<u64>>,
+    pub selected: Option<u64>,
+    pub settings: Settings,
+    pub filter: Filter,
+    pub on_select: Callback<u64>,
+    pub on_step: Callback<i64>,
+    pub on_filter: Callback<Filter>,
+}
+
+#[component]
+pub fn FrameList(props: &Props) -> Html {
+    let scroll_top = use_state(|| 0.0f64);
+    let list_ref = use_node_ref();
+
+    // Keep the selected row in view (keyboard navigation, `#frame=N`, findings).
+    {
+        let list_ref = list_ref.clone();
+        let visible = props.visible.clone();
+        use_effect_with((props.selected, visible), move |(sel, visible)| {
+            if let (Some(n), Some(el)) = (sel, list_ref.cast::<HtmlElement>()) {
+                if let Some(i) = visible.iter().position(|v| v == n) {
+                    let top = i as f64 * ROW_HEIGHT;
+                    let view = f64::from(el.client_height());
+                    let cur = f64::from(el.scroll_top());
+                    if top < cur {
+                        el.set_scroll_top(top as i32);
+                    } else if top + ROW_HEIGHT > cur + view {
+                        el.set_scroll_top((top + ROW_HEIGHT - view) as i32);
+                    }
+                }
+            }
+        });
+    }
+
+    let on_scroll = {
+        let scroll_top = scroll_top.clone();
+        Callback::from(move |e: Event| {
+            let el: HtmlElement = e.target_unchecked_into();
+            scroll_top.set(f64::from(el.scroll_top()));
+        })
+    };
+    let on_key = {
+        let step = props.on_step.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let d = match e.key().as_str() {
+                "ArrowDown" | "j" => 1,
+                "ArrowUp" | "k" => -1,
+                "PageDown" => (VIEW_HEIGHT / ROW_HEIGHT) as i64,
+                "PageUp" => -((VIEW_HEIGHT / ROW_HEIGHT) as i64),
+                "Home" => -i64::MAX / 2,
+                "End" => i64::MAX / 2,
+                _ => return,
+            };
+            e.prevent_default();
+            step.emit(d);
+        })
+    };
+
+    let total = props.visible.len();
+    let first = ((*scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(total);
+    let last = (first + (VIEW_HEIGHT / ROW_HEIGHT) as usize + 2 * OVERSCAN).min(total);
+    let first_ts = props.frames.get(0).and_then(|r| r.timestamp_ns);
+    let rows = props.visible[first..last].iter().enumerate().filter_map(|(k, &n)| {
+        let rec = props.frames.by_number(n)?;
+        let r = row(rec, first_ts, &props.settings);
+        let selected = props.selected == Some(n);
+        let cb = props.on_select.clone();
+        let onclick = Callback::from(move |_: MouseEvent| cb.emit(n));
+        let top = (first + k) as f64 * ROW_HEIGHT;
+        let class = classes!(
+            "row",
+            selected.then_some("selected"),
+            r.dropped.then_some("dropped"),
+            r.unexplained.then_some("unexplained")
+        );
+        Some(html! {
+            <div key={n} {class} role="row" aria-selected={selected.to_string()} data-testid="frame-row"
+                data-frame={n.to_string()} style={format!("top:{top}px")} {onclick}>
+                <span role="cell" class="c-num">{ n }</span>
+                <span role="cell" class="c-time">{ r.time }</span>
+                <span role="cell" class="c-len">{ r.lengths }</span>
+                <span role="cell" class="c-exp">{ r.expected }</span>
+                <span role="cell" class="c-diff">{ r.difference }</span>
+                <span role="cell" class="c-verdict">{ r.verdict }</span>
+            </div>
+        })
+    });
+
+    let filters = Filter::ALL.iter().map(|&f| {
+        let cb = props.on_filter.clone();
+        let onclick = Callback::from(move |_: MouseEvent| cb.emit(f));
+        let pressed = props.filter == f;
+        html! {
+            <button type="button" class={classes!("chip", pressed.then_some("on"))} aria-pressed={pressed.to_string()}
+                data-filter={f.key()} {onclick}>{ f.label() }</button>
+        }
+    });
+
+    html! {
+        <section class="frames" aria-label="Frames">
+            <div class="filters" role="group" aria-label="Show only">{ for filters }
+                <span class="shown">{ format!("{} shown", total) }</span>
+            </div>
+            <div class="row head" role="row">
+                <span class="c-num">{ "#" }</span><span class="c-time">{ "Time (s)" }</span>
+                <span class="c-len">{ "Captured" }</span><span class="c-exp">{ "Expected" }</span>
+                <span class="c-diff">{ "Diff" }</span><span class="c-verdict">{ "Verdict" }</span>
+            </div>
+            <div class="frame-list" data-testid="frame-list" ref={list_ref} tabindex="0" role="grid"
+                aria-label="Frame list: arrow keys move the selection" onscroll={on_scroll} onkeydown={on_key}
+                style={format!("height:{VIEW_HEIGHT}px")}>
+                <div class="rows" style={format!("height:{}px", total as f64 * ROW_HEIGHT)}>
+                    { for rows }
+                </div>
+            </div>
+        </section>
+    }
+}

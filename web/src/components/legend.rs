@@ -1,0 +1,15 @@
+use crate::view_model::{group_key, LEGEND};
+use yew::prelude::*;
+
+/// Colour key per layer group; each swatch also carries a pattern, so the
+/// groups differ without colour.
+#[component]
+pub fn Legend() -> Html {
+    html! {
+        <ul class="legend" aria-label="Colour key">
+            { for LEGEND.iter().map(|(g, name)| html! {
+                <li><span class={classes!("swatch", format!("g-{}", group_key(*g)))} aria-hidden="true"></span>{ *name }</li>
+            }) }
+        </ul>
+    }
+}

@@ -1,0 +1,374 @@
+//! App state as one reducer: every change is an [`Action`], so the whole UI
+//! logic is tested natively by driving [`State::apply`] (no browser needed).
+
+use crate::frames::Frames;
+use framelens::mtu::evaluate;
+use framelens::scan::FrameRecord;
+use framelens::settings::{DeviceRule, FcsMode, Settings};
+use framelens::summary::Summary;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// Which frames the list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Filter {
+    #[default]
+    All,
+    Unexplained,
+    Padding,
+    Fcs,
+    Truncated,
+    OverMtu,
+}
+
+impl Filter {
+    pub const ALL: [Filter; 6] =
+        [Filter::All, Filter::Unexplained, Filter::Padding, Filter::Fcs, Filter::Truncated, Filter::OverMtu];
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            Filter::All => "All frames",
+            Filter::Unexplained => "Unexplained bytes",
+            Filter::Padding => "Padding",
+            Filter::Fcs => "FCS",
+            Filter::Truncated => "Truncated",
+            Filter::OverMtu => "Over MTU",
+        }
+    }
+
+    pub const fn key(self) -> &'static str {
+        match self {
+            Filter::All => "all",
+            Filter::Unexplained => "unexplained",
+            Filter::Padding => "padding",
+            Filter::Fcs => "fcs",
+            Filter::Truncated => "truncated",
+            Filter::OverMtu => "over-mtu",
+        }
+    }
+
+    pub fn matches(self, r: &FrameRecord, s: &Settings) -> bool {
+        use framelens::ledger::{FcsStatus, RegionKind};
+        let l = &r.ledger;
+        match self {
+            Filter::All => true,
+            Filter::Unexplained => l.region(RegionKind::Trailer).is_some(),
+            Filter::Padding => l.region(RegionKind::Padding).is_some(),
+            Filter::Fcs => l.fcs != FcsStatus::Absent,
+            Filter::Truncated => l.truncated > 0,
+            Filter::OverMtu => evaluate(&r.mtu, s).dropped,
+        }
+    }
+}
+
+/// Where loading stands.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Phase {
+    /// Nothing loaded yet.
+    #[default]
+    Empty,
+    Reading,
+    Done,
+    Cancelled,
+    /// The file could not be read at all (a failed `File` read, a failed fetch).
+    Failed(String),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Progress {
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    /// Milliseconds since the read started.
+    pub elapsed_ms: f64,
+}
+
+impl Progress {
+    /// Estimated milliseconds left at the rate so far.
+    pub fn remaining_ms(&self) -> Option<f64> {
+        if self.bytes_done == 0 || self.elapsed_ms <= 0.0 || self.bytes_total < self.bytes_done {
+            return None;
+        }
+        Some(self.elapsed_ms / self.bytes_done as f64 * (self.bytes_total - self.bytes_done) as f64)
+    }
+}
+
+/// What the URL fragment carries: `#frame=12&mtu=1500&rule=ovs-kernel&fcs=auto`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Fragment {
+    pub frame: Option<u64>,
+    pub settings: Settings,
+}
+
+impl Fragment {
+    /// Lax parse: unknown keys and bad values are ignored (defaults stay).
+    pub fn parse(s: &str) -> Fragment {
+        let mut f = Fragment::default();
+        for pair in s.trim_start_matches('#').split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            match k {
+                "frame" => f.frame = v.parse().ok().filter(|&n: &u64| n > 0),
+                "mtu" => {
+                    if let Some(m) = v.parse().ok().filter(|&m: &u32| (68..=1_000_000).contains(&m)) {
+                        f.settings.mtu = m;
+                    }
+                }
+                "rule" => f.settings.rule = DeviceRule::from_key(v).unwrap_or(f.settings.rule),
+                "fcs" => f.settings.fcs = FcsMode::from_key(v).unwrap_or(f.settings.fcs),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    pub fn format(&self) -> String {
+        let s = &self.settings;
+        let mut out = String::from("#");
+        if let Some(n) = self.frame {
+            out.push_str(&format!("frame={n}&"));
+        }
+        out.push_str(&format!("mtu={}&rule={}&fcs={}", s.mtu, s.rule.key(), s.fcs.key()));
+        out
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct State {
+    /// Increments with every new load: results of an older load are ignored.
+    pub load_id: u32,
+    pub file_name: Option<String>,
+    pub phase: Phase,
+    pub progress: Progress,
+    pub frames: Frames,
+    pub summary: Option<Rc<Summary>>,
+    pub settings: Settings,
+    pub selected: Option<u64>,
+    pub filter: Filter,
+    /// The scan's settings differ from `settings` in FCS mode: a rescan is due.
+    pub rescan_due: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// A new file starts loading; `load_id` is fresh (the loader tags its results with it).
+    Start {
+        load_id: u32,
+        name: String,
+        size: u64,
+    },
+    /// A chunk was scanned.
+    Frames {
+        load_id: u32,
+        batch: Vec<FrameRecord>,
+        progress: Progress,
+    },
+    Finished {
+        load_id: u32,
+        summary: Rc<Summary>,
+        progress: Progress,
+    },
+    Cancel,
+    Failed {
+        load_id: u32,
+        message: String,
+    },
+    Select(Option<u64>),
+    /// Up or down by `delta` rows among the frames the filter shows.
+    Step(i64),
+    SetFilter(Filter),
+    SetSettings(Settings),
+    /// The URL fragment changed (load, back/forward, a typed link).
+    Fragment(Fragment),
+    /// A rescan with the current settings began.
+    RescanStarted,
+}
+
+impl State {
+    pub fn fragment(&self) -> Fragment {
+        Fragment { frame: self.selected, settings: self.settings }
+    }
+
+    /// Frame numbers the current filter shows, in order.
+    pub fn visible(&self) -> Vec<u64> {
+        let s = self.settings;
+        let f = self.filter;
+        self.frames.iter().filter(|r| f.matches(r, &s)).map(|r| r.number).collect()
+    }
+
+    pub fn apply(mut self, action: Action) -> State {
+        match action {
+            Action::Start { load_id, name, size } => {
+                self.load_id = load_id;
+                self.file_name = Some(name);
+                self.phase = Phase::Reading;
+                self.progress = Progress { bytes_done: 0, bytes_total: size, elapsed_ms: 0.0 };
+                self.frames = Frames::default();
+                self.summary = None;
+                self.rescan_due = false;
+            }
+            Action::Frames { load_id, batch, progress } if load_id == self.load_id => {
+                if self.phase == Phase::Reading {
+                    self.frames.push_batch(batch);
+                    self.progress = progress;
+                }
+            }
+            Action::Finished { load_id, summary, progress } if load_id == self.load_id => {
+                if self.phase == Phase::Reading {
+                    self.phase = Phase::Done;
+                    self.progress = progress;
+                    self.summary = Some(summary);
+                }
+            }
+            Action::Failed { load_id, message } if load_id == self.load_id => self.phase = Phase::Failed(message),
+            Action::Frames { .. } | Action::Finished { .. } | Action::Failed { .. } => {}
+            Action::Cancel => {
+                // Anything still in flight for this load is dropped: only `Reading` accepts it.
+                if self.phase == Phase::Reading {
+                    self.phase = Phase::Cancelled;
+                }
+            }
+            Action::Select(n) => self.selected = n,
+            Action::Step(delta) => {
+                let visible = self.visible();
+                if !visible.is_empty() {
+                    let at = self.selected.and_then(|n| visible.iter().position(|&v| v == n));
+                    let next = match at {
+                        Some(i) => (i as i64 + delta).clamp(0, visible.len() as i64 - 1) as usize,
+                        None if delta < 0 => visible.len() - 1,
+                        None => 0,
+                    };
+                    self.selected = Some(visible[next]);
+                }
+            }
+            Action::SetFilter(f) => self.filter = f,
+            Action::SetSettings(s) => self.set_settings(s),
+            Action::Fragment(f) => {
+                self.selected = f.frame;
+                self.set_settings(f.settings);
+            }
+            Action::RescanStarted => self.rescan_due = false,
+        }
+        self
+    }
+
+    fn set_settings(&mut self, s: Settings) {
+        // MTU and rule are re-evaluated from the kept records; the FCS mode
+        // changes the ledger itself, so the file has to be scanned again.
+        if s.fcs != self.settings.fcs && !self.frames.is_empty() {
+            self.rescan_due = true;
+        }
+        self.settings = s;
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new((*self).clone().apply(action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use framelens::scan::scan_bytes;
+
+    fn records(path: &str) -> (Vec<FrameRecord>, Summary) {
+        let bytes = std::fs::read(path).unwrap();
+        let mut v = Vec::new();
+        let s = scan_bytes(&bytes, Settings::default(), |r| v.push(*r));
+        (v, s)
+    }
+
+    fn loaded(path: &str) -> State {
+        let (recs, summary) = records(path);
+        let id = 1;
+        let st = State::default().apply(Action::Start { load_id: id, name: "x".into(), size: 10 });
+        let st = st.apply(Action::Frames { load_id: id, batch: recs, progress: Progress::default() });
+        st.apply(Action::Finished { load_id: id, summary: Rc::new(summary), progress: Progress::default() })
+    }
+
+    const QINQ: &str = "../static/examples/802.1ad_QinQ.pcap";
+    const STORY: &str = "../static/examples/two-bytes.pcap";
+
+    #[test]
+    fn fragment_round_trips_and_is_lax() {
+        let f = Fragment::parse("#frame=12&mtu=1450&rule=linux-bridge&fcs=present");
+        assert_eq!(f.frame, Some(12));
+        assert_eq!(f.settings, Settings { mtu: 1450, rule: DeviceRule::LinuxBridge, fcs: FcsMode::Present });
+        assert_eq!(Fragment::parse(&f.format()), f);
+        assert_eq!(f.format(), "#frame=12&mtu=1450&rule=linux-bridge&fcs=present");
+        let junk = Fragment::parse("#frame=0&mtu=abc&rule=nope&zzz&fcs=");
+        assert_eq!(junk, Fragment::default());
+        assert_eq!(Fragment::parse("").format(), "#mtu=1500&rule=ovs-kernel&fcs=auto");
+    }
+
+    #[test]
+    fn a_new_load_ignores_results_of_the_old_one() {
+        let old = 1;
+        let st = State::default().apply(Action::Start { load_id: old, name: "a".into(), size: 1 });
+        let st = st.apply(Action::Start { load_id: 2, name: "b".into(), size: 1 });
+        let (recs, _) = records(QINQ);
+        let st = st.apply(Action::Frames { load_id: old, batch: recs, progress: Progress::default() });
+        assert_eq!(st.frames.len(), 0);
+        assert_eq!(st.file_name.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn cancel_keeps_frames_and_drops_late_chunks() {
+        let (recs, summary) = records(QINQ);
+        let id = 7;
+        let st = State::default().apply(Action::Start { load_id: id, name: "a".into(), size: 1 });
+        let st = st.apply(Action::Frames { load_id: id, batch: recs[..1].to_vec(), progress: Progress::default() });
+        let st = st.apply(Action::Cancel);
+        let st = st.apply(Action::Frames { load_id: id, batch: recs[1..].to_vec(), progress: Progress::default() });
+        let st = st.apply(Action::Finished { load_id: id, summary: Rc::new(summary), progress: Progress::default() });
+        assert_eq!(st.phase, Phase::Cancelled);
+        assert_eq!(st.frames.len(), 1);
+        assert!(st.summary.is_none());
+    }
+
+    #[test]
+    fn filters_and_keyboard_steps() {
+        let st = loaded(STORY);
+        let all = st.visible().len();
+        assert!(all > 2);
+        let st = st.apply(Action::SetFilter(Filter::Unexplained));
+        let unexplained = st.visible();
+        assert!(!unexplained.is_empty() && unexplained.len() <= all);
+        let st = st.apply(Action::Step(1));
+        assert_eq!(st.selected, Some(unexplained[0]));
+        let st = st.apply(Action::Step(1_000_000));
+        assert_eq!(st.selected, unexplained.last().copied());
+        let st = st.apply(Action::Step(-1_000_000));
+        assert_eq!(st.selected, Some(unexplained[0]));
+    }
+
+    #[test]
+    fn over_mtu_filter_follows_the_mtu_without_rescan() {
+        let st = loaded(STORY);
+        let dropped = st.clone().apply(Action::SetFilter(Filter::OverMtu)).visible().len();
+        assert!(dropped > 0, "the two-bytes story has frames OVS drops at 1500");
+        let big = Settings { mtu: 9000, ..st.settings };
+        let st = st.apply(Action::SetFilter(Filter::OverMtu)).apply(Action::SetSettings(big));
+        assert_eq!(st.visible().len(), 0);
+        assert!(!st.rescan_due, "MTU changes need no rescan");
+        let st = st.apply(Action::SetSettings(Settings { fcs: FcsMode::Absent, ..big }));
+        assert!(st.rescan_due, "an FCS mode change rescans");
+    }
+
+    #[test]
+    fn fragment_action_selects_and_sets() {
+        let st = loaded(QINQ).apply(Action::Fragment(Fragment::parse("#frame=2&mtu=1400&rule=ip-router")));
+        assert_eq!(st.selected, Some(2));
+        assert_eq!(st.settings.mtu, 1400);
+        assert_eq!(st.settings.rule, DeviceRule::IpRouter);
+        assert_eq!(st.fragment().format(), "#frame=2&mtu=1400&rule=ip-router&fcs=auto");
+    }
+
+    #[test]
+    fn remaining_time_estimate() {
+        let p = Progress { bytes_done: 25, bytes_total: 100, elapsed_ms: 10.0 };
+        assert_eq!(p.remaining_ms(), Some(30.0));
+        assert_eq!(Progress::default().remaining_ms(), None);
+    }
+}

@@ -1,0 +1,333 @@
+//! View model: arranges what the core computed into what the views draw
+//! (list rows, the byte map, the layer bar, the legend). No analysis here;
+//! candidates to move into `crate/` so that other faces can share them.
+
+use framelens::analysis::FrameAnalysis;
+use framelens::capture::{Direction, FcsHint, Packet};
+use framelens::ledger::{FcsStatus, RegionKind};
+use framelens::link::LinkType;
+use framelens::mtu::evaluate;
+use framelens::scan::FrameRecord;
+use framelens::settings::Settings;
+use framelens::thousands;
+use framelens::wire::{Layer, LayerGroup};
+
+/// One row of the frame list, as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    pub number: u64,
+    pub time: String,
+    pub lengths: String,
+    pub expected: String,
+    pub difference: String,
+    pub verdict: String,
+    /// The chosen rule drops this frame.
+    pub dropped: bool,
+    /// Some bytes are unexplained.
+    pub unexplained: bool,
+}
+
+/// Seconds since the first frame, with microseconds.
+pub fn relative_time(ts: Option<i64>, first: Option<i64>) -> String {
+    match (ts, first) {
+        (Some(t), Some(f)) => format!("{:.6}", (t - f) as f64 / 1e9),
+        _ => "–".into(),
+    }
+}
+
+pub fn row(r: &FrameRecord, first_ts: Option<i64>, s: &Settings) -> Row {
+    let l = &r.ledger;
+    let lengths = if l.caplen == l.len {
+        thousands(l.caplen.into())
+    } else {
+        format!("{} / {}", l.caplen, thousands(l.len.into()))
+    };
+    let expected = l.expected_len().map_or("?".into(), thousands);
+    let difference = match l.expected_len() {
+        Some(e) => {
+            let d = i128::from(l.caplen) - i128::from(e);
+            if d > 0 {
+                format!("+{d}")
+            } else {
+                d.to_string()
+            }
+        }
+        None => "?".into(),
+    };
+    let dropped = evaluate(&r.mtu, s).dropped;
+    let mut parts: Vec<String> = Vec::new();
+    for reg in l.regions() {
+        parts.push(match reg.kind {
+            RegionKind::Padding if reg.nonzero == Some(true) => format!("{} padding (not zero)", reg.len),
+            RegionKind::Padding => format!("{} padding", reg.len),
+            RegionKind::Fcs if reg.valid == Some(true) => "FCS ok".into(),
+            RegionKind::Fcs => "FCS bad".into(),
+            RegionKind::Vendor => reg.vendor.map_or("vendor trailer".into(), |v| v.name().to_string()),
+            RegionKind::Trailer => format!("{} unexplained", reg.len),
+        });
+    }
+    if l.truncated > 0 {
+        parts.push(format!("{} cut", thousands(l.truncated.into())));
+    }
+    if l.fcs == FcsStatus::Unknown {
+        parts.push("FCS not captured".into());
+    }
+    if l.l3_end.is_none() {
+        parts.push("end unknown".into());
+    }
+    if dropped {
+        parts.push(format!("dropped at MTU {}", s.mtu));
+    }
+    if parts.is_empty() {
+        parts.push("explained".into());
+    }
+    Row {
+        number: r.number,
+        time: relative_time(r.timestamp_ns, first_ts),
+        lengths,
+        expected,
+        difference,
+        verdict: parts.join(", "),
+        dropped,
+        unexplained: l.region(RegionKind::Trailer).is_some(),
+    }
+}
+
+/// CSS class and legend name of a layer group.
+pub const fn group_key(g: LayerGroup) -> &'static str {
+    match g {
+        LayerGroup::Link => "link",
+        LayerGroup::Tag => "tag",
+        LayerGroup::Network => "network",
+        LayerGroup::Transport => "transport",
+        LayerGroup::Tunnel => "tunnel",
+        LayerGroup::Payload => "payload",
+        LayerGroup::Extra => "extra",
+    }
+}
+
+pub const LEGEND: [(LayerGroup, &str); 7] = [
+    (LayerGroup::Link, "Link header"),
+    (LayerGroup::Tag, "Tags, MPLS, PPPoE"),
+    (LayerGroup::Network, "Network (IP, ARP)"),
+    (LayerGroup::Transport, "Transport"),
+    (LayerGroup::Tunnel, "Tunnel"),
+    (LayerGroup::Payload, "Payload"),
+    (LayerGroup::Extra, "After the datagram"),
+];
+
+/// A frame's bytes with the capture metadata `analyze` needs, owned so the
+/// anatomy can be recomputed when settings change without re-reading.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnedPacket {
+    pub number: u64,
+    pub offset: u64,
+    pub interface: u32,
+    pub link_type: LinkType,
+    pub timestamp_ns: Option<i64>,
+    pub original_len: u32,
+    pub fcs: FcsHint,
+    pub direction: Option<Direction>,
+    pub data: Vec<u8>,
+}
+
+impl OwnedPacket {
+    pub fn from_packet(p: &Packet<'_>) -> Self {
+        OwnedPacket {
+            number: p.number,
+            offset: p.offset,
+            interface: p.interface,
+            link_type: p.link_type,
+            timestamp_ns: p.timestamp_ns,
+            original_len: p.original_len,
+            fcs: p.fcs,
+            direction: p.direction,
+            data: p.data.to_vec(),
+        }
+    }
+
+    pub fn packet(&self) -> Packet<'_> {
+        Packet {
+            number: self.number,
+            offset: self.offset,
+            interface: self.interface,
+            link_type: self.link_type,
+            timestamp_ns: self.timestamp_ns,
+            original_len: self.original_len,
+            fcs: self.fcs,
+            direction: self.direction,
+            data: &self.data,
+        }
+    }
+}
+
+/// One segment of the proportional bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub label: String,
+    pub group: LayerGroup,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// The frame cut into consecutive segments: outer headers, the rest of the
+/// datagram, and each region after it. Inner (tunnelled) headers stay inside
+/// their datagram's segment.
+pub fn segments(a: &FrameAnalysis, caplen: u32) -> Vec<Segment> {
+    let mut out: Vec<Segment> = Vec::new();
+    let mut at = 0u32;
+    let l3_start = a.ledger.l3_start.unwrap_or(u32::MAX);
+    for h in a.dissection.headers.iter() {
+        if h.depth != 0 || h.start >= l3_start || h.start < at {
+            continue;
+        }
+        let end = (h.start + h.len).min(caplen);
+        if end <= h.start {
+            continue;
+        }
+        out.push(Segment { label: h.layer.name().into(), group: h.layer.group(), start: h.start, end });
+        at = end;
+    }
+    let extra_start = a.ledger.regions().map(|r| r.start).min().unwrap_or(caplen).min(caplen);
+    if extra_start > at {
+        let (label, group) = match a.dissection.datagram {
+            Some(g) => (format!("{} datagram", g.layer.name()), g.layer.group()),
+            None => ("not dissected".to_string(), LayerGroup::Payload),
+        };
+        out.push(Segment { label, group, start: at, end: extra_start });
+    }
+    for r in a.ledger.regions() {
+        let layer = match r.kind {
+            RegionKind::Padding => Layer::Padding,
+            RegionKind::Fcs => Layer::Fcs,
+            RegionKind::Vendor => Layer::Vendor,
+            RegionKind::Trailer => Layer::Trailer,
+        };
+        out.push(Segment {
+            label: layer.name().into(),
+            group: LayerGroup::Extra,
+            start: r.start,
+            end: r.end().min(caplen),
+        });
+    }
+    out
+}
+
+/// For each byte, the index in `a.spans` of the narrowest span covering it.
+pub fn byte_owners(a: &FrameAnalysis, caplen: usize) -> Vec<Option<usize>> {
+    let mut owner: Vec<Option<usize>> = vec![None; caplen];
+    let mut width: Vec<u32> = vec![u32::MAX; caplen];
+    for (i, s) in a.spans.iter().enumerate() {
+        let w = s.end.saturating_sub(s.start);
+        for b in s.start as usize..(s.end as usize).min(caplen) {
+            // Regions after the datagram always win: they are the point of the view.
+            let region = s.layer.group() == LayerGroup::Extra;
+            if region || w < width[b] || owner[b].is_none() {
+                owner[b] = Some(i);
+                width[b] = if region { 0 } else { w };
+            }
+        }
+    }
+    owner
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use framelens::analysis::analyze;
+    use framelens::capture::read_all;
+
+    fn first_packet(path: &str) -> OwnedPacket {
+        let bytes = std::fs::read(path).unwrap();
+        let mut out = None;
+        read_all(&bytes, |p| {
+            if out.is_none() {
+                out = Some(OwnedPacket::from_packet(&p));
+            }
+        });
+        out.unwrap()
+    }
+
+    #[test]
+    fn udp_trailer_frame_bar_and_bytes() {
+        let p = first_packet("../static/examples/udpPacketWithEthernetTrailers.pcap");
+        let a = analyze(&p.packet(), &Settings::default());
+        let seg = segments(&a, p.data.len() as u32);
+        assert_eq!(seg.first().map(|s| (s.start, s.end)), Some((0, 14)));
+        assert_eq!(seg.last().map(|s| (s.label.as_str(), s.start, s.end)), Some(("padding", 57, 60)));
+        for w in seg.windows(2) {
+            assert_eq!(w[0].end, w[1].start, "segments tile the frame: {seg:?}");
+        }
+        let owners = byte_owners(&a, p.data.len());
+        let pad = owners[58].map(|i| a.spans[i].layer);
+        assert_eq!(pad, Some(Layer::Padding));
+        assert_eq!(owners[0].map(|i| a.spans[i].layer), Some(Layer::Ethernet));
+    }
+
+    #[test]
+    fn row_text() {
+        let bytes = std::fs::read("../static/examples/802.1ad_QinQ.pcap").unwrap();
+        let mut recs = Vec::new();
+        framelens::scan::scan_bytes(&bytes, Settings::default(), |r| recs.push(*r));
+        let r = row(&recs[0], recs[0].timestamp_ns, &Settings::default());
+        assert_eq!((r.lengths.as_str(), r.expected.as_str(), r.difference.as_str()), ("64", "64", "0"));
+        assert_eq!(r.verdict, "14 padding");
+        assert_eq!(r.time, "0.000000");
+        assert!(!r.dropped && !r.unexplained);
+    }
+}
+
+/// Frames per region kind, and over the MTU at the current settings (the
+/// scan's own counts hold for the scan's settings only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RegionCounts {
+    pub padding: u64,
+    pub nonzero_padding: u64,
+    pub fcs: u64,
+    pub vendor: u64,
+    pub trailer: u64,
+    pub truncated: u64,
+    pub over_mtu: u64,
+}
+
+impl RegionCounts {
+    pub fn of<'a>(records: impl Iterator<Item = &'a FrameRecord>, s: &Settings) -> Self {
+        let mut c = RegionCounts::default();
+        for r in records {
+            let l = &r.ledger;
+            for reg in l.regions() {
+                match reg.kind {
+                    RegionKind::Padding => {
+                        c.padding += 1;
+                        c.nonzero_padding += u64::from(reg.nonzero == Some(true));
+                    }
+                    RegionKind::Fcs => c.fcs += 1,
+                    RegionKind::Vendor => c.vendor += 1,
+                    RegionKind::Trailer => c.trailer += 1,
+                }
+            }
+            c.truncated += u64::from(l.truncated > 0);
+            c.over_mtu += u64::from(evaluate(&r.mtu, s).dropped);
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    use super::*;
+
+    #[test]
+    fn counts_match_the_core_summary() {
+        let bytes = std::fs::read("../static/examples/mixed-vlan-mpls.pcap").unwrap();
+        let mut recs = Vec::new();
+        let s = Settings::default();
+        let sum = framelens::scan::scan_bytes(&bytes, s, |r| recs.push(*r));
+        let c = RegionCounts::of(recs.iter(), &s);
+        assert_eq!(c.padding, sum.counts.padding);
+        assert_eq!(c.trailer, sum.counts.trailer);
+        assert_eq!(c.vendor, sum.counts.vendor);
+        assert_eq!(c.over_mtu, sum.counts.over_mtu);
+        assert_eq!(c.truncated, sum.counts.truncated);
+    }
+}
