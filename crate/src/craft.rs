@@ -267,7 +267,7 @@ fn vlan_and_qinq() -> Vec<u8> {
     let mut w = PcapWriter::new(1, 262_144);
     let (v10, v20) = (VlanId::try_new(10).unwrap_or(VlanId::ZERO), VlanId::try_new(20).unwrap_or(VlanId::ZERO));
     let mut ts = T0;
-    for payload in [18usize, 1472] {
+    for payload in [10usize, 1472] {
         let data = vec![0x44; payload];
         let plain = built!(
             PacketBuilder::ethernet2(HOST_A, HOST_B).ipv4([10, 3, 0, 1], [10, 3, 0, 2], 64).udp(7000, 7001),

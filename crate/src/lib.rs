@@ -13,6 +13,7 @@ pub mod craft;
 pub use capture::error::thousands;
 pub mod dissect;
 pub mod ledger;
+pub mod lessons;
 pub mod link;
 pub mod mtu;
 pub mod report;

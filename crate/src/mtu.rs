@@ -9,6 +9,9 @@ use crate::settings::{DeviceRule, Settings};
 use crate::wire::{ethernet, Layer};
 use serde::Serialize;
 
+/// The Ethernet MTU nearly every link starts from.
+pub const STANDARD_MTU: u32 = 1500;
+
 /// The few facts an MTU rule needs, kept in every scan record so that a new
 /// MTU or rule re-evaluates a whole capture without re-reading it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -70,10 +73,15 @@ impl MtuFacts {
     /// minus 40 bytes of minimal IPv4 and TCP headers). A tunnel packet that is
     /// merely too big (an instance with MTU 1500 on a VXLAN underlay of 1500)
     /// carries a normal segment, so it is not one.
+    ///
+    /// The test uses the chosen MTU or the standard Ethernet 1500, whichever is
+    /// larger: a frame that fits a standard link was a frame on the wire, even
+    /// when the question is whether it passes a smaller link further on.
     pub fn is_superframe(&self, mtu: u32) -> bool {
+        let link = mtu.max(STANDARD_MTU);
         self.consistent
-            && self.datagram_len.is_some_and(|d| d > mtu)
-            && self.tcp_payload.is_some_and(|p| p > mtu.saturating_sub(40))
+            && self.datagram_len.is_some_and(|d| d > link)
+            && self.tcp_payload.is_some_and(|p| p > link.saturating_sub(40))
     }
 }
 

@@ -1,0 +1,218 @@
+//! Lessons: worked examples over the gallery captures ([`crate::craft::gallery`]).
+//! Each step selects a frame and highlights the bytes it talks about; the
+//! web app walks them, and a test checks that every highlight resolves to
+//! bytes of the frame's analysis.
+
+use crate::analysis::FrameAnalysis;
+use crate::ledger::RegionKind;
+use crate::settings::{DeviceRule, Settings};
+use crate::wire::Layer;
+use serde::Serialize;
+
+/// What a step points at in the frame's anatomy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Highlight {
+    /// The region of this kind after the datagram.
+    Region { region: RegionKind },
+    /// One field, by layer and table name.
+    Field { layer: Layer, name: &'static str },
+    /// Every span of a layer (at the outer depth unless `depth` says otherwise).
+    Layer { layer: Layer, depth: u8 },
+}
+
+impl Highlight {
+    /// The frame offsets this highlight covers in `a`, if any.
+    pub fn resolve(&self, a: &FrameAnalysis) -> Option<(u32, u32)> {
+        match *self {
+            Highlight::Region { region } => a.ledger.region(region).map(|r| (r.start, r.end())),
+            Highlight::Field { layer, name } => {
+                a.spans.iter().find(|s| s.layer == layer && s.name == name).map(|s| (s.start, s.end))
+            }
+            Highlight::Layer { layer, depth } => {
+                let mut it = a.spans.iter().filter(|s| s.layer == layer && s.depth == depth);
+                let first = it.next()?;
+                let end = it.fold(first.end, |e, s| e.max(s.end));
+                Some((first.start, end))
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Step {
+    pub frame: u64,
+    pub highlight: Highlight,
+    pub text: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Lesson {
+    /// Used in links: `#lesson=two-bytes`.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// File name in `static/examples/`.
+    pub capture: &'static str,
+    pub settings: Settings,
+    pub steps: &'static [Step],
+    pub takeaway: &'static str,
+    /// What to check on a real system.
+    pub check: &'static [&'static str],
+}
+
+const fn s(frame: u64, highlight: Highlight, text: &'static str) -> Step {
+    Step { frame, highlight, text }
+}
+const fn region(region: RegionKind) -> Highlight {
+    Highlight::Region { region }
+}
+const fn field(layer: Layer, name: &'static str) -> Highlight {
+    Highlight::Field { layer, name }
+}
+const fn layer(layer: Layer) -> Highlight {
+    Highlight::Layer { layer, depth: 0 }
+}
+const DEFAULT: Settings = Settings { mtu: 1500, rule: DeviceRule::OvsKernel, fcs: crate::settings::FcsMode::Auto };
+
+pub static LESSONS: &[Lesson] = &[
+    Lesson {
+        id: "two-bytes",
+        title: "Two bytes that cost two days",
+        capture: "two-bytes.pcap",
+        settings: DEFAULT,
+        steps: &[
+            s(13, field(Layer::Ipv4, "Total length"), "A ping with `ping -s 1470`: 1470 bytes of data + 8 ICMP + 20 IPv4 = a 1498-byte datagram. Its total length field says so."),
+            s(13, region(RegionKind::Trailer), "After the datagram's end sit 2 more bytes, 25 7f. No header accounts for them: not an FCS (4 bytes), not padding (the frame is long)."),
+            s(14, layer(Layer::Icmp), "The 1470-byte ping is answered: 1498 + 2 = 1500 bytes of L2 payload, exactly the MTU."),
+            s(15, field(Layer::Ipv4, "Total length"), "`ping -s 1472` makes a 1500-byte datagram: the largest that fits MTU 1500."),
+            s(15, region(RegionKind::Trailer), "With the 2 stray bytes the L2 payload is 1502. Open vSwitch counts them and drops the frame: `dropped over-mtu packet: 1502 > 1500`. No reply ever comes."),
+        ],
+        takeaway: "Bytes after the datagram count against the MTU on bridges and switches. A driver that appends 2 bytes makes every full-size packet 2 bytes too big; small pings never notice.",
+        check: &["`ethtool -i <dev>`: driver and version of the receiving NIC (ASIX AX88179/178A had this bug)", "`ping -M do -s 1472 <host>` then `-s 1470`: the largest payload that passes", "`dmesg | grep over-mtu` on the OVS host"],
+    },
+    Lesson {
+        id: "etherleak",
+        title: "Padding that leaks memory",
+        capture: "etherleak.pcap",
+        settings: DEFAULT,
+        steps: &[
+            s(1, layer(Layer::Tcp), "A pure TCP ACK: 14 + 20 + 20 = 54 bytes, 6 short of Ethernet's 60-byte minimum."),
+            s(1, region(RegionKind::Padding), "The NIC pads it to 60 with zeros, as it should."),
+            s(2, region(RegionKind::Padding), "This driver padded with whatever was in its buffer: here, pieces of an earlier HTTP response. That is Etherleak (CERT VU#412115)."),
+        ],
+        takeaway: "Padding must be zeros. Non-zero padding on small frames can disclose memory of the sending host.",
+        check: &["Identify the sender by its MAC and update its NIC driver or firmware", "Look for the same pattern on all small frames of that MAC"],
+    },
+    Lesson {
+        id: "fcs",
+        title: "An FCS in the capture, valid or not",
+        capture: "fcs.pcapng",
+        settings: DEFAULT,
+        steps: &[
+            s(1, region(RegionKind::Fcs), "On the tap interface the capture kept each frame's FCS: the last 4 bytes are the Ethernet CRC-32 of the rest. The CRC proves it."),
+            s(2, region(RegionKind::Padding), "The same frame on the host interface: padding, but no FCS; the NIC stripped it before the capture."),
+            s(5, region(RegionKind::Fcs), "After a VLAN tag the FCS is still an FCS. Wireshark 4.0 shows such bytes as a VLAN trailer; the CRC says otherwise."),
+            s(7, region(RegionKind::Fcs), "This FCS does not match its frame, and the NIC flagged a CRC error: the frame was damaged on the wire."),
+        ],
+        takeaway: "4 bytes at the end are an FCS when the CRC matches. Capture metadata only says whether to expect one; the CRC is the proof.",
+        check: &["`ethtool -k <dev> | grep rx-fcs` and `ethtool -K <dev> rx-fcs on` to capture FCSs", "`ethtool -S <dev> | grep -i crc` for CRC errors on a port"],
+    },
+    Lesson {
+        id: "vlan-qinq",
+        title: "What tags do to frame sizes",
+        capture: "vlan-qinq.pcap",
+        settings: Settings { mtu: 1500, rule: DeviceRule::LinuxBridge, fcs: crate::settings::FcsMode::Auto },
+        steps: &[
+            s(1, region(RegionKind::Padding), "A small UDP datagram (38 bytes), untagged: 52 bytes, padded to 60."),
+            s(2, layer(Layer::Vlan), "With one 802.1Q tag the frame grows by 4: 64 bytes. A bridge that adds the tag after padding makes exactly this."),
+            s(3, layer(Layer::Vlan), "QinQ stacks two tags: 68 bytes."),
+            s(6, layer(Layer::Vlan), "A full 1500-byte datagram with two tags is a 1522-byte frame. A Linux bridge accepts MTU + 14 + 4 = 1518: one tag, not two."),
+        ],
+        takeaway: "The MTU counts the L3 datagram; tags add 4 bytes each to the frame, and devices differ in how many they allow for.",
+        check: &["`ip -d link show <dev>`: VLAN devices and their MTU", "Raise the parent device's MTU by 4 per tag for QinQ"],
+    },
+    Lesson {
+        id: "vxlan",
+        title: "VXLAN and MTU 1450",
+        capture: "vxlan.pcap",
+        settings: Settings { mtu: 1500, rule: DeviceRule::IpRouter, fcs: crate::settings::FcsMode::Auto },
+        steps: &[
+            s(1, layer(Layer::Vxlan), "An instance's frame travels inside UDP: outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 = 50 bytes of overhead."),
+            s(1, field(Layer::Ipv4, "Total length"), "With instance MTU 1450 the outer datagram is exactly 1500 bytes: it fits the underlay."),
+            s(2, field(Layer::Ipv4, "Total length"), "With instance MTU 1500 the outer datagram is 1550 bytes: the underlay drops it (or fragments it)."),
+        ],
+        takeaway: "That is why OpenStack Neutron gives VXLAN networks MTU 1450: 1500 minus the 50-byte encapsulation.",
+        check: &["`ip link show` inside the instance: MTU should be 1450 on VXLAN networks", "`openstack network show <net> -c mtu`"],
+    },
+    Lesson {
+        id: "gro-tso",
+        title: "Super-frames on the capturing host",
+        capture: "gro-tso.pcap",
+        settings: DEFAULT,
+        steps: &[
+            s(1, layer(Layer::Tcp), "A normal full-size segment: 1448 bytes of data."),
+            s(2, field(Layer::Ipv4, "Total length"), "A 9 KB datagram with consistent headers: GRO merged several received segments before tcpdump saw them. Not a frame on the wire."),
+            s(3, field(Layer::Ipv4, "Total length"), "Total length 0: the kernel handed a 20 KB TSO segment to the NIC, which fills in lengths as it splits it."),
+        ],
+        takeaway: "Frames far above the MTU in a host capture are usually offload artefacts, not errors: the wire carried MTU-sized segments.",
+        check: &["`ethtool -k <dev> | grep -E 'segmentation|receive-offload'`", "Capture with offloads off (`ethtool -K <dev> gro off tso off gso off`) to see wire frames"],
+    },
+    Lesson {
+        id: "snaplen",
+        title: "Snaplen: bytes missing from the capture, not the wire",
+        capture: "snaplen.pcap",
+        settings: DEFAULT,
+        steps: &[
+            s(2, field(Layer::Ipv4, "Total length"), "The datagram claims 240 bytes, but the capture stopped at 96: `tcpdump -s 96`."),
+            s(3, field(Layer::Ipv4, "Total length"), "Same for a full-size segment: 1418 bytes were on the wire but not captured. Nothing after the datagram can be judged."),
+        ],
+        takeaway: "When captured length < original length, missing bytes are the capture's doing. Use `-s 0` to capture whole frames.",
+        check: &["`tcpdump -s 0 …` (the default in modern tcpdump)"],
+    },
+    Lesson {
+        id: "pmtu-blackhole",
+        title: "A path-MTU black hole",
+        capture: "pmtu-blackhole.pcap",
+        settings: Settings { mtu: 1400, rule: DeviceRule::IpRouter, fcs: crate::settings::FcsMode::Auto },
+        steps: &[
+            s(1, field(Layer::Tcp, "Option: MSS"), "The handshake announces MSS 1460: both ends assume a 1500-byte path."),
+            s(3, layer(Layer::Tcp), "Small segments pass."),
+            s(4, field(Layer::Ipv4, "Flags / fragment offset"), "A full-size segment with DF set: a router with a 1400-byte link cannot forward it."),
+            s(5, field(Layer::Icmp, "Next-hop MTU"), "The router says so: ICMP fragmentation needed, next-hop MTU 1400. The server keeps retransmitting 1500-byte segments: the message is filtered before it or ignored by it."),
+        ],
+        takeaway: "TCP handshakes work and large transfers stall when ICMP fragmentation-needed never reaches the sender.",
+        check: &["`ping -M do -s 1372 <host>`: probe the path MTU", "Allow ICMP type 3 code 4 (ICMPv6 type 2) through firewalls", "MSS clamping on the tunnel router"],
+    },
+    Lesson {
+        id: "cooked",
+        title: "tcpdump -i any: Linux cooked captures",
+        capture: "cooked.pcap",
+        settings: DEFAULT,
+        steps: &[
+            s(1, layer(Layer::LinuxSll2), "No Ethernet header: a 20-byte cooked header (SLL2) replaces it."),
+            s(1, layer(Layer::Arp), "Sent by this host: captured before the NIC padded it, so it ends right after the ARP packet."),
+            s(2, region(RegionKind::Padding), "Received: it keeps the padding it arrived with, up to 46 bytes of payload."),
+            s(3, region(RegionKind::Trailer), "Received through a NIC whose driver appends 2 bytes: they survive into the cooked capture."),
+        ],
+        takeaway: "In `-i any` captures outgoing frames are unpadded and incoming ones keep padding and trailers; the FCS is gone.",
+        check: &["`tcpdump -i <dev>` instead of `-i any` to see real Ethernet headers"],
+    },
+    Lesson {
+        id: "ieee8023",
+        title: "802.3 frames: a length instead of a type",
+        capture: "ieee8023.pcap",
+        settings: DEFAULT,
+        steps: &[
+            s(1, field(Layer::Ethernet, "Type/length"), "Values up to 1500 in this field are a length, not an EtherType: 38 bytes of LLC data follow."),
+            s(1, layer(Layer::Llc), "The LLC header (DSAP 42, SSAP 42: spanning tree)."),
+            s(1, region(RegionKind::Padding), "After 14 + 38 = 52 bytes, padding to 60."),
+            s(2, layer(Layer::Snap), "SNAP carries an OUI and protocol ID inside LLC (here Cisco's CDP)."),
+        ],
+        takeaway: "When the type field is a length, it bounds the payload exactly; everything after it is padding or trailer.",
+        check: &["Spanning tree and CDP/LLDP traffic on switch ports is normal 802.3"],
+    },
+];
+
+pub fn lesson(id: &str) -> Option<&'static Lesson> {
+    LESSONS.iter().find(|l| l.id == id)
+}
