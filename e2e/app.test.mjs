@@ -124,6 +124,14 @@ test('example menu: the two-bytes story, MTU change re-evaluates without a resca
     await page.locator('[data-testid=finding]').first().click();
     await page.locator('[data-testid=anatomy]').waitFor({ timeout: 10_000 });
     await screenshot(page, 'story-summary');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await screenshot(page, 'story-laptop-1440');
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await screenshot(page, 'story-tablet-768');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await screenshot(page, 'story-dark-1440');
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.locator('[data-testid=mtu]').fill('9000');
     await page.locator('[data-testid=mtu]').press('Enter');
     await page.locator('[data-testid=mtu]').blur();

@@ -98,7 +98,7 @@ pub fn FrameList(props: &Props) -> Html {
                 <span role="cell" class="c-len">{ r.lengths }</span>
                 <span role="cell" class="c-exp">{ r.expected }</span>
                 <span role="cell" class="c-diff">{ r.difference }</span>
-                <span role="cell" class="c-verdict">{ r.verdict }</span>
+                <span role="cell" class="c-verdict" title={r.verdict.clone()}>{ r.verdict }</span>
             </div>
         })
     });
@@ -116,7 +116,7 @@ pub fn FrameList(props: &Props) -> Html {
     html! {
         <section class="frames" aria-label="Frames">
             <div class="filters" role="group" aria-label="Show only">{ for filters }
-                <span class="shown">{ format!("{} shown", total) }</span>
+                <span class="shown">{ format!("{} of {} shown", total, props.frames.len()) }</span>
             </div>
             <div class="row head" role="row">
                 <span class="c-num">{ "#" }</span><span class="c-time">{ "Time (s)" }</span>
@@ -125,7 +125,7 @@ pub fn FrameList(props: &Props) -> Html {
             </div>
             <div class="frame-list" data-testid="frame-list" ref={list_ref} tabindex="0" role="grid"
                 aria-label="Frame list: arrow keys move the selection" onscroll={on_scroll} onkeydown={on_key}
-                style={format!("height:{VIEW_HEIGHT}px")}>
+                style={format!("height:{}px", (total.max(3) as f64 * ROW_HEIGHT).min(VIEW_HEIGHT))}>
                 <div class="rows" style={format!("height:{}px", total as f64 * ROW_HEIGHT)}>
                     { for rows }
                 </div>

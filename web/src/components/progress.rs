@@ -20,10 +20,11 @@ pub fn ProgressBar(props: &Props) -> Html {
         _ => String::new(),
     };
     let text = format!(
-        "{} of {} bytes, {} frames{left}",
+        "{} of {} bytes, {} frame{}{left}",
         thousands(p.bytes_done),
         thousands(p.bytes_total),
-        thousands(props.frames as u64)
+        thousands(props.frames as u64),
+        if props.frames == 1 { "" } else { "s" }
     );
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
     html! {
