@@ -268,7 +268,9 @@ fn callout(r: &Region, l: &Ledger, d: &Dissection, data: &[u8]) -> String {
             r.len,
             if r.len == 1 { "" } else { "s" },
             l.pad_limit,
-            if d.link == LinkKind::Ethernet && l.tags > 0 {
+            if d.fcs_base > 0 {
+                format!(" (60 after the {}-byte ISL header)", d.fcs_base)
+            } else if d.link == LinkKind::Ethernet && l.tags > 0 {
                 format!(" (60 + 4 for each of {} VLAN tag{})", l.tags, if l.tags == 1 { "" } else { "s" })
             } else {
                 String::new()

@@ -12,7 +12,7 @@ use crate::capture::Direction;
 use crate::link::{LinkKind, LinkType};
 use crate::wire::{
     self, arista, arp, emit, emit_table, erspan, ethernet, ethernet::ethertype, geneve, gre, icmp, icmpv6, ipv4, ipv6,
-    llc, lldp, mpls, null, pppoe, sll, sll2, tcp, udp, vlan, vntag, vxlan, Layer, NoSpans, Span, SpanSink, Value,
+    isl, llc, lldp, mpls, null, pppoe, sll, sll2, tcp, udp, vlan, vntag, vxlan, Layer, NoSpans, Span, SpanSink, Value,
 };
 use serde::Serialize;
 
@@ -158,6 +158,9 @@ pub struct Dissection {
     pub link_header_len: u32,
     /// 802.1Q/802.1ad tags in the outer frame.
     pub tags: u8,
+    /// Where the Ethernet frame that a trailing FCS protects starts: 0, or
+    /// the end of a Cisco ISL header (ISL keeps the original frame's FCS).
+    pub fcs_base: u32,
     pub headers: Vec<Header>,
     /// Headers beyond [`MAX_HEADERS`], counted but not kept.
     pub headers_dropped: u16,
@@ -211,6 +214,7 @@ impl Dissection {
             link,
             link_header_len: 0,
             tags: 0,
+            fcs_base: 0,
             headers,
             headers_dropped: 0,
             claims,
@@ -458,6 +462,18 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         let Some(h) = self.bytes(c, ethernet::HEADER_LEN) else {
             return self.truncated(c, Layer::Ethernet, ethernet::HEADER_LEN);
         };
+        // Cisco ISL wraps the whole frame: its 26-byte header, then the frame.
+        if c.depth == 0 && c.at == 0 {
+            if let Some(isl_header) = self.bytes(c, isl::HEADER_LEN).filter(|b| isl::is_isl(b)) {
+                emit_table(self.sink, Layer::Isl, 0, 0, isl_header, isl::FIELDS);
+                self.header(Layer::Isl, 0, 0, isl::HEADER_LEN);
+                self.d.link_header_len = isl::HEADER_LEN as u32;
+                self.d.fcs_base = isl::HEADER_LEN as u32;
+                c.at = isl::HEADER_LEN;
+                c.depth = 1;
+                return Next::Ethernet;
+            }
+        }
         emit_table(self.sink, Layer::Ethernet, c.depth, c.at, h, ethernet::FIELDS);
         self.header(Layer::Ethernet, c.depth, c.at, ethernet::HEADER_LEN);
         if c.depth == 0 {

@@ -281,7 +281,9 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
     let mut rest_start = pad_end;
     if fcs_end.is_none() && d.link == LinkKind::Ethernet && settings.fcs == FcsMode::Auto && l.truncated == 0 {
         let p = pad_end;
-        if body_end > p + ethernet::FCS_LEN && p >= ethernet::HEADER_LEN && crc_matches(&data[..p], &data[p..p + 4]) {
+        let base = (d.fcs_base as usize).min(p);
+        if body_end > p + ethernet::FCS_LEN && p >= ethernet::HEADER_LEN && crc_matches(&data[base..p], &data[p..p + 4])
+        {
             let mut r = Region::new(RegionKind::Fcs, p, ethernet::FCS_LEN);
             r.valid = Some(true);
             l.fcs = FcsStatus::Valid;
@@ -323,13 +325,14 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
     l
 }
 
-/// The link's minimum frame, as a frame offset: 60 bytes for Ethernet plus 4
+/// The link's minimum frame, as a frame offset (after an ISL header when the
+/// frame is ISL-encapsulated): 60 bytes for Ethernet plus 4
 /// for each tag (a bridge that tags a padded frame makes it 64; IEEE 802.1Q
 /// G.2.3 lets it pad tagged frames to 64); the 46-byte minimum payload after a
 /// Linux cooked header; nothing for raw IP and loopback.
 fn pad_limit(d: &Dissection) -> u32 {
     match d.link {
-        LinkKind::Ethernet => (ethernet::MIN_FRAME_LEN + 4 * usize::from(d.tags)) as u32,
+        LinkKind::Ethernet => d.fcs_base + (ethernet::MIN_FRAME_LEN + 4 * usize::from(d.tags)) as u32,
         LinkKind::LinuxSll | LinkKind::LinuxSll2 => d.link_header_len + ethernet::MIN_PAYLOAD_LEN as u32,
         _ => 0,
     }
@@ -355,7 +358,7 @@ fn decide_fcs(l: &mut Ledger, d: &Dissection, data: &[u8], meta: FrameMeta, sett
     let f = cap - ethernet::FCS_LEN;
     // The FCS cannot overlap the datagram unless the metadata insists.
     let room = l.l3_end.is_none_or(|e| e <= f as u64);
-    let ok = crc_matches(&data[..f], &data[f..]);
+    let ok = crc_matches(&data[(d.fcs_base as usize).min(f)..f], &data[f..]);
     if ok && (room || announced) {
         l.fcs = FcsStatus::Valid;
         l.flags.set(Flags::FCS_VALID);

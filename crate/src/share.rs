@@ -118,7 +118,7 @@ impl SharedFrame {
             if ledger.fcs == FcsStatus::Valid {
                 if let Some(r) = ledger.region(RegionKind::Fcs) {
                     let (start, end) = (r.start as usize, r.end() as usize);
-                    let fcs = fcs_of(&data[..start]);
+                    let fcs = fcs_of(&data[(d.fcs_base as usize).min(start)..start]);
                     data[start..end].copy_from_slice(&fcs);
                     fcs_recomputed = true;
                 }

@@ -14,7 +14,6 @@ use framelens::settings::Settings;
 
 /// (file, frames (empty = every differing frame of the file), reason)
 const DELIBERATE: &[(&str, &[usize], &str)] = &[
-    ("DTP.pcap", &[2, 4, 6, 8, 10], "Cisco ISL encapsulation is not dissected: the outer 802.3 length covers the whole frame, so no byte is extra at the outer level; tshark reports the inner frame's trailer and the ISL CRC"),
     ("LLDP_and_CDP.pcap", &[], "the LLDP TLV walk ends with the End-of-LLDPDU TLV at the frame's last byte; tshark 4.0 ends the LLDPDU 3 bytes early and calls them a trailer"),
     ("dcb_ets.pcap", &[], "same LLDP off-by-3 in tshark; and tshark's heuristic calls the last 4 zero bytes a bad FCS, while the CRC says they are not an FCS"),
     ("PPPoEDiscovery.pcap", &[1], "the PPPoE length field (12) ends the payload at byte 32; bytes 32-59 are zero padding, which tshark's PPPoED dissector swallows"),
@@ -96,8 +95,7 @@ fn valid_fcs_is_an_fcs_even_where_tshark_calls_it_a_trailer() {
                 assert_eq!(o.ledger.fcs, FcsStatus::Valid, "{} frame {n}", row.file);
                 checked += 1;
             }
-            // DTP.pcap's good "FCS" is Cisco ISL's CRC, which Framelens does not dissect (listed above).
-            if r["fcs_status"] == "1" && row.file != "DTP.pcap" {
+            if r["fcs_status"] == "1" {
                 assert_eq!(o.ledger.fcs, FcsStatus::Valid, "{} frame {n}: tshark checked a good FCS", row.file);
             }
         }

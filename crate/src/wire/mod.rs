@@ -21,6 +21,7 @@ pub mod icmp;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod isl;
 pub mod llc;
 pub mod lldp;
 pub mod mpls;
@@ -168,6 +169,7 @@ pub enum Layer {
     LinuxSll2,
     Null,
     Ethernet,
+    Isl,
     Vlan,
     VnTag,
     Arista,
@@ -220,6 +222,7 @@ impl Layer {
             Layer::LinuxSll2 => "Linux cooked v2 (SLL2)",
             Layer::Null => "BSD loopback",
             Layer::Ethernet => "Ethernet",
+            Layer::Isl => "Cisco ISL",
             Layer::Vlan => "802.1Q",
             Layer::VnTag => "VN-Tag",
             Layer::Arista => "Arista timestamp",
@@ -252,7 +255,7 @@ impl Layer {
 
     pub const fn group(self) -> LayerGroup {
         match self {
-            Layer::LinuxSll | Layer::LinuxSll2 | Layer::Null | Layer::Ethernet => LayerGroup::Link,
+            Layer::LinuxSll | Layer::LinuxSll2 | Layer::Null | Layer::Ethernet | Layer::Isl => LayerGroup::Link,
             Layer::Vlan
             | Layer::VnTag
             | Layer::Arista
