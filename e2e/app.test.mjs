@@ -69,6 +69,17 @@ test('file input: udpPacketWithEthernetTrailers.pcap frame 1 has 3 bytes of non-
     const ledger = await page.locator('[data-testid=ledger]').textContent();
     assert.match(ledger, /^60 captured = 14 Ethernet \+ 43 IPv4 datagram .* \+ 3 padding$/);
     assert.ok((await page.locator('[data-testid=finding]').count()) >= 1, 'the Etherleak pattern finding');
+    // Pointing at a padding byte names it; pointing at a field highlights its bytes.
+    const hex = page.locator('[data-testid=anatomy] .hex .b');
+    assert.equal(await hex.count(), 60);
+    await hex.nth(58).hover();
+    assert.match(await page.locator('.hover-line').textContent(), /^padding · Padding \(not all zero\) = a6 9f 44 \(bytes 57–59\)$/);
+    await page.locator('.field', { hasText: 'Total length' }).first().focus();
+    assert.deepEqual(
+      await page.locator('[data-testid=anatomy] .hex .b.hl').evaluateAll((els) => els.map((e) => e.textContent)),
+      ['00', '2b'],
+      'IPv4 total length 43 = 00 2b',
+    );
     await screenshot(page, 'anatomy-udp-trailer');
     assertClean(log);
   } finally {
@@ -138,6 +149,35 @@ test('example menu: the two-bytes story, MTU change re-evaluates without a resca
     await page.waitForFunction(() => location.hash.includes('mtu=9000'));
     assert.equal(await overMtu(), 0);
     assert.equal(await page.locator('[data-testid=summary]').getAttribute('data-complete'), 'true');
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
+
+test('virtualized list: only rows in view exist; scrolling and FCS mode rescan', async () => {
+  const { page, context, log } = await open();
+  try {
+    await page.locator('[data-testid=examples]').selectOption('mixed-vlan-mpls.pcap');
+    await waitComplete(page);
+    assert.equal(await frameCount(page), 47); // framelens --json: 47 frames
+    const rendered = await page.locator('[data-testid=frame-row]').count();
+    assert.ok(rendered < 47, `rendered ${rendered} rows of 47`);
+    await page.locator('[data-testid=frame-list]').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page.locator('[data-testid=frame-row][data-frame="47"]').waitFor({ timeout: 5_000 });
+    assert.equal(await page.locator('[data-testid=frame-row][data-frame="1"]').count(), 0);
+    // Filter: only frames with padding (5, per the CLI's counts).
+    await page.locator('[data-filter=padding]').click();
+    assert.equal(await page.locator('[data-testid=frame-row]').count(), 5);
+    // FCS mode re-scans the file with the new setting and completes again.
+    // framelens --json --fcs present: fcs_invalid 47 (auto: 0).
+    const fcsStat = page.locator('.stat[data-kind=fcs] dd');
+    assert.equal(await fcsStat.textContent(), '0');
+    await page.locator('[data-testid=fcs]').selectOption('present');
+    await page.waitForFunction(() => location.hash.includes('fcs=present'));
+    await page.waitForFunction(() => document.querySelector('.stat[data-kind=fcs] dd')?.textContent === '47');
+    await waitComplete(page);
+    assert.equal(await frameCount(page), 47);
     assertClean(log);
   } finally {
     await context.close();

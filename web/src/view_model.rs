@@ -283,6 +283,7 @@ mod tests {
 pub struct RegionCounts {
     pub padding: u64,
     pub nonzero_padding: u64,
+    /// Frames whose FCS verdict is valid or invalid.
     pub fcs: u64,
     pub vendor: u64,
     pub trailer: u64,
@@ -301,11 +302,13 @@ impl RegionCounts {
                         c.padding += 1;
                         c.nonzero_padding += u64::from(reg.nonzero == Some(true));
                     }
-                    RegionKind::Fcs => c.fcs += 1,
+                    // Counted below from the FCS verdict, as the core's summary counts it.
+                    RegionKind::Fcs => {}
                     RegionKind::Vendor => c.vendor += 1,
                     RegionKind::Trailer => c.trailer += 1,
                 }
             }
+            c.fcs += u64::from(matches!(l.fcs, FcsStatus::Valid | FcsStatus::Invalid));
             c.truncated += u64::from(l.truncated > 0);
             c.over_mtu += u64::from(evaluate(&r.mtu, s).dropped);
         }
@@ -329,5 +332,11 @@ mod count_tests {
         assert_eq!(c.vendor, sum.counts.vendor);
         assert_eq!(c.over_mtu, sum.counts.over_mtu);
         assert_eq!(c.truncated, sum.counts.truncated);
+        let present = Settings { fcs: framelens::settings::FcsMode::Present, ..s };
+        let mut recs = Vec::new();
+        let sum = framelens::scan::scan_bytes(&bytes, present, |r| recs.push(*r));
+        let c = RegionCounts::of(recs.iter(), &present);
+        assert_eq!(c.fcs, sum.counts.fcs_valid + sum.counts.fcs_invalid);
+        assert_eq!(c.fcs, 47);
     }
 }

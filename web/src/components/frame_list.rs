@@ -29,12 +29,23 @@ pub fn FrameList(props: &Props) -> Html {
     let scroll_top = use_state(|| 0.0f64);
     let list_ref = use_node_ref();
 
+    // A new filter starts at the top.
+    {
+        let (list_ref, scroll_top) = (list_ref.clone(), scroll_top.clone());
+        use_effect_with(props.filter, move |_| {
+            if let Some(el) = list_ref.cast::<HtmlElement>() {
+                el.set_scroll_top(0);
+            }
+            scroll_top.set(0.0);
+        });
+    }
     // Keep the selected row in view (keyboard navigation, `#frame=N`, findings).
     {
-        let list_ref = list_ref.clone();
+        let (list_ref, scroll_top) = (list_ref.clone(), scroll_top.clone());
         let visible = props.visible.clone();
         use_effect_with((props.selected, visible), move |(sel, visible)| {
-            if let (Some(n), Some(el)) = (sel, list_ref.cast::<HtmlElement>()) {
+            let el = list_ref.cast::<HtmlElement>();
+            if let (Some(n), Some(el)) = (sel, &el) {
                 if let Some(i) = visible.iter().position(|v| v == n) {
                     let top = i as f64 * ROW_HEIGHT;
                     let view = f64::from(el.client_height());
@@ -45,6 +56,10 @@ pub fn FrameList(props: &Props) -> Html {
                         el.set_scroll_top((top + ROW_HEIGHT - view) as i32);
                     }
                 }
+            }
+            // The browser clamps scrollTop when the list shrinks without a scroll event.
+            if let Some(el) = el {
+                scroll_top.set(f64::from(el.scroll_top()));
             }
         });
     }
