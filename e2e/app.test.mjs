@@ -184,6 +184,25 @@ test('virtualized list: only rows in view exist; scrolling and FCS mode rescan',
   }
 });
 
+test('frames deep in a file: pcap by record offset, pcapng re-read from the start', async () => {
+  const { page, context, log } = await open('#frame=8');
+  try {
+    // framelens --json mixed-vlan-mpls.pcap: frame 8 at byte 574, padding 58+2.
+    await page.locator('[data-testid=file-input]').setInputFiles(path.join(examples, 'mixed-vlan-mpls.pcap'));
+    await waitComplete(page);
+    assert.deepEqual(await regions(page, 8), [{ kind: 'padding', start: 58, len: 2, nonzero: 'false' }]);
+    // framelens --json fcs.pcapng: frame 3 (interface 0, if_fcslen) ends with a valid FCS at 454.
+    await page.locator('[data-testid=file-input]').setInputFiles(path.join(examples, 'fcs.pcapng'));
+    await waitComplete(page);
+    await page.evaluate(() => { location.hash = '#frame=3'; });
+    assert.deepEqual(await regions(page, 3), [{ kind: 'fcs', start: 454, len: 4, nonzero: undefined }]);
+    assert.equal(await page.locator('[data-testid=anatomy] [data-region=fcs]').getAttribute('data-valid'), 'true');
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
+
 test('corrupt file: the frame before the fault stays, with the error sentence', async () => {
   const { page, context, log } = await open();
   try {

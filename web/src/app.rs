@@ -171,7 +171,7 @@ pub fn App() -> Html {
     };
 
     let loaded = state.phase != Phase::Empty;
-    let selected_here = state.selected.filter(|&n| (n as usize) <= state.frames.len());
+    let selected_here = state.selected.and_then(|n| state.frames.by_number(n)).copied();
     let blob = (*source).as_ref().map(|(b, _)| b.clone());
     html! {
         <div class={classes!("app", (*dragging).then_some("dragging"))}
@@ -197,8 +197,9 @@ pub fn App() -> Html {
                     <div class="col-side">
                         <SettingsPanel settings={state.settings} on_change={on_settings} />
                         <Legend />
-                        if let Some(n) = selected_here {
-                            <Anatomy {blob} load_id={state.load_id} number={n} settings={state.settings} />
+                        if let Some(r) = selected_here {
+                            <Anatomy {blob} load_id={state.load_id} number={r.number} offset={r.offset}
+                                caplen={r.ledger.caplen} settings={state.settings} />
                         } else {
                             <p class="hint">{ "Select a frame to see its anatomy (click a row, or use the arrow keys in the list)." }</p>
                         }

@@ -67,10 +67,47 @@ pub async fn scan(blob: Blob, settings: Settings, load_id: u32, live: Rc<Cell<u3
     dispatch.emit(Action::Finished { load_id, summary: Rc::new(summary), progress: progress(at) });
 }
 
-/// Re-reads `blob` from the start up to frame `number` and returns its bytes
-/// and metadata. pcapng needs its interface blocks, hence from the start; an
-/// index of frame offsets would let this read one record instead.
-pub async fn read_packet(blob: Blob, number: u64) -> Result<Option<OwnedPacket>, String> {
+/// Where a frame's record lies, from the scan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordAt {
+    pub number: u64,
+    pub offset: u64,
+    pub caplen: u32,
+}
+
+/// Re-reads one frame's bytes and metadata. A pcap record stands alone after
+/// the 24-byte file header, so the reader gets that header and then the record
+/// read at its offset; pcapng needs its interface blocks, so it is re-read from
+/// the start up to the frame.
+pub async fn read_packet(blob: Blob, at: RecordAt) -> Result<Option<OwnedPacket>, String> {
+    const PCAP_HEADER: u64 = 24;
+    // Record header: 16 bytes, 24 in Kuznetzov's modified format.
+    const MAX_RECORD_HEADER: u64 = 24;
+    let total = blob.size() as u64;
+    let head = read_slice(&blob, 0, PCAP_HEADER.min(total)).await?;
+    let is_pcapng = head.starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]);
+    if !is_pcapng && at.offset >= PCAP_HEADER && total >= PCAP_HEADER {
+        let end = (at.offset + MAX_RECORD_HEADER + u64::from(at.caplen)).min(total);
+        let record = read_slice(&blob, at.offset, end).await?;
+        let mut reader = CaptureReader::new();
+        let mut found = None;
+        let _ = reader.push(&head, |_| {});
+        let _ = reader.push(&record, |p| {
+            if found.is_none() {
+                let mut own = OwnedPacket::from_packet(&p);
+                own.number = at.number;
+                own.offset = at.offset;
+                found = Some(own);
+            }
+        });
+        if found.as_ref().is_some_and(|p| p.data.len() == at.caplen as usize) {
+            return Ok(found);
+        }
+    }
+    read_packet_from_start(blob, at.number).await
+}
+
+async fn read_packet_from_start(blob: Blob, number: u64) -> Result<Option<OwnedPacket>, String> {
     let total = blob.size() as u64;
     let mut reader = CaptureReader::new();
     let mut at = 0u64;

@@ -13,6 +13,9 @@ pub struct Props {
     /// Changes when another capture (or a rescan) is loaded.
     pub load_id: u32,
     pub number: u64,
+    /// Where the frame's record lies in the file, from the scan.
+    pub offset: u64,
+    pub caplen: u32,
     pub settings: Settings,
 }
 
@@ -28,13 +31,15 @@ pub fn Anatomy(props: &Props) -> Html {
     {
         let (packet, error, wanted, hovered) = (packet.clone(), error.clone(), wanted.clone(), hovered.clone());
         let blob = props.blob.clone();
+        let (offset, caplen) = (props.offset, props.caplen);
         use_effect_with((props.number, props.load_id), move |(n, _)| {
             let n = *n;
+            let at = crate::loader::RecordAt { number: n, offset, caplen };
             *wanted.borrow_mut() = n;
             hovered.set(None);
             if let Some(blob) = blob {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let r = crate::loader::read_packet(blob, n).await;
+                    let r = crate::loader::read_packet(blob, at).await;
                     if *wanted.borrow() != n {
                         return;
                     }
