@@ -38,7 +38,7 @@ pub fn SummaryView(props: &Props) -> Html {
             },
             (Some(e), _) => html! {
                 <p class="status error" role="alert" data-testid="capture-error">
-                    { format!("Read {} frames, then stopped: {}", thousands(n), e.message) }
+                    { format!("Read {} frame{}, then stopped: {}", thousands(n), if n == 1 { "" } else { "s" }, e.message) }
                 </p>
             },
             (None, 0) => html! { <p class="status warn">{ "The capture is valid but holds no frames." }</p> },
