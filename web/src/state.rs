@@ -2,6 +2,7 @@
 //! logic is tested natively by driving [`State::apply`] (no browser needed).
 
 use crate::frames::Frames;
+use crate::view_model::RegionCounts;
 use framelens::mtu::evaluate;
 use framelens::scan::FrameRecord;
 use framelens::settings::{DeviceRule, FcsMode, Settings};
@@ -139,6 +140,8 @@ pub struct State {
     pub phase: Phase,
     pub progress: Progress,
     pub frames: Frames,
+    /// Kept up to date batch by batch, so a large capture is not recounted per chunk.
+    pub counts: RegionCounts,
     pub summary: Option<Rc<Summary>>,
     pub settings: Settings,
     pub selected: Option<u64>,
@@ -202,11 +205,13 @@ impl State {
                 self.phase = Phase::Reading;
                 self.progress = Progress { bytes_done: 0, bytes_total: size, elapsed_ms: 0.0 };
                 self.frames = Frames::default();
+                self.counts = RegionCounts::default();
                 self.summary = None;
                 self.rescan_due = false;
             }
             Action::Frames { load_id, batch, progress } if load_id == self.load_id => {
                 if self.phase == Phase::Reading {
+                    self.counts.add(&RegionCounts::of(batch.iter(), &self.settings));
                     self.frames.push_batch(batch);
                     self.progress = progress;
                 }
@@ -256,7 +261,11 @@ impl State {
         if s.fcs != self.settings.fcs && !self.frames.is_empty() {
             self.rescan_due = true;
         }
+        let recount = s.mtu != self.settings.mtu || s.rule != self.settings.rule;
         self.settings = s;
+        if recount {
+            self.counts = RegionCounts::of(self.frames.iter(), &s);
+        }
     }
 }
 
@@ -349,8 +358,11 @@ mod tests {
         let dropped = st.clone().apply(Action::SetFilter(Filter::OverMtu)).visible().len();
         assert!(dropped > 0, "the two-bytes story has frames OVS drops at 1500");
         let big = Settings { mtu: 9000, ..st.settings };
+        assert_eq!(st.counts.over_mtu as usize, dropped);
         let st = st.apply(Action::SetFilter(Filter::OverMtu)).apply(Action::SetSettings(big));
         assert_eq!(st.visible().len(), 0);
+        assert_eq!(st.counts, RegionCounts::of(st.frames.iter(), &big));
+        assert_eq!(st.counts.over_mtu, 0);
         assert!(!st.rescan_due, "MTU changes need no rescan");
         let st = st.apply(Action::SetSettings(Settings { fcs: FcsMode::Absent, ..big }));
         assert!(st.rescan_due, "an FCS mode change rescans");

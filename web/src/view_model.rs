@@ -292,6 +292,16 @@ pub struct RegionCounts {
 }
 
 impl RegionCounts {
+    pub fn add(&mut self, o: &RegionCounts) {
+        self.padding += o.padding;
+        self.nonzero_padding += o.nonzero_padding;
+        self.fcs += o.fcs;
+        self.vendor += o.vendor;
+        self.trailer += o.trailer;
+        self.truncated += o.truncated;
+        self.over_mtu += o.over_mtu;
+    }
+
     pub fn of<'a>(records: impl Iterator<Item = &'a FrameRecord>, s: &Settings) -> Self {
         let mut c = RegionCounts::default();
         for r in records {

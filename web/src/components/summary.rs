@@ -12,6 +12,7 @@ pub struct Props {
     pub file_name: Option<String>,
     pub phase: Phase,
     pub frames: Frames,
+    pub counts: RegionCounts,
     pub summary: Option<Rc<Summary>>,
     pub settings: Settings,
     pub on_select: Callback<u64>,
@@ -19,10 +20,7 @@ pub struct Props {
 
 #[component]
 pub fn SummaryView(props: &Props) -> Html {
-    let counts = {
-        let (frames, settings) = (props.frames.clone(), props.settings);
-        use_memo((frames, settings), |(f, s)| RegionCounts::of(f.iter(), s))
-    };
+    let counts = props.counts;
     let complete = props.phase == Phase::Done;
     let n = props.frames.len() as u64;
     let summary = props.summary.as_deref();
