@@ -167,7 +167,7 @@ pub fn App() -> Html {
     let visible = {
         let (frames, filter, settings) = (state.frames.clone(), state.filter, state.settings);
         let st = state.clone();
-        use_memo((frames, filter, settings), move |_| Rc::new(st.visible()))
+        use_memo((frames, filter, settings), move |_| st.visible())
     };
 
     let loaded = state.phase != Phase::Empty;

@@ -132,6 +132,50 @@ impl Fragment {
     }
 }
 
+/// The frames a filter lets through: all of them (numbers 1..=n, nothing
+/// materialised), or a list of numbers.
+#[derive(Clone, Debug)]
+pub enum Visible {
+    All(usize),
+    Some(Rc<Vec<u64>>),
+}
+
+impl PartialEq for Visible {
+    /// By identity for lists: a list is rebuilt whenever its inputs change.
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Visible::All(a), Visible::All(b)) => a == b,
+            (Visible::Some(a), Visible::Some(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl Visible {
+    pub fn len(&self) -> usize {
+        match self {
+            Visible::All(n) => *n,
+            Visible::Some(v) => v.len(),
+        }
+    }
+
+    /// The frame number at row `i`.
+    pub fn get(&self, i: usize) -> Option<u64> {
+        match self {
+            Visible::All(n) => (i < *n).then_some(i as u64 + 1),
+            Visible::Some(v) => v.get(i).copied(),
+        }
+    }
+
+    /// The row of frame `n`.
+    pub fn position(&self, n: u64) -> Option<usize> {
+        match self {
+            Visible::All(len) => (n >= 1 && n <= *len as u64).then(|| n as usize - 1),
+            Visible::Some(v) => v.binary_search(&n).ok(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct State {
     /// Increments with every new load: results of an older load are ignored.
@@ -191,10 +235,13 @@ impl State {
     }
 
     /// Frame numbers the current filter shows, in order.
-    pub fn visible(&self) -> Vec<u64> {
+    pub fn visible(&self) -> Visible {
+        if self.filter == Filter::All {
+            return Visible::All(self.frames.len());
+        }
         let s = self.settings;
         let f = self.filter;
-        self.frames.iter().filter(|r| f.matches(r, &s)).map(|r| r.number).collect()
+        Visible::Some(Rc::new(self.frames.iter().filter(|r| f.matches(r, &s)).map(|r| r.number).collect()))
     }
 
     pub fn apply(mut self, action: Action) -> State {
@@ -234,14 +281,14 @@ impl State {
             Action::Select(n) => self.selected = n,
             Action::Step(delta) => {
                 let visible = self.visible();
-                if !visible.is_empty() {
-                    let at = self.selected.and_then(|n| visible.iter().position(|&v| v == n));
+                if visible.len() > 0 {
+                    let at = self.selected.and_then(|n| visible.position(n));
                     let next = match at {
                         Some(i) => (i as i64 + delta).clamp(0, visible.len() as i64 - 1) as usize,
                         None if delta < 0 => visible.len() - 1,
                         None => 0,
                     };
-                    self.selected = Some(visible[next]);
+                    self.selected = visible.get(next);
                 }
             }
             Action::SetFilter(f) => self.filter = f,
@@ -343,13 +390,18 @@ mod tests {
         assert!(all > 2);
         let st = st.apply(Action::SetFilter(Filter::Unexplained));
         let unexplained = st.visible();
-        assert!(!unexplained.is_empty() && unexplained.len() <= all);
+        assert!(unexplained.len() > 0 && unexplained.len() < all);
         let st = st.apply(Action::Step(1));
-        assert_eq!(st.selected, Some(unexplained[0]));
+        assert_eq!(st.selected, unexplained.get(0));
         let st = st.apply(Action::Step(1_000_000));
-        assert_eq!(st.selected, unexplained.last().copied());
+        assert_eq!(st.selected, unexplained.get(unexplained.len() - 1));
         let st = st.apply(Action::Step(-1_000_000));
-        assert_eq!(st.selected, Some(unexplained[0]));
+        assert_eq!(st.selected, unexplained.get(0));
+        let second = unexplained.get(1).unwrap();
+        assert_eq!(unexplained.position(second), Some(1));
+        assert_eq!(unexplained.position(second + 1), None, "the story alternates trailer and clean frames");
+        let all_rows = st.apply(Action::SetFilter(Filter::All)).visible();
+        assert_eq!((all_rows.get(0), all_rows.position(all as u64), all_rows.get(all)), (Some(1), Some(all - 1), None));
     }
 
     #[test]

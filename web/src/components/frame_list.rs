@@ -1,8 +1,7 @@
 use crate::frames::Frames;
-use crate::state::Filter;
+use crate::state::{Filter, Visible};
 use crate::view_model::row;
 use framelens::settings::Settings;
-use std::rc::Rc;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
@@ -15,7 +14,7 @@ const OVERSCAN: usize = 8;
 pub struct Props {
     pub frames: Frames,
     /// Frame numbers the filter lets through.
-    pub visible: Rc<Vec<u64>>,
+    pub visible: Visible,
     pub selected: Option<u64>,
     pub settings: Settings,
     pub filter: Filter,
@@ -46,7 +45,7 @@ pub fn FrameList(props: &Props) -> Html {
         use_effect_with((props.selected, visible), move |(sel, visible)| {
             let el = list_ref.cast::<HtmlElement>();
             if let (Some(n), Some(el)) = (sel, &el) {
-                if let Some(i) = visible.iter().position(|v| v == n) {
+                if let Some(i) = visible.position(*n) {
                     let top = i as f64 * ROW_HEIGHT;
                     let view = f64::from(el.client_height());
                     let cur = f64::from(el.scroll_top());
@@ -92,13 +91,14 @@ pub fn FrameList(props: &Props) -> Html {
     let first = ((*scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(total);
     let last = (first + (VIEW_HEIGHT / ROW_HEIGHT) as usize + 2 * OVERSCAN).min(total);
     let first_ts = props.frames.get(0).and_then(|r| r.timestamp_ns);
-    let rows = props.visible[first..last].iter().enumerate().filter_map(|(k, &n)| {
+    let rows = (first..last).filter_map(|i| {
+        let n = props.visible.get(i)?;
         let rec = props.frames.by_number(n)?;
         let r = row(rec, first_ts, &props.settings);
         let selected = props.selected == Some(n);
         let cb = props.on_select.clone();
         let onclick = Callback::from(move |_: MouseEvent| cb.emit(n));
-        let top = (first + k) as f64 * ROW_HEIGHT;
+        let top = i as f64 * ROW_HEIGHT;
         let class = classes!(
             "row",
             selected.then_some("selected"),
