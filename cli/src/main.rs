@@ -105,7 +105,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 return;
             }
             // The first frames of each kind, analysed in full while their bytes are at hand.
-            let dropped = record.ledger.l3_end.is_some() && evaluate(&record.mtu, &settings).dropped;
+            let dropped = evaluate(&record.mtu, &settings).dropped;
             let kind = if dropped {
                 Some(DROPPED)
             } else {

@@ -162,8 +162,6 @@ pub struct Dissection {
     /// the end of a Cisco ISL header (ISL keeps the original frame's FCS).
     pub fcs_base: u32,
     pub headers: Vec<Header>,
-    /// Headers beyond [`MAX_HEADERS`], counted but not kept.
-    pub headers_dropped: u16,
     pub claims: Vec<Claim>,
     pub datagram: Option<Datagram>,
     pub stop: Option<Stop>,
@@ -216,7 +214,6 @@ impl Dissection {
             tags: 0,
             fcs_base: 0,
             headers,
-            headers_dropped: 0,
             claims,
             datagram: None,
             stop: None,
@@ -314,10 +311,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
     // ---- bookkeeping -------------------------------------------------------
 
     fn header(&mut self, layer: Layer, depth: u8, start: usize, len: usize) {
+        // The MPLS loop and MAX_DEPTH stop the walk before a real frame gets here.
         if self.d.headers.len() < MAX_HEADERS {
             self.d.headers.push(Header { layer, depth, start: start as u32, len: len as u32 });
-        } else {
-            self.d.headers_dropped = self.d.headers_dropped.saturating_add(1);
         }
     }
 
@@ -417,7 +413,7 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 self.d.link_header_len = sll::HEADER_LEN as u32;
                 self.d.direction =
                     Some(if sll::packet_type(h) == sll::OUTGOING { Direction::Outbound } else { Direction::Inbound });
-                if sll::arphrd(h) == 1 && be_addr_len(h, sll::field::ADDR_LEN) >= 6 {
+                if sll::arphrd(h) == 1 && wire::be16(h, sll::field::ADDR_LEN) >= 6 {
                     self.d.src_mac = Some(wire::array(h, sll::field::ADDR.start..sll::field::ADDR.start + 6));
                 }
                 c.at = sll::HEADER_LEN;
@@ -1072,10 +1068,6 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             }
         }
     }
-}
-
-fn be_addr_len(h: &[u8], f: wire::Field) -> usize {
-    usize::from(wire::be16(h, f))
 }
 
 #[cfg(test)]

@@ -153,8 +153,6 @@ pub struct Ledger {
     pub l3_end: Option<u64>,
     /// Captured bytes after `l3_end`.
     pub extra: Option<u32>,
-    /// Bytes after `l3_end` on the wire (captured or not).
-    pub wire_extra: Option<u64>,
     /// Padding reaches up to this frame offset (the link's minimum frame size).
     pub pad_limit: u32,
     #[serde(serialize_with = "regions_ser")]
@@ -189,7 +187,7 @@ impl Ledger {
         let end = self.l3_end?;
         let padded = end.max(u64::from(self.pad_limit).min(u64::from(self.len)));
         let fcs = if matches!(self.fcs, FcsStatus::Valid | FcsStatus::Invalid | FcsStatus::Unknown) { 4 } else { 0 };
-        Some(padded.max(end) + fcs)
+        Some(padded + fcs)
     }
 
     fn push(&mut self, r: Region) {
@@ -214,7 +212,6 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
         l3_start: d.datagram.map(|g| g.start),
         l3_end: d.datagram.map(|g| g.end),
         extra: None,
-        wire_extra: None,
         pad_limit: pad_limit(d),
         regions: [None; MAX_REGIONS],
         fcs: FcsStatus::Absent,
@@ -255,7 +252,6 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
         l.flags.set(Flags::END_UNKNOWN);
         return l;
     };
-    l.wire_extra = Some((wire as u64).saturating_sub(end));
     let start = end.min(cap as u64) as usize;
     l.extra = Some((cap - start) as u32);
     if start >= cap {

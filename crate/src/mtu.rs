@@ -119,6 +119,12 @@ pub fn evaluate(f: &MtuFacts, s: &Settings) -> MtuVerdict {
         log: None,
         sentence: String::new(),
     };
+    // Only for frames whose link layer was dissected: the L2 rules need its
+    // header length, the router rule its datagram. Every caller relies on this.
+    if f.link == LinkKind::Unsupported {
+        v.sentence = "The link type is not dissected, so no MTU rule can be applied.".into();
+        return v;
+    }
     match s.rule {
         DeviceRule::OvsKernel => {
             let m = f.l2_payload();

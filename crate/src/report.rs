@@ -73,7 +73,7 @@ pub fn frame_line<'a>(r: &'a FrameRecord, settings: &Settings) -> FrameLine<'a> 
         fcs: l.fcs.key(),
         truncated: l.truncated,
         findings,
-        over_mtu: l.l3_end.is_some() && evaluate(&r.mtu, settings).dropped,
+        over_mtu: evaluate(&r.mtu, settings).dropped,
     }
 }
 

@@ -44,10 +44,6 @@ impl Scanner {
         }
     }
 
-    pub fn settings(&self) -> &Settings {
-        &self.settings
-    }
-
     /// Bytes of the file consumed so far.
     pub fn consumed(&self) -> u64 {
         self.reader.consumed()

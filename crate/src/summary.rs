@@ -19,7 +19,7 @@ const MAX_ECHOES: usize = 200_000;
 const MAX_SIGNALS: usize = 1000;
 const FRAMES_PER_FINDING: usize = 20;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub frames: u64,
     pub bytes_captured: u64,
@@ -41,6 +41,105 @@ pub struct Counts {
     pub unsupported_link: u64,
     /// Frames the chosen device rule drops, at scan time's settings.
     pub over_mtu: u64,
+}
+
+impl Counts {
+    /// Counts one frame's record; `settings` decide the MTU-dependent counts.
+    /// The scan's summary and the web app (which re-counts when the MTU or
+    /// rule changes) both count with this.
+    pub fn add_record(&mut self, r: &FrameRecord, settings: &Settings) {
+        let l = &r.ledger;
+        let f = l.flags;
+        let c = self;
+        c.frames += 1;
+        c.bytes_captured += u64::from(l.caplen);
+        c.bytes_original += u64::from(l.len);
+        let bits = [
+            (Flags::PADDING, &mut c.padding),
+            (Flags::NONZERO_PADDING, &mut c.nonzero_padding),
+            (Flags::FCS_VALID, &mut c.fcs_valid),
+            (Flags::FCS_INVALID, &mut c.fcs_invalid),
+            (Flags::FCS_UNKNOWN, &mut c.fcs_unknown),
+            (Flags::VENDOR, &mut c.vendor),
+            (Flags::TRAILER, &mut c.trailer),
+            (Flags::TRUNCATED, &mut c.truncated),
+            (Flags::CLAIM_OVERRUN, &mut c.claim_overrun),
+            (Flags::INNER_MISMATCH, &mut c.inner_mismatch),
+            (Flags::TSO_ZERO_LENGTH, &mut c.tso_zero_length),
+            (Flags::RUNT, &mut c.runt),
+            (Flags::END_UNKNOWN, &mut c.end_unknown),
+            (Flags::UNSUPPORTED_LINK, &mut c.unsupported_link),
+        ];
+        for (bit, n) in bits {
+            if f.has(bit) {
+                *n += 1;
+            }
+        }
+        if r.mtu.is_superframe(settings.mtu) {
+            c.superframe += 1;
+        }
+        if evaluate(&r.mtu, settings).dropped {
+            c.over_mtu += 1;
+        }
+    }
+
+    /// Counts of a run of records.
+    pub fn of<'a>(records: impl IntoIterator<Item = &'a FrameRecord>, settings: &Settings) -> Self {
+        let mut c = Counts::default();
+        for r in records {
+            c.add_record(r, settings);
+        }
+        c
+    }
+
+    /// Adds another run's counts (the web app counts batch by batch).
+    pub fn merge(&mut self, o: &Counts) {
+        let Counts {
+            frames,
+            bytes_captured,
+            bytes_original,
+            padding,
+            nonzero_padding,
+            fcs_valid,
+            fcs_invalid,
+            fcs_unknown,
+            vendor,
+            trailer,
+            truncated,
+            claim_overrun,
+            inner_mismatch,
+            tso_zero_length,
+            superframe,
+            runt,
+            end_unknown,
+            unsupported_link,
+            over_mtu,
+        } = *o;
+        self.frames += frames;
+        self.bytes_captured += bytes_captured;
+        self.bytes_original += bytes_original;
+        self.padding += padding;
+        self.nonzero_padding += nonzero_padding;
+        self.fcs_valid += fcs_valid;
+        self.fcs_invalid += fcs_invalid;
+        self.fcs_unknown += fcs_unknown;
+        self.vendor += vendor;
+        self.trailer += trailer;
+        self.truncated += truncated;
+        self.claim_overrun += claim_overrun;
+        self.inner_mismatch += inner_mismatch;
+        self.tso_zero_length += tso_zero_length;
+        self.superframe += superframe;
+        self.runt += runt;
+        self.end_unknown += end_unknown;
+        self.unsupported_link += unsupported_link;
+        self.over_mtu += over_mtu;
+    }
+
+    /// Frames with an FCS verdict (valid or invalid).
+    pub fn fcs_checked(&self) -> u64 {
+        self.fcs_valid + self.fcs_invalid
+    }
 }
 
 /// A finding about the whole capture, as a sentence with the frames it is about.
@@ -154,39 +253,7 @@ impl SummaryBuilder {
     }
 
     pub fn add(&mut self, r: &FrameRecord, d: &Dissection, data: &[u8]) {
-        let l = &r.ledger;
-        let f = l.flags;
-        let c = &mut self.counts;
-        c.frames += 1;
-        c.bytes_captured += u64::from(l.caplen);
-        c.bytes_original += u64::from(l.len);
-        let bits = [
-            (Flags::PADDING, &mut c.padding),
-            (Flags::NONZERO_PADDING, &mut c.nonzero_padding),
-            (Flags::FCS_VALID, &mut c.fcs_valid),
-            (Flags::FCS_INVALID, &mut c.fcs_invalid),
-            (Flags::FCS_UNKNOWN, &mut c.fcs_unknown),
-            (Flags::VENDOR, &mut c.vendor),
-            (Flags::TRAILER, &mut c.trailer),
-            (Flags::TRUNCATED, &mut c.truncated),
-            (Flags::CLAIM_OVERRUN, &mut c.claim_overrun),
-            (Flags::INNER_MISMATCH, &mut c.inner_mismatch),
-            (Flags::TSO_ZERO_LENGTH, &mut c.tso_zero_length),
-            (Flags::RUNT, &mut c.runt),
-            (Flags::END_UNKNOWN, &mut c.end_unknown),
-            (Flags::UNSUPPORTED_LINK, &mut c.unsupported_link),
-        ];
-        for (bit, n) in bits {
-            if f.has(bit) {
-                *n += 1;
-            }
-        }
-        if r.mtu.is_superframe(self.settings.mtu) {
-            c.superframe += 1;
-        }
-        if l.l3_end.is_some() && evaluate(&r.mtu, &self.settings).dropped {
-            c.over_mtu += 1;
-        }
+        self.counts.add_record(r, &self.settings);
         *self.link_types.entry(r.link_type.0).or_default() += 1;
         if d.link == LinkKind::Unsupported {
             self.unsupported_first.entry(r.link_type.0).or_insert(r.number);

@@ -10,6 +10,7 @@ use framelens::analysis::analyze;
 use framelens::capture::CaptureReader;
 use framelens::scan::Scanner;
 use framelens::settings::{DeviceRule, FcsMode, Settings};
+use framelens::summary::Counts;
 
 #[test]
 fn every_capture_every_frame_analyses_consistently() {
@@ -30,6 +31,13 @@ fn every_capture_every_frame_analyses_consistently() {
             let _ = scanner.push(&bytes, |r| records.push(*r));
             let summary = scanner.finish();
             assert_eq!(summary.counts.frames, records.len() as u64, "{}", path.display());
+            // Counting records afterwards, whole or batch by batch as the web app
+            // does, gives the scan's own counts.
+            assert_eq!(Counts::of(&records, &settings), summary.counts, "{}", path.display());
+            let (head, tail) = records.split_at(records.len() / 2);
+            let mut batched = Counts::of(head, &settings);
+            batched.merge(&Counts::of(tail, &settings));
+            assert_eq!(batched, summary.counts, "{}", path.display());
 
             let mut reader = CaptureReader::new();
             let mut i = 0;

@@ -3,8 +3,8 @@
 //! chunks so the page stays responsive and frames appear while reading.
 
 use crate::state::{Action, Progress};
-use crate::view_model::OwnedPacket;
 use framelens::capture::CaptureReader;
+use framelens::capture::OwnedPacket;
 use framelens::scan::Scanner;
 use framelens::settings::Settings;
 use std::cell::Cell;

@@ -2,10 +2,10 @@
 //! logic is tested natively by driving [`State::apply`] (no browser needed).
 
 use crate::frames::Frames;
-use crate::view_model::RegionCounts;
 use framelens::mtu::evaluate;
 use framelens::scan::FrameRecord;
 use framelens::settings::{DeviceRule, FcsMode, Settings};
+use framelens::summary::Counts;
 use framelens::summary::Summary;
 use std::rc::Rc;
 use yew::Reducible;
@@ -185,7 +185,7 @@ pub struct State {
     pub progress: Progress,
     pub frames: Frames,
     /// Kept up to date batch by batch, so a large capture is not recounted per chunk.
-    pub counts: RegionCounts,
+    pub counts: Counts,
     pub summary: Option<Rc<Summary>>,
     pub settings: Settings,
     pub selected: Option<u64>,
@@ -252,13 +252,13 @@ impl State {
                 self.phase = Phase::Reading;
                 self.progress = Progress { bytes_done: 0, bytes_total: size, elapsed_ms: 0.0 };
                 self.frames = Frames::default();
-                self.counts = RegionCounts::default();
+                self.counts = Counts::default();
                 self.summary = None;
                 self.rescan_due = false;
             }
             Action::Frames { load_id, batch, progress } if load_id == self.load_id => {
                 if self.phase == Phase::Reading {
-                    self.counts.add(&RegionCounts::of(batch.iter(), &self.settings));
+                    self.counts.merge(&Counts::of(batch.iter(), &self.settings));
                     self.frames.push_batch(batch);
                     self.progress = progress;
                 }
@@ -311,7 +311,7 @@ impl State {
         let recount = s.mtu != self.settings.mtu || s.rule != self.settings.rule;
         self.settings = s;
         if recount {
-            self.counts = RegionCounts::of(self.frames.iter(), &s);
+            self.counts = Counts::of(self.frames.iter(), &s);
         }
     }
 }
@@ -413,7 +413,7 @@ mod tests {
         assert_eq!(st.counts.over_mtu as usize, dropped);
         let st = st.apply(Action::SetFilter(Filter::OverMtu)).apply(Action::SetSettings(big));
         assert_eq!(st.visible().len(), 0);
-        assert_eq!(st.counts, RegionCounts::of(st.frames.iter(), &big));
+        assert_eq!(st.counts, Counts::of(st.frames.iter(), &big));
         assert_eq!(st.counts.over_mtu, 0);
         assert!(!st.rescan_due, "MTU changes need no rescan");
         let st = st.apply(Action::SetSettings(Settings { fcs: FcsMode::Absent, ..big }));

@@ -3,9 +3,7 @@
 //! candidates to move into `crate/` so that other faces can share them.
 
 use framelens::analysis::FrameAnalysis;
-use framelens::capture::{Direction, FcsHint, Packet};
 use framelens::ledger::{FcsStatus, RegionKind};
-use framelens::link::LinkType;
 use framelens::mtu::evaluate;
 use framelens::scan::FrameRecord;
 use framelens::settings::Settings;
@@ -116,51 +114,6 @@ pub const LEGEND: [(LayerGroup, &str); 7] = [
     (LayerGroup::Extra, "After the datagram"),
 ];
 
-/// A frame's bytes with the capture metadata `analyze` needs, owned so the
-/// anatomy can be recomputed when settings change without re-reading.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OwnedPacket {
-    pub number: u64,
-    pub offset: u64,
-    pub interface: u32,
-    pub link_type: LinkType,
-    pub timestamp_ns: Option<i64>,
-    pub original_len: u32,
-    pub fcs: FcsHint,
-    pub direction: Option<Direction>,
-    pub data: Vec<u8>,
-}
-
-impl OwnedPacket {
-    pub fn from_packet(p: &Packet<'_>) -> Self {
-        OwnedPacket {
-            number: p.number,
-            offset: p.offset,
-            interface: p.interface,
-            link_type: p.link_type,
-            timestamp_ns: p.timestamp_ns,
-            original_len: p.original_len,
-            fcs: p.fcs,
-            direction: p.direction,
-            data: p.data.to_vec(),
-        }
-    }
-
-    pub fn packet(&self) -> Packet<'_> {
-        Packet {
-            number: self.number,
-            offset: self.offset,
-            interface: self.interface,
-            link_type: self.link_type,
-            timestamp_ns: self.timestamp_ns,
-            original_len: self.original_len,
-            fcs: self.fcs,
-            direction: self.direction,
-            data: &self.data,
-        }
-    }
-}
-
 /// One segment of the proportional bar.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Segment {
@@ -235,7 +188,7 @@ pub fn byte_owners(a: &FrameAnalysis, caplen: usize) -> Vec<Option<usize>> {
 mod tests {
     use super::*;
     use framelens::analysis::analyze;
-    use framelens::capture::read_all;
+    use framelens::capture::{read_all, OwnedPacket};
 
     fn first_packet(path: &str) -> OwnedPacket {
         let bytes = std::fs::read(path).unwrap();
@@ -274,79 +227,5 @@ mod tests {
         assert_eq!(r.verdict, "14 padding");
         assert_eq!(r.time, "0.000000");
         assert!(!r.dropped && !r.unexplained);
-    }
-}
-
-/// Frames per region kind, and over the MTU at the current settings (the
-/// scan's own counts hold for the scan's settings only).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct RegionCounts {
-    pub padding: u64,
-    pub nonzero_padding: u64,
-    /// Frames whose FCS verdict is valid or invalid.
-    pub fcs: u64,
-    pub vendor: u64,
-    pub trailer: u64,
-    pub truncated: u64,
-    pub over_mtu: u64,
-}
-
-impl RegionCounts {
-    pub fn add(&mut self, o: &RegionCounts) {
-        self.padding += o.padding;
-        self.nonzero_padding += o.nonzero_padding;
-        self.fcs += o.fcs;
-        self.vendor += o.vendor;
-        self.trailer += o.trailer;
-        self.truncated += o.truncated;
-        self.over_mtu += o.over_mtu;
-    }
-
-    pub fn of<'a>(records: impl Iterator<Item = &'a FrameRecord>, s: &Settings) -> Self {
-        let mut c = RegionCounts::default();
-        for r in records {
-            let l = &r.ledger;
-            for reg in l.regions() {
-                match reg.kind {
-                    RegionKind::Padding => {
-                        c.padding += 1;
-                        c.nonzero_padding += u64::from(reg.nonzero == Some(true));
-                    }
-                    // Counted below from the FCS verdict, as the core's summary counts it.
-                    RegionKind::Fcs => {}
-                    RegionKind::Vendor => c.vendor += 1,
-                    RegionKind::Trailer => c.trailer += 1,
-                }
-            }
-            c.fcs += u64::from(matches!(l.fcs, FcsStatus::Valid | FcsStatus::Invalid));
-            c.truncated += u64::from(l.truncated > 0);
-            c.over_mtu += u64::from(evaluate(&r.mtu, s).dropped);
-        }
-        c
-    }
-}
-
-#[cfg(test)]
-mod count_tests {
-    use super::*;
-
-    #[test]
-    fn counts_match_the_core_summary() {
-        let bytes = std::fs::read("../static/examples/mixed-vlan-mpls.pcap").unwrap();
-        let mut recs = Vec::new();
-        let s = Settings::default();
-        let sum = framelens::scan::scan_bytes(&bytes, s, |r| recs.push(*r));
-        let c = RegionCounts::of(recs.iter(), &s);
-        assert_eq!(c.padding, sum.counts.padding);
-        assert_eq!(c.trailer, sum.counts.trailer);
-        assert_eq!(c.vendor, sum.counts.vendor);
-        assert_eq!(c.over_mtu, sum.counts.over_mtu);
-        assert_eq!(c.truncated, sum.counts.truncated);
-        let present = Settings { fcs: framelens::settings::FcsMode::Present, ..s };
-        let mut recs = Vec::new();
-        let sum = framelens::scan::scan_bytes(&bytes, present, |r| recs.push(*r));
-        let c = RegionCounts::of(recs.iter(), &present);
-        assert_eq!(c.fcs, sum.counts.fcs_valid + sum.counts.fcs_invalid);
-        assert_eq!(c.fcs, 47);
     }
 }

@@ -73,6 +73,51 @@ pub struct Packet<'a> {
     pub data: &'a [u8],
 }
 
+/// A [`Packet`] that owns its bytes: kept to recompute a frame's anatomy when
+/// settings change, or carried in a diagnosis link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnedPacket {
+    pub number: u64,
+    pub offset: u64,
+    pub interface: u32,
+    pub link_type: LinkType,
+    pub timestamp_ns: Option<i64>,
+    pub original_len: u32,
+    pub fcs: FcsHint,
+    pub direction: Option<Direction>,
+    pub data: Vec<u8>,
+}
+
+impl OwnedPacket {
+    pub fn from_packet(p: &Packet<'_>) -> Self {
+        OwnedPacket {
+            number: p.number,
+            offset: p.offset,
+            interface: p.interface,
+            link_type: p.link_type,
+            timestamp_ns: p.timestamp_ns,
+            original_len: p.original_len,
+            fcs: p.fcs,
+            direction: p.direction,
+            data: p.data.to_vec(),
+        }
+    }
+
+    pub fn packet(&self) -> Packet<'_> {
+        Packet {
+            number: self.number,
+            offset: self.offset,
+            interface: self.interface,
+            link_type: self.link_type,
+            timestamp_ns: self.timestamp_ns,
+            original_len: self.original_len,
+            fcs: self.fcs,
+            direction: self.direction,
+            data: &self.data,
+        }
+    }
+}
+
 /// A note about the file that is not fatal (the reader went on).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReaderNote {
@@ -265,7 +310,7 @@ impl CaptureReader {
                     }
                 }
                 State::Pcap(p) => p.step(rest, at, &mut self.packets, &mut self.notes, on_packet)?,
-                State::Pcapng(p) => p.step(rest, at, &mut self.packets, &mut self.notes, on_packet)?,
+                State::Pcapng(p) => p.step(rest, at, &mut self.packets, on_packet)?,
                 State::Failed => return Ok(used),
             };
             match step {

@@ -3,9 +3,7 @@
 //! this module frames the blocks, checks their lengths, and keeps the
 //! per-interface metadata (link type, `if_tsresol`, `if_tsoffset`, `if_fcslen`).
 
-use super::{
-    error::thousands, to_nanos, CaptureError, CaptureErrorKind, Direction, FcsHint, Interface, Packet, ReaderNote, Step,
-};
+use super::{error::thousands, to_nanos, CaptureError, CaptureErrorKind, Direction, FcsHint, Interface, Packet, Step};
 use crate::link::LinkType;
 use pcap_parser::pcapng::{
     parse_enhancedpacketblock_be, parse_enhancedpacketblock_le, parse_interfacedescriptionblock_be,
@@ -81,7 +79,6 @@ impl PcapngState {
         rest: &[u8],
         at: u64,
         packets: &mut u64,
-        notes: &mut Vec<ReaderNote>,
         on_packet: &mut impl FnMut(Packet<'_>),
     ) -> Result<Step, CaptureError> {
         if rest.len() < MIN_BLOCK_LEN as usize {
@@ -120,7 +117,7 @@ impl PcapngState {
             return Err(CaptureError::new(at, CaptureErrorKind::BlockLengthMismatch { block_type, first: len, last }));
         }
         match block_type {
-            SHB => self.section_header(block, at, notes)?,
+            SHB => self.section_header(block, at)?,
             IDB => self.interface_description(block, at)?,
             EPB => self.enhanced_packet(block, at, packets, on_packet)?,
             SPB => self.simple_packet(block, at, packets, on_packet)?,
@@ -132,7 +129,7 @@ impl PcapngState {
         Ok(Step::Consumed(len_usize))
     }
 
-    fn section_header(&mut self, block: &[u8], at: u64, _notes: &mut Vec<ReaderNote>) -> Result<(), CaptureError> {
+    fn section_header(&mut self, block: &[u8], at: u64) -> Result<(), CaptureError> {
         let (_, shb) = parse_sectionheaderblock(block)
             .map_err(|e| malformed(at, SHB, format!("its options cannot be read ({})", describe(&e))))?;
         if shb.major_version != 1 {

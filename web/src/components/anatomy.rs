@@ -1,5 +1,6 @@
-use crate::view_model::{byte_owners, group_key, segments, OwnedPacket};
+use crate::view_model::{byte_owners, group_key, segments};
 use framelens::analysis::analyze;
+use framelens::capture::OwnedPacket;
 use framelens::settings::Settings;
 use framelens::wire::LayerGroup;
 use std::rc::Rc;

@@ -1,7 +1,7 @@
 use crate::frames::Frames;
 use crate::state::Phase;
-use crate::view_model::RegionCounts;
 use framelens::settings::Settings;
+use framelens::summary::Counts;
 use framelens::summary::Summary;
 use framelens::thousands;
 use std::rc::Rc;
@@ -12,7 +12,7 @@ pub struct Props {
     pub file_name: Option<String>,
     pub phase: Phase,
     pub frames: Frames,
-    pub counts: RegionCounts,
+    pub counts: Counts,
     pub summary: Option<Rc<Summary>>,
     pub settings: Settings,
     pub on_select: Callback<u64>,
@@ -63,7 +63,7 @@ pub fn SummaryView(props: &Props) -> Html {
                     <dd data-testid="frame-count" data-value={n.to_string()}>{ thousands(n) }</dd></div>
                 { stat("Padding", counts.padding, "padding") }
                 { stat("Padding not zero", counts.nonzero_padding, "nonzero-padding") }
-                { stat("FCS", counts.fcs, "fcs") }
+                { stat("FCS", counts.fcs_checked(), "fcs") }
                 { stat("Vendor trailer", counts.vendor, "vendor") }
                 { stat("Unexplained", counts.trailer, "trailer") }
                 { stat("Truncated", counts.truncated, "truncated") }
