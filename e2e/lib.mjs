@@ -8,7 +8,8 @@ import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..');
-export const distDir = path.join(repoRoot, 'dist');
+// FRAMELENS_DIST lets parallel work build and test its own copy (trunk build --dist DIR).
+export const distDir = path.resolve(repoRoot, process.env.FRAMELENS_DIST || 'dist');
 export const artifactsDir = path.join(here, 'artifacts');
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
