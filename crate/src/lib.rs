@@ -22,4 +22,5 @@ pub mod settings;
 pub mod share;
 pub mod summary;
 pub mod vendor;
+pub mod view;
 pub mod wire;

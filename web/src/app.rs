@@ -1,11 +1,11 @@
 //! The page: one reducer for the state, effects that talk to the browser
 //! (file reads, the URL fragment), and the views as child components.
 
-use crate::components::anatomy::Anatomy;
 use crate::components::drop_zone::DropZone;
 use crate::components::frame_list::FrameList;
 use crate::components::legend::Legend;
 use crate::components::progress::ProgressBar;
+use crate::components::selected_frame::SelectedFrame;
 use crate::components::settings_panel::SettingsPanel;
 use crate::components::summary::SummaryView;
 use crate::state::{Action, Fragment, Phase, State};
@@ -198,7 +198,7 @@ pub fn App() -> Html {
                         <SettingsPanel settings={state.settings} on_change={on_settings} />
                         <Legend />
                         if let Some(r) = selected_here {
-                            <Anatomy {blob} load_id={state.load_id} number={r.number} offset={r.offset}
+                            <SelectedFrame {blob} load_id={state.load_id} number={r.number} offset={r.offset}
                                 caplen={r.ledger.caplen} settings={state.settings} />
                         } else {
                             <p class="hint">{ "Select a frame to see its anatomy (click a row, or use the arrow keys in the list)." }</p>

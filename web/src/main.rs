@@ -5,7 +5,6 @@
 
 mod frames;
 mod state;
-mod view_model;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

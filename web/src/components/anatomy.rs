@@ -1,22 +1,18 @@
-use crate::view_model::{byte_owners, group_key, segments};
-use framelens::analysis::analyze;
+use framelens::analysis::{analyze, FrameAnalysis};
 use framelens::capture::OwnedPacket;
 use framelens::settings::Settings;
+use framelens::view::{byte_owners, group_key, segments};
 use framelens::wire::LayerGroup;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, Element};
+use web_sys::Element;
 use yew::prelude::*;
 
+/// The anatomy of one frame: whoever shows it (the loaded capture, a shared
+/// link, a lesson) hands over the packet itself.
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub blob: Option<Blob>,
-    /// Changes when another capture (or a rescan) is loaded.
-    pub load_id: u32,
-    pub number: u64,
-    /// Where the frame's record lies in the file, from the scan.
-    pub offset: u64,
-    pub caplen: u32,
+    pub packet: Rc<OwnedPacket>,
     pub settings: Settings,
 }
 
@@ -24,53 +20,16 @@ const PER_ROW: usize = 16;
 
 #[component]
 pub fn Anatomy(props: &Props) -> Html {
-    let packet = use_state(|| None::<Rc<OwnedPacket>>);
-    let error = use_state(|| None::<String>);
     let hovered = use_state(|| None::<usize>);
-    let wanted = use_mut_ref(|| 0u64);
-
     {
-        let (packet, error, wanted, hovered) = (packet.clone(), error.clone(), wanted.clone(), hovered.clone());
-        let blob = props.blob.clone();
-        let (offset, caplen) = (props.offset, props.caplen);
-        use_effect_with((props.number, props.load_id), move |(n, _)| {
-            let n = *n;
-            let at = crate::loader::RecordAt { number: n, offset, caplen };
-            *wanted.borrow_mut() = n;
-            hovered.set(None);
-            if let Some(blob) = blob {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let r = crate::loader::read_packet(blob, at).await;
-                    if *wanted.borrow() != n {
-                        return;
-                    }
-                    match r {
-                        Ok(Some(p)) => {
-                            error.set(None);
-                            packet.set(Some(Rc::new(p)));
-                        }
-                        Ok(None) => error.set(Some(format!("Frame {n} is not in this capture."))),
-                        Err(m) => error.set(Some(format!("Frame {n} could not be re-read: {m}"))),
-                    }
-                });
-            }
-        });
+        let hovered = hovered.clone();
+        use_effect_with(props.packet.clone(), move |_| hovered.set(None));
     }
 
-    let analysis = {
-        let p = (*packet).clone();
-        use_memo((p, props.settings), |(p, s)| p.as_ref().map(|p| analyze(&p.packet(), s)))
-    };
-
-    let n = props.number;
-    let p = match (&*packet, &*error) {
-        (_, Some(e)) => {
-            return html! { <section class="anatomy" data-testid="anatomy-error"><p class="status error">{ e.clone() }</p></section> }
-        }
-        (Some(p), _) if p.number == n => p.clone(),
-        _ => return html! { <section class="anatomy loading"><p>{ format!("Reading frame {n}…") }</p></section> },
-    };
-    let Some(a) = analysis.as_ref() else { return Html::default() };
+    let analysis = use_memo((props.packet.clone(), props.settings), |(p, s)| analyze(&p.packet(), s));
+    let a: &FrameAnalysis = &analysis;
+    let p = &props.packet;
+    let n = p.number;
     let caplen = p.data.len();
     let owners = byte_owners(a, caplen);
     let hov = *hovered;

@@ -1,7 +1,7 @@
 use crate::frames::Frames;
 use crate::state::{Filter, Visible};
-use crate::view_model::row;
 use framelens::settings::Settings;
+use framelens::view::row;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 

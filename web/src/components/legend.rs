@@ -1,4 +1,4 @@
-use crate::view_model::{group_key, LEGEND};
+use framelens::view::{group_key, LEGEND};
 use yew::prelude::*;
 
 /// Colour key per layer group; each swatch also carries a pattern, so the

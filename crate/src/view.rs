@@ -1,14 +1,14 @@
-//! View model: arranges what the core computed into what the views draw
-//! (list rows, the byte map, the layer bar, the legend). No analysis here;
-//! candidates to move into `crate/` so that other faces can share them.
+//! View model: arranges what the core computed into what a face draws (list
+//! rows, the byte map, the layer bar, the legend). No analysis here, and no
+//! browser: the web app renders these, and they are tested natively.
 
-use framelens::analysis::FrameAnalysis;
-use framelens::ledger::{FcsStatus, RegionKind};
-use framelens::mtu::evaluate;
-use framelens::scan::FrameRecord;
-use framelens::settings::Settings;
-use framelens::thousands;
-use framelens::wire::{Layer, LayerGroup};
+use crate::analysis::FrameAnalysis;
+use crate::ledger::{FcsStatus, RegionKind};
+use crate::mtu::evaluate;
+use crate::scan::FrameRecord;
+use crate::settings::Settings;
+use crate::thousands;
+use crate::wire::{Layer, LayerGroup};
 
 /// One row of the frame list, as text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,8 +187,8 @@ pub fn byte_owners(a: &FrameAnalysis, caplen: usize) -> Vec<Option<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use framelens::analysis::analyze;
-    use framelens::capture::{read_all, OwnedPacket};
+    use crate::analysis::analyze;
+    use crate::capture::{read_all, OwnedPacket};
 
     fn first_packet(path: &str) -> OwnedPacket {
         let bytes = std::fs::read(path).unwrap();
@@ -221,7 +221,7 @@ mod tests {
     fn row_text() {
         let bytes = std::fs::read("../static/examples/802.1ad_QinQ.pcap").unwrap();
         let mut recs = Vec::new();
-        framelens::scan::scan_bytes(&bytes, Settings::default(), |r| recs.push(*r));
+        crate::scan::scan_bytes(&bytes, Settings::default(), |r| recs.push(*r));
         let r = row(&recs[0], recs[0].timestamp_ns, &Settings::default());
         assert_eq!((r.lengths.as_str(), r.expected.as_str(), r.difference.as_str()), ("64", "64", "0"));
         assert_eq!(r.verdict, "14 padding");

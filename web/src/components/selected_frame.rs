@@ -1,0 +1,62 @@
+//! The selected frame of the loaded capture: re-reads its bytes from the file
+//! (the scan kept only its record) and shows its anatomy.
+
+use crate::components::anatomy::Anatomy;
+use framelens::capture::OwnedPacket;
+use framelens::settings::Settings;
+use std::rc::Rc;
+use web_sys::Blob;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub blob: Option<Blob>,
+    /// Changes when another capture (or a rescan) is loaded.
+    pub load_id: u32,
+    pub number: u64,
+    /// Where the frame's record lies in the file, from the scan.
+    pub offset: u64,
+    pub caplen: u32,
+    pub settings: Settings,
+}
+
+#[component]
+pub fn SelectedFrame(props: &Props) -> Html {
+    let packet = use_state(|| None::<Rc<OwnedPacket>>);
+    let error = use_state(|| None::<String>);
+    let wanted = use_mut_ref(|| 0u64);
+    {
+        let (packet, error, wanted) = (packet.clone(), error.clone(), wanted.clone());
+        let blob = props.blob.clone();
+        let (offset, caplen) = (props.offset, props.caplen);
+        use_effect_with((props.number, props.load_id), move |(n, _)| {
+            let n = *n;
+            let at = crate::loader::RecordAt { number: n, offset, caplen };
+            *wanted.borrow_mut() = n;
+            if let Some(blob) = blob {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let r = crate::loader::read_packet(blob, at).await;
+                    if *wanted.borrow() != n {
+                        return;
+                    }
+                    match r {
+                        Ok(Some(p)) => {
+                            error.set(None);
+                            packet.set(Some(Rc::new(p)));
+                        }
+                        Ok(None) => error.set(Some(format!("Frame {n} is not in this capture."))),
+                        Err(m) => error.set(Some(format!("Frame {n} could not be re-read: {m}"))),
+                    }
+                });
+            }
+        });
+    }
+    let n = props.number;
+    match (&*packet, &*error) {
+        (_, Some(e)) => html! {
+            <section class="anatomy" data-testid="anatomy-error"><p class="status error">{ e.clone() }</p></section>
+        },
+        (Some(p), _) if p.number == n => html! { <Anatomy packet={p.clone()} settings={props.settings} /> },
+        _ => html! { <section class="anatomy loading"><p>{ format!("Reading frame {n}…") }</p></section> },
+    }
+}
