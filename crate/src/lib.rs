@@ -20,6 +20,7 @@ pub mod report;
 pub mod scan;
 pub mod settings;
 pub mod share;
+pub mod store;
 pub mod summary;
 pub mod vendor;
 pub mod view;

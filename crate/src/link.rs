@@ -1,11 +1,11 @@
 //! Link-layer header types (the pcap/pcapng LINKTYPE_ values) and what
 //! Framelens does with each: dissect it, or name it and count its frames.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A link type as recorded in the capture, masked to its low 16 bits: the
 /// upper bits of a pcap header's field carry FCS information (pcap-savefile(5)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct LinkType(pub u16);
 

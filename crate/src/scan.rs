@@ -2,14 +2,14 @@
 //! and a [`Summary`] of capture-wide findings at the end. The full anatomy of
 //! a frame is recomputed on demand ([`crate::analysis`]) from its bytes.
 
-use crate::capture::{CaptureError, CaptureReader, Direction, Format, Interface, Packet, ReaderNote};
+use crate::capture::{CaptureError, CaptureReader, ContextBlock, Direction, Format, Interface, Packet, ReaderNote};
 use crate::dissect::Dissector;
 use crate::ledger::{account, FrameMeta, Ledger};
 use crate::link::LinkType;
 use crate::mtu::MtuFacts;
 use crate::settings::Settings;
-use crate::summary::{Summary, SummaryBuilder};
-use serde::Serialize;
+use crate::summary::{CaptureFinding, Summary, SummaryBuilder};
+use serde::{Deserialize, Serialize};
 
 /// What the scan keeps per frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -67,6 +67,16 @@ impl Scanner {
         })
     }
 
+    /// Capture-wide findings of the frames read so far (see [`SummaryBuilder::findings`]).
+    pub fn findings(&self) -> Vec<CaptureFinding> {
+        self.summary.findings()
+    }
+
+    /// The reader's context blocks, to re-read one frame later ([`crate::capture::context_for`]).
+    pub fn context(&self) -> (&[ContextBlock], bool) {
+        (self.reader.context(), self.reader.context_complete())
+    }
+
     /// Ends the input and returns the capture-wide summary, with the error
     /// that stopped the reader, if any.
     pub fn finish(mut self) -> Summary {
@@ -82,7 +92,7 @@ impl Scanner {
 }
 
 /// File-level facts for the summary.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaptureMeta {
     pub format: Option<Format>,
     pub interfaces: Vec<Interface>,

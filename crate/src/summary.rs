@@ -9,7 +9,7 @@ use crate::link::{LinkKind, LinkType};
 use crate::mtu::{evaluate, MtuFacts};
 use crate::scan::{CaptureMeta, FrameRecord};
 use crate::settings::Settings;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// Bounds on what the summary keeps, whatever the capture's size.
@@ -19,7 +19,7 @@ const MAX_ECHOES: usize = 200_000;
 const MAX_SIGNALS: usize = 1000;
 const FRAMES_PER_FINDING: usize = 20;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     pub frames: u64,
     pub bytes_captured: u64,
@@ -143,7 +143,7 @@ impl Counts {
 }
 
 /// A finding about the whole capture, as a sentence with the frames it is about.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaptureFinding {
     pub kind: FindingKind,
     pub sentence: String,
@@ -151,7 +151,7 @@ pub struct CaptureFinding {
     pub frames: Vec<u64>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     Pattern,
@@ -161,13 +161,13 @@ pub enum FindingKind {
     UnsupportedLink,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummaryError {
     pub offset: u64,
     pub message: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub settings: Settings,
     pub capture: CaptureMeta,
@@ -333,12 +333,19 @@ impl SummaryBuilder {
         }
     }
 
-    pub fn finish(self, capture: CaptureMeta, error: Option<CaptureError>) -> Summary {
+    /// The capture-wide findings of the frames so far: shown while a large
+    /// capture is still being read, and final once [`SummaryBuilder::finish`] runs.
+    pub fn findings(&self) -> Vec<CaptureFinding> {
         let mut findings = Vec::new();
         findings.extend(self.unsupported_findings());
         findings.extend(self.pattern_findings());
         findings.extend(self.ping_finding());
         findings.extend(self.path_mtu_findings());
+        findings
+    }
+
+    pub fn finish(self, capture: CaptureMeta, error: Option<CaptureError>) -> Summary {
+        let findings = self.findings();
         Summary {
             settings: self.settings,
             capture,

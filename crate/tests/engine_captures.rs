@@ -64,3 +64,40 @@ fn every_capture_every_frame_analyses_consistently() {
     }
     assert!(frames > 80_000, "{frames}");
 }
+
+/// The web app keeps records in a `RecordStore`: every record of every capture
+/// must read back exactly, and stay well under 100 bytes a frame.
+#[test]
+fn every_record_reads_back_from_the_compact_store() {
+    use framelens::store::{RecordBatch, RecordStore};
+    let mut store_bytes = 0usize;
+    let mut frames = 0usize;
+    for entry in std::fs::read_dir(captures()).unwrap() {
+        let path = entry.unwrap().path();
+        if !matches!(path.extension().and_then(|e| e.to_str()), Some("pcap" | "pcapng")) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let mut records = Vec::new();
+        let mut store = RecordStore::new();
+        let mut scanner = Scanner::new(Settings::default());
+        for chunk in bytes.chunks(65_536) {
+            let mut batch = RecordBatch::new();
+            let _ = scanner.push(chunk, |r| {
+                records.push(*r);
+                batch.push(r);
+            });
+            store.append(batch.into_bytes()).unwrap();
+        }
+        assert_eq!(store.len(), records.len(), "{path:?}");
+        assert!(store.iter().eq(records.iter().copied()), "{path:?}: sequential read differs");
+        for (i, r) in records.iter().enumerate() {
+            assert_eq!(store.get(i).as_ref(), Some(r), "{path:?} record {i}");
+        }
+        store_bytes += store.heap_bytes();
+        frames += records.len();
+    }
+    let per_frame = store_bytes as f64 / frames as f64;
+    eprintln!("{frames} frames at {per_frame:.1} bytes each");
+    assert!(frames > 28_000 && per_frame < 60.0, "{frames} frames at {per_frame:.1} bytes each");
+}

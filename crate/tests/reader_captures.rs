@@ -111,3 +111,37 @@ fn chunked_reading_matches_whole_reading() {
         }
     }
 }
+
+/// The web app re-reads the selected frame alone: the context blocks the
+/// reader listed (file header, section header, interface descriptions) and
+/// the record at the frame's offset must give back the very same packet, on
+/// every frame of every capture, pcap and pcapng alike.
+#[test]
+fn every_packet_rereads_alone_from_its_offset_and_context() {
+    use framelens::capture::{context_for, packet_at, record_read_len, OwnedPacket};
+    let mut checked = 0u64;
+    for entry in std::fs::read_dir(captures()).unwrap() {
+        let path = entry.unwrap().path();
+        if !matches!(path.extension().and_then(|e| e.to_str()), Some("pcap" | "pcapng")) {
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let mut packets = Vec::new();
+        let mut reader = CaptureReader::new();
+        let _ = reader.push(&bytes, |p| packets.push(OwnedPacket::from_packet(&p)));
+        let (blocks, complete) = (reader.context().to_vec(), reader.context_complete());
+        for p in &packets {
+            let ctx = context_for(&blocks, complete, p.offset).unwrap_or_else(|| panic!("{path:?}: no context"));
+            let context: Vec<u8> = ctx
+                .iter()
+                .flat_map(|b| &bytes[b.offset as usize..(b.offset + u64::from(b.len)) as usize])
+                .copied()
+                .collect();
+            let end = (p.offset + record_read_len(p.data.len() as u32)).min(bytes.len() as u64);
+            let again = packet_at(&context, &bytes[p.offset as usize..end as usize], p.number, p.offset);
+            assert_eq!(again.as_ref(), Some(p), "{path:?} frame {}", p.number);
+            checked += 1;
+        }
+    }
+    assert!(checked > 28_000, "{checked} frames re-read");
+}

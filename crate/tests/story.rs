@@ -64,3 +64,22 @@ fn an_ip_router_would_not_have_dropped_them() {
     let sweep = s.findings.iter().find(|f| f.kind == FindingKind::PingSweep).unwrap();
     assert!(sweep.sentence.contains("An IP router forwards it: datagram 1500 bytes ≤ MTU 1500"), "{}", sweep.sentence);
 }
+
+/// Findings appear while the capture is still being read: after the first
+/// half of the story the 2-byte pattern is already reported, and once every
+/// frame is in, the interim findings are exactly the final ones.
+#[test]
+fn findings_show_before_the_end_of_the_scan() {
+    use framelens::scan::Scanner;
+    let bytes = std::fs::read(committed()).unwrap();
+    let mut scanner = Scanner::new(Settings::default());
+    scanner.push(&bytes[..bytes.len() / 2], |_| {}).unwrap();
+    let early = scanner.findings();
+    assert!(
+        early.iter().any(|f| f.kind == FindingKind::Pattern && f.sentence.contains("2 unexplained bytes")),
+        "{early:#?}"
+    );
+    scanner.push(&bytes[bytes.len() / 2..], |_| {}).unwrap();
+    let interim = scanner.findings();
+    assert_eq!(interim, scanner.finish().findings);
+}

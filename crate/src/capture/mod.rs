@@ -17,7 +17,7 @@ mod pcapng;
 pub use error::{CaptureError, CaptureErrorKind};
 
 use crate::link::LinkType;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The largest record any sane capture holds: libpcap's MAXIMUM_SNAPLEN.
 /// A larger claim is only accepted up to the file's own snaplen.
@@ -26,7 +26,7 @@ pub const MAX_SNAPLEN: u32 = 262_144;
 pub const MAX_BLOCK_LEN: u32 = 64 * 1024 * 1024;
 
 /// The capture file format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     Pcap,
@@ -119,19 +119,70 @@ impl OwnedPacket {
 }
 
 /// A note about the file that is not fatal (the reader went on).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReaderNote {
     pub offset: u64,
     pub message: String,
 }
 
 /// Interface metadata gathered from pcap headers and pcapng IDBs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Interface {
     pub link_type: LinkType,
     pub snaplen: u32,
     pub fcs_len: Option<u8>,
     pub name: Option<String>,
+}
+
+/// A block the reader must have seen to read a later packet on its own: the
+/// pcap file header, a pcapng section header or interface description.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContextBlock {
+    pub offset: u64,
+    pub len: u32,
+    /// A pcap file header or pcapng section header: blocks before it no longer apply.
+    pub starts_section: bool,
+}
+
+/// The most context blocks a reader keeps. A file with more (a pcapng with
+/// thousands of sections or interfaces) is re-read from its start instead.
+pub const MAX_CONTEXT_BLOCKS: usize = 4096;
+
+/// The blocks to read, in order, before the packet at `offset` so that a fresh
+/// reader reads it with the right link type, timestamp resolution and FCS
+/// length. `None` if the reader's list was cut at [`MAX_CONTEXT_BLOCKS`].
+pub fn context_for(blocks: &[ContextBlock], complete: bool, offset: u64) -> Option<Vec<ContextBlock>> {
+    let before = blocks.partition_point(|b| b.offset < offset);
+    if !complete && before == blocks.len() {
+        return None;
+    }
+    let section = blocks[..before].iter().rposition(|b| b.starts_section)?;
+    Some(blocks[section..before].to_vec())
+}
+
+/// Bytes to read from a packet's offset so that its whole record is sure to
+/// be there in all but odd files (pcapng options over 4 KiB): the caller
+/// falls back to reading from the start if [`packet_at`] finds nothing.
+pub fn record_read_len(caplen: u32) -> u64 {
+    u64::from(caplen) + 4096
+}
+
+/// Reads the packet whose record starts `record`, after the `context` bytes
+/// (the blocks [`context_for`] named, concatenated). The packet gets its
+/// number and offset in the original file.
+pub fn packet_at(context: &[u8], record: &[u8], number: u64, offset: u64) -> Option<OwnedPacket> {
+    let mut reader = CaptureReader::new();
+    reader.push(context, |_| {}).ok()?;
+    let mut found = None;
+    let _ = reader.push(record, |p| {
+        if found.is_none() {
+            let mut own = OwnedPacket::from_packet(&p);
+            own.number = number;
+            own.offset = offset;
+            found = Some(own);
+        }
+    });
+    found
 }
 
 enum State {
@@ -156,6 +207,7 @@ pub struct CaptureReader {
     error: Option<CaptureError>,
     /// Format and interfaces as they were when an error stopped the reader.
     before_error: Option<(Option<Format>, Vec<Interface>)>,
+    context: Vec<ContextBlock>,
 }
 
 impl Default for CaptureReader {
@@ -174,7 +226,18 @@ impl CaptureReader {
             notes: Vec::new(),
             error: None,
             before_error: None,
+            context: Vec::new(),
         }
+    }
+
+    /// Header, section and interface blocks so far, for [`context_for`].
+    pub fn context(&self) -> &[ContextBlock] {
+        &self.context
+    }
+
+    /// False once more than [`MAX_CONTEXT_BLOCKS`] were seen (the rest are not kept).
+    pub fn context_complete(&self) -> bool {
+        self.context.len() < MAX_CONTEXT_BLOCKS
     }
 
     /// The format, once the first bytes have told it.
@@ -309,8 +372,18 @@ impl CaptureReader {
                         None => return Err(CaptureError::new(0, CaptureErrorKind::UnknownMagic(magic))),
                     }
                 }
-                State::Pcap(p) => p.step(rest, at, &mut self.packets, &mut self.notes, on_packet)?,
-                State::Pcapng(p) => p.step(rest, at, &mut self.packets, on_packet)?,
+                State::Pcap(p) => {
+                    let step = p.step(rest, at, &mut self.packets, &mut self.notes, on_packet)?;
+                    if let (0, Step::Consumed(n)) = (at, &step) {
+                        self.context.push(ContextBlock { offset: 0, len: *n as u32, starts_section: true });
+                    }
+                    step
+                }
+                State::Pcapng(p) => {
+                    let step = p.step(rest, at, &mut self.packets, &mut self.context, on_packet)?;
+                    self.context.truncate(MAX_CONTEXT_BLOCKS);
+                    step
+                }
                 State::Failed => return Ok(used),
             };
             match step {

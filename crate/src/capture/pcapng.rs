@@ -3,7 +3,10 @@
 //! this module frames the blocks, checks their lengths, and keeps the
 //! per-interface metadata (link type, `if_tsresol`, `if_tsoffset`, `if_fcslen`).
 
-use super::{error::thousands, to_nanos, CaptureError, CaptureErrorKind, Direction, FcsHint, Interface, Packet, Step};
+use super::{
+    error::thousands, to_nanos, CaptureError, CaptureErrorKind, ContextBlock, Direction, FcsHint, Interface, Packet,
+    Step,
+};
 use crate::link::LinkType;
 use pcap_parser::pcapng::{
     parse_enhancedpacketblock_be, parse_enhancedpacketblock_le, parse_interfacedescriptionblock_be,
@@ -79,6 +82,7 @@ impl PcapngState {
         rest: &[u8],
         at: u64,
         packets: &mut u64,
+        context: &mut Vec<ContextBlock>,
         on_packet: &mut impl FnMut(Packet<'_>),
     ) -> Result<Step, CaptureError> {
         if rest.len() < MIN_BLOCK_LEN as usize {
@@ -117,8 +121,14 @@ impl PcapngState {
             return Err(CaptureError::new(at, CaptureErrorKind::BlockLengthMismatch { block_type, first: len, last }));
         }
         match block_type {
-            SHB => self.section_header(block, at)?,
-            IDB => self.interface_description(block, at)?,
+            SHB => {
+                self.section_header(block, at)?;
+                context.push(ContextBlock { offset: at, len, starts_section: true });
+            }
+            IDB => {
+                self.interface_description(block, at)?;
+                context.push(ContextBlock { offset: at, len, starts_section: false });
+            }
             EPB => self.enhanced_packet(block, at, packets, on_packet)?,
             SPB => self.simple_packet(block, at, packets, on_packet)?,
             OPB => self.obsolete_packet(block, at, packets, on_packet)?,
