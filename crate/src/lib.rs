@@ -24,4 +24,5 @@ pub mod store;
 pub mod summary;
 pub mod vendor;
 pub mod view;
+pub mod whatif;
 pub mod wire;
