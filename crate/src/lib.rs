@@ -12,6 +12,7 @@ pub mod capture;
 pub mod craft;
 pub use capture::error::thousands;
 pub mod dissect;
+pub mod glossary;
 pub mod ledger;
 pub mod lessons;
 pub mod link;

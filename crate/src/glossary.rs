@@ -1,0 +1,218 @@
+//! Glossary: one entry per term Framelens uses, so that every region kind,
+//! FCS status, capture-wide finding, device rule and layer group can link to
+//! a definition. The `for_*` functions match exhaustively: a new variant
+//! does not compile until it has an entry.
+
+use crate::ledger::{FcsStatus, RegionKind};
+use crate::settings::DeviceRule;
+use crate::summary::FindingKind;
+use crate::wire::LayerGroup;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// Stable and URL-safe: the web app's element id is `glossary-ID`.
+    pub id: &'static str,
+    pub term: &'static str,
+    /// One to three sentences, with the numbers that matter.
+    pub definition: &'static str,
+}
+
+const fn e(id: &'static str, term: &'static str, definition: &'static str) -> Entry {
+    Entry { id, term, definition }
+}
+
+/// Every entry, in reading order: sizes first, then what sits after the
+/// datagram, then what makes bytes go missing or frames too big.
+pub static GLOSSARY: &[Entry] = &[
+    e("mtu", "MTU", "Maximum transmission unit: the largest IP datagram a link carries, 1500 bytes on standard Ethernet. Headers of the link (Ethernet 14, a VLAN tag 4) and the FCS come on top; each device decides how strictly it counts them (see the device rules)."),
+    e("link-header", "Link header", "The header before the datagram: Ethernet 14 bytes (destination 6, source 6, EtherType 2), a Linux cooked header 16 (SLL) or 20 (SLL2), a loopback header 4, nothing for raw IP."),
+    e("datagram", "Datagram and its length field", "The network-layer packet (IPv4, IPv6, ARP, an 802.3 LLC payload) whose own length field says where it ends: IPv4 total length covers header and payload; IPv6 payload length excludes the fixed 40-byte header. Framelens trusts these fields, never the frame's size, to find the end."),
+    e("transport", "Transport header", "TCP (20–60 bytes), UDP (8, whose length covers header and data), ICMP (8 for an echo). `ping -s N` sends N + 8 + 20 = an N + 28-byte datagram, so `ping -s 1472` is the largest that fits MTU 1500."),
+    e("payload", "Payload", "Bytes that the headers account for but Framelens does not dissect further: application data inside the datagram."),
+    e("after-datagram", "After the datagram", "Every captured byte after the datagram's end is exactly one region: padding, FCS, vendor trailer or unexplained trailer. These bytes are not payload; stacks that count them as payload misreport lengths."),
+    e("l2-payload", "L2 payload", "The frame minus its 14-byte Ethernet header and one 4-byte VLAN tag, as Open vSwitch's `packet_length()` counts it. Trailer bytes count, so a 1500-byte datagram with 2 stray bytes is a 1502-byte L2 payload."),
+    e("padding", "Padding", "Bytes that bring a short frame up to the link's minimum: 60 bytes for Ethernet as captures show it (64 on the wire with the 4-byte FCS), plus 4 per VLAN tag when a bridge tags a padded frame; 46 bytes of payload after a Linux cooked header. Padding must be zeros."),
+    e("etherleak", "Etherleak", "Padding that is not all zero because a driver padded with whatever was in its buffer, leaking memory of the sending host (CERT VU#412115). Worth a warning and a driver update."),
+    e("fcs", "FCS", "Frame check sequence: the 4-byte Ethernet CRC-32 over the frame from the destination MAC to the end of the payload, stored least-significant byte first. Most NICs strip it before the capture; when it is there, the CRC is the proof, not the capture's metadata."),
+    e("fcs-valid", "Valid FCS", "The last 4 bytes are the CRC-32 of the rest of the frame: an FCS, whether or not the capture announced one."),
+    e("fcs-invalid", "Invalid FCS", "The capture says the frame carries an FCS (pcap FCS bits, pcapng `if_fcslen` or `epb_flags`, or the FCS setting), but the CRC-32 does not match: the frame was damaged on the wire, or the metadata is wrong."),
+    e("fcs-absent", "No FCS", "The frame ends without an FCS: the NIC stripped it, as most do, or the link has none (cooked captures, raw IP)."),
+    e("fcs-unknown", "FCS not captured", "The capture says frames carry an FCS, but snaplen cut the frame before it, so it cannot be checked."),
+    e("trailer", "Trailer (unexplained bytes)", "Bytes after the datagram that are neither padding, nor an FCS, nor a recognised vendor trailer. Framelens ranks hypotheses, such as a NIC driver appending 2 bytes to every frame (the ASIX AX88179/178A USB adapter)."),
+    e("vendor", "Vendor trailer", "Bytes a monitoring fabric appends (timestamp, port ID), named only when their own structure proves it: F5 BIG-IP TLVs that tile the bytes exactly, or Ixia/Keysight with its length, magic `af 12` and checksum. 1–2 bytes are never called a VSS-Monitoring port stamp, 4 bytes never an Arista timestamp."),
+    e("vlan-tag", "VLAN tag (802.1Q)", "4 bytes (TPID 0x8100 and the tag control information with the 12-bit VLAN ID) between the source MAC and the EtherType. Each tag makes the frame 4 bytes longer without changing the datagram."),
+    e("qinq", "QinQ (802.1ad)", "Stacked VLAN tags: an outer tag with TPID 0x88a8 (also 0x9100, 0x9200) before the 802.1Q tag, 8 bytes in all. A 1500-byte datagram becomes a 1522-byte frame, more than a Linux bridge's MTU + 18."),
+    e("ieee8023", "802.3 length and LLC", "When the EtherType field holds 1500 (0x05DC) or less it is an 802.3 length of the LLC payload, and the payload ends at 14 + length; 1536 (0x0600) and up is an EtherType. Spanning tree and CDP use this form, with LLC (and SNAP) headers."),
+    e("cooked", "Linux cooked capture", "`tcpdump -i any` replaces the Ethernet header with a 16-byte (SLL, link type 113) or 20-byte (SLL2, 276) cooked header. Outgoing frames are captured before the NIC pads them; received ones keep their padding (to 46 bytes of payload) and any driver trailer; the FCS is gone."),
+    e("vxlan", "VXLAN", "An overlay that carries a whole Ethernet frame inside UDP: outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 = 50 bytes (70 over IPv6). On a 1500-byte underlay the instances get MTU 1450, as OpenStack Neutron sets it."),
+    e("gre", "GRE and GRETAP", "GRE wraps a datagram in an outer IPv4 header (20) and a 4-byte GRE header, 4 more with a key. GRETAP carries the whole Ethernet frame, so its 14-byte header comes on top."),
+    e("tunnel", "Tunnel headers", "Headers of an overlay or encapsulation (VXLAN, Geneve, GRE, ERSPAN) and the inner frame they carry; every tunnel shrinks the MTU left for the inner datagram by its overhead."),
+    e("superframe", "GRO/TSO super-frame", "A frame far above the MTU with consistent headers, seen on the capturing host: TSO/GSO hands the NIC up to 64 KB segments (sometimes with IPv4 total length 0), and GRO merges received segments before tcpdump sees them. Not a frame on the wire and not a bug."),
+    e("snaplen", "Snaplen truncation", "The capture kept only the first bytes of each frame (`tcpdump -s 96`): captured length < original length. The missing bytes are the capture's doing; nothing after the datagram's end can be judged."),
+    e("pmtu-black-hole", "Path-MTU black hole", "A router with a smaller MTU drops a DF datagram and returns ICMP type 3 code 4 \"fragmentation needed\" (ICMPv6 type 2 \"packet too big\") with the next-hop MTU; when that message is filtered or ignored, TCP handshakes work and large segments stall."),
+    e("mss", "TCP MSS", "The largest TCP payload a host announces in its SYN: MTU − 40 (20 IPv4 + 20 TCP), so 1460 on a 1500-byte path. A SYN MSS larger than the segments that pass hints at a smaller path MTU."),
+    e("pattern", "Trailer pattern", "The same extra bytes on every frame of one source MAC, interface and direction: the mark of a driver or a device on that path, not of the traffic."),
+    e("ping-sweep", "Ping sweep", "Echo requests of growing size (`ping -M do -s N`): the largest answered and the smallest unanswered payload bracket the limit; with trailer bytes, the gap is off by exactly their number."),
+    e("path-mtu", "Path-MTU evidence", "ICMP fragmentation-needed and ICMPv6 packet-too-big messages in the capture, with the next-hop MTU they announce."),
+    e("unsupported-link", "Unsupported link type", "A link type Framelens does not dissect; its frames are counted with their lengths only, never treated as Ethernet."),
+    e("ovs-kernel", "Open vSwitch kernel datapath rule", "Drops a frame when its L2 payload (trailer bytes included) exceeds the MTU and it is not a GSO frame, logging `dropped over-mtu packet: 1502 > 1500`."),
+    e("linux-bridge", "Linux bridge / veth rule", "Forwards frames up to MTU + 14 + 4 bytes (one VLAN tag); longer ones are dropped silently."),
+    e("ovs-dpdk", "Open vSwitch DPDK rule", "Accepts frames up to MTU + 18 bytes (`MTU_TO_FRAME_LEN`)."),
+    e("ip-router", "IP router rule", "Compares the datagram with the egress MTU; trailer bytes do not count. Too big with DF set (always for IPv6): dropped with an ICMP error; DF clear: fragmented."),
+];
+
+/// The entry with this id.
+pub fn entry(id: &str) -> Option<&'static Entry> {
+    GLOSSARY.iter().find(|e| e.id == id)
+}
+
+fn known(id: &'static str) -> &'static Entry {
+    // Every id below is in GLOSSARY (tested); the first entry stands in
+    // rather than panicking should one ever be missing.
+    entry(id).unwrap_or(&GLOSSARY[0])
+}
+
+pub fn for_region(kind: RegionKind) -> &'static Entry {
+    known(match kind {
+        RegionKind::Padding => "padding",
+        RegionKind::Fcs => "fcs",
+        RegionKind::Vendor => "vendor",
+        RegionKind::Trailer => "trailer",
+    })
+}
+
+pub fn for_fcs(status: FcsStatus) -> &'static Entry {
+    known(match status {
+        FcsStatus::Valid => "fcs-valid",
+        FcsStatus::Invalid => "fcs-invalid",
+        FcsStatus::Absent => "fcs-absent",
+        FcsStatus::Unknown => "fcs-unknown",
+    })
+}
+
+pub fn for_finding(kind: FindingKind) -> &'static Entry {
+    known(match kind {
+        FindingKind::Pattern => "pattern",
+        FindingKind::PingSweep => "ping-sweep",
+        FindingKind::PathMtu => "path-mtu",
+        FindingKind::Mss => "mss",
+        FindingKind::UnsupportedLink => "unsupported-link",
+    })
+}
+
+pub fn for_rule(rule: DeviceRule) -> &'static Entry {
+    known(match rule {
+        DeviceRule::OvsKernel => "ovs-kernel",
+        DeviceRule::LinuxBridge => "linux-bridge",
+        DeviceRule::OvsDpdk => "ovs-dpdk",
+        DeviceRule::IpRouter => "ip-router",
+    })
+}
+
+pub fn for_group(group: LayerGroup) -> &'static Entry {
+    known(match group {
+        LayerGroup::Link => "link-header",
+        LayerGroup::Tag => "vlan-tag",
+        LayerGroup::Network => "datagram",
+        LayerGroup::Transport => "transport",
+        LayerGroup::Tunnel => "tunnel",
+        LayerGroup::Payload => "payload",
+        LayerGroup::Extra => "after-datagram",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    const REGIONS: [RegionKind; 4] = [RegionKind::Padding, RegionKind::Fcs, RegionKind::Vendor, RegionKind::Trailer];
+    const FCS: [FcsStatus; 4] = [FcsStatus::Valid, FcsStatus::Invalid, FcsStatus::Absent, FcsStatus::Unknown];
+    const FINDINGS: [FindingKind; 5] = [
+        FindingKind::Pattern,
+        FindingKind::PingSweep,
+        FindingKind::PathMtu,
+        FindingKind::Mss,
+        FindingKind::UnsupportedLink,
+    ];
+    const GROUPS: [LayerGroup; 7] = [
+        LayerGroup::Link,
+        LayerGroup::Tag,
+        LayerGroup::Network,
+        LayerGroup::Transport,
+        LayerGroup::Tunnel,
+        LayerGroup::Payload,
+        LayerGroup::Extra,
+    ];
+
+    /// Fails to compile when a variant is added, so the lists above stay complete.
+    fn listed_region(k: RegionKind) -> bool {
+        match k {
+            RegionKind::Padding | RegionKind::Fcs | RegionKind::Vendor | RegionKind::Trailer => REGIONS.contains(&k),
+        }
+    }
+    fn listed_fcs(s: FcsStatus) -> bool {
+        match s {
+            FcsStatus::Valid | FcsStatus::Invalid | FcsStatus::Absent | FcsStatus::Unknown => FCS.contains(&s),
+        }
+    }
+    fn listed_finding(k: FindingKind) -> bool {
+        match k {
+            FindingKind::Pattern
+            | FindingKind::PingSweep
+            | FindingKind::PathMtu
+            | FindingKind::Mss
+            | FindingKind::UnsupportedLink => FINDINGS.contains(&k),
+        }
+    }
+
+    #[test]
+    fn every_mapped_id_has_its_own_entry() {
+        let mut mapped: Vec<&Entry> = Vec::new();
+        mapped.extend(REGIONS.iter().inspect(|k| assert!(listed_region(**k))).map(|k| for_region(*k)));
+        mapped.extend(FCS.iter().inspect(|s| assert!(listed_fcs(**s))).map(|s| for_fcs(*s)));
+        mapped.extend(FINDINGS.iter().inspect(|k| assert!(listed_finding(**k))).map(|k| for_finding(*k)));
+        mapped.extend(DeviceRule::ALL.iter().map(|r| for_rule(*r)));
+        mapped.extend(GROUPS.iter().map(|g| for_group(*g)));
+        let ids: HashSet<&str> = mapped.iter().map(|e| e.id).collect();
+        assert_eq!(ids.len(), mapped.len(), "two kinds share an entry (a missing id falls back to the first)");
+        assert!(ids.contains("padding") && ids.contains("fcs-invalid") && ids.contains("ping-sweep"));
+    }
+
+    #[test]
+    fn ids_are_unique_and_anchor_safe_and_definitions_are_short() {
+        let mut seen = HashSet::new();
+        for e in GLOSSARY {
+            assert!(seen.insert(e.id), "duplicate id {}", e.id);
+            assert!(e.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{}", e.id);
+            let sentences = e.definition.matches(". ").count() + 1;
+            assert!((1..=3).contains(&sentences), "{}: {sentences} sentences", e.id);
+            assert!(e.definition.ends_with('.'), "{}", e.id);
+        }
+    }
+
+    #[test]
+    fn key_terms_are_defined_with_their_numbers() {
+        for (id, number) in [
+            ("mtu", "1500"),
+            ("l2-payload", "1502"),
+            ("padding", "60"),
+            ("fcs", "4-byte"),
+            ("vlan-tag", "4 bytes"),
+            ("qinq", "1522"),
+            ("vxlan", "50 bytes"),
+            ("vxlan", "1450"),
+            ("gre", "20"),
+            ("cooked", "20-byte"),
+            ("ieee8023", "1500"),
+            ("etherleak", "VU#412115"),
+            ("superframe", "64 KB"),
+            ("snaplen", "original length"),
+            ("pmtu-black-hole", "code 4"),
+        ] {
+            let def = entry(id).map_or("", |e| e.definition);
+            assert!(def.contains(number), "{id} should mention {number}: {def:?}");
+        }
+    }
+}
