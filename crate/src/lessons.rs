@@ -51,6 +51,8 @@ pub struct Lesson {
     /// Used in links: `#lesson=two-bytes`.
     pub id: &'static str,
     pub title: &'static str,
+    /// One line for the gallery card.
+    pub summary: &'static str,
     /// File name in `static/examples/`.
     pub capture: &'static str,
     pub settings: Settings,
@@ -78,6 +80,7 @@ pub static LESSONS: &[Lesson] = &[
     Lesson {
         id: "two-bytes",
         title: "Two bytes that cost two days",
+        summary: "A USB NIC driver appends 2 bytes to every frame, and 1472-byte pings vanish at an Open vSwitch with MTU 1500.",
         capture: "two-bytes.pcap",
         settings: DEFAULT,
         steps: &[
@@ -93,6 +96,7 @@ pub static LESSONS: &[Lesson] = &[
     Lesson {
         id: "etherleak",
         title: "Padding that leaks memory",
+        summary: "Short frames padded with leftover memory instead of zeros.",
         capture: "etherleak.pcap",
         settings: DEFAULT,
         steps: &[
@@ -106,6 +110,7 @@ pub static LESSONS: &[Lesson] = &[
     Lesson {
         id: "fcs",
         title: "An FCS in the capture, valid or not",
+        summary: "A tap keeps each frame's CRC-32; one frame was damaged on the wire.",
         capture: "fcs.pcapng",
         settings: DEFAULT,
         steps: &[
@@ -120,6 +125,7 @@ pub static LESSONS: &[Lesson] = &[
     Lesson {
         id: "vlan-qinq",
         title: "What tags do to frame sizes",
+        summary: "Each tag adds 4 bytes; with QinQ a full datagram makes a 1522-byte frame.",
         capture: "vlan-qinq.pcap",
         settings: Settings { mtu: 1500, rule: DeviceRule::LinuxBridge, fcs: crate::settings::FcsMode::Auto },
         steps: &[
@@ -134,6 +140,7 @@ pub static LESSONS: &[Lesson] = &[
     Lesson {
         id: "vxlan",
         title: "VXLAN and MTU 1450",
+        summary: "50 bytes of overlay headers, and why Neutron gives instances MTU 1450.",
         capture: "vxlan.pcap",
         settings: Settings { mtu: 1500, rule: DeviceRule::IpRouter, fcs: crate::settings::FcsMode::Auto },
         steps: &[
@@ -147,6 +154,7 @@ pub static LESSONS: &[Lesson] = &[
     Lesson {
         id: "gro-tso",
         title: "Super-frames on the capturing host",
+        summary: "9 KB and 20 KB frames on the capturing host that never crossed the wire.",
         capture: "gro-tso.pcap",
         settings: DEFAULT,
         steps: &[
@@ -160,6 +168,7 @@ pub static LESSONS: &[Lesson] = &[
     Lesson {
         id: "snaplen",
         title: "Snaplen: bytes missing from the capture, not the wire",
+        summary: "`tcpdump -s 96` kept the headers; the rest is missing from the capture only.",
         capture: "snaplen.pcap",
         settings: DEFAULT,
         steps: &[
@@ -172,6 +181,7 @@ pub static LESSONS: &[Lesson] = &[
     Lesson {
         id: "pmtu-blackhole",
         title: "A path-MTU black hole",
+        summary: "The handshake works, big segments stall, and the ICMP message is ignored.",
         capture: "pmtu-blackhole.pcap",
         settings: Settings { mtu: 1400, rule: DeviceRule::IpRouter, fcs: crate::settings::FcsMode::Auto },
         steps: &[
@@ -186,6 +196,7 @@ pub static LESSONS: &[Lesson] = &[
     Lesson {
         id: "cooked",
         title: "tcpdump -i any: Linux cooked captures",
+        summary: "No Ethernet header, unpadded outgoing frames, received ones with padding and trailers.",
         capture: "cooked.pcap",
         settings: DEFAULT,
         steps: &[
@@ -200,6 +211,7 @@ pub static LESSONS: &[Lesson] = &[
     Lesson {
         id: "ieee8023",
         title: "802.3 frames: a length instead of a type",
+        summary: "A length instead of an EtherType bounds the LLC payload; the rest is padding.",
         capture: "ieee8023.pcap",
         settings: DEFAULT,
         steps: &[

@@ -16,6 +16,11 @@ fn every_step_highlights_the_bytes_it_talks_about() {
         let mut analyses = Vec::new();
         assert!(read_all(bytes, |p| analyses.push(analyze(&p, &lesson.settings))).is_none());
         assert!(!lesson.steps.is_empty() && !lesson.takeaway.is_empty() && !lesson.check.is_empty());
+        assert!(
+            !lesson.summary.is_empty() && !lesson.summary.contains('\n') && lesson.summary.len() < 120,
+            "{}",
+            lesson.id
+        );
         for (i, step) in lesson.steps.iter().enumerate() {
             let a = analyses
                 .get(step.frame as usize - 1)
