@@ -23,6 +23,7 @@ pub mod settings;
 pub mod share;
 pub mod store;
 pub mod summary;
+pub mod ticket;
 pub mod vendor;
 pub mod view;
 pub mod whatif;
