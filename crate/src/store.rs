@@ -472,14 +472,27 @@ impl RecordStore {
 
     /// Every record in order, decoded one after the other.
     pub fn iter(&self) -> impl Iterator<Item = FrameRecord> + '_ {
-        self.chunks.iter().flat_map(|c| {
-            let mut r = Reader { b: &c.bytes, at: 0, base: Base::default() };
-            (0..c.len).map_while(move |k| {
-                if k % BLOCK == 0 {
-                    r.base = Base::default();
-                }
-                r.record().ok()
-            })
+        self.iter_from(0)
+    }
+
+    /// The records from index `first` on, in order: what a consumer that
+    /// counts batch by batch reads after an append.
+    pub fn iter_from(&self, first: usize) -> impl Iterator<Item = FrameRecord> + '_ {
+        let c = if first < self.len { self.starts.partition_point(|&s| s <= first) - 1 } else { self.chunks.len() };
+        let skip = first.saturating_sub(self.starts.get(c).copied().unwrap_or(0));
+        self.chunks[c..].iter().enumerate().flat_map(move |(j, chunk)| {
+            let from = if j == 0 { skip } else { 0 };
+            let block = from / BLOCK;
+            let mut r = chunk.reader_at(block);
+            (block * BLOCK..chunk.len)
+                .map_while(move |k| {
+                    if k % BLOCK == 0 {
+                        r.base = Base::default();
+                    }
+                    r.record().ok().map(|rec| (k, rec))
+                })
+                .filter(move |&(k, _)| k >= from)
+                .map(|(_, rec)| rec)
         })
     }
 }
@@ -523,6 +536,10 @@ mod tests {
                 assert_eq!(store.get(i).as_ref(), Some(r), "record {i}, batches of {per_batch}");
             }
             assert!(store.iter().eq(all.iter().copied()));
+            for first in [0, 1, BLOCK - 1, BLOCK, BLOCK + 5, all.len() - 1, all.len(), all.len() + 3] {
+                let tail: Vec<_> = all.iter().skip(first).copied().collect();
+                assert!(store.iter_from(first).eq(tail), "from {first}, batches of {per_batch}");
+            }
             assert_eq!(store.get(all.len()), None);
             assert_eq!(store.by_number(0), None);
         }

@@ -10,6 +10,7 @@ use crate::mtu::{evaluate, MtuFacts};
 use crate::scan::{CaptureMeta, FrameRecord};
 use crate::settings::Settings;
 use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
 
 /// Bounds on what the summary keeps, whatever the capture's size.
@@ -83,11 +84,11 @@ impl Counts {
         }
     }
 
-    /// Counts of a run of records.
-    pub fn of<'a>(records: impl IntoIterator<Item = &'a FrameRecord>, settings: &Settings) -> Self {
+    /// Counts of a run of records, borrowed or decoded (from a `store::RecordStore`).
+    pub fn of<R: Borrow<FrameRecord>>(records: impl IntoIterator<Item = R>, settings: &Settings) -> Self {
         let mut c = Counts::default();
         for r in records {
-            c.add_record(r, settings);
+            c.add_record(r.borrow(), settings);
         }
         c
     }

@@ -9,8 +9,6 @@ use crate::components::selected_frame::SelectedFrame;
 use crate::components::settings_panel::SettingsPanel;
 use crate::components::summary::SummaryView;
 use crate::state::{Action, Fragment, Phase, State};
-use std::cell::Cell;
-use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DragEvent, File};
@@ -24,29 +22,35 @@ fn location_hash() -> String {
 pub fn App() -> Html {
     let state = use_reducer(|| State::default().apply(Action::Fragment(Fragment::parse(&location_hash()))));
     let source = use_state(|| None::<(Blob, String)>);
-    // The load whose results are still wanted; 0 after a cancel.
-    let live = use_mut_ref(|| Rc::new(Cell::new(0u32)));
     let next_id = use_mut_ref(|| 0u32);
     let dragging = use_state(|| false);
+    // The scan worker, started with the page; its messages become actions.
+    let worker = {
+        let state = state.clone();
+        use_memo((), move |_| {
+            crate::loader::ScanWorker::start(Callback::from(move |a: Action| state.dispatch(a))).map_err(|m| {
+                format!("The page could not start its scan worker ({m}); reload, or try a current browser.")
+            })
+        })
+    };
 
     let start = {
-        let (state, source, live, next_id) = (state.clone(), source.clone(), live.clone(), next_id.clone());
+        let (state, source, next_id, worker) = (state.clone(), source.clone(), next_id.clone(), worker.clone());
         Callback::from(move |(blob, name): (Blob, String)| {
             let id = {
                 let mut n = next_id.borrow_mut();
                 *n += 1;
                 *n
             };
-            let live = live.borrow().clone();
-            live.set(id);
             state.dispatch(Action::Start { load_id: id, name: name.clone(), size: blob.size() as u64 });
             source.set(Some((blob.clone(), name)));
-            let dispatch = {
-                let state = state.clone();
-                Callback::from(move |a: Action| state.dispatch(a))
+            let sent = match worker.as_ref() {
+                Ok(w) => w.scan(id, &blob, state.settings),
+                Err(m) => Err(m.clone()),
             };
-            let settings = state.settings;
-            wasm_bindgen_futures::spawn_local(crate::loader::scan(blob, settings, id, live, dispatch));
+            if let Err(message) = sent {
+                state.dispatch(Action::Failed { load_id: id, message });
+            }
         })
     };
     let on_file = start.reform(|f: File| {
@@ -70,9 +74,11 @@ pub fn App() -> Html {
         })
     };
     let on_cancel = {
-        let (state, live) = (state.clone(), live.clone());
+        let (state, worker) = (state.clone(), worker.clone());
         Callback::from(move |()| {
-            live.borrow().set(0);
+            if let Ok(w) = worker.as_ref() {
+                w.cancel(state.load_id);
+            }
             state.dispatch(Action::Cancel);
         })
     };
@@ -171,7 +177,7 @@ pub fn App() -> Html {
     };
 
     let loaded = state.phase != Phase::Empty;
-    let selected_here = state.selected.and_then(|n| state.frames.by_number(n)).copied();
+    let selected_here = state.selected.and_then(|n| state.frames.by_number(n));
     let blob = (*source).as_ref().map(|(b, _)| b.clone());
     html! {
         <div class={classes!("app", (*dragging).then_some("dragging"))}
@@ -198,7 +204,7 @@ pub fn App() -> Html {
                         <SettingsPanel settings={state.settings} on_change={on_settings} />
                         <Legend />
                         if let Some(r) = selected_here {
-                            <SelectedFrame {blob} load_id={state.load_id} number={r.number} offset={r.offset}
+                            <SelectedFrame {blob} context={state.context.clone()} load_id={state.load_id} number={r.number} offset={r.offset}
                                 caplen={r.ledger.caplen} settings={state.settings} />
                         } else {
                             <p class="hint">{ "Select a frame to see its anatomy (click a row, or use the arrow keys in the list)." }</p>

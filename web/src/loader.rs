@@ -1,70 +1,122 @@
-//! Reading a capture in the browser: `Blob.slice` chunks through the core's
-//! streaming scanner, on the main thread, yielding to the event loop between
-//! chunks so the page stays responsive and frames appear while reading.
+//! The page's side of loading: hands the file to the scan worker
+//! (`src/worker.rs`) and turns its messages into [`Action`]s; re-reads the
+//! selected frame alone from the file; fetches example captures.
 
-use crate::state::{Action, Progress};
-use framelens::capture::CaptureReader;
-use framelens::capture::OwnedPacket;
-use framelens::scan::Scanner;
+use crate::protocol::{FromWorker, ReadContext, ToWorker};
+use crate::state::Action;
+use framelens::capture::{context_for, packet_at, record_read_len, CaptureReader, OwnedPacket};
 use framelens::settings::Settings;
-use std::cell::Cell;
+use js_sys::{Object, Reflect, Uint8Array};
+use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::Blob;
+use web_sys::{Blob, MessageEvent, Worker};
 use yew::Callback;
 
-/// Bytes read per step; the page repaints between steps.
+/// Trunk writes the worker's loader under this name (Trunk.toml: no file hashes).
+const WORKER_URL: &str = "./scan-worker_loader.js";
+/// Bytes per read when a frame has to be found from the start of the file.
 const CHUNK: u64 = 4 << 20;
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
 
 fn js_message(e: &wasm_bindgen::JsValue) -> String {
     e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
 }
 
+/// The scan worker, started once per page.
+pub struct ScanWorker {
+    worker: Worker,
+    /// Requests made before the worker said it is ready, in order.
+    waiting: Rc<RefCell<Option<Vec<Object>>>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl ScanWorker {
+    pub fn start(dispatch: Callback<Action>) -> Result<Self, String> {
+        let worker = Worker::new(WORKER_URL).map_err(|e| js_message(&e))?;
+        let waiting = Rc::new(RefCell::new(Some(Vec::<Object>::new())));
+        let (w, queue) = (worker.clone(), waiting.clone());
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            let data = e.data();
+            let msg = Reflect::get(&data, &"msg".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+            let msg = match serde_json::from_str::<FromWorker>(&msg) {
+                Ok(m) => m,
+                Err(err) => {
+                    web_sys::console::error_1(&format!("framelens: unreadable worker message: {err}").into());
+                    return;
+                }
+            };
+            dispatch.emit(match msg {
+                FromWorker::Ready => {
+                    for m in queue.borrow_mut().take().unwrap_or_default() {
+                        if let Err(e) = w.post_message(&m) {
+                            web_sys::console::error_1(&e);
+                        }
+                    }
+                    return;
+                }
+                FromWorker::Frames { load_id, bytes_done, elapsed_ms, context, findings } => {
+                    let records = Reflect::get(&data, &"records".into())
+                        .ok()
+                        .and_then(|r| r.dyn_into::<Uint8Array>().ok())
+                        .map_or_else(Vec::new, |a| a.to_vec());
+                    Action::Frames {
+                        load_id,
+                        records,
+                        bytes_done,
+                        elapsed_ms,
+                        context: context.map(Rc::new),
+                        findings: findings.map(Rc::new),
+                    }
+                }
+                FromWorker::Finished { load_id, bytes_done, elapsed_ms, context, summary } => Action::Finished {
+                    load_id,
+                    summary: Rc::new(*summary),
+                    bytes_done,
+                    elapsed_ms,
+                    context: Rc::new(context),
+                },
+                FromWorker::Failed { load_id, message } => Action::Failed { load_id, message },
+            });
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Ok(ScanWorker { worker, waiting, _on_message: on_message })
+    }
+
+    fn post(&self, msg: &ToWorker, file: Option<&Blob>) -> Result<(), String> {
+        let json = serde_json::to_string(msg).map_err(|e| e.to_string())?;
+        let obj = Object::new();
+        let _ = Reflect::set(&obj, &"msg".into(), &json.into());
+        if let Some(f) = file {
+            let _ = Reflect::set(&obj, &"file".into(), f);
+        }
+        if let Some(queue) = self.waiting.borrow_mut().as_mut() {
+            queue.push(obj);
+            return Ok(());
+        }
+        self.worker.post_message(&obj).map_err(|e| js_message(&e))
+    }
+
+    pub fn scan(&self, load_id: u32, blob: &Blob, settings: Settings) -> Result<(), String> {
+        self.post(&ToWorker::Scan { load_id, settings }, Some(blob))
+    }
+
+    pub fn cancel(&self, load_id: u32) {
+        let _ = self.post(&ToWorker::Cancel { load_id }, None);
+    }
+}
+
+impl Drop for ScanWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
 async fn read_slice(blob: &Blob, start: u64, end: u64) -> Result<Vec<u8>, String> {
     let part = blob.slice_with_f64_and_f64(start as f64, end as f64).map_err(|e| js_message(&e))?;
     let buf = JsFuture::from(part.array_buffer()).await.map_err(|e| js_message(&e))?;
-    Ok(js_sys::Uint8Array::new(&buf).to_vec())
-}
-
-/// Scans `blob`, dispatching batches of records and finally the summary.
-/// Stops quietly once `live` no longer holds `load_id` (cancel or a newer load).
-pub async fn scan(blob: Blob, settings: Settings, load_id: u32, live: Rc<Cell<u32>>, dispatch: Callback<Action>) {
-    let total = blob.size() as u64;
-    let t0 = now_ms();
-    let progress = |done: u64| Progress { bytes_done: done, bytes_total: total, elapsed_ms: now_ms() - t0 };
-    let mut scanner = Scanner::new(settings);
-    let mut at = 0u64;
-    while at < total {
-        let end = (at + CHUNK).min(total);
-        let bytes = match read_slice(&blob, at, end).await {
-            Ok(b) => b,
-            Err(m) => {
-                dispatch.emit(Action::Failed { load_id, message: format!("The file could not be read: {m}") });
-                return;
-            }
-        };
-        if live.get() != load_id {
-            return;
-        }
-        let mut batch = Vec::new();
-        let stopped = scanner.push(&bytes, |r| batch.push(*r)).is_err();
-        at = end;
-        dispatch.emit(Action::Frames { load_id, batch, progress: progress(at) });
-        if stopped {
-            break;
-        }
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        if live.get() != load_id {
-            return;
-        }
-    }
-    let summary = scanner.finish();
-    dispatch.emit(Action::Finished { load_id, summary: Rc::new(summary), progress: progress(at) });
+    Ok(Uint8Array::new(&buf).to_vec())
 }
 
 /// Where a frame's record lies, from the scan.
@@ -75,33 +127,23 @@ pub struct RecordAt {
     pub caplen: u32,
 }
 
-/// Re-reads one frame's bytes and metadata. A pcap record stands alone after
-/// the 24-byte file header, so the reader gets that header and then the record
-/// read at its offset; pcapng needs its interface blocks, so it is re-read from
-/// the start up to the frame.
-pub async fn read_packet(blob: Blob, at: RecordAt) -> Result<Option<OwnedPacket>, String> {
-    const PCAP_HEADER: u64 = 24;
-    // Record header: 16 bytes, 24 in Kuznetzov's modified format.
-    const MAX_RECORD_HEADER: u64 = 24;
+/// Re-reads one frame's bytes and metadata: the context blocks the scan
+/// listed (file header, or section and interface blocks), then the record at
+/// its offset. Without a usable context (a pcapng with thousands of
+/// interfaces, options over 4 KiB) the file is read from its start.
+pub async fn read_packet(blob: Blob, at: RecordAt, context: Rc<ReadContext>) -> Result<Option<OwnedPacket>, String> {
     let total = blob.size() as u64;
-    let head = read_slice(&blob, 0, PCAP_HEADER.min(total)).await?;
-    let is_pcapng = head.starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]);
-    if !is_pcapng && at.offset >= PCAP_HEADER && total >= PCAP_HEADER {
-        let end = (at.offset + MAX_RECORD_HEADER + u64::from(at.caplen)).min(total);
+    if let Some(blocks) = context_for(&context.blocks, context.complete, at.offset) {
+        let mut ctx = Vec::new();
+        for b in &blocks {
+            ctx.extend(read_slice(&blob, b.offset, (b.offset + u64::from(b.len)).min(total)).await?);
+        }
+        let end = (at.offset + record_read_len(at.caplen)).min(total);
         let record = read_slice(&blob, at.offset, end).await?;
-        let mut reader = CaptureReader::new();
-        let mut found = None;
-        let _ = reader.push(&head, |_| {});
-        let _ = reader.push(&record, |p| {
-            if found.is_none() {
-                let mut own = OwnedPacket::from_packet(&p);
-                own.number = at.number;
-                own.offset = at.offset;
-                found = Some(own);
+        if let Some(p) = packet_at(&ctx, &record, at.number, at.offset) {
+            if p.data.len() == at.caplen as usize {
+                return Ok(Some(p));
             }
-        });
-        if found.as_ref().is_some_and(|p| p.data.len() == at.caplen as usize) {
-            return Ok(found);
         }
     }
     read_packet_from_start(blob, at.number).await

@@ -1,12 +1,12 @@
 //! App state as one reducer: every change is an [`Action`], so the whole UI
 //! logic is tested natively by driving [`State::apply`] (no browser needed).
 
-use crate::frames::Frames;
+use crate::protocol::ReadContext;
 use framelens::mtu::evaluate;
 use framelens::scan::FrameRecord;
 use framelens::settings::{DeviceRule, FcsMode, Settings};
-use framelens::summary::Counts;
-use framelens::summary::Summary;
+use framelens::store::RecordStore;
+use framelens::summary::{CaptureFinding, Counts, Summary};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -183,9 +183,13 @@ pub struct State {
     pub file_name: Option<String>,
     pub phase: Phase,
     pub progress: Progress,
-    pub frames: Frames,
+    pub frames: RecordStore,
     /// Kept up to date batch by batch, so a large capture is not recounted per chunk.
     pub counts: Counts,
+    /// Capture-wide findings of the frames read so far, until `summary` has the final ones.
+    pub interim: Rc<Vec<CaptureFinding>>,
+    /// What re-reading one frame alone needs (see `framelens::capture::context_for`).
+    pub context: Rc<ReadContext>,
     pub summary: Option<Rc<Summary>>,
     pub settings: Settings,
     pub selected: Option<u64>,
@@ -202,16 +206,21 @@ pub enum Action {
         name: String,
         size: u64,
     },
-    /// A chunk was scanned.
+    /// A chunk was scanned: its records as a `framelens::store::RecordBatch`'s bytes.
     Frames {
         load_id: u32,
-        batch: Vec<FrameRecord>,
-        progress: Progress,
+        records: Vec<u8>,
+        bytes_done: u64,
+        elapsed_ms: f64,
+        context: Option<Rc<ReadContext>>,
+        findings: Option<Rc<Vec<CaptureFinding>>>,
     },
     Finished {
         load_id: u32,
         summary: Rc<Summary>,
-        progress: Progress,
+        bytes_done: u64,
+        elapsed_ms: f64,
+        context: Rc<ReadContext>,
     },
     Cancel,
     Failed {
@@ -251,22 +260,41 @@ impl State {
                 self.file_name = Some(name);
                 self.phase = Phase::Reading;
                 self.progress = Progress { bytes_done: 0, bytes_total: size, elapsed_ms: 0.0 };
-                self.frames = Frames::default();
+                self.frames = RecordStore::default();
                 self.counts = Counts::default();
+                self.interim = Rc::default();
+                self.context = Rc::default();
                 self.summary = None;
                 self.rescan_due = false;
             }
-            Action::Frames { load_id, batch, progress } if load_id == self.load_id => {
+            Action::Frames { load_id, records, bytes_done, elapsed_ms, context, findings }
+                if load_id == self.load_id =>
+            {
                 if self.phase == Phase::Reading {
-                    self.counts.merge(&Counts::of(batch.iter(), &self.settings));
-                    self.frames.push_batch(batch);
-                    self.progress = progress;
+                    let first = self.frames.len();
+                    if let Err(e) = self.frames.append(records) {
+                        self.phase = Phase::Failed(format!("The scan's results could not be read: {e}"));
+                    }
+                    for r in self.frames.iter_from(first) {
+                        self.counts.add_record(&r, &self.settings);
+                    }
+                    self.progress.bytes_done = bytes_done;
+                    self.progress.elapsed_ms = elapsed_ms;
+                    if let Some(c) = context {
+                        self.context = c;
+                    }
+                    if let Some(f) = findings {
+                        self.interim = f;
+                    }
                 }
             }
-            Action::Finished { load_id, summary, progress } if load_id == self.load_id => {
+            Action::Finished { load_id, summary, bytes_done, elapsed_ms, context } if load_id == self.load_id => {
                 if self.phase == Phase::Reading {
                     self.phase = Phase::Done;
-                    self.progress = progress;
+                    self.progress.bytes_done = bytes_done;
+                    self.progress.elapsed_ms = elapsed_ms;
+                    self.interim = Rc::new(summary.findings.clone());
+                    self.context = context;
                     self.summary = Some(summary);
                 }
             }
@@ -335,12 +363,29 @@ mod tests {
         (v, s)
     }
 
+    /// The action a worker message makes of these records.
+    fn frames(load_id: u32, recs: &[FrameRecord]) -> Action {
+        let mut b = framelens::store::RecordBatch::new();
+        recs.iter().for_each(|r| b.push(r));
+        Action::Frames { load_id, records: b.into_bytes(), bytes_done: 0, elapsed_ms: 0.0, context: None, findings: None }
+    }
+
+    fn finished(load_id: u32, summary: Summary) -> Action {
+        Action::Finished {
+            load_id,
+            summary: Rc::new(summary),
+            bytes_done: 0,
+            elapsed_ms: 0.0,
+            context: Rc::default(),
+        }
+    }
+
     fn loaded(path: &str) -> State {
         let (recs, summary) = records(path);
         let id = 1;
         let st = State::default().apply(Action::Start { load_id: id, name: "x".into(), size: 10 });
-        let st = st.apply(Action::Frames { load_id: id, batch: recs, progress: Progress::default() });
-        st.apply(Action::Finished { load_id: id, summary: Rc::new(summary), progress: Progress::default() })
+        let st = st.apply(frames(id, &recs));
+        st.apply(finished(id, summary))
     }
 
     const QINQ: &str = "../static/examples/802.1ad_QinQ.pcap";
@@ -364,7 +409,7 @@ mod tests {
         let st = State::default().apply(Action::Start { load_id: old, name: "a".into(), size: 1 });
         let st = st.apply(Action::Start { load_id: 2, name: "b".into(), size: 1 });
         let (recs, _) = records(QINQ);
-        let st = st.apply(Action::Frames { load_id: old, batch: recs, progress: Progress::default() });
+        let st = st.apply(frames(old, &recs));
         assert_eq!(st.frames.len(), 0);
         assert_eq!(st.file_name.as_deref(), Some("b"));
     }
@@ -374,10 +419,10 @@ mod tests {
         let (recs, summary) = records(QINQ);
         let id = 7;
         let st = State::default().apply(Action::Start { load_id: id, name: "a".into(), size: 1 });
-        let st = st.apply(Action::Frames { load_id: id, batch: recs[..1].to_vec(), progress: Progress::default() });
+        let st = st.apply(frames(id, &recs[..1]));
         let st = st.apply(Action::Cancel);
-        let st = st.apply(Action::Frames { load_id: id, batch: recs[1..].to_vec(), progress: Progress::default() });
-        let st = st.apply(Action::Finished { load_id: id, summary: Rc::new(summary), progress: Progress::default() });
+        let st = st.apply(frames(id, &recs[1..]));
+        let st = st.apply(finished(id, summary));
         assert_eq!(st.phase, Phase::Cancelled);
         assert_eq!(st.frames.len(), 1);
         assert!(st.summary.is_none());
@@ -427,6 +472,43 @@ mod tests {
         assert_eq!(st.settings.mtu, 1400);
         assert_eq!(st.settings.rule, DeviceRule::IpRouter);
         assert_eq!(st.fragment().format(), "#frame=2&mtu=1400&rule=ip-router&fcs=auto");
+    }
+
+    #[test]
+    fn findings_show_while_reading_and_counts_follow_each_batch() {
+        let (recs, summary) = records(STORY);
+        let id = 4;
+        let st = State::default().apply(Action::Start { load_id: id, name: "story".into(), size: 1 });
+        let half = recs.len() / 2;
+        let mut first = frames(id, &recs[..half]);
+        if let Action::Frames { findings, .. } = &mut first {
+            *findings = Some(Rc::new(summary.findings[..1].to_vec()));
+        }
+        let st = st.apply(first);
+        assert_eq!(st.interim.len(), 1, "interim findings are shown before the end");
+        assert_eq!(st.counts, Counts::of(recs[..half].iter(), &st.settings));
+        let st = st.apply(frames(id, &recs[half..])).apply(finished(id, summary.clone()));
+        assert_eq!(*st.interim, summary.findings);
+        assert_eq!(st.counts, summary.counts, "batch-by-batch counts equal the scan's");
+        assert!(st.frames.iter().eq(recs.iter().copied()));
+    }
+
+    #[test]
+    fn damaged_record_bytes_fail_the_load_with_a_sentence() {
+        let (recs, _) = records(QINQ);
+        let st = State::default().apply(Action::Start { load_id: 1, name: "q".into(), size: 1 });
+        let Action::Frames { mut records, .. } = frames(1, &recs) else { unreachable!() };
+        records.truncate(records.len() - 2);
+        let st = st.apply(Action::Frames {
+            load_id: 1,
+            records,
+            bytes_done: 0,
+            elapsed_ms: 0.0,
+            context: None,
+            findings: None,
+        });
+        assert_eq!(st.frames.len(), recs.len() - 1);
+        assert!(matches!(&st.phase, Phase::Failed(m) if m.contains("damaged at byte")), "{:?}", st.phase);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use crate::frames::Frames;
+use framelens::store::RecordStore;
 use crate::state::{Filter, Visible};
 use framelens::settings::Settings;
 use framelens::view::row;
@@ -12,7 +12,7 @@ const OVERSCAN: usize = 8;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub frames: Frames,
+    pub frames: RecordStore,
     /// Frame numbers the filter lets through.
     pub visible: Visible,
     pub selected: Option<u64>,
@@ -94,7 +94,7 @@ pub fn FrameList(props: &Props) -> Html {
     let rows = (first..last).filter_map(|i| {
         let n = props.visible.get(i)?;
         let rec = props.frames.by_number(n)?;
-        let r = row(rec, first_ts, &props.settings);
+        let r = row(&rec, first_ts, &props.settings);
         let selected = props.selected == Some(n);
         let cb = props.on_select.clone();
         let onclick = Callback::from(move |_: MouseEvent| cb.emit(n));

@@ -2,6 +2,7 @@
 //! (the scan kept only its record) and shows its anatomy.
 
 use crate::components::anatomy::Anatomy;
+use crate::protocol::ReadContext;
 use framelens::capture::OwnedPacket;
 use framelens::settings::Settings;
 use std::rc::Rc;
@@ -11,6 +12,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub blob: Option<Blob>,
+    pub context: Rc<ReadContext>,
     /// Changes when another capture (or a rescan) is loaded.
     pub load_id: u32,
     pub number: u64,
@@ -27,7 +29,7 @@ pub fn SelectedFrame(props: &Props) -> Html {
     let wanted = use_mut_ref(|| 0u64);
     {
         let (packet, error, wanted) = (packet.clone(), error.clone(), wanted.clone());
-        let blob = props.blob.clone();
+        let (blob, context) = (props.blob.clone(), props.context.clone());
         let (offset, caplen) = (props.offset, props.caplen);
         use_effect_with((props.number, props.load_id), move |(n, _)| {
             let n = *n;
@@ -35,7 +37,7 @@ pub fn SelectedFrame(props: &Props) -> Html {
             *wanted.borrow_mut() = n;
             if let Some(blob) = blob {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let r = crate::loader::read_packet(blob, at).await;
+                    let r = crate::loader::read_packet(blob, at, context).await;
                     if *wanted.borrow() != n {
                         return;
                     }

@@ -1,4 +1,4 @@
-use crate::frames::Frames;
+use framelens::store::RecordStore;
 use crate::state::Phase;
 use framelens::settings::Settings;
 use framelens::summary::Counts;
@@ -11,7 +11,7 @@ use yew::prelude::*;
 pub struct Props {
     pub file_name: Option<String>,
     pub phase: Phase,
-    pub frames: Frames,
+    pub frames: RecordStore,
     pub counts: Counts,
     pub summary: Option<Rc<Summary>>,
     pub settings: Settings,
