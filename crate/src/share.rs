@@ -138,6 +138,20 @@ impl SharedFrame {
         }
     }
 
+    /// How many of the packet's bytes "headers only" replaces with zeros: the
+    /// bytes the dissector calls payload (some may be zero already).
+    pub fn payload_bytes(p: &Packet<'_>) -> u32 {
+        let (_, spans) = dissect_with_spans(p.data, p.link_type, p.original_len);
+        // Payload spans of nested layers may overlap: count each byte once.
+        let mut zeroed = vec![false; p.data.len()];
+        for s in spans.iter().filter(|s| s.layer == Layer::Payload) {
+            if let Some(b) = zeroed.get_mut(s.start as usize..(s.end as usize).min(p.data.len())) {
+                b.fill(true);
+            }
+        }
+        zeroed.iter().filter(|&&z| z).count() as u32
+    }
+
     /// The frame as a packet, for [`crate::analysis::analyze`].
     pub fn packet(&self) -> Packet<'_> {
         Packet {
@@ -376,6 +390,7 @@ mod tests {
         assert_eq!(a.mtu, b.mtu);
         assert_eq!(&back.data[1518..], &[0x25, 0x7f]);
         assert!(back.data[46..1518].iter().all(|&x| x == 0), "ICMP payload removed");
+        assert_eq!(SharedFrame::payload_bytes(&p), 1472, "exactly the ping payload is zeroed");
     }
 
     #[test]
