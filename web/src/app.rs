@@ -195,7 +195,7 @@ pub fn App() -> Html {
                 <div class="layout">
                     <div class="col-main">
                         <SummaryView file_name={state.file_name.clone()} phase={state.phase.clone()}
-                            frames={state.frames.clone()} counts={state.counts} summary={state.summary.clone()} settings={state.settings}
+                            frames={state.frames.clone()} counts={state.counts} summary={state.summary.clone()} findings={state.interim.clone()} settings={state.settings}
                             on_select={on_select.clone()} />
                         <FrameList frames={state.frames.clone()} visible={(*visible).clone()} selected={state.selected}
                             settings={state.settings} filter={state.filter} on_select={on_select.clone()} {on_step} {on_filter} />

@@ -1,8 +1,7 @@
 use framelens::store::RecordStore;
 use crate::state::Phase;
 use framelens::settings::Settings;
-use framelens::summary::Counts;
-use framelens::summary::Summary;
+use framelens::summary::{CaptureFinding, Counts, Summary};
 use framelens::thousands;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -14,6 +13,8 @@ pub struct Props {
     pub frames: RecordStore,
     pub counts: Counts,
     pub summary: Option<Rc<Summary>>,
+    /// Findings so far; the final ones once the whole capture is read.
+    pub findings: Rc<Vec<CaptureFinding>>,
     pub settings: Settings,
     pub on_select: Callback<u64>,
 }
@@ -69,21 +70,22 @@ pub fn SummaryView(props: &Props) -> Html {
                 { stat("Truncated", counts.truncated, "truncated") }
                 { stat(&format!("Over MTU {}", props.settings.mtu), counts.over_mtu, "over-mtu") }
             </dl>
-            if let Some(s) = summary {
-                if !s.findings.is_empty() {
-                    <ul class="findings">
-                        { for s.findings.iter().map(|f| {
-                            let first = f.frames.first().copied();
-                            let cb = props.on_select.clone();
-                            let onclick = Callback::from(move |_: MouseEvent| if let Some(n) = first { cb.emit(n) });
-                            html! {
-                                <li><button type="button" class="finding" data-testid="finding" {onclick}
-                                    title={ f.frames.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ") }>
-                                    { f.sentence.clone() }
-                                </button></li>
-                            }
-                        }) }
-                    </ul>
+            if !props.findings.is_empty() {
+                <ul class="findings">
+                    { for props.findings.iter().map(|f| {
+                        let first = f.frames.first().copied();
+                        let cb = props.on_select.clone();
+                        let onclick = Callback::from(move |_: MouseEvent| if let Some(n) = first { cb.emit(n) });
+                        html! {
+                            <li><button type="button" class="finding" data-testid="finding" {onclick}
+                                title={ f.frames.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ") }>
+                                { f.sentence.clone() }
+                            </button></li>
+                        }
+                    }) }
+                </ul>
+                if !complete {
+                    <p class="hint">{ "Findings so far; they are final once the whole capture is read." }</p>
                 }
             }
         </section>
