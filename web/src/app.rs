@@ -3,12 +3,17 @@
 
 use crate::components::drop_zone::DropZone;
 use crate::components::frame_list::FrameList;
+use crate::components::glossary::{Glossary, GlossaryLinks};
 use crate::components::legend::Legend;
+use crate::components::lesson_gallery::LessonGallery;
+use crate::components::lesson_walker::LessonWalker;
 use crate::components::progress::ProgressBar;
 use crate::components::selected_frame::SelectedFrame;
 use crate::components::settings_panel::SettingsPanel;
 use crate::components::summary::SummaryView;
+use crate::components::whatif::WhatIf;
 use crate::state::{Action, Fragment, Phase, State};
+use framelens::whatif::Baseline;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DragEvent, File};
@@ -73,6 +78,15 @@ pub fn App() -> Html {
             });
         })
     };
+    // A lesson (from its card or a `#lesson=` link) loads its own capture.
+    {
+        let on_example = on_example.clone();
+        use_effect_with(state.lesson_capture_due(), move |due| {
+            if let Some(capture) = *due {
+                on_example.emit(capture);
+            }
+        });
+    }
     let on_cancel = {
         let (state, worker) = (state.clone(), worker.clone());
         Callback::from(move |()| {
@@ -170,6 +184,28 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |s| state.dispatch(Action::SetSettings(s)))
     };
+    let act = |a: Action| {
+        let state = state.clone();
+        Callback::from(move |()| state.dispatch(a.clone()))
+    };
+    let on_open_lesson = {
+        let state = state.clone();
+        Callback::from(move |id: &'static str| state.dispatch(Action::OpenLesson(id)))
+    };
+    let on_lesson_step = {
+        let state = state.clone();
+        Callback::from(move |k: usize| state.dispatch(Action::LessonStep(k)))
+    };
+    let glossary_links = {
+        let state = state.clone();
+        GlossaryLinks(Callback::from(move |id: &'static str| state.dispatch(Action::ShowGlossary(Some(id)))))
+    };
+    let on_glossary = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            state.dispatch(if state.glossary.is_some() { Action::HideGlossary } else { Action::ShowGlossary(None) })
+        })
+    };
     let visible = {
         let (frames, filter, settings) = (state.frames.clone(), state.filter, state.settings);
         let st = state.clone();
@@ -180,14 +216,17 @@ pub fn App() -> Html {
     let selected_here = state.selected.and_then(|n| state.frames.by_number(n));
     let blob = (*source).as_ref().map(|(b, _)| b.clone());
     html! {
-        <div class={classes!("app", (*dragging).then_some("dragging"))}
+        <div class={classes!("app", (*dragging).then_some("dragging"), (!loaded).then_some("start"))}
             ondragover={on_dragover} ondragenter={Callback::from(|e: DragEvent| e.prevent_default())}
             ondragleave={on_dragleave} ondrop={on_drop}>
+            <ContextProvider<GlossaryLinks> context={glossary_links}>
             <header class="top">
                 <h1>{ "Framelens" }</h1>
                 <p class="tagline">
                     { "Explains why each captured network frame is as long as it is \u{2014} entirely in your browser; nothing is uploaded." }
                 </p>
+                <button type="button" class="cancel glossary-open" data-testid="glossary-open" aria-expanded={state.glossary.is_some().to_string()}
+                    onclick={on_glossary}>{ "Glossary" }</button>
             </header>
             <DropZone {on_file} {on_example} compact={loaded} />
             if loaded {
@@ -199,22 +238,33 @@ pub fn App() -> Html {
                             on_select={on_select.clone()} />
                         <FrameList frames={state.frames.clone()} visible={(*visible).clone()} selected={state.selected}
                             settings={state.settings} filter={state.filter} on_select={on_select.clone()} {on_step} {on_filter} />
+                        if let Some(r) = selected_here {
+                            <WhatIf number={r.number} base={Baseline::new(r.mtu, &r.ledger)} settings={state.settings} />
+                        }
                     </div>
                     <div class="col-side">
+                        if let Some(at) = state.lesson {
+                            <LessonWalker id={at.id} step={at.step} on_step={on_lesson_step} on_close={act(Action::CloseLesson)} />
+                        }
                         <SettingsPanel settings={state.settings} on_change={on_settings} />
                         <Legend />
                         if let Some(r) = selected_here {
                             <SelectedFrame {blob} context={state.context.clone()} load_id={state.load_id} number={r.number} offset={r.offset}
-                                caplen={r.ledger.caplen} settings={state.settings} />
+                                caplen={r.ledger.caplen} settings={state.settings} highlight={state.lesson_highlight()} />
                         } else {
                             <p class="hint">{ "Select a frame to see its anatomy (click a row, or use the arrow keys in the list)." }</p>
                         }
                     </div>
                 </div>
             } else {
+                <LessonGallery on_open={on_open_lesson} />
                 <SettingsPanel settings={state.settings} on_change={on_settings} />
             }
+            if let Some(target) = state.glossary {
+                <Glossary {target} on_close={act(Action::HideGlossary)} />
+            }
             <div class="drop-overlay" aria-hidden="true"><span>{ "Drop the capture to read it here, in your browser" }</span></div>
+            </ContextProvider<GlossaryLinks>>
         </div>
     }
 }

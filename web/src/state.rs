@@ -2,6 +2,7 @@
 //! logic is tested natively by driving [`State::apply`] (no browser needed).
 
 use crate::protocol::ReadContext;
+use framelens::lessons::{lesson, Highlight};
 use framelens::mtu::evaluate;
 use framelens::scan::FrameRecord;
 use framelens::settings::{DeviceRule, FcsMode, Settings};
@@ -93,17 +94,28 @@ impl Progress {
     }
 }
 
-/// What the URL fragment carries: `#frame=12&mtu=1500&rule=ovs-kernel&fcs=auto`.
+/// An open lesson and its step (0-based; the step count means the takeaway).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LessonAt {
+    pub id: &'static str,
+    pub step: usize,
+}
+
+/// What the URL fragment carries: `#frame=12&mtu=1500&rule=ovs-kernel&fcs=auto`,
+/// or in a lesson `#lesson=two-bytes&step=2` (the lesson sets frame and settings).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Fragment {
     pub frame: Option<u64>,
     pub settings: Settings,
+    pub lesson: Option<LessonAt>,
 }
 
 impl Fragment {
     /// Lax parse: unknown keys and bad values are ignored (defaults stay).
     pub fn parse(s: &str) -> Fragment {
         let mut f = Fragment::default();
+        // 1-based in the URL, like the walker's "step k of n".
+        let mut step = 0usize;
         for pair in s.trim_start_matches('#').split('&') {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             match k {
@@ -115,13 +127,21 @@ impl Fragment {
                 }
                 "rule" => f.settings.rule = DeviceRule::from_key(v).unwrap_or(f.settings.rule),
                 "fcs" => f.settings.fcs = FcsMode::from_key(v).unwrap_or(f.settings.fcs),
+                "lesson" => f.lesson = lesson(v).map(|l| LessonAt { id: l.id, step: 0 }),
+                "step" => step = v.parse::<usize>().map_or(0, |n| n.saturating_sub(1)),
                 _ => {}
             }
+        }
+        if let Some(l) = &mut f.lesson {
+            l.step = step;
         }
         f
     }
 
     pub fn format(&self) -> String {
+        if let Some(l) = self.lesson {
+            return format!("#lesson={}&step={}", l.id, l.step + 1);
+        }
         let s = &self.settings;
         let mut out = String::from("#");
         if let Some(n) = self.frame {
@@ -196,6 +216,10 @@ pub struct State {
     pub filter: Filter,
     /// The scan's settings differ from `settings` in FCS mode: a rescan is due.
     pub rescan_due: bool,
+    /// The lesson being walked, if any.
+    pub lesson: Option<LessonAt>,
+    /// The glossary is shown, scrolled to this entry if one was asked for.
+    pub glossary: Option<Option<&'static str>>,
 }
 
 #[derive(Clone, Debug)]
@@ -236,11 +260,35 @@ pub enum Action {
     Fragment(Fragment),
     /// A rescan with the current settings began.
     RescanStarted,
+    /// Start a lesson at its first step (its capture is loaded by the app).
+    OpenLesson(&'static str),
+    /// Go to a step of the open lesson (0-based; the step count is the takeaway).
+    LessonStep(usize),
+    CloseLesson,
+    /// Show the glossary, at an entry if given.
+    ShowGlossary(Option<&'static str>),
+    HideGlossary,
 }
 
 impl State {
     pub fn fragment(&self) -> Fragment {
-        Fragment { frame: self.selected, settings: self.settings }
+        match self.lesson {
+            Some(l) => Fragment { lesson: Some(l), ..Fragment::default() },
+            None => Fragment { frame: self.selected, settings: self.settings, lesson: None },
+        }
+    }
+
+    /// The capture the open lesson needs and that is not the one loaded (or loading).
+    pub fn lesson_capture_due(&self) -> Option<&'static str> {
+        let l = lesson(self.lesson?.id)?;
+        (self.file_name.as_deref() != Some(l.capture)).then_some(l.capture)
+    }
+
+    /// What the open lesson's current step highlights, while its frame is selected.
+    pub fn lesson_highlight(&self) -> Option<Highlight> {
+        let at = self.lesson?;
+        let step = lesson(at.id)?.steps.get(at.step)?;
+        (self.selected == Some(step.frame)).then_some(step.highlight)
     }
 
     /// Frame numbers the current filter shows, in order.
@@ -256,6 +304,10 @@ impl State {
     pub fn apply(mut self, action: Action) -> State {
         match action {
             Action::Start { load_id, name, size } => {
+                // Another capture than the lesson's ends the lesson.
+                if self.lesson.and_then(|l| lesson(l.id)).is_some_and(|l| l.capture != name) {
+                    self.lesson = None;
+                }
                 self.load_id = load_id;
                 self.file_name = Some(name);
                 self.phase = Phase::Reading;
@@ -321,13 +373,44 @@ impl State {
             }
             Action::SetFilter(f) => self.filter = f,
             Action::SetSettings(s) => self.set_settings(s),
-            Action::Fragment(f) => {
-                self.selected = f.frame;
-                self.set_settings(f.settings);
-            }
+            Action::Fragment(f) => match f.lesson {
+                Some(at) => self.open_lesson(at),
+                None => {
+                    self.lesson = None;
+                    self.selected = f.frame;
+                    self.set_settings(f.settings);
+                }
+            },
             Action::RescanStarted => self.rescan_due = false,
+            Action::OpenLesson(id) => self.open_lesson(LessonAt { id, step: 0 }),
+            Action::LessonStep(step) => {
+                if let Some(at) = self.lesson {
+                    self.open_lesson(LessonAt { step, ..at });
+                }
+            }
+            Action::CloseLesson => self.lesson = None,
+            Action::ShowGlossary(entry) => self.glossary = Some(entry),
+            Action::HideGlossary => self.glossary = None,
         }
         self
+    }
+
+    /// Opens a lesson or moves within it: a new lesson brings its settings
+    /// and shows all frames; every step selects its frame (the takeaway keeps
+    /// the last step's frame).
+    fn open_lesson(&mut self, at: LessonAt) {
+        let Some(l) = lesson(at.id) else {
+            return;
+        };
+        let step = at.step.min(l.steps.len());
+        if self.lesson.map(|x| x.id) != Some(l.id) {
+            self.set_settings(l.settings);
+            self.filter = Filter::All;
+        }
+        if let Some(s) = l.steps.get(step).or(l.steps.last()) {
+            self.selected = Some(s.frame);
+        }
+        self.lesson = Some(LessonAt { id: l.id, step });
     }
 
     fn set_settings(&mut self, s: Settings) {
@@ -516,5 +599,65 @@ mod tests {
         let p = Progress { bytes_done: 25, bytes_total: 100, elapsed_ms: 10.0 };
         assert_eq!(p.remaining_ms(), Some(30.0));
         assert_eq!(Progress::default().remaining_ms(), None);
+    }
+
+    #[test]
+    fn lesson_fragment_round_trips_in_any_order_and_ignores_unknown_lessons() {
+        let f = Fragment::parse("#lesson=two-bytes&step=3");
+        assert_eq!(f.lesson, Some(LessonAt { id: "two-bytes", step: 2 }));
+        assert_eq!(f.format(), "#lesson=two-bytes&step=3");
+        assert_eq!(Fragment::parse("#step=3&lesson=two-bytes"), f);
+        assert_eq!(Fragment::parse("#lesson=two-bytes").lesson, Some(LessonAt { id: "two-bytes", step: 0 }));
+        assert_eq!(Fragment::parse("#lesson=nope&step=2"), Fragment::default());
+        assert_eq!(Fragment::parse("#lesson=vxlan&step=x").format(), "#lesson=vxlan&step=1");
+    }
+
+    #[test]
+    fn opening_a_lesson_takes_its_settings_selects_its_frames_and_asks_for_its_capture() {
+        let st = loaded(QINQ).apply(Action::SetFilter(Filter::Padding)).apply(Action::OpenLesson("vxlan"));
+        assert_eq!(st.settings.rule, DeviceRule::IpRouter, "the VXLAN lesson judges the underlay as a router");
+        assert_eq!((st.selected, st.filter), (Some(1), Filter::All));
+        assert_eq!(st.lesson_capture_due(), Some("vxlan.pcap"));
+        assert_eq!(st.fragment().format(), "#lesson=vxlan&step=1");
+        assert!(matches!(st.lesson_highlight(), Some(Highlight::Layer { .. })));
+        // Loading the lesson's own capture keeps the lesson; the request is met.
+        let st = st.apply(Action::Start { load_id: 9, name: "vxlan.pcap".into(), size: 1 });
+        assert_eq!((st.lesson_capture_due(), st.lesson.map(|l| l.id)), (None, Some("vxlan")));
+        // Steps move the selection; past the last step is the takeaway, on the last frame.
+        let st = st.apply(Action::LessonStep(2));
+        assert_eq!(st.selected, Some(2));
+        assert!(matches!(st.lesson_highlight(), Some(Highlight::Field { name: "Total length", .. })));
+        let st = st.apply(Action::LessonStep(99));
+        assert_eq!((st.lesson.map(|l| l.step), st.selected, st.lesson_highlight()), (Some(3), Some(2), None));
+        // Choosing a frame by hand keeps the lesson but drops the highlight.
+        let st = st.apply(Action::LessonStep(0)).apply(Action::Select(Some(2)));
+        assert_eq!((st.lesson.map(|l| l.step), st.lesson_highlight()), (Some(0), None));
+        // Another capture ends the lesson.
+        let st = st.apply(Action::Start { load_id: 10, name: "mine.pcap".into(), size: 1 });
+        assert_eq!(st.lesson, None);
+    }
+
+    #[test]
+    fn lesson_steps_keep_settings_the_reader_changed_and_links_move_between_steps() {
+        let st = State::default().apply(Action::Fragment(Fragment::parse("#lesson=two-bytes&step=5")));
+        assert_eq!((st.lesson.map(|l| l.step), st.selected), (Some(4), Some(15)));
+        let mtu_1502 = Settings { mtu: 1502, ..st.settings };
+        let st = st.apply(Action::SetSettings(mtu_1502));
+        let st = st.apply(Action::Fragment(Fragment::parse("#lesson=two-bytes&step=1")));
+        assert_eq!((st.selected, st.settings.mtu), (Some(13), 1502), "same lesson: the reader's MTU stays");
+        let st = st.apply(Action::Fragment(Fragment::parse("#frame=2&mtu=1400")));
+        assert_eq!((st.lesson, st.selected, st.settings.mtu), (None, Some(2), 1400), "a plain link leaves the lesson");
+        assert_eq!(State::default().apply(Action::LessonStep(1)).lesson, None, "no lesson, nothing to step");
+        assert_eq!(State::default().apply(Action::OpenLesson("nope")), State::default());
+        let closed = State::default().apply(Action::OpenLesson("fcs")).apply(Action::CloseLesson);
+        assert_eq!((closed.lesson, closed.lesson_capture_due()), (None, None));
+    }
+
+    #[test]
+    fn glossary_opens_at_an_entry_and_closes() {
+        let st = State::default().apply(Action::ShowGlossary(Some("fcs")));
+        assert_eq!(st.glossary, Some(Some("fcs")));
+        assert_eq!(st.clone().apply(Action::ShowGlossary(None)).glossary, Some(None));
+        assert_eq!(st.apply(Action::HideGlossary).glossary, None);
     }
 }

@@ -1,5 +1,9 @@
+use crate::components::glossary::Term;
 use framelens::analysis::{analyze, FrameAnalysis};
 use framelens::capture::OwnedPacket;
+use framelens::glossary::{for_fcs, for_region};
+use framelens::ledger::RegionKind;
+use framelens::lessons::Highlight;
 use framelens::settings::Settings;
 use framelens::view::{byte_owners, group_key, segments};
 use framelens::wire::LayerGroup;
@@ -14,9 +18,32 @@ use yew::prelude::*;
 pub struct Props {
     pub packet: Rc<OwnedPacket>,
     pub settings: Settings,
+    /// What a lesson step points at: its bytes and fields are marked `data-highlight`.
+    #[prop_or_default]
+    pub highlight: Option<Highlight>,
 }
 
 const PER_ROW: usize = 16;
+
+fn marked_sentence(start: u32, end: u32) -> String {
+    let n = end.saturating_sub(start);
+    format!(
+        "This step points at bytes {start}–{} ({n} byte{}), outlined below.",
+        end.saturating_sub(1),
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// Scrolls the first marked byte into view: in a long frame it can be a
+/// thousand rows down the hex map.
+fn show_marked() {
+    let first = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-testid=anatomy] .hex .b.marked").ok().flatten());
+    if let Some(el) = first {
+        el.scroll_into_view();
+    }
+}
 
 #[component]
 pub fn Anatomy(props: &Props) -> Html {
@@ -33,6 +60,8 @@ pub fn Anatomy(props: &Props) -> Html {
     let caplen = p.data.len();
     let owners = byte_owners(a, caplen);
     let hov = *hovered;
+    let marked = props.highlight.and_then(|h| h.resolve(a));
+    let is_marked = |start: u32, end: u32| marked.is_some_and(|(s, e)| start >= s && end <= e && start < end);
 
     let bar = segments(a, caplen as u32).into_iter().map(|s| {
         let len = s.end - s.start;
@@ -62,8 +91,9 @@ pub fn Anatomy(props: &Props) -> Html {
         let bytes = (row_start..(row_start + PER_ROW).min(caplen)).map(|i| {
             let o = owners[i];
             let group = o.map_or("none", |k| group_key(a.spans[k].layer.group()));
-            let class = classes!("b", format!("g-{group}"), (o.is_some() && o == hov).then_some("hl"));
-            html! { <span {class} data-span={o.map(|k| k.to_string())}>{ format!("{:02x}", p.data[i]) }</span> }
+            let mark = is_marked(i as u32, i as u32 + 1);
+            let class = classes!("b", format!("g-{group}"), (o.is_some() && o == hov).then_some("hl"), mark.then_some("marked"));
+            html! { <span {class} data-span={o.map(|k| k.to_string())} data-highlight={mark.then_some("true")}>{ format!("{:02x}", p.data[i]) }</span> }
         });
         html! { <div class="hex-row"><span class="off">{ format!("{row_start:04x}") }</span>{ for bytes }</div> }
     });
@@ -80,8 +110,10 @@ pub fn Anatomy(props: &Props) -> Html {
             (hov == Some(i)).then_some("hl"),
             (s.depth > 0).then_some("inner")
         );
+        let mark = is_marked(s.start, s.end);
         html! {
-            <li><button type="button" {class} onmouseenter={Callback::from(move |_: MouseEvent| set2())}
+            <li><button type="button" {class} data-highlight={mark.then_some("true")}
+                data-start={s.start.to_string()} data-len={s.end.saturating_sub(s.start).to_string()} onmouseenter={Callback::from(move |_: MouseEvent| set2())}
                 onfocus={Callback::from(move |_: FocusEvent| set3())}>
                 <span class="f-off">{ format!("{}–{}", s.start, s.end.saturating_sub(1)) }</span>
                 <span class="f-layer">{ s.layer.name() }</span>
@@ -99,12 +131,15 @@ pub fn Anatomy(props: &Props) -> Html {
     };
 
     let regions = a.ledger.regions().zip(a.callouts.iter()).map(|(r, c)| {
+        let term = if r.kind == RegionKind::Fcs { for_fcs(a.ledger.fcs) } else { for_region(r.kind) };
         html! {
             <li class={classes!("region", format!("r-{}", r.kind.key()))} data-region={r.kind.key()}
+                data-highlight={is_marked(r.start, r.end()).then_some("true")}
                 data-start={r.start.to_string()} data-len={r.len.to_string()}
                 data-nonzero={r.nonzero.map(|b| b.to_string())} data-valid={r.valid.map(|b| b.to_string())}>
                 <span class={classes!("swatch", format!("g-{}", group_key(LayerGroup::Extra)))} aria-hidden="true"></span>
                 { c.clone() }
+                <Term entry={term} />
             </li>
         }
     });
@@ -128,6 +163,13 @@ pub fn Anatomy(props: &Props) -> Html {
             if !a.hypotheses.is_empty() {
                 <div class="hypotheses"><h3>{ "Hypotheses, most likely first" }</h3>
                     <ol>{ for a.hypotheses.iter().map(|h| html! { <li>{ h.clone() }</li> }) }</ol></div>
+            }
+            if let Some((start, end)) = marked {
+                <p class="marked-note" data-testid="highlight" data-start={start.to_string()} data-len={end.saturating_sub(start).to_string()}>
+                    <span class="marked-swatch" aria-hidden="true"></span>
+                    { marked_sentence(start, end) }
+                    <button type="button" class="cancel" onclick={Callback::from(|_: MouseEvent| show_marked())}>{ "Show them" }</button>
+                </p>
             }
             <p class="hover-line" aria-live="polite">{ hover_line }</p>
             <div class="anatomy-grid">

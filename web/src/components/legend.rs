@@ -1,3 +1,5 @@
+use crate::components::glossary::Term;
+use framelens::glossary::for_group;
 use framelens::view::{group_key, LEGEND};
 use yew::prelude::*;
 
@@ -8,7 +10,7 @@ pub fn Legend() -> Html {
     html! {
         <ul class="legend" aria-label="Colour key">
             { for LEGEND.iter().map(|(g, name)| html! {
-                <li><span class={classes!("swatch", format!("g-{}", group_key(*g)))} aria-hidden="true"></span>{ *name }</li>
+                <li><span class={classes!("swatch", format!("g-{}", group_key(*g)))} aria-hidden="true"></span>{ *name }<Term entry={for_group(*g)} /></li>
             }) }
         </ul>
     }

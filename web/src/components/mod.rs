@@ -1,8 +1,12 @@
 pub mod anatomy;
 pub mod drop_zone;
 pub mod frame_list;
+pub mod glossary;
 pub mod legend;
+pub mod lesson_gallery;
+pub mod lesson_walker;
 pub mod progress;
 pub mod selected_frame;
 pub mod settings_panel;
 pub mod summary;
+pub mod whatif;

@@ -20,6 +20,9 @@ pub struct Props {
     pub offset: u64,
     pub caplen: u32,
     pub settings: Settings,
+    /// A lesson step's highlight, for the anatomy.
+    #[prop_or_default]
+    pub highlight: Option<framelens::lessons::Highlight>,
 }
 
 #[component]
@@ -58,7 +61,7 @@ pub fn SelectedFrame(props: &Props) -> Html {
         (_, Some(e)) => html! {
             <section class="anatomy" data-testid="anatomy-error"><p class="status error">{ e.clone() }</p></section>
         },
-        (Some(p), _) if p.number == n => html! { <Anatomy packet={p.clone()} settings={props.settings} /> },
+        (Some(p), _) if p.number == n => html! { <Anatomy packet={p.clone()} settings={props.settings} highlight={props.highlight} /> },
         _ => html! { <section class="anatomy loading"><p>{ format!("Reading frame {n}…") }</p></section> },
     }
 }

@@ -1,3 +1,5 @@
+use crate::components::glossary::Term;
+use framelens::glossary::{entry, for_rule};
 use framelens::settings::{DeviceRule, FcsMode, Settings};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -47,6 +49,7 @@ pub fn SettingsPanel(props: &Props) -> Html {
             <legend>{ "Settings" }</legend>
             <label>{ "MTU " }
                 <input type="number" min="68" max="1000000" value={s.mtu.to_string()} onchange={on_mtu} data-testid="mtu" />
+                if let Some(e) = entry("mtu") { <Term entry={e} /> }
             </label>
             <label>{ "Device rule " }
                 <select onchange={on_rule} data-testid="rule">
@@ -54,6 +57,7 @@ pub fn SettingsPanel(props: &Props) -> Html {
                         <option value={r.key()} selected={*r == s.rule}>{ r.name() }</option>
                     }) }
                 </select>
+                <Term entry={for_rule(s.rule)} />
             </label>
             <label>{ "FCS " }
                 <select onchange={on_fcs} data-testid="fcs">

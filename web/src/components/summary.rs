@@ -1,5 +1,7 @@
 use framelens::store::RecordStore;
+use crate::components::glossary::Term;
 use crate::state::Phase;
+use framelens::glossary::for_finding;
 use framelens::settings::Settings;
 use framelens::summary::{CaptureFinding, Counts, Summary};
 use framelens::thousands;
@@ -80,7 +82,7 @@ pub fn SummaryView(props: &Props) -> Html {
                             <li><button type="button" class="finding" data-testid="finding" {onclick}
                                 title={ f.frames.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ") }>
                                 { f.sentence.clone() }
-                            </button></li>
+                            </button><Term entry={for_finding(f.kind)} /></li>
                         }
                     }) }
                 </ul>
