@@ -184,7 +184,7 @@ test('virtualized list: only rows in view exist; scrolling and FCS mode rescan',
   }
 });
 
-test('frames deep in a file: pcap by record offset, pcapng re-read from the start', async () => {
+test('frames deep in a file re-read alone: pcap after its header, pcapng after its section and interface blocks', async () => {
   const { page, context, log } = await open('#frame=8');
   try {
     // framelens --json mixed-vlan-mpls.pcap: frame 8 at byte 574, padding 58+2.

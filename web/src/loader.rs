@@ -4,7 +4,7 @@
 
 use crate::protocol::{FromWorker, ReadContext, ToWorker};
 use crate::state::Action;
-use framelens::capture::{context_for, packet_at, record_read_len, CaptureReader, OwnedPacket};
+use framelens::capture::{context_for, packet_at, record_read_len, CaptureReader, ContextBlock, OwnedPacket};
 use framelens::settings::Settings;
 use js_sys::{Object, Reflect, Uint8Array};
 use std::cell::RefCell;
@@ -134,10 +134,7 @@ pub struct RecordAt {
 pub async fn read_packet(blob: Blob, at: RecordAt, context: Rc<ReadContext>) -> Result<Option<OwnedPacket>, String> {
     let total = blob.size() as u64;
     if let Some(blocks) = context_for(&context.blocks, context.complete, at.offset) {
-        let mut ctx = Vec::new();
-        for b in &blocks {
-            ctx.extend(read_slice(&blob, b.offset, (b.offset + u64::from(b.len)).min(total)).await?);
-        }
+        let ctx = context_bytes(&blob, blocks).await?;
         let end = (at.offset + record_read_len(at.caplen)).min(total);
         let record = read_slice(&blob, at.offset, end).await?;
         if let Some(p) = packet_at(&ctx, &record, at.number, at.offset) {
@@ -147,6 +144,37 @@ pub async fn read_packet(blob: Blob, at: RecordAt, context: Rc<ReadContext>) -> 
         }
     }
     read_packet_from_start(blob, at.number).await
+}
+
+/// Context bytes as read from one file.
+struct ReadContextBytes {
+    file: Blob,
+    blocks: Vec<ContextBlock>,
+    bytes: Rc<Vec<u8>>,
+}
+
+thread_local! {
+    /// The context bytes read last: selecting frame after frame of one
+    /// section reads only each frame's record.
+    static LAST_CONTEXT: RefCell<Option<ReadContextBytes>> = const { RefCell::new(None) };
+}
+
+async fn context_bytes(blob: &Blob, blocks: Vec<ContextBlock>) -> Result<Rc<Vec<u8>>, String> {
+    let cached = LAST_CONTEXT.with_borrow(|c| match c {
+        Some(c) if js_sys::Object::is(&c.file, blob) && c.blocks == blocks => Some(c.bytes.clone()),
+        _ => None,
+    });
+    if let Some(bytes) = cached {
+        return Ok(bytes);
+    }
+    let total = blob.size() as u64;
+    let mut bytes = Vec::new();
+    for b in &blocks {
+        bytes.extend(read_slice(blob, b.offset, (b.offset + u64::from(b.len)).min(total)).await?);
+    }
+    let bytes = Rc::new(bytes);
+    LAST_CONTEXT.set(Some(ReadContextBytes { file: blob.clone(), blocks, bytes: bytes.clone() }));
+    Ok(bytes)
 }
 
 async fn read_packet_from_start(blob: Blob, number: u64) -> Result<Option<OwnedPacket>, String> {

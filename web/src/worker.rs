@@ -23,6 +23,8 @@ mod imp {
     /// Bytes per read: large enough that per-chunk costs vanish, small
     /// enough that a cancel or the first rows come quickly.
     const CHUNK: u64 = 4 << 20;
+    /// Chunks being read ahead of the one being scanned.
+    const READ_AHEAD: usize = 3;
     /// How often findings so far are recomputed and posted while reading.
     const FINDINGS_EVERY_MS: f64 = 250.0;
 
@@ -71,11 +73,18 @@ mod imp {
         let mut scanner = Scanner::new(settings);
         let mut buf: Vec<u8> = Vec::new();
         let mut at = 0u64;
-        let mut next = if total > 0 { Some(read(&blob, 0, CHUNK.min(total))) } else { None };
+        // Reads in flight, oldest first: the browser reads ahead while this thread scans.
+        let mut reads = std::collections::VecDeque::new();
+        let mut asked = 0u64;
+        while asked < total && reads.len() < READ_AHEAD {
+            let end = (asked + CHUNK).min(total);
+            reads.push_back(read(&blob, asked, end));
+            asked = end;
+        }
         let mut sent_context = usize::MAX;
         let mut findings_at = f64::NEG_INFINITY;
         let mut sent_findings = Vec::new();
-        while let Some(pending) = next.take() {
+        while let Some(pending) = reads.pop_front() {
             let end = (at + CHUNK).min(total);
             let array = match pending {
                 Ok(f) => f.await,
@@ -88,8 +97,10 @@ mod imp {
             if LIVE.get() != load_id {
                 return;
             }
-            if end < total {
-                next = Some(read(&blob, end, (end + CHUNK).min(total)));
+            if asked < total {
+                let e = (asked + CHUNK).min(total);
+                reads.push_back(read(&blob, asked, e));
+                asked = e;
             }
             let bytes = Uint8Array::new(&array);
             buf.resize(bytes.length() as usize, 0);
