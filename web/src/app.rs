@@ -10,6 +10,8 @@ use crate::components::lesson_walker::LessonWalker;
 use crate::components::progress::ProgressBar;
 use crate::components::selected_frame::SelectedFrame;
 use crate::components::settings_panel::SettingsPanel;
+use crate::components::share_dialog::ShareDialog;
+use crate::components::shared_view::SharedView;
 use crate::components::summary::SummaryView;
 use crate::components::whatif::WhatIf;
 use crate::state::{Action, Fragment, Phase, State};
@@ -25,7 +27,10 @@ fn location_hash() -> String {
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| State::default().apply(Action::Fragment(Fragment::parse(&location_hash()))));
+    let state = use_reducer(|| {
+        let hash = location_hash();
+        State::default().apply(Action::Fragment(Fragment::parse(&hash))).apply(Action::OpenLink(hash))
+    });
     let source = use_state(|| None::<(Blob, String)>);
     let next_id = use_mut_ref(|| 0u32);
     let dragging = use_state(|| false);
@@ -123,7 +128,9 @@ pub fn App() -> Html {
         let state = state.clone();
         use_effect_with((), move |_| {
             let cb = Closure::<dyn Fn()>::new(move || {
-                state.dispatch(Action::Fragment(Fragment::parse(&location_hash())));
+                let hash = location_hash();
+                state.dispatch(Action::Fragment(Fragment::parse(&hash)));
+                state.dispatch(Action::OpenLink(hash));
             });
             let w = web_sys::window();
             if let Some(w) = &w {
@@ -180,6 +187,12 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |f| state.dispatch(Action::SetFilter(f)))
     };
+    // The share flow's components send reducer actions directly.
+    let dispatch_action = {
+        let state = state.clone();
+        Callback::from(move |a: Action| state.dispatch(a))
+    };
+    let on_share = dispatch_action.reform(Action::OpenShare);
     let on_settings = {
         let state = state.clone();
         Callback::from(move |s| state.dispatch(Action::SetSettings(s)))
@@ -228,7 +241,10 @@ pub fn App() -> Html {
                 <button type="button" class="cancel glossary-open" data-testid="glossary-open" aria-expanded={state.glossary.is_some().to_string()}
                     onclick={on_glossary}>{ "Glossary" }</button>
             </header>
-            <DropZone {on_file} {on_example} compact={loaded} />
+            if let Some(page) = &state.shared {
+                <SharedView page={page.clone()} on_action={dispatch_action.clone()} />
+            }
+            <DropZone {on_file} {on_example} compact={loaded || state.shared.is_some()} />
             if loaded {
                 <ProgressBar progress={state.progress.clone()} frames={state.frames.len()} phase={state.phase.clone()} {on_cancel} />
                 <div class="layout">
@@ -250,7 +266,7 @@ pub fn App() -> Html {
                         <Legend />
                         if let Some(r) = selected_here {
                             <SelectedFrame {blob} context={state.context.clone()} load_id={state.load_id} number={r.number} offset={r.offset}
-                                caplen={r.ledger.caplen} settings={state.settings} highlight={state.lesson_highlight()} />
+                                caplen={r.ledger.caplen} settings={state.settings} highlight={state.lesson_highlight()} on_share={on_share.clone()} />
                         } else {
                             <p class="hint">{ "Select a frame to see its anatomy (click a row, or use the arrow keys in the list)." }</p>
                         }
@@ -258,7 +274,13 @@ pub fn App() -> Html {
                 </div>
             } else {
                 <LessonGallery on_open={on_open_lesson} />
-                <SettingsPanel settings={state.settings} on_change={on_settings} />
+                if state.shared.is_none() {
+                    // A shared frame has its own settings panel.
+                    <SettingsPanel settings={state.settings} on_change={on_settings} />
+                }
+            }
+            if let Some(draft) = &state.share {
+                <ShareDialog draft={draft.clone()} file_name={state.file_name.clone()} on_action={dispatch_action.clone()} />
             }
             if let Some(target) = state.glossary {
                 <Glossary {target} on_close={act(Action::HideGlossary)} />

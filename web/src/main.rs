@@ -4,6 +4,7 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod protocol;
+mod share_state;
 mod state;
 
 #[cfg(target_arch = "wasm32")]

@@ -2,6 +2,8 @@
 //! logic is tested natively by driving [`State::apply`] (no browser needed).
 
 use crate::protocol::ReadContext;
+use crate::share_state::{clip_note, ShareDraft, SharedPage};
+use framelens::capture::OwnedPacket;
 use framelens::lessons::{lesson, Highlight};
 use framelens::mtu::evaluate;
 use framelens::scan::FrameRecord;
@@ -220,6 +222,10 @@ pub struct State {
     pub lesson: Option<LessonAt>,
     /// The glossary is shown, scrolled to this entry if one was asked for.
     pub glossary: Option<Option<&'static str>>,
+    /// The share dialog, while it is open.
+    pub share: Option<ShareDraft>,
+    /// A `#share=` link opened in this page.
+    pub shared: Option<SharedPage>,
 }
 
 #[derive(Clone, Debug)]
@@ -268,6 +274,18 @@ pub enum Action {
     /// Show the glossary, at an entry if given.
     ShowGlossary(Option<&'static str>),
     HideGlossary,
+    /// Open the share dialog for this frame (the anatomy's packet).
+    OpenShare(Rc<OwnedPacket>),
+    CloseShare,
+    ShareHeadersOnly(bool),
+    ShareNote(String),
+    ShareSpan(Option<(u32, u32)>),
+    /// The page's URL fragment, at load or after a change: a `#share=` link
+    /// opens the shared frame (or its error); any other fragment closes it.
+    OpenLink(String),
+    /// The reader changed MTU, rule or FCS mode on the shared frame.
+    SharedSettings(Settings),
+    CloseShared,
 }
 
 impl State {
@@ -391,6 +409,30 @@ impl State {
             Action::CloseLesson => self.lesson = None,
             Action::ShowGlossary(entry) => self.glossary = Some(entry),
             Action::HideGlossary => self.glossary = None,
+            Action::OpenShare(p) => self.share = Some(ShareDraft::new(p, self.settings)),
+            Action::CloseShare => self.share = None,
+            Action::ShareHeadersOnly(h) => {
+                if let Some(d) = &mut self.share {
+                    d.headers_only = h;
+                }
+            }
+            Action::ShareNote(n) => {
+                if let Some(d) = &mut self.share {
+                    d.note = clip_note(&n);
+                }
+            }
+            Action::ShareSpan(span) => {
+                if let Some(d) = &mut self.share {
+                    d.span = span;
+                }
+            }
+            Action::OpenLink(hash) => self.shared = SharedPage::from_hash(&hash),
+            Action::SharedSettings(new) => {
+                if let Some(SharedPage::Open { settings, .. }) = &mut self.shared {
+                    *settings = new;
+                }
+            }
+            Action::CloseShared => self.shared = None,
         }
         self
     }
@@ -659,5 +701,80 @@ mod tests {
         assert_eq!(st.glossary, Some(Some("fcs")));
         assert_eq!(st.clone().apply(Action::ShowGlossary(None)).glossary, Some(None));
         assert_eq!(st.apply(Action::HideGlossary).glossary, None);
+    }
+
+    fn story_packet(number: u64) -> Rc<OwnedPacket> {
+        let bytes = std::fs::read(STORY).unwrap();
+        let mut out = None;
+        framelens::capture::read_all(&bytes, |p| {
+            if p.number == number {
+                out = Some(OwnedPacket::from_packet(&p));
+            }
+        });
+        Rc::new(out.unwrap())
+    }
+
+    #[test]
+    fn share_dialog_defaults_to_headers_only_and_points_at_the_trailer() {
+        let st = loaded(STORY).apply(Action::OpenShare(story_packet(15)));
+        let d = st.share.clone().expect("the dialog is open");
+        assert!(d.headers_only);
+        assert_eq!(d.span, Some((1518, 1520)), "the 2 unexplained bytes");
+        assert_eq!(d.zeroed(), 1472, "the ping payload");
+        let st = st.apply(Action::ShareNote("é".repeat(1500))).apply(Action::ShareHeadersOnly(false));
+        let d = st.share.clone().unwrap();
+        assert_eq!(d.note.len(), framelens::share::MAX_NOTE, "clipped on a character boundary");
+        assert_eq!(d.zeroed(), 0);
+        let link = d.link("http://127.0.0.1:8080/");
+        assert!(link.starts_with("http://127.0.0.1:8080/#share=v1."), "{link}");
+        let back = framelens::share::SharedFrame::decode(&link).unwrap();
+        assert_eq!((back.note.as_str(), back.span, back.headers_only), (d.note.as_str(), Some((1518, 1520)), false));
+        assert_eq!(back.data, d.packet.data, "full bytes");
+        let st = st.apply(Action::ShareSpan(None));
+        assert_eq!(st.share.as_ref().unwrap().span, None);
+        assert!(st.share.as_ref().unwrap().markdown().contains("## Frame 15: 1,520 bytes captured, 2 unexplained"));
+        assert!(st.apply(Action::CloseShare).share.is_none());
+    }
+
+    #[test]
+    fn share_actions_without_a_dialog_change_nothing() {
+        let st = loaded(QINQ);
+        let after = st.clone().apply(Action::ShareNote("x".into())).apply(Action::ShareHeadersOnly(false));
+        assert_eq!(after, st);
+    }
+
+    #[test]
+    fn a_share_link_opens_and_its_settings_can_change() {
+        let d = ShareDraft::new(story_packet(15), Settings::default());
+        let hash = format!("#{}", d.shared().to_fragment());
+        let st = State::default().apply(Action::Fragment(Fragment::parse(&hash))).apply(Action::OpenLink(hash));
+        let Some(SharedPage::Open { frame, packet, settings }) = st.shared.clone() else { panic!("{:?}", st.shared) };
+        assert!(frame.headers_only);
+        assert_eq!(settings, Settings::default());
+        let a = framelens::analysis::analyze(&packet.packet(), &settings);
+        assert!(a.mtu.dropped, "1502 > 1500");
+        let st = st.apply(Action::SharedSettings(Settings { mtu: 1504, ..settings }));
+        let Some(SharedPage::Open { packet, settings, .. }) = st.shared.clone() else { panic!() };
+        assert!(!framelens::analysis::analyze(&packet.packet(), &settings).mtu.dropped, "1502 ≤ 1504");
+        assert_eq!(st.settings, Settings::default(), "the capture's own settings are untouched");
+        assert!(st.clone().apply(Action::OpenLink("#frame=3".into())).shared.is_none());
+        assert!(st.apply(Action::CloseShared).shared.is_none());
+    }
+
+    #[test]
+    fn a_damaged_link_shows_the_cores_sentence() {
+        let cases = [
+            ("#share=v9.AAAA", "format version 9"),
+            ("#share=v1.!!!", "characters a Framelens link never has"),
+            ("#share=v1.7cwxCsJAEAXQv4WwGlA7", "damaged or cut short"),
+        ];
+        for (hash, words) in cases {
+            let st = State::default().apply(Action::OpenLink(hash.into()));
+            match st.shared {
+                Some(SharedPage::Error(m)) => assert!(m.contains(words), "{hash}: {m}"),
+                other => panic!("{hash}: {other:?}"),
+            }
+        }
+        assert!(State::default().apply(Action::OpenLink("#mtu=1400".into())).shared.is_none());
     }
 }

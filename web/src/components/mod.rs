@@ -8,5 +8,7 @@ pub mod lesson_walker;
 pub mod progress;
 pub mod selected_frame;
 pub mod settings_panel;
+pub mod share_dialog;
+pub mod shared_view;
 pub mod summary;
 pub mod whatif;

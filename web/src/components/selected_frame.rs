@@ -23,6 +23,9 @@ pub struct Props {
     /// A lesson step's highlight, for the anatomy.
     #[prop_or_default]
     pub highlight: Option<framelens::lessons::Highlight>,
+    /// Opens the share dialog for the frame on show.
+    #[prop_or_default]
+    pub on_share: Option<Callback<Rc<OwnedPacket>>>,
 }
 
 #[component]
@@ -61,7 +64,25 @@ pub fn SelectedFrame(props: &Props) -> Html {
         (_, Some(e)) => html! {
             <section class="anatomy" data-testid="anatomy-error"><p class="status error">{ e.clone() }</p></section>
         },
-        (Some(p), _) if p.number == n => html! { <Anatomy packet={p.clone()} settings={props.settings} highlight={props.highlight} /> },
+        (Some(p), _) if p.number == n => {
+            let share = props.on_share.as_ref().map(|cb| {
+                let (cb, p) = (cb.clone(), p.clone());
+                Callback::from(move |_: MouseEvent| cb.emit(p.clone()))
+            });
+            html! {
+                <>
+                    if let Some(onclick) = share {
+                        <div class="frame-actions">
+                            <button type="button" {onclick} data-testid="share-button"
+                                title="A link that opens this frame's diagnosis; the frame travels in the link, never to a server">
+                                { "Share…" }
+                            </button>
+                        </div>
+                    }
+                    <Anatomy packet={p.clone()} settings={props.settings} highlight={props.highlight} />
+                </>
+            }
+        }
         _ => html! { <section class="anatomy loading"><p>{ format!("Reading frame {n}…") }</p></section> },
     }
 }
