@@ -52,7 +52,12 @@ pub fn SharedView(props: &Props) -> Html {
                 "Full bytes: every byte as the sender captured it."
             };
             let span = frame.span.map(|(s, e)| {
-                format!("The sender points at bytes {s}–{} ({} byte{}).", e - 1, e - s, if e - s == 1 { "" } else { "s" })
+                format!(
+                    "The sender points at bytes {s}–{} ({} byte{}).",
+                    e - 1,
+                    e - s,
+                    if e - s == 1 { "" } else { "s" }
+                )
             });
             html! {
                 <section class="shared" data-testid="shared-view">
