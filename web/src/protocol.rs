@@ -42,9 +42,18 @@ pub enum FromWorker {
         /// Capture-wide findings so far; only when they changed.
         findings: Option<Vec<CaptureFinding>>,
     },
-    Finished { load_id: u32, bytes_done: u64, elapsed_ms: f64, context: ReadContext, summary: Box<Summary> },
+    Finished {
+        load_id: u32,
+        bytes_done: u64,
+        elapsed_ms: f64,
+        context: ReadContext,
+        summary: Box<Summary>,
+    },
     /// The file itself could not be read (not a capture error: those come in the summary).
-    Failed { load_id: u32, message: String },
+    Failed {
+        load_id: u32,
+        message: String,
+    },
 }
 
 #[cfg(test)]
@@ -57,7 +66,8 @@ mod tests {
         let bytes = std::fs::read("../static/examples/two-bytes.pcap").unwrap();
         let summary = scan_bytes(&bytes, Settings::default(), |_| {});
         assert!(!summary.findings.is_empty());
-        let ctx = ReadContext { blocks: vec![ContextBlock { offset: 0, len: 24, starts_section: true }], complete: true };
+        let ctx =
+            ReadContext { blocks: vec![ContextBlock { offset: 0, len: 24, starts_section: true }], complete: true };
         for m in [
             FromWorker::Frames {
                 load_id: 3,

@@ -492,17 +492,18 @@ mod tests {
     fn frames(load_id: u32, recs: &[FrameRecord]) -> Action {
         let mut b = framelens::store::RecordBatch::new();
         recs.iter().for_each(|r| b.push(r));
-        Action::Frames { load_id, records: b.into_bytes(), bytes_done: 0, elapsed_ms: 0.0, context: None, findings: None }
+        Action::Frames {
+            load_id,
+            records: b.into_bytes(),
+            bytes_done: 0,
+            elapsed_ms: 0.0,
+            context: None,
+            findings: None,
+        }
     }
 
     fn finished(load_id: u32, summary: Summary) -> Action {
-        Action::Finished {
-            load_id,
-            summary: Rc::new(summary),
-            bytes_done: 0,
-            elapsed_ms: 0.0,
-            context: Rc::default(),
-        }
+        Action::Finished { load_id, summary: Rc::new(summary), bytes_done: 0, elapsed_ms: 0.0, context: Rc::default() }
     }
 
     fn loaded(path: &str) -> State {

@@ -143,7 +143,9 @@ mod imp {
                 LIVE.set(load_id);
                 match Reflect::get(&data, &"file".into()).ok().and_then(|f| f.dyn_into::<Blob>().ok()) {
                     Some(blob) => wasm_bindgen_futures::spawn_local(scan(blob, settings, load_id)),
-                    None => post(&FromWorker::Failed { load_id, message: "No file came with the request.".into() }, None),
+                    None => {
+                        post(&FromWorker::Failed { load_id, message: "No file came with the request.".into() }, None)
+                    }
                 }
             }
             Ok(ToWorker::Cancel { load_id }) => {

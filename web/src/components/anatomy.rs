@@ -45,6 +45,34 @@ fn show_marked() {
     }
 }
 
+/// The hex map's rows: each byte a `span.b` with its layer group's colour,
+/// the index of the span that owns it (`data-span`), and `data-highlight` if
+/// a lesson step marks it. Only hex digits, numbers and fixed names go in.
+fn hex_html(a: &FrameAnalysis, data: &[u8], marked: Option<(u32, u32)>) -> Rc<str> {
+    use std::fmt::Write;
+    let owners = byte_owners(a, data.len());
+    let mut out = String::with_capacity(data.len() * 48 + data.len() / PER_ROW * 48);
+    for (row, bytes) in data.chunks(PER_ROW).enumerate() {
+        let _ = write!(out, r#"<div class="hex-row"><span class="off">{:04x}</span>"#, row * PER_ROW);
+        for (j, b) in bytes.iter().enumerate() {
+            let i = row * PER_ROW + j;
+            let owner = owners[i];
+            let group = owner.map_or("none", |k| group_key(a.spans[k].layer.group()));
+            let mark = marked.is_some_and(|(s, e)| (s as usize..e as usize).contains(&i));
+            let _ = write!(out, r#"<span class="b g-{group}{}""#, if mark { " marked" } else { "" });
+            if let Some(k) = owner {
+                let _ = write!(out, r#" data-span="{k}""#);
+            }
+            if mark {
+                out.push_str(r#" data-highlight="true""#);
+            }
+            let _ = write!(out, ">{b:02x}</span>");
+        }
+        out.push_str("</div>");
+    }
+    out.into()
+}
+
 #[component]
 pub fn Anatomy(props: &Props) -> Html {
     let hovered = use_state(|| None::<usize>);
@@ -58,7 +86,6 @@ pub fn Anatomy(props: &Props) -> Html {
     let p = &props.packet;
     let n = p.number;
     let caplen = p.data.len();
-    let owners = byte_owners(a, caplen);
     let hov = *hovered;
     let marked = props.highlight.and_then(|h| h.resolve(a));
     let is_marked = |start: u32, end: u32| marked.is_some_and(|(s, e)| start >= s && end <= e && start < end);
@@ -87,16 +114,42 @@ pub fn Anatomy(props: &Props) -> Html {
         })
     };
 
-    let hex_rows = (0..caplen).step_by(PER_ROW).map(|row_start| {
-        let bytes = (row_start..(row_start + PER_ROW).min(caplen)).map(|i| {
-            let o = owners[i];
-            let group = o.map_or("none", |k| group_key(a.spans[k].layer.group()));
-            let mark = is_marked(i as u32, i as u32 + 1);
-            let class = classes!("b", format!("g-{group}"), (o.is_some() && o == hov).then_some("hl"), mark.then_some("marked"));
-            html! { <span {class} data-span={o.map(|k| k.to_string())} data-highlight={mark.then_some("true")}>{ format!("{:02x}", p.data[i]) }</span> }
+    // The hex map is one HTML string, built once per frame, settings and
+    // highlight: ~1,500 byte elements as one innerHTML instead of as many
+    // virtual nodes, so selecting a frame stays quick. Hovering changes no
+    // string: the effect below moves the `hl` class on the elements.
+    let hex = {
+        let (packet, highlight) = (props.packet.clone(), props.highlight);
+        let analysis = analysis.clone();
+        use_memo((packet, props.settings, highlight), move |(p, _, h)| {
+            let marked = h.and_then(|h| h.resolve(&analysis));
+            hex_html(&analysis, &p.data, marked)
+        })
+    };
+    let hex_ref = use_node_ref();
+    {
+        let hex_ref = hex_ref.clone();
+        use_effect_with((hov, hex.clone()), move |(hov, _)| {
+            if let Some(root) = hex_ref.cast::<Element>() {
+                if let Ok(old) = root.query_selector_all(".b.hl") {
+                    for i in 0..old.length() {
+                        if let Some(el) = old.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                            let _ = el.class_list().remove_1("hl");
+                        }
+                    }
+                }
+                if let Some(k) = hov {
+                    if let Ok(now) = root.query_selector_all(&format!(".b[data-span=\"{k}\"]")) {
+                        for i in 0..now.length() {
+                            if let Some(el) = now.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                                let _ = el.class_list().add_1("hl");
+                            }
+                        }
+                    }
+                }
+            }
         });
-        html! { <div class="hex-row"><span class="off">{ format!("{row_start:04x}") }</span>{ for bytes }</div> }
-    });
+    }
 
     let fields = a.spans.iter().enumerate().map(|(i, s)| {
         let set = {
@@ -173,7 +226,7 @@ pub fn Anatomy(props: &Props) -> Html {
             }
             <p class="hover-line" aria-live="polite">{ hover_line }</p>
             <div class="anatomy-grid">
-                <div class="hex" onmouseover={on_over}>{ for hex_rows }</div>
+                <div class="hex" ref={hex_ref} onmouseover={on_over}>{ Html::from_html_unchecked(AttrValue::from((*hex).clone())) }</div>
                 <ul class="fields">{ for fields }</ul>
             </div>
         </section>

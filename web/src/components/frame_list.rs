@@ -1,6 +1,6 @@
-use framelens::store::RecordStore;
 use crate::state::{Filter, Visible};
 use framelens::settings::Settings;
+use framelens::store::RecordStore;
 use framelens::view::row;
 use web_sys::HtmlElement;
 use yew::prelude::*;

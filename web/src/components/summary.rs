@@ -1,8 +1,8 @@
-use framelens::store::RecordStore;
 use crate::components::glossary::Term;
 use crate::state::Phase;
 use framelens::glossary::for_finding;
 use framelens::settings::Settings;
+use framelens::store::RecordStore;
 use framelens::summary::{CaptureFinding, Counts, Summary};
 use framelens::thousands;
 use std::rc::Rc;
