@@ -414,6 +414,16 @@ impl RecordStore {
     /// damaged buffer adds the records read whole before the damage and
     /// returns the error.
     pub fn append(&mut self, bytes: Vec<u8>) -> Result<usize, StoreError> {
+        self.append_with(bytes, |_| {})
+    }
+
+    /// As [`RecordStore::append`], handing each record to `on_record` as it
+    /// is checked: a consumer that counts needs no second decoding pass.
+    pub fn append_with(
+        &mut self,
+        bytes: Vec<u8>,
+        mut on_record: impl FnMut(&FrameRecord),
+    ) -> Result<usize, StoreError> {
         let mut blocks = Vec::new();
         let mut r = Reader { b: &bytes, at: 0, base: Base::default() };
         let mut n = 0usize;
@@ -424,12 +434,15 @@ impl RecordStore {
                 blocks.push(r.at as u32);
             }
             let start = r.at;
-            if let Err(reason) = r.record() {
-                error = Some(StoreError { at: start, records: n, reason });
-                if n % BLOCK == 0 {
-                    blocks.pop();
+            match r.record() {
+                Ok(rec) => on_record(&rec),
+                Err(reason) => {
+                    error = Some(StoreError { at: start, records: n, reason });
+                    if n % BLOCK == 0 {
+                        blocks.pop();
+                    }
+                    break;
                 }
-                break;
             }
             n += 1;
         }

@@ -341,12 +341,9 @@ impl State {
                 if load_id == self.load_id =>
             {
                 if self.phase == Phase::Reading {
-                    let first = self.frames.len();
-                    if let Err(e) = self.frames.append(records) {
+                    let (counts, settings) = (&mut self.counts, &self.settings);
+                    if let Err(e) = self.frames.append_with(records, |r| counts.add_record(r, settings)) {
                         self.phase = Phase::Failed(format!("The scan's results could not be read: {e}"));
-                    }
-                    for r in self.frames.iter_from(first) {
-                        self.counts.add_record(&r, &self.settings);
                     }
                     self.progress.bytes_done = bytes_done;
                     self.progress.elapsed_ms = elapsed_ms;

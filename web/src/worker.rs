@@ -1,8 +1,8 @@
-//! The scan worker: reads the chosen `File` in chunks (`Blob.slice`) through
-//! the core's streaming scanner, off the page's thread, and posts each
-//! chunk's records (compact, as a transferred buffer), the context for
-//! re-reading frames, findings so far, and finally the summary. The next
-//! chunk is being read by the browser while this one is scanned.
+//! The scan worker: streams the chosen `File` (`Blob.stream()`) through the
+//! core's streaming scanner, off the page's thread, and posts the records of
+//! every 16 MiB of the file (compact, as a transferred buffer), the context
+//! for re-reading frames, the findings so far, and finally the summary. The
+//! browser reads the next piece of the file while this one is scanned.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod protocol;
@@ -18,13 +18,11 @@ mod imp {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
-    use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
+    use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent, ReadableStreamDefaultReader};
 
-    /// Bytes per read: large enough that per-chunk costs vanish, small
-    /// enough that a cancel or the first rows come quickly.
-    const CHUNK: u64 = 4 << 20;
-    /// Chunks being read ahead of the one being scanned.
-    const READ_AHEAD: usize = 3;
+    /// Bytes of the file per message to the page: large enough that the
+    /// page's per-message work vanishes, small enough that rows come quickly.
+    const BATCH: u64 = 16 << 20;
     /// How often findings so far are recomputed and posted while reading.
     const FINDINGS_EVERY_MS: f64 = 250.0;
 
@@ -58,74 +56,70 @@ mod imp {
         e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
     }
 
-    fn read(blob: &Blob, start: u64, end: u64) -> Result<JsFuture, String> {
-        let part = blob.slice_with_f64_and_f64(start as f64, end as f64).map_err(|e| message(&e))?;
-        Ok(JsFuture::from(part.array_buffer()))
-    }
-
     async fn scan(blob: Blob, settings: Settings, load_id: u32) {
-        let total = blob.size() as u64;
         let t0 = js_sys::Date::now();
         let elapsed = || js_sys::Date::now() - t0;
         let failed = |m: String| {
             post(&FromWorker::Failed { load_id, message: format!("The file could not be read: {m}") }, None)
         };
+        // The file as a stream: the browser reads ahead into its own pipe
+        // while this thread scans, in chunks of its choosing.
+        let reader: ReadableStreamDefaultReader = blob.stream().get_reader().unchecked_into();
         let mut scanner = Scanner::new(settings);
         let mut buf: Vec<u8> = Vec::new();
         let mut at = 0u64;
-        // Reads in flight, oldest first: the browser reads ahead while this thread scans.
-        let mut reads = std::collections::VecDeque::new();
-        let mut asked = 0u64;
-        while asked < total && reads.len() < READ_AHEAD {
-            let end = (asked + CHUNK).min(total);
-            reads.push_back(read(&blob, asked, end));
-            asked = end;
-        }
+        let mut batch = RecordBatch::new();
+        let mut batch_bytes = 0u64;
         let mut sent_context = usize::MAX;
         let mut findings_at = f64::NEG_INFINITY;
         let mut sent_findings = Vec::new();
-        while let Some(pending) = reads.pop_front() {
-            let end = (at + CHUNK).min(total);
-            let array = match pending {
-                Ok(f) => f.await,
-                Err(m) => return failed(m),
-            };
-            let array = match array {
-                Ok(a) => a,
+        let mut next = Some(JsFuture::from(reader.read()));
+        while let Some(pending) = next.take() {
+            let result = match pending.await {
+                Ok(r) => r,
                 Err(e) => return failed(message(&e)),
             };
             if LIVE.get() != load_id {
+                let _ = reader.cancel();
                 return;
             }
-            if asked < total {
-                let e = (asked + CHUNK).min(total);
-                reads.push_back(read(&blob, asked, e));
-                asked = e;
-            }
-            let bytes = Uint8Array::new(&array);
-            buf.resize(bytes.length() as usize, 0);
-            bytes.copy_to(&mut buf);
-            let mut batch = RecordBatch::new();
-            let stopped = scanner.push(&buf, |r| batch.push(r)).is_err();
-            at = end;
-            let (blocks, complete) = scanner.context();
-            let context = (blocks.len() != sent_context).then(|| {
-                sent_context = blocks.len();
-                ReadContext { blocks: blocks.to_vec(), complete }
-            });
-            let findings = if elapsed() - findings_at >= FINDINGS_EVERY_MS {
-                findings_at = elapsed();
-                let f = scanner.findings();
-                (f != sent_findings).then(|| {
-                    sent_findings = f.clone();
-                    f
-                })
-            } else {
-                None
+            let done = Reflect::get(&result, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+            let chunk = Reflect::get(&result, &"value".into()).ok().and_then(|v| v.dyn_into::<Uint8Array>().ok());
+            let stopped = match (done, chunk) {
+                (false, Some(chunk)) => {
+                    // The next read is in flight before this chunk is scanned.
+                    next = Some(JsFuture::from(reader.read()));
+                    buf.resize(chunk.length() as usize, 0);
+                    chunk.copy_to(&mut buf);
+                    at += buf.len() as u64;
+                    batch_bytes += buf.len() as u64;
+                    scanner.push(&buf, |r| batch.push(r)).is_err()
+                }
+                _ => false,
             };
-            let msg = FromWorker::Frames { load_id, bytes_done: at, elapsed_ms: elapsed(), context, findings };
-            post(&msg, Some(batch.into_bytes()));
+            let last = next.is_none() || stopped;
+            if batch_bytes >= BATCH || last {
+                let (blocks, complete) = scanner.context();
+                let context = (blocks.len() != sent_context).then(|| {
+                    sent_context = blocks.len();
+                    ReadContext { blocks: blocks.to_vec(), complete }
+                });
+                let findings = if elapsed() - findings_at >= FINDINGS_EVERY_MS {
+                    findings_at = elapsed();
+                    let f = scanner.findings();
+                    (f != sent_findings).then(|| {
+                        sent_findings = f.clone();
+                        f
+                    })
+                } else {
+                    None
+                };
+                let msg = FromWorker::Frames { load_id, bytes_done: at, elapsed_ms: elapsed(), context, findings };
+                post(&msg, Some(std::mem::take(&mut batch).into_bytes()));
+                batch_bytes = 0;
+            }
             if stopped {
+                let _ = reader.cancel();
                 break;
             }
         }

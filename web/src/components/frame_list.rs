@@ -23,10 +23,18 @@ pub struct Props {
     pub on_filter: Callback<Filter>,
 }
 
+/// The list's height for `rows` rows: at most `VIEW_HEIGHT`, at least 3 rows.
+fn list_height(rows: usize) -> f64 {
+    (rows.max(3) as f64 * ROW_HEIGHT).min(VIEW_HEIGHT)
+}
+
 #[component]
 pub fn FrameList(props: &Props) -> Html {
     let scroll_top = use_state(|| 0.0f64);
     let list_ref = use_node_ref();
+    // Set when this component scrolls the list itself: the scroll event that
+    // follows needs no read of scrollTop (which would force a layout).
+    let scrolled_here = use_mut_ref(|| false);
 
     // A new filter starts at the top.
     {
@@ -39,33 +47,41 @@ pub fn FrameList(props: &Props) -> Html {
         });
     }
     // Keep the selected row in view (keyboard navigation, `#frame=N`, findings).
+    // Computed from the list's own numbers, never read from the page: reading
+    // scrollTop or clientHeight here would force a layout of the whole page
+    // (with the previous frame's hex map) on every selection.
     {
-        let (list_ref, scroll_top) = (list_ref.clone(), scroll_top.clone());
+        let (list_ref, scroll_top, scrolled_here) = (list_ref.clone(), scroll_top.clone(), scrolled_here.clone());
         let visible = props.visible.clone();
         use_effect_with((props.selected, visible), move |(sel, visible)| {
-            let el = list_ref.cast::<HtmlElement>();
-            if let (Some(n), Some(el)) = (sel, &el) {
-                if let Some(i) = visible.position(*n) {
-                    let top = i as f64 * ROW_HEIGHT;
-                    let view = f64::from(el.client_height());
-                    let cur = f64::from(el.scroll_top());
-                    if top < cur {
-                        el.set_scroll_top(top as i32);
-                    } else if top + ROW_HEIGHT > cur + view {
-                        el.set_scroll_top((top + ROW_HEIGHT - view) as i32);
-                    }
+            let view = list_height(visible.len());
+            let max_top = (visible.len() as f64 * ROW_HEIGHT - view).max(0.0);
+            // The browser clamps scrollTop when the list shrinks, without a scroll event.
+            let mut top = scroll_top.min(max_top);
+            if let Some(i) = sel.and_then(|n| visible.position(n)) {
+                let row = i as f64 * ROW_HEIGHT;
+                if row < top {
+                    top = row;
+                } else if row + ROW_HEIGHT > top + view {
+                    top = row + ROW_HEIGHT - view;
                 }
             }
-            // The browser clamps scrollTop when the list shrinks without a scroll event.
-            if let Some(el) = el {
-                scroll_top.set(f64::from(el.scroll_top()));
+            if top != *scroll_top {
+                if let Some(el) = list_ref.cast::<HtmlElement>() {
+                    *scrolled_here.borrow_mut() = true;
+                    el.set_scroll_top(top as i32);
+                }
+                scroll_top.set(top);
             }
         });
     }
 
     let on_scroll = {
-        let scroll_top = scroll_top.clone();
+        let (scroll_top, scrolled_here) = (scroll_top.clone(), scrolled_here.clone());
         Callback::from(move |e: Event| {
+            if std::mem::take(&mut *scrolled_here.borrow_mut()) {
+                return;
+            }
             let el: HtmlElement = e.target_unchecked_into();
             scroll_top.set(f64::from(el.scroll_top()));
         })
@@ -91,9 +107,17 @@ pub fn FrameList(props: &Props) -> Html {
     let first = ((*scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(total);
     let last = (first + (VIEW_HEIGHT / ROW_HEIGHT) as usize + 2 * OVERSCAN).min(total);
     let first_ts = props.frames.get(0).and_then(|r| r.timestamp_ns);
+    // Unfiltered rows are consecutive records: decoded in one run, not one by one.
+    let run: Vec<_> = match props.visible {
+        Visible::All(_) => props.frames.iter_from(first).take(last - first).collect(),
+        Visible::Some(_) => Vec::new(),
+    };
     let rows = (first..last).filter_map(|i| {
         let n = props.visible.get(i)?;
-        let rec = props.frames.by_number(n)?;
+        let rec = match run.get(i - first) {
+            Some(r) => *r,
+            None => props.frames.by_number(n)?,
+        };
         let r = row(&rec, first_ts, &props.settings);
         let selected = props.selected == Some(n);
         let cb = props.on_select.clone();
@@ -140,7 +164,7 @@ pub fn FrameList(props: &Props) -> Html {
             </div>
             <div class="frame-list" data-testid="frame-list" ref={list_ref} tabindex="0" role="grid"
                 aria-label="Frame list: arrow keys move the selection" onscroll={on_scroll} onkeydown={on_key}
-                style={format!("height:{}px", (total.max(3) as f64 * ROW_HEIGHT).min(VIEW_HEIGHT))}>
+                style={format!("height:{}px", list_height(total))}>
                 <div class="rows" style={format!("height:{}px", total as f64 * ROW_HEIGHT)}>
                     { for rows }
                 </div>
