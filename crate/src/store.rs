@@ -100,6 +100,8 @@ pub struct RecordBatch {
     bytes: Vec<u8>,
     count: usize,
     base: Base,
+    /// Where each block of [`BLOCK`] records starts in `bytes`.
+    blocks: Vec<u32>,
 }
 
 impl RecordBatch {
@@ -120,9 +122,16 @@ impl RecordBatch {
         self.bytes
     }
 
+    /// The written records and where each block starts, for
+    /// [`RecordStore::append_indexed`]: the receiver need not decode them.
+    pub fn into_parts(self) -> (Vec<u8>, Vec<u32>) {
+        (self.bytes, self.blocks)
+    }
+
     pub fn push(&mut self, r: &FrameRecord) {
         if self.count % BLOCK == 0 {
             self.base = Base::default();
+            self.blocks.push(self.bytes.len() as u32);
         }
         let l = &r.ledger;
         let m = &r.mtu;
@@ -462,6 +471,28 @@ impl RecordStore {
         }
     }
 
+    /// Adds the records of a [`RecordBatch`] from its parts without decoding
+    /// them: for bytes from a writer this program runs (the scan worker). The
+    /// index is checked for shape only; damaged record bytes cannot panic
+    /// later either, they read as missing records.
+    pub fn append_indexed(&mut self, bytes: Vec<u8>, blocks: Vec<u32>, len: usize) -> Result<usize, StoreError> {
+        let shape_ok = blocks.len() == len.div_ceil(BLOCK)
+            && blocks.first().is_none_or(|&b| b == 0)
+            && blocks.windows(2).all(|w| w[0] < w[1])
+            && blocks.last().is_none_or(|&b| (b as usize) < bytes.len());
+        if !shape_ok {
+            return Err(StoreError { at: 0, records: 0, reason: "the block index does not fit the records" });
+        }
+        if len > 0 {
+            let chunk = Chunk { bytes: bytes.into_boxed_slice(), blocks: blocks.into_boxed_slice(), len };
+            self.heap += chunk.bytes.len() + chunk.blocks.len() * 4 + std::mem::size_of::<Chunk>() + 2 * 8;
+            self.starts.push(self.len);
+            self.len += len;
+            self.chunks.push(Arc::new(chunk));
+        }
+        Ok(len)
+    }
+
     /// The record at 0-based index `i`.
     pub fn get(&self, i: usize) -> Option<FrameRecord> {
         if i >= self.len {
@@ -555,6 +586,32 @@ mod tests {
             }
             assert_eq!(store.get(all.len()), None);
             assert_eq!(store.by_number(0), None);
+        }
+    }
+
+    #[test]
+    fn indexed_append_reads_like_a_checked_one_and_refuses_a_bad_index() {
+        let all = records("../static/examples/two-bytes.pcap");
+        let mut b = RecordBatch::new();
+        all.iter().for_each(|r| b.push(r));
+        let (bytes, blocks) = b.into_parts();
+        let mut s = RecordStore::new();
+        assert_eq!(s.append_indexed(bytes.clone(), blocks.clone(), all.len()), Ok(all.len()));
+        assert!(s.iter().eq(all.iter().copied()));
+        assert_eq!(s.get(all.len() - 1).as_ref(), all.last());
+        let mut bad = RecordStore::new();
+        assert!(bad.append_indexed(bytes.clone(), vec![5], all.len()).is_err());
+        assert!(bad.append_indexed(bytes, blocks, all.len() + 10 * BLOCK).is_err());
+        assert!(bad.is_empty());
+        // Damaged bytes behind a good index: missing records, no panic.
+        let mut b = RecordBatch::new();
+        all.iter().for_each(|r| b.push(r));
+        let (mut bytes, blocks) = b.into_parts();
+        bytes.truncate(bytes.len() / 2);
+        let mut damaged = RecordStore::new();
+        if damaged.append_indexed(bytes, blocks, all.len()).is_ok() {
+            assert!(damaged.get(all.len() - 1).is_none());
+            assert!(damaged.iter().count() < all.len());
         }
     }
 

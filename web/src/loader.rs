@@ -3,7 +3,7 @@
 //! selected frame alone from the file; fetches example captures.
 
 use crate::protocol::{FromWorker, ReadContext, ToWorker};
-use crate::state::Action;
+use crate::state::{Action, RecordIndex};
 use framelens::capture::{context_for, packet_at, record_read_len, CaptureReader, ContextBlock, OwnedPacket};
 use framelens::settings::Settings;
 use js_sys::{Object, Reflect, Uint8Array};
@@ -56,7 +56,17 @@ impl ScanWorker {
                     }
                     return;
                 }
-                FromWorker::Frames { load_id, bytes_done, elapsed_ms, context, findings } => {
+                FromWorker::Frames {
+                    load_id,
+                    records: len,
+                    blocks,
+                    counts,
+                    settings,
+                    bytes_done,
+                    elapsed_ms,
+                    context,
+                    findings,
+                } => {
                     let records = Reflect::get(&data, &"records".into())
                         .ok()
                         .and_then(|r| r.dyn_into::<Uint8Array>().ok())
@@ -64,6 +74,7 @@ impl ScanWorker {
                     Action::Frames {
                         load_id,
                         records,
+                        index: Some(RecordIndex { blocks, len, counts, settings }),
                         bytes_done,
                         elapsed_ms,
                         context: context.map(Rc::new),

@@ -5,7 +5,7 @@
 
 use framelens::capture::ContextBlock;
 use framelens::settings::Settings;
-use framelens::summary::{CaptureFinding, Summary};
+use framelens::summary::{CaptureFinding, Counts, Summary};
 use serde::{Deserialize, Serialize};
 
 /// Page → worker.
@@ -35,6 +35,12 @@ pub enum FromWorker {
     /// The `records` that come with the message were read; `bytes_done` of the file so far.
     Frames {
         load_id: u32,
+        /// Records in the buffer, where each block of them starts, and their
+        /// counts under `settings`: the page neither decodes nor counts them.
+        records: usize,
+        blocks: Vec<u32>,
+        counts: Counts,
+        settings: Settings,
         bytes_done: u64,
         elapsed_ms: f64,
         /// Only when it changed since the last message.
@@ -71,6 +77,10 @@ mod tests {
         for m in [
             FromWorker::Frames {
                 load_id: 3,
+                records: 17,
+                blocks: vec![0],
+                counts: summary.counts,
+                settings: Settings::default(),
                 bytes_done: 10,
                 elapsed_ms: 1.5,
                 context: Some(ctx.clone()),

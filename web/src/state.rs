@@ -65,6 +65,16 @@ impl Filter {
     }
 }
 
+/// What the scan worker says about a record batch besides its bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordIndex {
+    pub blocks: Vec<u32>,
+    pub len: usize,
+    /// The batch's counts at `settings`, the settings the scan ran with.
+    pub counts: Counts,
+    pub settings: Settings,
+}
+
 /// Where loading stands.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Phase {
@@ -240,6 +250,9 @@ pub enum Action {
     Frames {
         load_id: u32,
         records: Vec<u8>,
+        /// From the worker: the batch's block index and counts, so the page
+        /// need not decode it. Without it, the records are checked and counted here.
+        index: Option<RecordIndex>,
         bytes_done: u64,
         elapsed_ms: f64,
         context: Option<Rc<ReadContext>>,
@@ -337,12 +350,28 @@ impl State {
                 self.summary = None;
                 self.rescan_due = false;
             }
-            Action::Frames { load_id, records, bytes_done, elapsed_ms, context, findings }
+            Action::Frames { load_id, records, index, bytes_done, elapsed_ms, context, findings }
                 if load_id == self.load_id =>
             {
                 if self.phase == Phase::Reading {
-                    let (counts, settings) = (&mut self.counts, &self.settings);
-                    if let Err(e) = self.frames.append_with(records, |r| counts.add_record(r, settings)) {
+                    let first = self.frames.len();
+                    let appended = match index {
+                        Some(ix) => {
+                            let r = self.frames.append_indexed(records, ix.blocks, ix.len);
+                            if ix.settings == self.settings {
+                                self.counts.merge(&ix.counts);
+                            } else {
+                                // The MTU or rule changed during the scan: count at the new ones.
+                                self.counts.merge(&Counts::of(self.frames.iter_from(first), &self.settings));
+                            }
+                            r
+                        }
+                        None => {
+                            let (counts, settings) = (&mut self.counts, &self.settings);
+                            self.frames.append_with(records, |r| counts.add_record(r, settings))
+                        }
+                    };
+                    if let Err(e) = appended {
                         self.phase = Phase::Failed(format!("The scan's results could not be read: {e}"));
                     }
                     self.progress.bytes_done = bytes_done;
@@ -485,13 +514,17 @@ mod tests {
         (v, s)
     }
 
-    /// The action a worker message makes of these records.
+    /// The action a worker message makes of these records (scanned at the default settings).
     fn frames(load_id: u32, recs: &[FrameRecord]) -> Action {
         let mut b = framelens::store::RecordBatch::new();
         recs.iter().for_each(|r| b.push(r));
+        let settings = Settings::default();
+        let counts = Counts::of(recs, &settings);
+        let (records, blocks) = b.into_parts();
         Action::Frames {
             load_id,
-            records: b.into_bytes(),
+            records,
+            index: Some(RecordIndex { blocks, len: recs.len(), counts, settings }),
             bytes_done: 0,
             elapsed_ms: 0.0,
             context: None,
@@ -617,6 +650,19 @@ mod tests {
     }
 
     #[test]
+    fn an_mtu_change_during_the_scan_recounts_later_batches_at_the_new_mtu() {
+        let (recs, _) = records(STORY);
+        let half = recs.len() / 2;
+        let st = State::default().apply(Action::Start { load_id: 2, name: "s".into(), size: 1 });
+        let st = st.apply(frames(2, &recs[..half]));
+        let big = Settings { mtu: 9000, ..Settings::default() };
+        // The worker still counts at MTU 1500; the page must not take those counts.
+        let st = st.apply(Action::SetSettings(big)).apply(frames(2, &recs[half..]));
+        assert_eq!(st.counts, Counts::of(&recs, &big));
+        assert_eq!(st.counts.over_mtu, 0);
+    }
+
+    #[test]
     fn damaged_record_bytes_fail_the_load_with_a_sentence() {
         let (recs, _) = records(QINQ);
         let st = State::default().apply(Action::Start { load_id: 1, name: "q".into(), size: 1 });
@@ -625,6 +671,7 @@ mod tests {
         let st = st.apply(Action::Frames {
             load_id: 1,
             records,
+            index: None,
             bytes_done: 0,
             elapsed_ms: 0.0,
             context: None,
