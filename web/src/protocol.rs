@@ -39,7 +39,7 @@ pub enum FromWorker {
         /// counts under `settings`: the page neither decodes nor counts them.
         records: usize,
         blocks: Vec<u32>,
-        counts: Counts,
+        counts: Box<Counts>,
         settings: Settings,
         bytes_done: u64,
         elapsed_ms: f64,
@@ -79,7 +79,7 @@ mod tests {
                 load_id: 3,
                 records: 17,
                 blocks: vec![0],
-                counts: summary.counts,
+                counts: Box::new(summary.counts),
                 settings: Settings::default(),
                 bytes_done: 10,
                 elapsed_ms: 1.5,

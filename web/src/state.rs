@@ -252,7 +252,7 @@ pub enum Action {
         records: Vec<u8>,
         /// From the worker: the batch's block index and counts, so the page
         /// need not decode it. Without it, the records are checked and counted here.
-        index: Option<RecordIndex>,
+        index: Option<Box<RecordIndex>>,
         bytes_done: u64,
         elapsed_ms: f64,
         context: Option<Rc<ReadContext>>,
@@ -524,7 +524,7 @@ mod tests {
         Action::Frames {
             load_id,
             records,
-            index: Some(RecordIndex { blocks, len: recs.len(), counts, settings }),
+            index: Some(Box::new(RecordIndex { blocks, len: recs.len(), counts, settings })),
             bytes_done: 0,
             elapsed_ms: 0.0,
             context: None,

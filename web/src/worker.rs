@@ -123,7 +123,7 @@ mod imp {
                 };
                 let records = batch.len();
                 let (bytes, blocks) = std::mem::take(&mut batch).into_parts();
-                let counts = std::mem::take(&mut counts);
+                let counts = Box::new(std::mem::take(&mut counts));
                 let msg = FromWorker::Frames {
                     load_id,
                     records,
