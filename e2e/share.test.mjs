@@ -129,6 +129,11 @@ test('share the two-bytes frame headers only: the link opens the same diagnosis 
     assert.match(await banner.textContent(), /Shared diagnosis: frame 15.*headers only/);
     assert.equal(await reader.page.locator('[data-testid=shared-note]').textContent(), 'USB NIC appends 25 7f; ping -s 1472 dies at OVS');
     assert.equal(await reader.page.locator('[data-testid=shared-span]').textContent(), 'The sender points at bytes 1518–1519 (2 bytes).');
+    // The bytes the sender pointed at are outlined in the hex map, and only those.
+    assert.deepEqual(
+      await reader.page.locator('[data-testid=shared-view] .hex .b[data-highlight]').allTextContents(),
+      ['25', '7f'],
+    );
     const shared = await anatomyOf(reader.page, 15, '[data-testid=shared-view]');
     assert.deepEqual(shared.regions, original.regions);
     assert.equal(shared.ledger, original.ledger);

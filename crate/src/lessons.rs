@@ -19,6 +19,8 @@ pub enum Highlight {
     Field { layer: Layer, name: &'static str },
     /// Every span of a layer (at the outer depth unless `depth` says otherwise).
     Layer { layer: Layer, depth: u8 },
+    /// Frame offsets `start..end`: what the sender of a diagnosis link pointed at.
+    Bytes { start: u32, end: u32 },
 }
 
 impl Highlight {
@@ -34,6 +36,10 @@ impl Highlight {
                 let first = it.next()?;
                 let end = it.fold(first.end, |e, s| e.max(s.end));
                 Some((first.start, end))
+            }
+            Highlight::Bytes { start, end } => {
+                let end = end.min(a.ledger.caplen);
+                (start < end).then_some((start, end))
             }
         }
     }

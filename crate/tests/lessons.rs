@@ -59,3 +59,24 @@ fn lesson_claims_match_the_engine() {
     let l = framelens::lessons::lesson("pmtu-blackhole").unwrap();
     assert!(frame(l.capture, 4, &l.settings).mtu.dropped, "1500-byte DF datagram over a 1400 link");
 }
+
+/// A diagnosis link's span is shown with the same highlight: clipped to the
+/// captured bytes, nothing for an empty or out-of-frame range.
+#[test]
+fn a_byte_range_highlight_stays_inside_the_frame() {
+    use framelens::analysis::analyze;
+    use framelens::capture::{read_all, OwnedPacket};
+    use framelens::lessons::Highlight;
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../static/examples/two-bytes.pcap")).unwrap();
+    let mut first = None;
+    read_all(&bytes, |p| {
+        first.get_or_insert_with(|| OwnedPacket::from_packet(&p));
+    });
+    let p = first.unwrap();
+    let a = analyze(&p.packet(), &Default::default());
+    let len = p.data.len() as u32;
+    assert_eq!(Highlight::Bytes { start: 2, end: 6 }.resolve(&a), Some((2, 6)));
+    assert_eq!(Highlight::Bytes { start: len - 2, end: len + 50 }.resolve(&a), Some((len - 2, len)));
+    assert_eq!(Highlight::Bytes { start: len, end: len + 4 }.resolve(&a), None);
+    assert_eq!(Highlight::Bytes { start: 6, end: 6 }.resolve(&a), None);
+}

@@ -21,6 +21,7 @@ fn describe(h: &Highlight) -> (String, &'static str) {
         Highlight::Region { region } => (region.key().to_string(), "region"),
         Highlight::Field { layer, name } => (format!("{} · {name}", layer.name()), "field"),
         Highlight::Layer { layer, .. } => (layer.name().to_string(), "layer"),
+        Highlight::Bytes { start, end } => (format!("bytes {start}–{}", end.saturating_sub(1)), "bytes"),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::components::anatomy::Anatomy;
 use crate::components::settings_panel::SettingsPanel;
 use crate::share_state::SharedPage;
 use crate::state::Action;
+use framelens::lessons::Highlight;
 use framelens::thousands;
 use yew::prelude::*;
 
@@ -84,7 +85,8 @@ pub fn SharedView(props: &Props) -> Html {
                         ) }</p>
                     </div>
                     <SettingsPanel settings={*settings} on_change={on_settings} />
-                    <Anatomy packet={packet.clone()} settings={*settings} />
+                    <Anatomy packet={packet.clone()} settings={*settings}
+                        highlight={frame.span.map(|(start, end)| Highlight::Bytes { start, end })} />
                 </section>
             }
         }
