@@ -30,27 +30,29 @@ pub struct Props {
 
 #[component]
 pub fn SelectedFrame(props: &Props) -> Html {
-    let packet = use_state(|| None::<Rc<OwnedPacket>>);
+    // The packet shown, with the load it came from: while the next selected
+    // frame is read, the previous one of the same capture stays on screen
+    // (no empty flash, and the page is not rebuilt twice per selection).
+    let packet = use_state(|| None::<(u32, Rc<OwnedPacket>)>);
     let error = use_state(|| None::<String>);
-    let wanted = use_mut_ref(|| 0u64);
+    let wanted = use_mut_ref(|| (0u64, 0u32));
     {
         let (packet, error, wanted) = (packet.clone(), error.clone(), wanted.clone());
         let (blob, context) = (props.blob.clone(), props.context.clone());
         let (offset, caplen) = (props.offset, props.caplen);
-        use_effect_with((props.number, props.load_id), move |(n, _)| {
-            let n = *n;
+        use_effect_with((props.number, props.load_id), move |&(n, load_id)| {
             let at = crate::loader::RecordAt { number: n, offset, caplen };
-            *wanted.borrow_mut() = n;
+            *wanted.borrow_mut() = (n, load_id);
             if let Some(blob) = blob {
                 wasm_bindgen_futures::spawn_local(async move {
                     let r = crate::loader::read_packet(blob, at, context).await;
-                    if *wanted.borrow() != n {
+                    if *wanted.borrow() != (n, load_id) {
                         return;
                     }
                     match r {
                         Ok(Some(p)) => {
                             error.set(None);
-                            packet.set(Some(Rc::new(p)));
+                            packet.set(Some((load_id, Rc::new(p))));
                         }
                         Ok(None) => error.set(Some(format!("Frame {n} is not in this capture."))),
                         Err(m) => error.set(Some(format!("Frame {n} could not be re-read: {m}"))),
@@ -64,7 +66,7 @@ pub fn SelectedFrame(props: &Props) -> Html {
         (_, Some(e)) => html! {
             <section class="anatomy" data-testid="anatomy-error"><p class="status error">{ e.clone() }</p></section>
         },
-        (Some(p), _) if p.number == n => {
+        (Some((load_id, p)), _) if *load_id == props.load_id => {
             let share = props.on_share.as_ref().map(|cb| {
                 let (cb, p) = (cb.clone(), p.clone());
                 Callback::from(move |_: MouseEvent| cb.emit(p.clone()))
