@@ -3,31 +3,20 @@
 // regions and ledger against the CLI's answers, a corrupt file, and that
 // nothing leaves the origin. Expected values were checked with
 // `framelens --json FILE` (see each test).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, launchBrowser, openPage, screenshot, repoRoot } from './lib.mjs';
+import { openPage, screenshot, repoRoot, useApp } from './lib.mjs';
 
 const captures = path.resolve(repoRoot, '..', 'shared', 'captures');
 const examples = path.join(repoRoot, 'static', 'examples');
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 async function open(hash = '') {
-  const o = await openPage(browser, server.origin);
-  await o.page.goto(server.url + hash, { waitUntil: 'load' });
+  const o = await openPage(app.browser, app.server.origin);
+  await o.page.goto(app.server.url + hash, { waitUntil: 'load' });
   await o.page.locator('[data-testid=drop-zone]').waitFor({ state: 'visible', timeout: 15_000 });
   return o;
 }

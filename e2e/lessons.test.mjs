@@ -2,11 +2,11 @@
 // takeaway, checking at each step that the anatomy shows the step's frame
 // and that exactly the step's bytes are marked; `#lesson=ID` links; the
 // what-if panel; the glossary and the links to it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServer, launchBrowser, openPage, screenshot, artifactsDir } from './lib.mjs';
+import { openPage, screenshot, artifactsDir, useApp } from './lib.mjs';
 
 // Per lesson, per step: [frame, first byte, byte count] of what the step
 // points at. Worked out from the frames' structure, e.g. two-bytes frame 13:
@@ -32,23 +32,12 @@ const STEPS = {
   ieee8023: [[1, 12, 2], [1, 14, 3], [1, 52, 8], [2, 17, 5]],
 };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 async function open(hash = '') {
-  const o = await openPage(browser, server.origin);
+  const o = await openPage(app.browser, app.server.origin);
   await o.page.setViewportSize({ width: 1440, height: 900 });
-  await o.page.goto(server.url + hash, { waitUntil: 'load' });
+  await o.page.goto(app.server.url + hash, { waitUntil: 'load' });
   await o.page.locator('[data-testid=drop-zone]').waitFor({ state: 'visible', timeout: 15_000 });
   return o;
 }

@@ -3,11 +3,11 @@
 // regions and ledger, change the MTU there, open pinned links made by format
 // version 1, and open damaged links. Nothing may leave the origin, and the
 // server never sees the fragment.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { startServer, launchBrowser, openPage, screenshot, repoRoot, artifactsDir } from './lib.mjs';
+import { openPage, screenshot, repoRoot, artifactsDir, useApp } from './lib.mjs';
 
 const examples = path.join(repoRoot, 'static', 'examples');
 
@@ -20,23 +20,12 @@ const STORY_V1 =
 const FCS_FULL_V1 =
   'v1.NYxBCkBQGITnF5IVN3grOYTFK7GihAtYvFI2irWTOIGlraWtIziEtZX3i6mZpmn60oxcEABpAtbJ7RWXiGf4Y9OLTql-EGOrRBpXPJc1Nhg6F5CDBAj5K-3gcAmkbcwSxQeiwrsvM__Z07p3Dw';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 async function open(hash = '') {
-  const o = await openPage(browser, server.origin);
-  await o.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
-  await o.page.goto(server.url + hash, { waitUntil: 'load' });
+  const o = await openPage(app.browser, app.server.origin);
+  await o.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.origin });
+  await o.page.goto(app.server.url + hash, { waitUntil: 'load' });
   await o.page.locator('[data-testid=drop-zone]').waitFor({ state: 'visible', timeout: 15_000 });
   return o;
 }
@@ -83,7 +72,7 @@ test('share the two-bytes frame headers only: the link opens the same diagnosis 
     // What the user sees: the dialog's top, then (below) scrolled to its ticket texts.
     await page.screenshot({ path: path.join(artifactsDir, 'share-dialog.png') });
     link = await page.locator('[data-testid=share-link]').inputValue();
-    assert.ok(link.startsWith(`${server.origin}/#share=v1.`), link);
+    assert.ok(link.startsWith(`${app.server.origin}/#share=v1.`), link);
     assert.equal(await page.locator('[data-testid=share-link-length]').textContent(), `${link.length} characters`);
     assert.ok(link.length < 400, `zeroed payload compresses away: ${link.length}`);
 
@@ -120,7 +109,7 @@ test('share the two-bytes frame headers only: the link opens the same diagnosis 
   }
 
   // A fresh page (own context: no state shared with the sender's page).
-  const reader = await openPage(browser, server.origin);
+  const reader = await openPage(app.browser, app.server.origin);
   try {
     await reader.page.goto(link, { waitUntil: 'load' });
     const banner = reader.page.locator('[data-testid=shared-banner]');
@@ -153,7 +142,7 @@ test('share the two-bytes frame headers only: the link opens the same diagnosis 
     await reader.page.locator('[data-testid=shared-view] [data-testid=rule]').selectOption('ip-router');
     assert.match(await reader.page.locator('[data-testid=shared-view] [data-testid=mtu-verdict]').textContent(), /An IP router forwards it: datagram 1500 bytes/);
     assertClean(reader.log);
-    assert.ok(!server.requests.some((r) => r.includes('share')), 'the fragment never reaches the server');
+    assert.ok(!app.server.requests.some((r) => r.includes('share')), 'the fragment never reaches the server');
   } finally {
     await reader.context.close();
   }
@@ -173,7 +162,7 @@ test('full bytes: the shared frame has every byte the sender captured', async ()
   } finally {
     await context.close();
   }
-  const reader = await openPage(browser, server.origin);
+  const reader = await openPage(app.browser, app.server.origin);
   try {
     await reader.page.goto(link, { waitUntil: 'load' });
     const banner = reader.page.locator('[data-testid=shared-banner]');

@@ -1,25 +1,14 @@
 // Smoke test: the release build loads, renders, and stays offline.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, openPage, screenshot } from './lib.mjs';
+import { openPage, screenshot, useApp } from './lib.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 test('page loads, shows the drop zone, makes no foreign requests', async () => {
-  const { page, context, log } = await openPage(browser, server.origin);
+  const { page, context, log } = await openPage(app.browser, app.server.origin);
   try {
-    await page.goto(server.url, { waitUntil: 'load' });
+    await page.goto(app.server.url, { waitUntil: 'load' });
 
     const dropZone = page.locator('[data-testid=drop-zone]');
     await dropZone.waitFor({ state: 'visible', timeout: 15_000 });
