@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::captures;
+use common::capture_files;
 use framelens::analysis::analyze;
 use framelens::capture::CaptureReader;
 use framelens::scan::Scanner;
@@ -15,12 +15,7 @@ use framelens::summary::Counts;
 #[test]
 fn every_capture_every_frame_analyses_consistently() {
     let mut frames = 0u64;
-    for entry in std::fs::read_dir(captures()).unwrap() {
-        let path = entry.unwrap().path();
-        if !matches!(path.extension().and_then(|e| e.to_str()), Some("pcap" | "pcapng")) {
-            continue;
-        }
-        let bytes = std::fs::read(&path).unwrap();
+    for (path, bytes) in capture_files() {
         for settings in [
             Settings::default(),
             Settings { mtu: 1450, rule: DeviceRule::IpRouter, fcs: FcsMode::Present },
@@ -72,12 +67,7 @@ fn every_record_reads_back_from_the_compact_store() {
     use framelens::store::{RecordBatch, RecordStore};
     let mut store_bytes = 0usize;
     let mut frames = 0usize;
-    for entry in std::fs::read_dir(captures()).unwrap() {
-        let path = entry.unwrap().path();
-        if !matches!(path.extension().and_then(|e| e.to_str()), Some("pcap" | "pcapng")) {
-            continue;
-        }
-        let bytes = std::fs::read(&path).unwrap();
+    for (path, bytes) in capture_files() {
         let mut records = Vec::new();
         let mut store = RecordStore::new();
         let mut scanner = Scanner::new(Settings::default());

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{captures, summary_rows};
+use common::{capture_files, captures, summary_rows};
 use framelens::capture::{read_all, CaptureReader};
 
 #[derive(Debug, PartialEq)]
@@ -98,12 +98,7 @@ fn corrupt_captures_keep_frames_before_the_fault_and_say_where() {
 
 #[test]
 fn chunked_reading_matches_whole_reading() {
-    for entry in std::fs::read_dir(captures()).unwrap() {
-        let path = entry.unwrap().path();
-        if !matches!(path.extension().and_then(|e| e.to_str()), Some("pcap" | "pcapng")) {
-            continue;
-        }
-        let bytes = std::fs::read(&path).unwrap();
+    for (path, bytes) in capture_files() {
         let whole = read_whole(&bytes);
         let sizes: &[usize] = if bytes.len() < 20_000 { &[1, 7, 4096] } else { &[4093, 65536] };
         for &size in sizes {
@@ -120,12 +115,7 @@ fn chunked_reading_matches_whole_reading() {
 fn every_packet_rereads_alone_from_its_offset_and_context() {
     use framelens::capture::{context_for, packet_at, record_read_len, OwnedPacket};
     let mut checked = 0u64;
-    for entry in std::fs::read_dir(captures()).unwrap() {
-        let path = entry.unwrap().path();
-        if !matches!(path.extension().and_then(|e| e.to_str()), Some("pcap" | "pcapng")) {
-            continue;
-        }
-        let bytes = std::fs::read(&path).unwrap();
+    for (path, bytes) in capture_files() {
         let mut packets = Vec::new();
         let mut reader = CaptureReader::new();
         let _ = reader.push(&bytes, |p| packets.push(OwnedPacket::from_packet(&p)));

@@ -14,6 +14,20 @@ pub fn captures() -> PathBuf {
         .expect("../shared/captures with SUMMARY.csv next to the repository")
 }
 
+/// Every pcap and pcapng file of the shared collection, with its bytes.
+pub fn capture_files() -> impl Iterator<Item = (PathBuf, Vec<u8>)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(captures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("pcap" | "pcapng")))
+        .collect();
+    paths.sort();
+    paths.into_iter().map(|p| {
+        let bytes = std::fs::read(&p).unwrap();
+        (p, bytes)
+    })
+}
+
 /// A minimal CSV reader for the reference files (quoted fields, no embedded newlines).
 pub fn parse_csv(text: &str) -> Vec<HashMap<String, String>> {
     let mut lines = text.lines();
