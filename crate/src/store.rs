@@ -423,16 +423,6 @@ impl RecordStore {
     /// damaged buffer adds the records read whole before the damage and
     /// returns the error.
     pub fn append(&mut self, bytes: Vec<u8>) -> Result<usize, StoreError> {
-        self.append_with(bytes, |_| {})
-    }
-
-    /// As [`RecordStore::append`], handing each record to `on_record` as it
-    /// is checked: a consumer that counts needs no second decoding pass.
-    pub fn append_with(
-        &mut self,
-        bytes: Vec<u8>,
-        mut on_record: impl FnMut(&FrameRecord),
-    ) -> Result<usize, StoreError> {
         let mut blocks = Vec::new();
         let mut r = Reader { b: &bytes, at: 0, base: Base::default() };
         let mut n = 0usize;
@@ -443,15 +433,12 @@ impl RecordStore {
                 blocks.push(r.at as u32);
             }
             let start = r.at;
-            match r.record() {
-                Ok(rec) => on_record(&rec),
-                Err(reason) => {
-                    error = Some(StoreError { at: start, records: n, reason });
-                    if n % BLOCK == 0 {
-                        blocks.pop();
-                    }
-                    break;
+            if let Err(reason) = r.record() {
+                error = Some(StoreError { at: start, records: n, reason });
+                if n % BLOCK == 0 {
+                    blocks.pop();
                 }
+                break;
             }
             n += 1;
         }

@@ -74,7 +74,7 @@ impl ScanWorker {
                     Action::Frames {
                         load_id,
                         records,
-                        index: Some(Box::new(RecordIndex { blocks, len, counts: *counts, settings })),
+                        index: Box::new(RecordIndex { blocks, len, counts: *counts, settings }),
                         bytes_done,
                         elapsed_ms,
                         context: context.map(Rc::new),

@@ -251,8 +251,8 @@ pub enum Action {
         load_id: u32,
         records: Vec<u8>,
         /// From the worker: the batch's block index and counts, so the page
-        /// need not decode it. Without it, the records are checked and counted here.
-        index: Option<Box<RecordIndex>>,
+        /// need not decode it.
+        index: Box<RecordIndex>,
         bytes_done: u64,
         elapsed_ms: f64,
         context: Option<Rc<ReadContext>>,
@@ -355,22 +355,13 @@ impl State {
             {
                 if self.phase == Phase::Reading {
                     let first = self.frames.len();
-                    let appended = match index {
-                        Some(ix) => {
-                            let r = self.frames.append_indexed(records, ix.blocks, ix.len);
-                            if ix.settings == self.settings {
-                                self.counts.merge(&ix.counts);
-                            } else {
-                                // The MTU or rule changed during the scan: count at the new ones.
-                                self.counts.merge(&Counts::of(self.frames.iter_from(first), &self.settings));
-                            }
-                            r
-                        }
-                        None => {
-                            let (counts, settings) = (&mut self.counts, &self.settings);
-                            self.frames.append_with(records, |r| counts.add_record(r, settings))
-                        }
-                    };
+                    let appended = self.frames.append_indexed(records, index.blocks, index.len);
+                    if index.settings == self.settings {
+                        self.counts.merge(&index.counts);
+                    } else {
+                        // The MTU or rule changed during the scan: count at the new ones.
+                        self.counts.merge(&Counts::of(self.frames.iter_from(first), &self.settings));
+                    }
                     if let Err(e) = appended {
                         self.phase = Phase::Failed(format!("The scan's results could not be read: {e}"));
                     }
@@ -524,7 +515,7 @@ mod tests {
         Action::Frames {
             load_id,
             records,
-            index: Some(Box::new(RecordIndex { blocks, len: recs.len(), counts, settings })),
+            index: Box::new(RecordIndex { blocks, len: recs.len(), counts, settings }),
             bytes_done: 0,
             elapsed_ms: 0.0,
             context: None,
@@ -663,22 +654,22 @@ mod tests {
     }
 
     #[test]
-    fn damaged_record_bytes_fail_the_load_with_a_sentence() {
+    fn a_record_index_that_does_not_fit_fails_the_load_with_a_sentence() {
         let (recs, _) = records(QINQ);
         let st = State::default().apply(Action::Start { load_id: 1, name: "q".into(), size: 1 });
-        let Action::Frames { mut records, .. } = frames(1, &recs) else { unreachable!() };
-        records.truncate(records.len() - 2);
+        let Action::Frames { records, mut index, .. } = frames(1, &recs) else { unreachable!() };
+        index.len += 10 * framelens::store::BLOCK;
         let st = st.apply(Action::Frames {
             load_id: 1,
             records,
-            index: None,
+            index,
             bytes_done: 0,
             elapsed_ms: 0.0,
             context: None,
             findings: None,
         });
-        assert_eq!(st.frames.len(), recs.len() - 1);
-        assert!(matches!(&st.phase, Phase::Failed(m) if m.contains("damaged at byte")), "{:?}", st.phase);
+        assert_eq!(st.frames.len(), 0);
+        assert!(matches!(&st.phase, Phase::Failed(m) if m.contains("block index does not fit")), "{:?}", st.phase);
     }
 
     #[test]
