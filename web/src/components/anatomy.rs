@@ -28,7 +28,7 @@ const PER_ROW: usize = 16;
 fn marked_sentence(start: u32, end: u32) -> String {
     let n = end.saturating_sub(start);
     format!(
-        "This step points at bytes {start}–{} ({n} byte{}), outlined below.",
+        "Bytes {start}–{} ({n} byte{}) are outlined below.",
         end.saturating_sub(1),
         if n == 1 { "" } else { "s" }
     )
