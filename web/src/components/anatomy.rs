@@ -27,11 +27,7 @@ const PER_ROW: usize = 16;
 
 fn marked_sentence(start: u32, end: u32) -> String {
     let n = end.saturating_sub(start);
-    format!(
-        "Bytes {start}–{} ({n} byte{}) are outlined below.",
-        end.saturating_sub(1),
-        if n == 1 { "" } else { "s" }
-    )
+    format!("Bytes {start}–{} ({n} byte{}) are outlined below.", end.saturating_sub(1), if n == 1 { "" } else { "s" })
 }
 
 /// Scrolls the first marked byte into view: in a long frame it can be a
