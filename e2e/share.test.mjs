@@ -22,6 +22,14 @@ const FCS_FULL_V1 =
 
 const app = useApp();
 
+/** Opens a diagnosis link in `page`; resolves to its banner once shown. */
+async function openShared(page, link) {
+  await page.goto(link, { waitUntil: 'load' });
+  const banner = page.locator('[data-testid=shared-banner]');
+  await banner.waitFor({ timeout: 15_000 });
+  return banner;
+}
+
 async function open(hash = '') {
   const o = await openPage(app.browser, app.server.origin);
   await o.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.origin });
@@ -111,9 +119,7 @@ test('share the two-bytes frame headers only: the link opens the same diagnosis 
   // A fresh page (own context: no state shared with the sender's page).
   const reader = await openPage(app.browser, app.server.origin);
   try {
-    await reader.page.goto(link, { waitUntil: 'load' });
-    const banner = reader.page.locator('[data-testid=shared-banner]');
-    await banner.waitFor({ timeout: 15_000 });
+    const banner = await openShared(reader.page, link);
     assert.equal(await banner.getAttribute('data-headers-only'), 'true');
     assert.match(await banner.textContent(), /Shared diagnosis: frame 15.*headers only/);
     assert.equal(await reader.page.locator('[data-testid=shared-note]').textContent(), 'USB NIC appends 25 7f; ping -s 1472 dies at OVS');
@@ -164,9 +170,7 @@ test('full bytes: the shared frame has every byte the sender captured', async ()
   }
   const reader = await openPage(app.browser, app.server.origin);
   try {
-    await reader.page.goto(link, { waitUntil: 'load' });
-    const banner = reader.page.locator('[data-testid=shared-banner]');
-    await banner.waitFor({ timeout: 15_000 });
+    const banner = await openShared(reader.page, link);
     assert.equal(await banner.getAttribute('data-headers-only'), 'false');
     assert.match(await banner.textContent(), /full bytes/);
     const shared = await anatomyOf(reader.page, 15, '[data-testid=shared-view]');

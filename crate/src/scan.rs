@@ -8,7 +8,7 @@ use crate::ledger::{account, FrameMeta, Ledger};
 use crate::link::LinkType;
 use crate::mtu::MtuFacts;
 use crate::settings::Settings;
-use crate::summary::{CaptureFinding, Summary, SummaryBuilder};
+use crate::summary::{CaptureFinding, Counts, Summary, SummaryBuilder};
 use serde::{Deserialize, Serialize};
 
 /// What the scan keeps per frame.
@@ -70,6 +70,11 @@ impl Scanner {
     /// Capture-wide findings of the frames read so far (see [`SummaryBuilder::findings`]).
     pub fn findings(&self) -> Vec<CaptureFinding> {
         self.summary.findings()
+    }
+
+    /// Counts of the frames read so far (at this scan's settings).
+    pub fn counts(&self) -> Counts {
+        self.summary.counts()
     }
 
     /// The reader's context blocks, to re-read one frame later ([`crate::capture::context_for`]).

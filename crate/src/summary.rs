@@ -334,6 +334,11 @@ impl SummaryBuilder {
         }
     }
 
+    /// Counts of the frames so far.
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+
     /// The capture-wide findings of the frames so far: shown while a large
     /// capture is still being read, and final once [`SummaryBuilder::finish`] runs.
     pub fn findings(&self) -> Vec<CaptureFinding> {

@@ -60,7 +60,7 @@ impl ScanWorker {
                     load_id,
                     records: len,
                     blocks,
-                    counts,
+                    counts_so_far,
                     settings,
                     bytes_done,
                     elapsed_ms,
@@ -74,7 +74,7 @@ impl ScanWorker {
                     Action::Frames {
                         load_id,
                         records,
-                        index: Box::new(RecordIndex { blocks, len, counts: *counts, settings }),
+                        index: Box::new(RecordIndex { blocks, len, counts_so_far: *counts_so_far, settings }),
                         bytes_done,
                         elapsed_ms,
                         context: context.map(Rc::new),

@@ -35,11 +35,12 @@ pub enum FromWorker {
     /// The `records` that come with the message were read; `bytes_done` of the file so far.
     Frames {
         load_id: u32,
-        /// Records in the buffer, where each block of them starts, and their
-        /// counts under `settings`: the page neither decodes nor counts them.
+        /// Records in the buffer and where each block of them starts: the
+        /// page stores them without decoding. `counts_so_far` counts every
+        /// frame read up to here under `settings` (the scanner counts them anyway).
         records: usize,
         blocks: Vec<u32>,
-        counts: Box<Counts>,
+        counts_so_far: Box<Counts>,
         settings: Settings,
         bytes_done: u64,
         elapsed_ms: f64,
@@ -79,7 +80,7 @@ mod tests {
                 load_id: 3,
                 records: 17,
                 blocks: vec![0],
-                counts: Box::new(summary.counts),
+                counts_so_far: Box::new(summary.counts),
                 settings: Settings::default(),
                 bytes_done: 10,
                 elapsed_ms: 1.5,

@@ -70,8 +70,9 @@ impl Filter {
 pub struct RecordIndex {
     pub blocks: Vec<u32>,
     pub len: usize,
-    /// The batch's counts at `settings`, the settings the scan ran with.
-    pub counts: Counts,
+    /// Counts of every frame up to and including this batch, at `settings`,
+    /// the settings the scan ran with.
+    pub counts_so_far: Counts,
     pub settings: Settings,
 }
 
@@ -357,7 +358,8 @@ impl State {
                     let first = self.frames.len();
                     let appended = self.frames.append_indexed(records, index.blocks, index.len);
                     if index.settings == self.settings {
-                        self.counts.merge(&index.counts);
+                        // The page counts at the scan's settings too: take the scanner's own.
+                        self.counts = index.counts_so_far;
                     } else {
                         // The MTU or rule changed during the scan: count at the new ones.
                         self.counts.merge(&Counts::of(self.frames.iter_from(first), &self.settings));
@@ -505,17 +507,18 @@ mod tests {
         (v, s)
     }
 
-    /// The action a worker message makes of these records (scanned at the default settings).
-    fn frames(load_id: u32, recs: &[FrameRecord]) -> Action {
+    /// The action the worker's message for the records `batch` of `all` makes,
+    /// scanned at the default settings: counts cover every record up to the batch's end.
+    fn frames(load_id: u32, all: &[FrameRecord], batch: std::ops::Range<usize>) -> Action {
         let mut b = framelens::store::RecordBatch::new();
-        recs.iter().for_each(|r| b.push(r));
+        all[batch.clone()].iter().for_each(|r| b.push(r));
         let settings = Settings::default();
-        let counts = Counts::of(recs, &settings);
+        let counts_so_far = Counts::of(&all[..batch.end], &settings);
         let (records, blocks) = b.into_parts();
         Action::Frames {
             load_id,
             records,
-            index: Box::new(RecordIndex { blocks, len: recs.len(), counts, settings }),
+            index: Box::new(RecordIndex { blocks, len: batch.len(), counts_so_far, settings }),
             bytes_done: 0,
             elapsed_ms: 0.0,
             context: None,
@@ -531,7 +534,7 @@ mod tests {
         let (recs, summary) = records(path);
         let id = 1;
         let st = State::default().apply(Action::Start { load_id: id, name: "x".into(), size: 10 });
-        let st = st.apply(frames(id, &recs));
+        let st = st.apply(frames(id, &recs, 0..recs.len()));
         st.apply(finished(id, summary))
     }
 
@@ -556,7 +559,7 @@ mod tests {
         let st = State::default().apply(Action::Start { load_id: old, name: "a".into(), size: 1 });
         let st = st.apply(Action::Start { load_id: 2, name: "b".into(), size: 1 });
         let (recs, _) = records(QINQ);
-        let st = st.apply(frames(old, &recs));
+        let st = st.apply(frames(old, &recs, 0..recs.len()));
         assert_eq!(st.frames.len(), 0);
         assert_eq!(st.file_name.as_deref(), Some("b"));
     }
@@ -566,9 +569,9 @@ mod tests {
         let (recs, summary) = records(QINQ);
         let id = 7;
         let st = State::default().apply(Action::Start { load_id: id, name: "a".into(), size: 1 });
-        let st = st.apply(frames(id, &recs[..1]));
+        let st = st.apply(frames(id, &recs, 0..1));
         let st = st.apply(Action::Cancel);
-        let st = st.apply(frames(id, &recs[1..]));
+        let st = st.apply(frames(id, &recs, 1..recs.len()));
         let st = st.apply(finished(id, summary));
         assert_eq!(st.phase, Phase::Cancelled);
         assert_eq!(st.frames.len(), 1);
@@ -627,14 +630,14 @@ mod tests {
         let id = 4;
         let st = State::default().apply(Action::Start { load_id: id, name: "story".into(), size: 1 });
         let half = recs.len() / 2;
-        let mut first = frames(id, &recs[..half]);
+        let mut first = frames(id, &recs, 0..half);
         if let Action::Frames { findings, .. } = &mut first {
             *findings = Some(Rc::new(summary.findings[..1].to_vec()));
         }
         let st = st.apply(first);
         assert_eq!(st.interim.len(), 1, "interim findings are shown before the end");
         assert_eq!(st.counts, Counts::of(recs[..half].iter(), &st.settings));
-        let st = st.apply(frames(id, &recs[half..])).apply(finished(id, summary.clone()));
+        let st = st.apply(frames(id, &recs, half..recs.len())).apply(finished(id, summary.clone()));
         assert_eq!(*st.interim, summary.findings);
         assert_eq!(st.counts, summary.counts, "batch-by-batch counts equal the scan's");
         assert!(st.frames.iter().eq(recs.iter().copied()));
@@ -645,10 +648,10 @@ mod tests {
         let (recs, _) = records(STORY);
         let half = recs.len() / 2;
         let st = State::default().apply(Action::Start { load_id: 2, name: "s".into(), size: 1 });
-        let st = st.apply(frames(2, &recs[..half]));
+        let st = st.apply(frames(2, &recs, 0..half));
         let big = Settings { mtu: 9000, ..Settings::default() };
         // The worker still counts at MTU 1500; the page must not take those counts.
-        let st = st.apply(Action::SetSettings(big)).apply(frames(2, &recs[half..]));
+        let st = st.apply(Action::SetSettings(big)).apply(frames(2, &recs, half..recs.len()));
         assert_eq!(st.counts, Counts::of(&recs, &big));
         assert_eq!(st.counts.over_mtu, 0);
     }
@@ -657,7 +660,7 @@ mod tests {
     fn a_record_index_that_does_not_fit_fails_the_load_with_a_sentence() {
         let (recs, _) = records(QINQ);
         let st = State::default().apply(Action::Start { load_id: 1, name: "q".into(), size: 1 });
-        let Action::Frames { records, mut index, .. } = frames(1, &recs) else { unreachable!() };
+        let Action::Frames { records, mut index, .. } = frames(1, &recs, 0..recs.len()) else { unreachable!() };
         index.len += 10 * framelens::store::BLOCK;
         let st = st.apply(Action::Frames {
             load_id: 1,

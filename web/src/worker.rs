@@ -13,7 +13,6 @@ mod imp {
     use framelens::scan::Scanner;
     use framelens::settings::Settings;
     use framelens::store::RecordBatch;
-    use framelens::summary::Counts;
     use js_sys::{Array, Object, Reflect, Uint8Array};
     use std::cell::Cell;
     use wasm_bindgen::prelude::*;
@@ -70,7 +69,6 @@ mod imp {
         let mut buf: Vec<u8> = Vec::new();
         let mut at = 0u64;
         let mut batch = RecordBatch::new();
-        let mut counts = Counts::default();
         let mut batch_bytes = 0u64;
         let mut sent_context = usize::MAX;
         let mut findings_at = f64::NEG_INFINITY;
@@ -95,12 +93,7 @@ mod imp {
                     chunk.copy_to(&mut buf);
                     at += buf.len() as u64;
                     batch_bytes += buf.len() as u64;
-                    scanner
-                        .push(&buf, |r| {
-                            batch.push(r);
-                            counts.add_record(r, &settings);
-                        })
-                        .is_err()
+                    scanner.push(&buf, |r| batch.push(r)).is_err()
                 }
                 _ => false,
             };
@@ -123,12 +116,11 @@ mod imp {
                 };
                 let records = batch.len();
                 let (bytes, blocks) = std::mem::take(&mut batch).into_parts();
-                let counts = Box::new(std::mem::take(&mut counts));
                 let msg = FromWorker::Frames {
                     load_id,
                     records,
                     blocks,
-                    counts,
+                    counts_so_far: Box::new(scanner.counts()),
                     settings,
                     bytes_done: at,
                     elapsed_ms: elapsed(),
