@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Parser;
 use framelens::analysis::{analyze, FrameAnalysis};
 use framelens::ledger::Flags;
-use framelens::mtu::evaluate;
+use framelens::mtu::drops;
 use framelens::report::{frame_line, SummaryLine};
 use framelens::scan::Scanner;
 use framelens::settings::{DeviceRule, FcsMode, Settings};
@@ -105,7 +105,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 return;
             }
             // The first frames of each kind, analysed in full while their bytes are at hand.
-            let dropped = evaluate(&record.mtu, &settings).dropped;
+            let dropped = drops(&record.mtu, &settings);
             let kind = if dropped {
                 Some(DROPPED)
             } else {

@@ -101,14 +101,48 @@ pub struct MtuVerdict {
     pub sentence: String,
 }
 
+/// What a device rule decides about a frame, as numbers: cheap enough for
+/// every frame of a scan (the counts and the list's over-MTU column), where
+/// [`evaluate`] also words it. `None` when no rule applies: the link layer
+/// was not dissected (the L2 rules need its header length), or the router
+/// rule has no datagram end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Judgement {
+    /// The number the rule compares, and what it compares it with.
+    pub measured: u32,
+    pub limit: u32,
+    pub over: bool,
+    /// Over the limit, but a GSO/GRO super-frame the rule exempts.
+    pub gso_exempt: bool,
+    pub dropped: bool,
+}
+
+pub fn judge(f: &MtuFacts, s: &Settings) -> Option<Judgement> {
+    if f.link == LinkKind::Unsupported {
+        return None;
+    }
+    let mtu = s.mtu;
+    // Over the limit, a router drops only what it may not fragment.
+    let (measured, limit, drops_when_over) = match s.rule {
+        DeviceRule::OvsKernel => (f.l2_payload(), mtu, true),
+        DeviceRule::LinuxBridge | DeviceRule::OvsDpdk => {
+            (f.ethernet_frame_len(), mtu.saturating_add(ethernet::HEADER_LEN as u32 + 4), true)
+        }
+        DeviceRule::IpRouter => (f.datagram_len?, mtu, f.dont_fragment || f.ipv6),
+    };
+    let over = measured > limit;
+    let gso_exempt = over && f.is_superframe(mtu);
+    Some(Judgement { measured, limit, over, gso_exempt, dropped: over && !gso_exempt && drops_when_over })
+}
+
+/// Whether the chosen device rule drops the frame (see [`judge`]).
+pub fn drops(f: &MtuFacts, s: &Settings) -> bool {
+    judge(f, s).is_some_and(|j| j.dropped)
+}
+
+/// [`judge`] with the words: the log line the device writes and a sentence.
 pub fn evaluate(f: &MtuFacts, s: &Settings) -> MtuVerdict {
     let mtu = s.mtu;
-    let trailer = if f.trailer_bytes > 0 {
-        format!(", {} trailer byte{} included", f.trailer_bytes, if f.trailer_bytes == 1 { "" } else { "s" })
-    } else {
-        String::new()
-    };
-    let superframe = f.is_superframe(mtu);
     let mut v = MtuVerdict {
         rule: s.rule,
         mtu,
@@ -119,64 +153,53 @@ pub fn evaluate(f: &MtuFacts, s: &Settings) -> MtuVerdict {
         log: None,
         sentence: String::new(),
     };
-    // Only for frames whose link layer was dissected: the L2 rules need its
-    // header length, the router rule its datagram. Every caller relies on this.
-    if f.link == LinkKind::Unsupported {
-        v.sentence = "The link type is not dissected, so no MTU rule can be applied.".into();
+    let Some(j) = judge(f, s) else {
+        v.sentence = if f.link == LinkKind::Unsupported {
+            "The link type is not dissected, so no MTU rule can be applied."
+        } else {
+            "An IP router judges the datagram, and this frame's datagram end is unknown."
+        }
+        .into();
         return v;
-    }
-    match s.rule {
+    };
+    (v.measured, v.limit, v.dropped, v.gso_exempt) = (j.measured.into(), j.limit.into(), j.dropped, j.gso_exempt);
+    let (m, limit) = (j.measured, j.limit);
+    let trailer = if f.trailer_bytes > 0 {
+        format!(", {} trailer byte{} included", f.trailer_bytes, if f.trailer_bytes == 1 { "" } else { "s" })
+    } else {
+        String::new()
+    };
+    v.sentence = match s.rule {
         DeviceRule::OvsKernel => {
-            let m = f.l2_payload();
-            v.measured = m.into();
-            v.limit = mtu.into();
-            let over = m > mtu;
-            v.gso_exempt = over && superframe;
-            v.dropped = over && !superframe;
             let how = format!(
                 "L2 payload {m} bytes (frame minus Ethernet header{}{trailer})",
                 if f.tags > 0 { " and one VLAN tag" } else { "" }
             );
-            v.sentence = if v.dropped {
+            if j.dropped {
                 v.log = Some(format!("<dev>: dropped over-mtu packet: {m} > {mtu}"));
                 format!("Open vSwitch (kernel datapath) drops it: {how} > MTU {mtu}; it logs \"dropped over-mtu packet: {m} > {mtu}\".")
-            } else if v.gso_exempt {
+            } else if j.gso_exempt {
                 format!("Over MTU {mtu} ({how}), but a GSO super-frame: Open vSwitch lets it pass and the NIC or kernel segments it.")
             } else {
                 format!("Open vSwitch (kernel datapath) forwards it: {how} ≤ MTU {mtu}.")
-            };
+            }
         }
         DeviceRule::LinuxBridge | DeviceRule::OvsDpdk => {
-            let m = f.ethernet_frame_len();
-            let limit = mtu + 14 + 4;
-            v.measured = m.into();
-            v.limit = limit.into();
-            let over = m > limit;
-            v.gso_exempt = over && superframe;
-            v.dropped = over && !superframe;
             let who = s.rule.name();
             let rule = if s.rule == DeviceRule::LinuxBridge { "MTU + 14 + 4" } else { "MTU + 18 (MTU_TO_FRAME_LEN)" };
-            v.sentence = if v.dropped {
+            if j.dropped {
                 format!("{who} drops it silently: frame {m} bytes{trailer} > {limit} ({rule}).")
-            } else if v.gso_exempt {
+            } else if j.gso_exempt {
                 format!("Frame {m} bytes exceeds {limit} ({rule}), but as a GSO super-frame it is segmented before the check matters.")
             } else {
                 format!("{who} forwards it: frame {m} bytes ≤ {limit} ({rule}).")
-            };
+            }
         }
         DeviceRule::IpRouter => {
-            let Some(d) = f.datagram_len else {
-                v.sentence = "An IP router judges the datagram, and this frame's datagram end is unknown.".into();
-                return v;
-            };
-            v.measured = d.into();
-            v.limit = mtu.into();
-            let over = d > mtu;
-            v.gso_exempt = over && superframe;
-            v.dropped = over && !superframe && (f.dont_fragment || f.ipv6);
-            v.sentence = if !over {
+            let d = m;
+            if !j.over {
                 format!("An IP router forwards it: datagram {d} bytes ≤ MTU {mtu} (trailer bytes do not count).")
-            } else if v.gso_exempt {
+            } else if j.gso_exempt {
                 format!("Datagram {d} bytes > MTU {mtu}, but a TSO/GSO super-frame: on the wire it leaves as MTU-sized segments.")
             } else if f.ipv6 {
                 format!("An IP router drops it: IPv6 datagram {d} bytes > MTU {mtu}; it returns ICMPv6 Packet Too Big (MTU {mtu}).")
@@ -186,9 +209,9 @@ pub fn evaluate(f: &MtuFacts, s: &Settings) -> MtuVerdict {
                 let per = ((mtu.saturating_sub(20)) / 8 * 8).max(8);
                 let n = d.saturating_sub(20).div_ceil(per);
                 format!("An IP router fragments it: datagram {d} bytes > MTU {mtu}, DF clear, so {n} fragments.")
-            };
+            }
         }
-    }
+    };
     v
 }
 

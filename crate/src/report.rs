@@ -2,7 +2,7 @@
 //! The field names are a public contract documented in README.md.
 
 use crate::ledger::{Flags, Region};
-use crate::mtu::evaluate;
+use crate::mtu::drops;
 use crate::scan::FrameRecord;
 use crate::settings::Settings;
 use crate::summary::Summary;
@@ -73,7 +73,7 @@ pub fn frame_line<'a>(r: &'a FrameRecord, settings: &Settings) -> FrameLine<'a> 
         fcs: l.fcs.key(),
         truncated: l.truncated,
         findings,
-        over_mtu: evaluate(&r.mtu, settings).dropped,
+        over_mtu: drops(&r.mtu, settings),
     }
 }
 

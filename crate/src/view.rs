@@ -4,7 +4,7 @@
 
 use crate::analysis::FrameAnalysis;
 use crate::ledger::{FcsStatus, RegionKind};
-use crate::mtu::evaluate;
+use crate::mtu::drops;
 use crate::scan::FrameRecord;
 use crate::settings::Settings;
 use crate::thousands;
@@ -52,7 +52,7 @@ pub fn row(r: &FrameRecord, first_ts: Option<i64>, s: &Settings) -> Row {
         }
         None => "?".into(),
     };
-    let dropped = evaluate(&r.mtu, s).dropped;
+    let dropped = drops(&r.mtu, s);
     let mut parts: Vec<String> = Vec::new();
     for reg in l.regions() {
         parts.push(match reg.kind {
