@@ -52,12 +52,15 @@ pub fn App() -> Html {
                 *n += 1;
                 *n
             };
-            state.dispatch(Action::Start { load_id: id, name: name.clone(), size: blob.size() as u64 });
-            source.set(Some((blob.clone(), name)));
+            // The worker starts before the page re-renders for the new file
+            // (a dispatch renders at once, tens of ms); its first message
+            // cannot arrive before this handler has returned.
             let sent = match worker.as_ref() {
                 Ok(w) => w.scan(id, &blob, state.settings),
                 Err(m) => Err(m.clone()),
             };
+            state.dispatch(Action::Start { load_id: id, name: name.clone(), size: blob.size() as u64 });
+            source.set(Some((blob.clone(), name)));
             if let Err(message) = sent {
                 state.dispatch(Action::Failed { load_id: id, message });
             }

@@ -5,7 +5,7 @@ use crate::protocol::ReadContext;
 use crate::share_state::{clip_note, ShareDraft, SharedPage};
 use framelens::capture::OwnedPacket;
 use framelens::lessons::{lesson, Highlight};
-use framelens::mtu::evaluate;
+use framelens::mtu::drops;
 use framelens::scan::FrameRecord;
 use framelens::settings::{DeviceRule, FcsMode, Settings};
 use framelens::store::RecordStore;
@@ -60,7 +60,7 @@ impl Filter {
             Filter::Padding => l.region(RegionKind::Padding).is_some(),
             Filter::Fcs => l.fcs != FcsStatus::Absent,
             Filter::Truncated => l.truncated > 0,
-            Filter::OverMtu => evaluate(&r.mtu, s).dropped,
+            Filter::OverMtu => drops(&r.mtu, s),
         }
     }
 }
