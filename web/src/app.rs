@@ -14,8 +14,13 @@ use crate::components::share_dialog::ShareDialog;
 use crate::components::shared_view::SharedView;
 use crate::components::summary::SummaryView;
 use crate::components::whatif::WhatIf;
+use crate::loader::{cached_packet, fetch_packet, RecordAt};
+use crate::protocol::ReadContext;
 use crate::state::{Action, Fragment, Phase, State};
+use framelens::store::RecordStore;
 use framelens::whatif::Baseline;
+use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DragEvent, File};
@@ -25,14 +30,57 @@ fn location_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
+/// What reading a frame ahead of its selection needs from the page's latest
+/// render (handlers set up once would otherwise see their first render's).
+#[derive(Clone, Default)]
+struct Latest {
+    load_id: u32,
+    frames: RecordStore,
+    blob: Option<Blob>,
+    context: Rc<ReadContext>,
+    /// The fragment the page writes for its state, while no shared link is open.
+    own_fragment: Option<String>,
+}
+
+/// Runs `select` once frame `n` has been read (or failed to be: the anatomy
+/// then reads it again and says why), so that the list's selection and the
+/// frame's anatomy render in one pass: the read takes place while the page
+/// is idle, instead of after a render and paint of the selection alone. At
+/// once when the frame is cached or not in the capture. `seq` is bumped by
+/// every selection, so a read overtaken by a later one selects nothing.
+fn select_after_read(latest: Latest, seq: &Rc<Cell<u32>>, n: Option<u64>, select: impl FnOnce() + 'static) {
+    let ticket = seq.get().wrapping_add(1);
+    seq.set(ticket);
+    let ahead = n.and_then(|n| {
+        let r = latest.frames.by_number(n)?;
+        let blob = latest.blob.clone()?;
+        (cached_packet(latest.load_id, n).is_none())
+            .then_some((blob, RecordAt { number: n, offset: r.offset, caplen: r.ledger.caplen }))
+    });
+    let Some((blob, at)) = ahead else { return select() };
+    let seq = seq.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = fetch_packet(blob, at, latest.context, latest.load_id).await;
+        if seq.get() == ticket {
+            select();
+        }
+    });
+}
+
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| {
-        let hash = location_hash();
-        State::default().apply(Action::Fragment(Fragment::parse(&hash))).apply(Action::OpenLink(hash))
-    });
+    let state = use_reducer(|| State::default().apply(Action::Hash(location_hash())));
     let source = use_state(|| None::<(Blob, String)>);
     let next_id = use_mut_ref(|| 0u32);
+    let latest = use_mut_ref(Latest::default);
+    *latest.borrow_mut() = Latest {
+        load_id: state.load_id,
+        frames: state.frames.clone(),
+        blob: (*source).as_ref().map(|(b, _)| b.clone()),
+        context: state.context.clone(),
+        own_fragment: state.shared.is_none().then(|| state.fragment().format()),
+    };
+    let select_seq: Rc<Cell<u32>> = use_memo((), |_| Cell::new(0u32));
     let dragging = use_state(|| false);
     // The scan worker, started with the page; its messages become actions.
     let worker = {
@@ -128,12 +176,18 @@ pub fn App() -> Html {
     });
     // URL fragment → state (back/forward, a pasted link).
     {
-        let state = state.clone();
+        let (state, latest, seq) = (state.clone(), latest.clone(), select_seq.clone());
         use_effect_with((), move |_| {
             let cb = Closure::<dyn Fn()>::new(move || {
                 let hash = location_hash();
-                state.dispatch(Action::Fragment(Fragment::parse(&hash)));
-                state.dispatch(Action::OpenLink(hash));
+                let latest = latest.borrow().clone();
+                // The page's own echo (it wrote this fragment for its state) changes nothing.
+                if latest.own_fragment.as_deref() == Some(hash.as_str()) {
+                    return;
+                }
+                let state = state.clone();
+                let frame = Fragment::parse(&hash).frame;
+                select_after_read(latest, &seq, frame, move || state.dispatch(Action::Hash(location_hash())));
             });
             let w = web_sys::window();
             if let Some(w) = &w {
@@ -177,14 +231,20 @@ pub fn App() -> Html {
         })
     };
 
-    let dispatch_cb = |f: fn(u64) -> Action| {
-        let state = state.clone();
-        Callback::from(move |n: u64| state.dispatch(f(n)))
+    let on_select = {
+        let (state, latest, seq) = (state.clone(), latest.clone(), select_seq.clone());
+        Callback::from(move |n: u64| {
+            let state = state.clone();
+            select_after_read(latest.borrow().clone(), &seq, Some(n), move || state.dispatch(Action::Select(Some(n))))
+        })
     };
-    let on_select = dispatch_cb(|n| Action::Select(Some(n)));
     let on_step = {
-        let state = state.clone();
-        Callback::from(move |d: i64| state.dispatch(Action::Step(d)))
+        let (state, seq) = (state.clone(), select_seq.clone());
+        Callback::from(move |d: i64| {
+            // A step overtakes any selection still waiting for its read.
+            seq.set(seq.get().wrapping_add(1));
+            state.dispatch(Action::Step(d))
+        })
     };
     let on_filter = {
         let state = state.clone();

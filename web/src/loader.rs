@@ -8,6 +8,7 @@ use framelens::capture::{context_for, packet_at, record_read_len, CaptureReader,
 use framelens::settings::Settings;
 use js_sys::{Object, Reflect, Uint8Array};
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -155,6 +156,43 @@ pub async fn read_packet(blob: Blob, at: RecordAt, context: Rc<ReadContext>) -> 
         }
     }
     read_packet_from_start(blob, at.number).await
+}
+
+/// Frames read lately, by load and number: a selection whose frame was read
+/// ahead (see `app.rs`) renders at once, in one pass with the list.
+const CACHED_PACKETS: usize = 64;
+
+/// (load id, frame number) and the frame, oldest first.
+type PacketCache = VecDeque<((u32, u64), Rc<OwnedPacket>)>;
+
+thread_local! {
+    static PACKETS: RefCell<PacketCache> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// Frame `number` of load `load_id`, if it was read lately.
+pub fn cached_packet(load_id: u32, number: u64) -> Option<Rc<OwnedPacket>> {
+    PACKETS.with_borrow(|c| c.iter().find(|(k, _)| *k == (load_id, number)).map(|(_, p)| p.clone()))
+}
+
+/// [`read_packet`] through the cache of frames read lately.
+pub async fn fetch_packet(
+    blob: Blob,
+    at: RecordAt,
+    context: Rc<ReadContext>,
+    load_id: u32,
+) -> Result<Option<Rc<OwnedPacket>>, String> {
+    if let Some(p) = cached_packet(load_id, at.number) {
+        return Ok(Some(p));
+    }
+    let Some(p) = read_packet(blob, at, context).await? else { return Ok(None) };
+    let p = Rc::new(p);
+    PACKETS.with_borrow_mut(|c| {
+        if c.len() == CACHED_PACKETS {
+            c.pop_front();
+        }
+        c.push_back(((load_id, at.number), p.clone()));
+    });
+    Ok(Some(p))
 }
 
 /// Context bytes as read from one file.

@@ -294,9 +294,11 @@ pub enum Action {
     ShareHeadersOnly(bool),
     ShareNote(String),
     ShareSpan(Option<(u32, u32)>),
-    /// The page's URL fragment, at load or after a change: a `#share=` link
-    /// opens the shared frame (or its error); any other fragment closes it.
-    OpenLink(String),
+    /// The page's URL fragment, at load or after a change: its selection,
+    /// settings or lesson ([`Action::Fragment`]), and a `#share=` link opens
+    /// the shared frame (or its error); any other fragment closes it. One
+    /// action, so that a changed fragment renders the page once.
+    Hash(String),
     /// The reader changed MTU, rule or FCS mode on the shared frame.
     SharedSettings(Settings),
     CloseShared,
@@ -445,7 +447,10 @@ impl State {
                     d.span = span;
                 }
             }
-            Action::OpenLink(hash) => self.shared = SharedPage::from_hash(&hash),
+            Action::Hash(hash) => {
+                self = self.apply(Action::Fragment(Fragment::parse(&hash)));
+                self.shared = SharedPage::from_hash(&hash);
+            }
             Action::SharedSettings(new) => {
                 if let Some(SharedPage::Open { settings, .. }) = &mut self.shared {
                     *settings = new;
@@ -786,7 +791,7 @@ mod tests {
     fn a_share_link_opens_and_its_settings_can_change() {
         let d = ShareDraft::new(story_packet(15), Settings::default());
         let hash = format!("#{}", d.shared().to_fragment());
-        let st = State::default().apply(Action::Fragment(Fragment::parse(&hash))).apply(Action::OpenLink(hash));
+        let st = State::default().apply(Action::Hash(hash));
         let Some(SharedPage::Open { frame, packet, settings }) = st.shared.clone() else { panic!("{:?}", st.shared) };
         assert!(frame.headers_only);
         assert_eq!(settings, Settings::default());
@@ -796,7 +801,7 @@ mod tests {
         let Some(SharedPage::Open { packet, settings, .. }) = st.shared.clone() else { panic!() };
         assert!(!framelens::analysis::analyze(&packet.packet(), &settings).mtu.dropped, "1502 ≤ 1504");
         assert_eq!(st.settings, Settings::default(), "the capture's own settings are untouched");
-        assert!(st.clone().apply(Action::OpenLink("#frame=3".into())).shared.is_none());
+        assert!(st.clone().apply(Action::Hash("#frame=3".into())).shared.is_none());
         assert!(st.apply(Action::CloseShared).shared.is_none());
     }
 
@@ -808,12 +813,12 @@ mod tests {
             ("#share=v1.7cwxCsJAEAXQv4WwGlA7", "damaged or cut short"),
         ];
         for (hash, words) in cases {
-            let st = State::default().apply(Action::OpenLink(hash.into()));
+            let st = State::default().apply(Action::Hash(hash.into()));
             match st.shared {
                 Some(SharedPage::Error(m)) => assert!(m.contains(words), "{hash}: {m}"),
                 other => panic!("{hash}: {other:?}"),
             }
         }
-        assert!(State::default().apply(Action::OpenLink("#mtu=1400".into())).shared.is_none());
+        assert!(State::default().apply(Action::Hash("#mtu=1400".into())).shared.is_none());
     }
 }

@@ -123,6 +123,16 @@ pub fn Anatomy(props: &Props) -> Html {
         })
     };
     let hex_ref = use_node_ref();
+    // Set as the element's innerHTML, not as a virtual node: replacing the
+    // previous frame's map is then one DOM operation, not one removal per row.
+    {
+        let hex_ref = hex_ref.clone();
+        use_effect_with(hex.clone(), move |hex| {
+            if let Some(root) = hex_ref.cast::<Element>() {
+                root.set_inner_html(hex);
+            }
+        });
+    }
     {
         let hex_ref = hex_ref.clone();
         use_effect_with((hov, hex.clone()), move |(hov, _)| {
@@ -222,7 +232,7 @@ pub fn Anatomy(props: &Props) -> Html {
             }
             <p class="hover-line" aria-live="polite">{ hover_line }</p>
             <div class="anatomy-grid">
-                <div class="hex" ref={hex_ref} onmouseover={on_over}>{ Html::from_html_unchecked(AttrValue::from((*hex).clone())) }</div>
+                <div class="hex" ref={hex_ref} onmouseover={on_over}></div>
                 <ul class="fields">{ for fields }</ul>
             </div>
         </section>

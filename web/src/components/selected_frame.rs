@@ -33,8 +33,8 @@ pub fn SelectedFrame(props: &Props) -> Html {
     // The packet shown, with the load it came from: while the next selected
     // frame is read, the previous one of the same capture stays on screen
     // (no empty flash, and the page is not rebuilt twice per selection).
-    let packet = use_state(|| None::<(u32, Rc<OwnedPacket>)>);
-    let error = use_state(|| None::<String>);
+    let packet = use_state_eq(|| None::<(u32, Rc<OwnedPacket>)>);
+    let error = use_state_eq(|| None::<String>);
     let wanted = use_mut_ref(|| (0u64, 0u32));
     {
         let (packet, error, wanted) = (packet.clone(), error.clone(), wanted.clone());
@@ -43,16 +43,19 @@ pub fn SelectedFrame(props: &Props) -> Html {
         use_effect_with((props.number, props.load_id), move |&(n, load_id)| {
             let at = crate::loader::RecordAt { number: n, offset, caplen };
             *wanted.borrow_mut() = (n, load_id);
-            if let Some(blob) = blob {
+            if let Some(p) = crate::loader::cached_packet(load_id, n) {
+                error.set(None);
+                packet.set(Some((load_id, p)));
+            } else if let Some(blob) = blob {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let r = crate::loader::read_packet(blob, at, context).await;
+                    let r = crate::loader::fetch_packet(blob, at, context, load_id).await;
                     if *wanted.borrow() != (n, load_id) {
                         return;
                     }
                     match r {
                         Ok(Some(p)) => {
                             error.set(None);
-                            packet.set(Some((load_id, Rc::new(p))));
+                            packet.set(Some((load_id, p)));
                         }
                         Ok(None) => error.set(Some(format!("Frame {n} is not in this capture."))),
                         Err(m) => error.set(Some(format!("Frame {n} could not be re-read: {m}"))),
@@ -62,7 +65,11 @@ pub fn SelectedFrame(props: &Props) -> Html {
         });
     }
     let n = props.number;
-    match (&*packet, &*error) {
+    // A frame read ahead shows in this very render, with the list's selection.
+    let cached = crate::loader::cached_packet(props.load_id, n).map(|p| (props.load_id, p));
+    let error = if cached.is_some() { None } else { (*error).clone() };
+    let shown = cached.or_else(|| (*packet).clone());
+    match (&shown, &error) {
         (_, Some(e)) => html! {
             <section class="anatomy" data-testid="anatomy-error"><p class="status error">{ e.clone() }</p></section>
         },
