@@ -51,20 +51,28 @@ struct Latest {
 fn select_after_read(latest: Latest, seq: &Rc<Cell<u32>>, n: Option<u64>, select: impl FnOnce() + 'static) {
     let ticket = seq.get().wrapping_add(1);
     seq.set(ticket);
-    let ahead = n.and_then(|n| {
-        let r = latest.frames.by_number(n)?;
-        let blob = latest.blob.clone()?;
-        (cached_packet(latest.load_id, n).is_none())
-            .then_some((blob, RecordAt { number: n, offset: r.offset, caplen: r.ledger.caplen }))
-    });
-    let Some((blob, at)) = ahead else { return select() };
+    let Some(read) = n.and_then(|n| read_ahead(&latest, n)) else { return select() };
     let seq = seq.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let _ = fetch_packet(blob, at, latest.context, latest.load_id).await;
+        let _ = read.await;
         if seq.get() == ticket {
             select();
         }
     });
+}
+
+/// Reads frame `n` into the packet cache; `None` if it is cached already or
+/// not in the capture.
+fn read_ahead(latest: &Latest, n: u64) -> Option<impl std::future::Future<Output = ()>> {
+    if cached_packet(latest.load_id, n).is_some() {
+        return None;
+    }
+    let r = latest.frames.by_number(n)?;
+    let at = RecordAt { number: n, offset: r.offset, caplen: r.ledger.caplen };
+    let (blob, context, load_id) = (latest.blob.clone()?, latest.context.clone(), latest.load_id);
+    Some(async move {
+        let _ = fetch_packet(blob, at, context, load_id).await;
+    })
 }
 
 #[component]
@@ -287,6 +295,21 @@ pub fn App() -> Html {
         let st = state.clone();
         use_memo((frames, filter, settings), move |_| st.visible())
     };
+
+    // The frames beside the selection (in the list as filtered) are read
+    // ahead, so that the arrow keys select in one pass too.
+    {
+        let (latest, visible) = (latest.clone(), visible.clone());
+        use_effect_with((state.selected, state.load_id), move |&(selected, _)| {
+            let latest = latest.borrow().clone();
+            let Some(i) = selected.and_then(|n| visible.position(n)) else { return };
+            for j in [i.checked_add(1), i.checked_sub(1)].into_iter().flatten() {
+                if let Some(read) = visible.get(j).and_then(|m| read_ahead(&latest, m)) {
+                    wasm_bindgen_futures::spawn_local(read);
+                }
+            }
+        });
+    }
 
     let loaded = state.phase != Phase::Empty;
     let selected_here = state.selected.and_then(|n| state.frames.by_number(n));

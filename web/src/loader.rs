@@ -9,6 +9,7 @@ use framelens::settings::Settings;
 use js_sys::{Object, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -125,10 +126,14 @@ impl Drop for ScanWorker {
     }
 }
 
-async fn read_slice(blob: &Blob, start: u64, end: u64) -> Result<Vec<u8>, String> {
-    let part = blob.slice_with_f64_and_f64(start as f64, end as f64).map_err(|e| js_message(&e))?;
-    let buf = JsFuture::from(part.array_buffer()).await.map_err(|e| js_message(&e))?;
-    Ok(Uint8Array::new(&buf).to_vec())
+/// Bytes `start..end` of the file. The read starts when this is called, not
+/// when the future is first polled, so that reads can overlap.
+fn read_slice(blob: &Blob, start: u64, end: u64) -> impl Future<Output = Result<Vec<u8>, String>> {
+    let read = blob.slice_with_f64_and_f64(start as f64, end as f64).map(|part| JsFuture::from(part.array_buffer()));
+    async move {
+        let buf = read.map_err(|e| js_message(&e))?.await.map_err(|e| js_message(&e))?;
+        Ok(Uint8Array::new(&buf).to_vec())
+    }
 }
 
 /// Where a frame's record lies, from the scan.
@@ -146,9 +151,11 @@ pub struct RecordAt {
 pub async fn read_packet(blob: Blob, at: RecordAt, context: Rc<ReadContext>) -> Result<Option<OwnedPacket>, String> {
     let total = blob.size() as u64;
     if let Some(blocks) = context_for(&context.blocks, context.complete, at.offset) {
-        let ctx = context_bytes(&blob, blocks).await?;
+        // The record and (the first time) the context blocks are read at once.
         let end = (at.offset + record_read_len(at.caplen)).min(total);
-        let record = read_slice(&blob, at.offset, end).await?;
+        let record = read_slice(&blob, at.offset, end);
+        let ctx = context_bytes(&blob, blocks).await?;
+        let record = record.await?;
         if let Some(p) = packet_at(&ctx, &record, at.number, at.offset) {
             if p.data.len() == at.caplen as usize {
                 return Ok(Some(p));
@@ -217,9 +224,19 @@ async fn context_bytes(blob: &Blob, blocks: Vec<ContextBlock>) -> Result<Rc<Vec<
         return Ok(bytes);
     }
     let total = blob.size() as u64;
-    let mut bytes = Vec::new();
+    // Adjacent blocks (a section header and its interfaces) are one read.
+    let mut ranges: Vec<(u64, u64)> = Vec::new();
     for b in &blocks {
-        bytes.extend(read_slice(blob, b.offset, (b.offset + u64::from(b.len)).min(total)).await?);
+        let end = (b.offset + u64::from(b.len)).min(total);
+        match ranges.last_mut() {
+            Some(last) if last.1 == b.offset => last.1 = end,
+            _ => ranges.push((b.offset, end)),
+        }
+    }
+    let reads: Vec<_> = ranges.iter().map(|&(start, end)| read_slice(blob, start, end)).collect();
+    let mut bytes = Vec::new();
+    for read in reads {
+        bytes.extend(read.await?);
     }
     let bytes = Rc::new(bytes);
     LAST_CONTEXT.set(Some(ReadContextBytes { file: blob.clone(), blocks, bytes: bytes.clone() }));

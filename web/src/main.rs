@@ -3,6 +3,7 @@
 // The pure modules are used by the wasm-only components; natively only their tests use them.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod markup;
 mod protocol;
 mod share_state;
 mod state;

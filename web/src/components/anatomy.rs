@@ -1,11 +1,12 @@
 use crate::components::glossary::Term;
+use crate::markup::hex_html;
 use framelens::analysis::{analyze, FrameAnalysis};
 use framelens::capture::OwnedPacket;
 use framelens::glossary::{for_fcs, for_region};
 use framelens::ledger::RegionKind;
 use framelens::lessons::Highlight;
 use framelens::settings::Settings;
-use framelens::view::{byte_owners, group_key, segments};
+use framelens::view::{group_key, segments};
 use framelens::wire::LayerGroup;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -23,8 +24,6 @@ pub struct Props {
     pub highlight: Option<Highlight>,
 }
 
-const PER_ROW: usize = 16;
-
 fn marked_sentence(start: u32, end: u32) -> String {
     let n = end.saturating_sub(start);
     format!("Bytes {start}–{} ({n} byte{}) are outlined below.", end.saturating_sub(1), if n == 1 { "" } else { "s" })
@@ -39,34 +38,6 @@ fn show_marked() {
     if let Some(el) = first {
         el.scroll_into_view();
     }
-}
-
-/// The hex map's rows: each byte a `span.b` with its layer group's colour,
-/// the index of the span that owns it (`data-span`), and `data-highlight` if
-/// a lesson step marks it. Only hex digits, numbers and fixed names go in.
-fn hex_html(a: &FrameAnalysis, data: &[u8], marked: Option<(u32, u32)>) -> Rc<str> {
-    use std::fmt::Write;
-    let owners = byte_owners(a, data.len());
-    let mut out = String::with_capacity(data.len() * 48 + data.len() / PER_ROW * 48);
-    for (row, bytes) in data.chunks(PER_ROW).enumerate() {
-        let _ = write!(out, r#"<div class="hex-row"><span class="off">{:04x}</span>"#, row * PER_ROW);
-        for (j, b) in bytes.iter().enumerate() {
-            let i = row * PER_ROW + j;
-            let owner = owners[i];
-            let group = owner.map_or("none", |k| group_key(a.spans[k].layer.group()));
-            let mark = marked.is_some_and(|(s, e)| (s as usize..e as usize).contains(&i));
-            let _ = write!(out, r#"<span class="b g-{group}{}""#, if mark { " marked" } else { "" });
-            if let Some(k) = owner {
-                let _ = write!(out, r#" data-span="{k}""#);
-            }
-            if mark {
-                out.push_str(r#" data-highlight="true""#);
-            }
-            let _ = write!(out, ">{b:02x}</span>");
-        }
-        out.push_str("</div>");
-    }
-    out.into()
 }
 
 #[component]

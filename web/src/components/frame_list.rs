@@ -1,8 +1,8 @@
+use crate::markup::rows_html;
 use crate::state::{Filter, Visible};
 use framelens::settings::Settings;
 use framelens::store::RecordStore;
-use framelens::view::{row, Row};
-use std::rc::Rc;
+use framelens::view::row;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -24,45 +24,6 @@ pub struct Props {
     pub on_select: Callback<u64>,
     pub on_step: Callback<i64>,
     pub on_filter: Callback<Filter>,
-}
-
-/// The rows in view (their index in the filtered list, and the row) as one
-/// HTML string, set as the innerHTML of the rows' box: a jump far down the
-/// list replaces every row, which as one string is one DOM operation instead
-/// of some 300 element updates (half of a selection's time before).
-fn rows_html(rows: impl Iterator<Item = (usize, Row)>, selected: Option<u64>) -> Rc<str> {
-    use std::fmt::Write;
-    let mut out = String::new();
-    for (i, r) in rows {
-        let n = r.number;
-        let sel = selected == Some(n);
-        let _ = write!(
-            out,
-            r#"<div class="row{}{}{}" role="row" aria-selected="{sel}" data-testid="frame-row" data-frame="{n}" style="top:{}px">"#,
-            if sel { " selected" } else { "" },
-            if r.dropped { " dropped" } else { "" },
-            if r.unexplained { " unexplained" } else { "" },
-            i as f64 * ROW_HEIGHT,
-        );
-        let verdict = escape(&r.verdict);
-        let _ = write!(
-            out,
-            r#"<span role="cell" class="c-num">{n}</span><span role="cell" class="c-time">{}</span><span role="cell" class="c-len">{}</span><span role="cell" class="c-exp">{}</span><span role="cell" class="c-diff">{}</span><span role="cell" class="c-verdict" title="{verdict}">{verdict}</span></div>"#,
-            escape(&r.time),
-            escape(&r.lengths),
-            escape(&r.expected),
-            escape(&r.difference),
-        );
-    }
-    out.into()
-}
-
-/// Text for HTML content and quoted attribute values.
-fn escape(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"']) {
-        return s.into();
-    }
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").into()
 }
 
 /// Sets the list's scrollTop just before the next paint. Setting it at once
@@ -173,7 +134,7 @@ pub fn FrameList(props: &Props) -> Html {
         };
         Some((i, row(&rec, first_ts, &props.settings)))
     });
-    let rows = rows_html(rows, props.selected);
+    let rows = rows_html(rows, ROW_HEIGHT, props.selected);
     let rows_ref = use_node_ref();
     {
         let rows_ref = rows_ref.clone();
