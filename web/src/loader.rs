@@ -148,7 +148,7 @@ pub struct RecordAt {
 /// listed (file header, or section and interface blocks), then the record at
 /// its offset. Without a usable context (a pcapng with thousands of
 /// interfaces, options over 4 KiB) the file is read from its start.
-pub async fn read_packet(blob: Blob, at: RecordAt, context: Rc<ReadContext>) -> Result<Option<OwnedPacket>, String> {
+async fn read_packet(blob: Blob, at: RecordAt, context: Rc<ReadContext>) -> Result<Option<OwnedPacket>, String> {
     let total = blob.size() as u64;
     if let Some(blocks) = context_for(&context.blocks, context.complete, at.offset) {
         // The record and (the first time) the context blocks are read at once.

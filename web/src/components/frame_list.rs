@@ -52,12 +52,15 @@ pub fn FrameList(props: &Props) -> Html {
 
     // A new filter starts at the top.
     {
-        let (list_ref, scroll_top) = (list_ref.clone(), scroll_top.clone());
+        let (list_ref, scroll_top, scrolled_here) = (list_ref.clone(), scroll_top.clone(), scrolled_here.clone());
         use_effect_with(props.filter, move |_| {
-            if let Some(el) = list_ref.cast::<HtmlElement>() {
-                el.set_scroll_top(0);
+            if *scroll_top != 0.0 {
+                if let Some(el) = list_ref.cast::<HtmlElement>() {
+                    *scrolled_here.borrow_mut() = true;
+                    scroll_before_paint(el, 0.0);
+                }
+                scroll_top.set(0.0);
             }
-            scroll_top.set(0.0);
         });
     }
     // Keep the selected row in view (keyboard navigation, `#frame=N`, findings).
