@@ -13,7 +13,7 @@ fn scan(c: &mut Criterion) {
     let _ = s.push(&capture, |_| frames += 1);
     eprintln!(
         "per-frame record kept by a consumer that stores them (the web app): {} bytes",
-        std::mem::size_of::<framelens::scan::FrameRecord>()
+        std::mem::size_of::<framelens::scan::record::FrameRecord>()
     );
     eprintln!(
         "benchmark mix: {} bytes, {frames} frames, {:.0} bytes/frame",

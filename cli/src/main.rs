@@ -2,14 +2,14 @@
 
 use anyhow::Context;
 use clap::Parser;
-use framelens::analysis::{analyze, FrameAnalysis};
-use framelens::ledger::Flags;
-use framelens::mtu::drops;
-use framelens::report::{frame_line, SummaryLine};
+use framelens::frame::analysis::{analyze, FrameAnalysis};
+use framelens::frame::ledger::Flags;
+use framelens::frame::mtu::drops;
+use framelens::scan::report::{frame_line, SummaryLine};
+use framelens::scan::summary::Summary;
 use framelens::scan::Scanner;
 use framelens::settings::{DeviceRule, FcsMode, Settings};
-use framelens::summary::Summary;
-use framelens::thousands;
+use framelens::text::thousands;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 

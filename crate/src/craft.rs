@@ -247,7 +247,7 @@ fn fcs_on_some_interfaces() -> Vec<u8> {
         if on_wire.len() < 60 {
             on_wire.resize(60, 0);
         }
-        let fcs = crate::ledger::fcs_of(&on_wire);
+        let fcs = crate::frame::ledger::fcs_of(&on_wire);
         let mut tapped = on_wire.clone();
         tapped.extend_from_slice(&fcs);
         let mut flags = 1; // inbound
@@ -390,7 +390,7 @@ fn pmtu_black_hole() -> Vec<u8> {
         // The router's answer, quoting the dropped datagram's header.
         let mut icmp = vec![3, 4, 0, 0, 0, 0, 0x05, 0x78];
         icmp.extend_from_slice(&quoted);
-        let ck = crate::vendor::internet_checksum_of(&icmp);
+        let ck = crate::frame::vendor::internet_checksum_of(&icmp);
         icmp[2..4].copy_from_slice(&ck.to_be_bytes());
         let mut ip =
             etherparse::Ipv4Header::new(icmp.len() as u16, 64, etherparse::IpNumber::ICMP, [10, 9, 0, 254], server)
@@ -529,7 +529,7 @@ pub fn benchmark_mix(target_bytes: usize) -> Vec<u8> {
         f
     };
     let mut with_fcs = tcp(512);
-    let fcs = crate::ledger::fcs_of(&with_fcs);
+    let fcs = crate::frame::ledger::fcs_of(&with_fcs);
     with_fcs.extend_from_slice(&fcs);
     let mut stray = tcp(1000);
     stray.extend_from_slice(&[0x25, 0x7f]);

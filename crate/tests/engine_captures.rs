@@ -6,11 +6,11 @@
 mod common;
 
 use common::capture_files;
-use framelens::analysis::analyze;
 use framelens::capture::CaptureReader;
+use framelens::frame::analysis::analyze;
+use framelens::scan::summary::Counts;
 use framelens::scan::Scanner;
 use framelens::settings::{DeviceRule, FcsMode, Settings};
-use framelens::summary::Counts;
 
 #[test]
 fn every_capture_every_frame_analyses_consistently() {
@@ -49,7 +49,7 @@ fn every_capture_every_frame_analyses_consistently() {
                     );
                 }
                 assert!(!a.equation.is_empty() && !a.mtu.sentence.is_empty());
-                if a.ledger.region(framelens::ledger::RegionKind::Trailer).is_some() {
+                if a.ledger.region(framelens::frame::ledger::RegionKind::Trailer).is_some() {
                     assert!(a.hypotheses.len() >= 2, "{} frame {}", path.display(), p.number);
                 }
                 i += 1;
@@ -64,7 +64,7 @@ fn every_capture_every_frame_analyses_consistently() {
 /// must read back exactly, and stay well under 100 bytes a frame.
 #[test]
 fn every_record_reads_back_from_the_compact_store() {
-    use framelens::store::{RecordBatch, RecordStore};
+    use framelens::scan::store::{RecordBatch, RecordStore};
     let mut store_bytes = 0usize;
     let mut frames = 0usize;
     for (path, bytes) in capture_files() {

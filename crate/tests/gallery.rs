@@ -3,10 +3,11 @@
 //! show the case its lesson teaches. FRAMELENS_BLESS=1 rewrites the files.
 
 use framelens::craft::gallery;
-use framelens::ledger::{FcsStatus, Flags, RegionKind};
-use framelens::scan::{scan_bytes, FrameRecord};
+use framelens::frame::ledger::{FcsStatus, Flags, RegionKind};
+use framelens::scan::record::FrameRecord;
+use framelens::scan::scan_bytes;
+use framelens::scan::summary::{FindingKind, Summary};
 use framelens::settings::Settings;
-use framelens::summary::{FindingKind, Summary};
 use std::path::PathBuf;
 
 fn dir() -> PathBuf {
@@ -62,7 +63,7 @@ fn each_tag_adds_four_bytes() {
     assert!(r.iter().all(|r| r.ledger.regions().all(|g| g.kind == RegionKind::Padding)));
     // The Linux bridge rule allows one tag beyond MTU + 14: the QinQ frame is dropped.
     let bridge = Settings { rule: framelens::settings::DeviceRule::LinuxBridge, ..Settings::default() };
-    let dropped: Vec<bool> = r.iter().map(|r| framelens::mtu::evaluate(&r.mtu, &bridge).dropped).collect();
+    let dropped: Vec<bool> = r.iter().map(|r| framelens::frame::mtu::evaluate(&r.mtu, &bridge).dropped).collect();
     assert_eq!(dropped, [false, false, false, false, false, true]);
 }
 
@@ -71,7 +72,7 @@ fn vxlan_instance_mtu_1450_fits_1500_does_not() {
     let (r, _) = scan("vxlan.pcap");
     let router = Settings { rule: framelens::settings::DeviceRule::IpRouter, ..Settings::default() };
     let outer: Vec<(Option<u32>, bool)> =
-        r.iter().map(|r| (r.mtu.datagram_len, framelens::mtu::evaluate(&r.mtu, &router).dropped)).collect();
+        r.iter().map(|r| (r.mtu.datagram_len, framelens::frame::mtu::evaluate(&r.mtu, &router).dropped)).collect();
     assert_eq!(outer, [(Some(1500), false), (Some(1550), true)]);
 }
 

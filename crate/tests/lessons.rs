@@ -1,10 +1,10 @@
 //! Every lesson walked from start to end: each step's frame exists in its
 //! capture and its highlight resolves to bytes of that frame.
 
-use framelens::analysis::analyze;
 use framelens::capture::read_all;
 use framelens::craft::gallery;
-use framelens::lessons::LESSONS;
+use framelens::explain::lessons::LESSONS;
+use framelens::frame::analysis::analyze;
 
 #[test]
 fn every_step_highlights_the_bytes_it_talks_about() {
@@ -48,15 +48,15 @@ fn lesson_claims_match_the_engine() {
         });
         out.unwrap()
     };
-    let l = framelens::lessons::lesson("two-bytes").unwrap();
+    let l = framelens::explain::lessons::lesson("two-bytes").unwrap();
     assert!(frame(l.capture, 15, &l.settings).mtu.dropped);
     assert!(!frame(l.capture, 13, &l.settings).mtu.dropped);
-    let l = framelens::lessons::lesson("vlan-qinq").unwrap();
+    let l = framelens::explain::lessons::lesson("vlan-qinq").unwrap();
     assert_eq!(frame(l.capture, 6, &l.settings).ledger.len, 1522);
     assert!(frame(l.capture, 6, &l.settings).mtu.dropped);
-    let l = framelens::lessons::lesson("snaplen").unwrap();
+    let l = framelens::explain::lessons::lesson("snaplen").unwrap();
     assert_eq!(frame(l.capture, 2, &l.settings).ledger.l3_end, Some(14 + 240));
-    let l = framelens::lessons::lesson("pmtu-blackhole").unwrap();
+    let l = framelens::explain::lessons::lesson("pmtu-blackhole").unwrap();
     assert!(frame(l.capture, 4, &l.settings).mtu.dropped, "1500-byte DF datagram over a 1400 link");
 }
 
@@ -64,9 +64,9 @@ fn lesson_claims_match_the_engine() {
 /// captured bytes, nothing for an empty or out-of-frame range.
 #[test]
 fn a_byte_range_highlight_stays_inside_the_frame() {
-    use framelens::analysis::analyze;
     use framelens::capture::{read_all, OwnedPacket};
-    use framelens::lessons::Highlight;
+    use framelens::explain::lessons::Highlight;
+    use framelens::frame::analysis::analyze;
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../static/examples/two-bytes.pcap")).unwrap();
     let mut first = None;
     read_all(&bytes, |p| {

@@ -4,11 +4,12 @@
 
 use framelens::capture::{CaptureReader, FcsHint};
 use framelens::craft::PcapWriter;
-use framelens::dissect::dissect_with_spans;
-use framelens::ledger::{account, FrameMeta};
-use framelens::link::LinkType;
-use framelens::scan::{FrameRecord, Scanner};
+use framelens::frame::dissect::dissect_with_spans;
+use framelens::frame::ledger::{account, FrameMeta};
+use framelens::scan::record::FrameRecord;
+use framelens::scan::Scanner;
 use framelens::settings::{FcsMode, Settings};
+use framelens::wire::link::LinkType;
 use proptest::prelude::*;
 
 const LINKS: [u16; 9] = [1, 0, 101, 108, 113, 228, 229, 276, 127];

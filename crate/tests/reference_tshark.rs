@@ -8,8 +8,8 @@ mod common;
 
 use common::{captures, reference, summary_rows};
 use framelens::capture::read_all;
-use framelens::dissect::dissect;
-use framelens::ledger::{account, FcsStatus, FrameMeta, Ledger, RegionKind};
+use framelens::frame::dissect::dissect;
+use framelens::frame::ledger::{account, FcsStatus, FrameMeta, Ledger, RegionKind};
 use framelens::settings::Settings;
 
 /// (file, frames (empty = every differing frame of the file), reason)

@@ -3,11 +3,11 @@
 //! (the fixtures below were produced by this version and must never change
 //! meaning); any string decodes to a frame or a clear error, never a panic.
 
-use framelens::analysis::analyze;
 use framelens::capture::FcsHint;
-use framelens::link::LinkType;
+use framelens::explain::share::{ShareError, SharedFrame};
+use framelens::frame::analysis::analyze;
 use framelens::settings::{DeviceRule, FcsMode, Settings};
-use framelens::share::{ShareError, SharedFrame};
+use framelens::wire::link::LinkType;
 use proptest::prelude::*;
 
 fn settings() -> impl Strategy<Value = Settings> {

@@ -6,8 +6,8 @@ mod common;
 
 use framelens::craft::two_bytes_story;
 use framelens::scan::scan_bytes;
+use framelens::scan::summary::FindingKind;
 use framelens::settings::{DeviceRule, Settings};
-use framelens::summary::FindingKind;
 use std::path::PathBuf;
 
 fn committed() -> PathBuf {

@@ -3,9 +3,9 @@
 #![no_main]
 
 use framelens::capture::FcsHint;
-use framelens::dissect::dissect_with_spans;
-use framelens::ledger::{account, FrameMeta};
-use framelens::link::LinkType;
+use framelens::frame::dissect::dissect_with_spans;
+use framelens::frame::ledger::{account, FrameMeta};
+use framelens::wire::link::LinkType;
 use framelens::settings::Settings;
 use libfuzzer_sys::fuzz_target;
 

@@ -2,7 +2,7 @@
 //! panic or an unbounded allocation; what decodes re-encodes to the same frame.
 #![no_main]
 
-use framelens::share::SharedFrame;
+use framelens::explain::share::SharedFrame;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,8 +4,8 @@
 //! components that use them). Pure, so tested natively; whatever text goes in
 //! is escaped.
 
-use framelens::analysis::FrameAnalysis;
-use framelens::view::{byte_owners, group_key, Row};
+use framelens::explain::view::{byte_owners, group_key, Row};
+use framelens::frame::analysis::FrameAnalysis;
 use std::rc::Rc;
 
 /// Bytes per row of the hex map.
@@ -122,7 +122,7 @@ mod tests {
             }
         });
         let p = packet.unwrap();
-        let a = framelens::analysis::analyze(&p.packet(), &Default::default());
+        let a = framelens::frame::analysis::analyze(&p.packet(), &Default::default());
         let len = p.data.len();
         let html = hex_html(&a, &p.data, Some((len as u32 - 2, len as u32)));
         assert_eq!(html.matches(r#"<span class="b "#).count(), len);

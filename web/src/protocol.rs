@@ -4,8 +4,8 @@
 //! buffer is transferred, not copied).
 
 use framelens::capture::ContextBlock;
+use framelens::scan::summary::{CaptureFinding, Counts, Summary};
 use framelens::settings::Settings;
-use framelens::summary::{CaptureFinding, Counts, Summary};
 use serde::{Deserialize, Serialize};
 
 /// Page → worker.

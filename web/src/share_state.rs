@@ -1,14 +1,14 @@
 //! The share flow's state, kept in the app's one reducer ([`crate::state`]):
 //! the dialog's draft (privacy choice, note, span) and a shared link that was
 //! opened. Everything a link or a report says comes from the core
-//! (`framelens::share`, `framelens::ticket`); this only holds the choices.
+//! (`framelens::explain::share`, `framelens::explain::ticket`); this only holds the choices.
 
-use framelens::analysis::{analyze, FrameAnalysis};
 use framelens::capture::OwnedPacket;
-use framelens::ledger::RegionKind;
+use framelens::explain::share::{SharedFrame, MAX_NOTE};
+use framelens::explain::ticket;
+use framelens::frame::analysis::{analyze, FrameAnalysis};
+use framelens::frame::ledger::RegionKind;
 use framelens::settings::Settings;
-use framelens::share::{SharedFrame, MAX_NOTE};
-use framelens::ticket;
 use std::rc::Rc;
 
 /// The share dialog's choices for one frame.

@@ -4,12 +4,12 @@
 use crate::protocol::ReadContext;
 use crate::share_state::{clip_note, ShareDraft, SharedPage};
 use framelens::capture::OwnedPacket;
-use framelens::lessons::{lesson, Highlight};
-use framelens::mtu::drops;
-use framelens::scan::FrameRecord;
+use framelens::explain::lessons::{lesson, Highlight};
+use framelens::frame::mtu::drops;
+use framelens::scan::record::FrameRecord;
+use framelens::scan::store::RecordStore;
+use framelens::scan::summary::{CaptureFinding, Counts, Summary};
 use framelens::settings::{DeviceRule, FcsMode, Settings};
-use framelens::store::RecordStore;
-use framelens::summary::{CaptureFinding, Counts, Summary};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -52,7 +52,7 @@ impl Filter {
     }
 
     pub fn matches(self, r: &FrameRecord, s: &Settings) -> bool {
-        use framelens::ledger::{FcsStatus, RegionKind};
+        use framelens::frame::ledger::{FcsStatus, RegionKind};
         let l = &r.ledger;
         match self {
             Filter::All => true,
@@ -247,7 +247,7 @@ pub enum Action {
         name: String,
         size: u64,
     },
-    /// A chunk was scanned: its records as a `framelens::store::RecordBatch`'s bytes.
+    /// A chunk was scanned: its records as a `framelens::scan::store::RecordBatch`'s bytes.
     Frames {
         load_id: u32,
         records: Vec<u8>,
@@ -515,7 +515,7 @@ mod tests {
     /// The action the worker's message for the records `batch` of `all` makes,
     /// scanned at the default settings: counts cover every record up to the batch's end.
     fn frames(load_id: u32, all: &[FrameRecord], batch: std::ops::Range<usize>) -> Action {
-        let mut b = framelens::store::RecordBatch::new();
+        let mut b = framelens::scan::store::RecordBatch::new();
         all[batch.clone()].iter().for_each(|r| b.push(r));
         let settings = Settings::default();
         let counts_so_far = Counts::of(&all[..batch.end], &settings);
@@ -666,7 +666,7 @@ mod tests {
         let (recs, _) = records(QINQ);
         let st = State::default().apply(Action::Start { load_id: 1, name: "q".into(), size: 1 });
         let Action::Frames { records, mut index, .. } = frames(1, &recs, 0..recs.len()) else { unreachable!() };
-        index.len += 10 * framelens::store::BLOCK;
+        index.len += 10 * framelens::scan::store::BLOCK;
         let st = st.apply(Action::Frames {
             load_id: 1,
             records,
@@ -767,11 +767,11 @@ mod tests {
         assert_eq!(d.zeroed(), 1472, "the ping payload");
         let st = st.apply(Action::ShareNote("é".repeat(1500))).apply(Action::ShareHeadersOnly(false));
         let d = st.share.clone().unwrap();
-        assert_eq!(d.note.len(), framelens::share::MAX_NOTE, "clipped on a character boundary");
+        assert_eq!(d.note.len(), framelens::explain::share::MAX_NOTE, "clipped on a character boundary");
         assert_eq!(d.zeroed(), 0);
         let link = d.link("http://127.0.0.1:8080/");
         assert!(link.starts_with("http://127.0.0.1:8080/#share=v1."), "{link}");
-        let back = framelens::share::SharedFrame::decode(&link).unwrap();
+        let back = framelens::explain::share::SharedFrame::decode(&link).unwrap();
         assert_eq!((back.note.as_str(), back.span, back.headers_only), (d.note.as_str(), Some((1518, 1520)), false));
         assert_eq!(back.data, d.packet.data, "full bytes");
         let st = st.apply(Action::ShareSpan(None));
@@ -795,11 +795,11 @@ mod tests {
         let Some(SharedPage::Open { frame, packet, settings }) = st.shared.clone() else { panic!("{:?}", st.shared) };
         assert!(frame.headers_only);
         assert_eq!(settings, Settings::default());
-        let a = framelens::analysis::analyze(&packet.packet(), &settings);
+        let a = framelens::frame::analysis::analyze(&packet.packet(), &settings);
         assert!(a.mtu.dropped, "1502 > 1500");
         let st = st.apply(Action::SharedSettings(Settings { mtu: 1504, ..settings }));
         let Some(SharedPage::Open { packet, settings, .. }) = st.shared.clone() else { panic!() };
-        assert!(!framelens::analysis::analyze(&packet.packet(), &settings).mtu.dropped, "1502 ≤ 1504");
+        assert!(!framelens::frame::analysis::analyze(&packet.packet(), &settings).mtu.dropped, "1502 ≤ 1504");
         assert_eq!(st.settings, Settings::default(), "the capture's own settings are untouched");
         assert!(st.clone().apply(Action::Hash("#frame=3".into())).shared.is_none());
         assert!(st.apply(Action::CloseShared).shared.is_none());

@@ -10,9 +10,9 @@ mod protocol;
 #[cfg(target_arch = "wasm32")]
 mod imp {
     use crate::protocol::{FromWorker, ReadContext, ToWorker};
+    use framelens::scan::store::RecordBatch;
     use framelens::scan::Scanner;
     use framelens::settings::Settings;
-    use framelens::store::RecordBatch;
     use js_sys::{Array, ArrayBuffer, Object, Promise, Reflect, Uint8Array};
     use std::cell::Cell;
     use wasm_bindgen::prelude::*;

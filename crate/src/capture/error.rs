@@ -1,6 +1,7 @@
 //! Errors of the capture reader: each carries the byte offset and the
 //! offending values, and prints as one full sentence.
 
+use crate::text::thousands;
 use core::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,19 +59,7 @@ impl CaptureError {
     }
 }
 
-/// 4194336 → "4,194,336": offsets are read by people.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
+/// The name pcapng gives a block type, for error sentences.
 pub fn block_name(t: u32) -> String {
     match t {
         0x0A0D0D0A => "section header block".into(),

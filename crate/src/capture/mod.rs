@@ -16,7 +16,7 @@ mod pcapng;
 
 pub use error::{CaptureError, CaptureErrorKind};
 
-use crate::link::LinkType;
+use crate::wire::link::LinkType;
 use serde::{Deserialize, Serialize};
 
 /// The largest record any sane capture holds: libpcap's MAXIMUM_SNAPLEN.

@@ -2,7 +2,7 @@
 //! 16-byte header (24 in Kuznetzov's modified format) and the captured bytes.
 
 use super::{CaptureError, CaptureErrorKind, Direction, FcsHint, Format, Interface, Packet, ReaderNote, Step};
-use crate::link::LinkType;
+use crate::wire::link::LinkType;
 use pcap_parser::pcap::{
     parse_pcap_frame, parse_pcap_frame_be, parse_pcap_frame_modified, parse_pcap_header, PcapHeader,
 };

@@ -3,11 +3,9 @@
 //! this module frames the blocks, checks their lengths, and keeps the
 //! per-interface metadata (link type, `if_tsresol`, `if_tsoffset`, `if_fcslen`).
 
-use super::{
-    error::thousands, to_nanos, CaptureError, CaptureErrorKind, ContextBlock, Direction, FcsHint, Interface, Packet,
-    Step,
-};
-use crate::link::LinkType;
+use super::{to_nanos, CaptureError, CaptureErrorKind, ContextBlock, Direction, FcsHint, Interface, Packet, Step};
+use crate::text::thousands;
+use crate::wire::link::LinkType;
 use pcap_parser::pcapng::{
     parse_enhancedpacketblock_be, parse_enhancedpacketblock_le, parse_interfacedescriptionblock_be,
     parse_interfacedescriptionblock_le, parse_sectionheaderblock,

@@ -22,6 +22,7 @@ pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
 pub mod isl;
+pub mod link;
 pub mod llc;
 pub mod lldp;
 pub mod mpls;
@@ -194,7 +195,7 @@ pub enum Layer {
     Geneve,
     /// Bytes the headers describe but that Framelens does not dissect further.
     Payload,
-    /// Bytes after the outermost datagram: see [`crate::ledger::RegionKind`].
+    /// Bytes after the outermost datagram: see [`crate::frame::ledger::RegionKind`].
     Padding,
     Fcs,
     Vendor,

@@ -1,12 +1,12 @@
 use crate::components::glossary::Term;
 use crate::markup::hex_html;
-use framelens::analysis::{analyze, FrameAnalysis};
 use framelens::capture::OwnedPacket;
-use framelens::glossary::{for_fcs, for_region};
-use framelens::ledger::RegionKind;
-use framelens::lessons::Highlight;
+use framelens::explain::glossary::{for_fcs, for_region};
+use framelens::explain::lessons::Highlight;
+use framelens::explain::view::{group_key, segments};
+use framelens::frame::analysis::{analyze, FrameAnalysis};
+use framelens::frame::ledger::RegionKind;
 use framelens::settings::Settings;
-use framelens::view::{group_key, segments};
 use framelens::wire::LayerGroup;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;

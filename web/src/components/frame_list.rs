@@ -1,8 +1,8 @@
 use crate::markup::rows_html;
 use crate::state::{Filter, Visible};
+use framelens::explain::view::row;
+use framelens::scan::store::RecordStore;
 use framelens::settings::Settings;
-use framelens::store::RecordStore;
-use framelens::view::row;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};

@@ -1,8 +1,8 @@
-//! The glossary (`framelens::glossary`) and the links to it from wherever a
+//! The glossary (`framelens::explain::glossary`) and the links to it from wherever a
 //! term appears. Links reach the app through a context: they sit deep in
 //! the legend, the anatomy, the summary and the settings.
 
-use framelens::glossary::{Entry, GLOSSARY};
+use framelens::explain::glossary::{Entry, GLOSSARY};
 use yew::prelude::*;
 
 /// Opens the glossary at an entry.

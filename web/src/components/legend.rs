@@ -1,6 +1,6 @@
 use crate::components::glossary::Term;
-use framelens::glossary::for_group;
-use framelens::view::{group_key, LEGEND};
+use framelens::explain::glossary::for_group;
+use framelens::explain::view::{group_key, LEGEND};
 use yew::prelude::*;
 
 /// Colour key per layer group; each swatch also carries a pattern, so the

@@ -1,8 +1,8 @@
 //! The lesson gallery on the start page: one card per lesson
-//! (`framelens::lessons::LESSONS`); opening one loads its capture and starts it.
+//! (`framelens::explain::lessons::LESSONS`); opening one loads its capture and starts it.
 
 use crate::components::glossary::with_code;
-use framelens::lessons::LESSONS;
+use framelens::explain::lessons::LESSONS;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -3,7 +3,7 @@
 //! after the last step the takeaway and what to check on a real system.
 
 use crate::components::glossary::with_code;
-use framelens::lessons::{lesson, Highlight};
+use framelens::explain::lessons::{lesson, Highlight};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

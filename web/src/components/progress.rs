@@ -1,5 +1,5 @@
 use crate::state::{Phase, Progress};
-use framelens::thousands;
+use framelens::text::thousands;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -22,7 +22,7 @@ pub struct Props {
     pub settings: Settings,
     /// A lesson step's highlight, for the anatomy.
     #[prop_or_default]
-    pub highlight: Option<framelens::lessons::Highlight>,
+    pub highlight: Option<framelens::explain::lessons::Highlight>,
     /// Opens the share dialog for the frame on show.
     #[prop_or_default]
     pub on_share: Option<Callback<Rc<OwnedPacket>>>,

@@ -1,5 +1,5 @@
 use crate::components::glossary::Term;
-use framelens::glossary::{entry, for_rule};
+use framelens::explain::glossary::{entry, for_rule};
 use framelens::settings::{DeviceRule, FcsMode, Settings};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};

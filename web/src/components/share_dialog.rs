@@ -4,8 +4,8 @@
 
 use crate::share_state::ShareDraft;
 use crate::state::Action;
-use framelens::share::MAX_NOTE;
-use framelens::thousands;
+use framelens::explain::share::MAX_NOTE;
+use framelens::text::thousands;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;

@@ -7,8 +7,8 @@ use crate::components::anatomy::Anatomy;
 use crate::components::settings_panel::SettingsPanel;
 use crate::share_state::SharedPage;
 use crate::state::Action;
-use framelens::lessons::Highlight;
-use framelens::thousands;
+use framelens::explain::lessons::Highlight;
+use framelens::text::thousands;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -1,10 +1,10 @@
 use crate::components::glossary::Term;
 use crate::state::Phase;
-use framelens::glossary::for_finding;
+use framelens::explain::glossary::for_finding;
+use framelens::scan::store::RecordStore;
+use framelens::scan::summary::{CaptureFinding, Counts, Summary};
 use framelens::settings::Settings;
-use framelens::store::RecordStore;
-use framelens::summary::{CaptureFinding, Counts, Summary};
-use framelens::thousands;
+use framelens::text::thousands;
 use std::rc::Rc;
 use yew::prelude::*;
 

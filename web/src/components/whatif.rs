@@ -1,12 +1,12 @@
 //! The what-if panel of a selected frame: change the MTU, the device rule,
 //! the tags, the trailer bytes or wrap the frame in a tunnel, and see the
-//! sizes and the verdict `framelens::whatif` computes.
+//! sizes and the verdict `framelens::explain::whatif` computes.
 
 use crate::components::glossary::Term;
-use framelens::glossary::{entry, for_rule};
+use framelens::explain::glossary::{entry, for_rule};
+use framelens::explain::whatif::{what_if, Baseline, Change, Tunnel, MAX_TAGS, MAX_TRAILER};
 use framelens::settings::{DeviceRule, Settings};
-use framelens::thousands;
-use framelens::whatif::{what_if, Baseline, Change, Tunnel, MAX_TAGS, MAX_TRAILER};
+use framelens::text::thousands;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;

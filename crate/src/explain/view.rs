@@ -2,12 +2,12 @@
 //! rows, the byte map, the layer bar, the legend). No analysis here, and no
 //! browser: the web app renders these, and they are tested natively.
 
-use crate::analysis::FrameAnalysis;
-use crate::ledger::{FcsStatus, RegionKind};
-use crate::mtu::drops;
-use crate::scan::FrameRecord;
+use crate::frame::analysis::FrameAnalysis;
+use crate::frame::ledger::{FcsStatus, RegionKind};
+use crate::frame::mtu::drops;
+use crate::scan::record::FrameRecord;
 use crate::settings::Settings;
-use crate::thousands;
+use crate::text::thousands;
 use crate::wire::{Layer, LayerGroup};
 
 /// One row of the frame list, as text.
@@ -187,8 +187,8 @@ pub fn byte_owners(a: &FrameAnalysis, caplen: usize) -> Vec<Option<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::analyze;
     use crate::capture::{read_all, OwnedPacket};
+    use crate::frame::analysis::analyze;
 
     fn first_packet(path: &str) -> OwnedPacket {
         let bytes = std::fs::read(path).unwrap();

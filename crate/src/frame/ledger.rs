@@ -6,11 +6,11 @@
 //! by the CRC; capture metadata only turns a failing CRC into an invalid FCS.
 
 use crate::capture::FcsHint;
-use crate::dissect::Dissection;
-use crate::link::LinkKind;
+use crate::frame::dissect::Dissection;
+use crate::frame::vendor::{self, Vendor};
 use crate::settings::{FcsMode, Settings};
-use crate::vendor::{self, Vendor};
 use crate::wire::ethernet;
+use crate::wire::link::LinkKind;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -392,8 +392,8 @@ pub fn fcs_of(frame: &[u8]) -> [u8; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dissect::dissect;
-    use crate::link::LinkType;
+    use crate::frame::dissect::dissect;
+    use crate::wire::link::LinkType;
 
     fn ledger(frame: &[u8], fcs_len: Option<u8>) -> Ledger {
         let d = dissect(frame, LinkType::ETHERNET, frame.len() as u32);
@@ -462,7 +462,7 @@ mod tests {
 
     #[test]
     fn story_two_bytes_are_unexplained_trailer() {
-        let f = crate::dissect::tests_support::story_frame(1472);
+        let f = crate::frame::dissect::tests_support::story_frame(1472);
         let l = ledger(&f, None);
         assert_eq!(l.l3_end, Some(1518));
         assert_eq!(l.extra, Some(2));

@@ -11,10 +11,10 @@
 //! (IP stacks trim a received frame to its datagram's length). The outer
 //! frame has no tags or trailer of its own.
 
-use crate::ledger::{Ledger, RegionKind};
-use crate::link::LinkKind;
-use crate::mtu::{self, MtuFacts, MtuVerdict};
+use crate::frame::ledger::{Ledger, RegionKind};
+use crate::frame::mtu::{self, MtuFacts, MtuVerdict};
 use crate::settings::Settings;
+use crate::wire::link::LinkKind;
 use crate::wire::{ethernet, gre, ipv4, ipv6, udp, vlan, vxlan};
 use serde::Serialize;
 
@@ -281,9 +281,9 @@ fn sum(parts: &[u32]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::analyze;
     use crate::capture::{read_all, OwnedPacket};
     use crate::craft::gallery;
+    use crate::frame::analysis::analyze;
     use crate::settings::DeviceRule;
 
     fn frames(name: &str) -> Vec<OwnedPacket> {

@@ -1,30 +1,24 @@
 //! The capture scan: chunks in, one compact [`FrameRecord`] per frame out,
 //! and a [`Summary`] of capture-wide findings at the end. The full anatomy of
-//! a frame is recomputed on demand ([`crate::analysis`]) from its bytes.
+//! a frame is recomputed on demand ([`crate::frame::analysis`]) from its bytes.
+//!
+//! The stage's parts: [`record`] (what is kept per frame and per file),
+//! [`summary`] (capture-wide counts and findings), [`store`] (records kept
+//! compact for a face that holds them all) and [`report`] (the JSON Lines
+//! contract).
 
-use crate::capture::{CaptureError, CaptureReader, ContextBlock, Direction, Format, Interface, Packet, ReaderNote};
-use crate::dissect::Dissector;
-use crate::ledger::{account, FrameMeta, Ledger};
-use crate::link::LinkType;
-use crate::mtu::MtuFacts;
+pub mod record;
+pub mod report;
+pub mod store;
+pub mod summary;
+
+use crate::capture::{CaptureError, CaptureReader, ContextBlock, Packet};
+use crate::frame::dissect::Dissector;
+use crate::frame::ledger::{account, FrameMeta};
+use crate::frame::mtu::MtuFacts;
 use crate::settings::Settings;
-use crate::summary::{CaptureFinding, Counts, Summary, SummaryBuilder};
-use serde::{Deserialize, Serialize};
-
-/// What the scan keeps per frame.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct FrameRecord {
-    /// 1-based packet number in file order.
-    pub number: u64,
-    /// Byte offset of the frame's record or block in the file.
-    pub offset: u64,
-    pub timestamp_ns: Option<i64>,
-    pub interface: u32,
-    pub link_type: LinkType,
-    pub direction: Option<Direction>,
-    pub ledger: Ledger,
-    pub mtu: MtuFacts,
-}
+use record::{CaptureMeta, FrameRecord};
+use summary::{CaptureFinding, Counts, Summary, SummaryBuilder};
 
 /// Streaming scan of one capture.
 pub struct Scanner {
@@ -94,15 +88,6 @@ impl Scanner {
         };
         self.summary.finish(meta, end.err())
     }
-}
-
-/// File-level facts for the summary.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaptureMeta {
-    pub format: Option<Format>,
-    pub interfaces: Vec<Interface>,
-    pub notes: Vec<ReaderNote>,
-    pub bytes_read: u64,
 }
 
 fn scan_packet(

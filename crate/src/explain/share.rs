@@ -10,10 +10,10 @@
 //! Decoding is bounded: a link never expands beyond [`MAX_DECODED`] bytes.
 
 use crate::capture::{FcsHint, Packet};
-use crate::dissect::dissect_with_spans;
-use crate::ledger::{account, fcs_of, FcsStatus, FrameMeta, RegionKind};
-use crate::link::LinkType;
+use crate::frame::dissect::dissect_with_spans;
+use crate::frame::ledger::{account, fcs_of, FcsStatus, FrameMeta, RegionKind};
 use crate::settings::{DeviceRule, FcsMode, Settings};
+use crate::wire::link::LinkType;
 use crate::wire::Layer;
 use base64::Engine;
 use core::fmt;
@@ -152,7 +152,7 @@ impl SharedFrame {
         zeroed.iter().filter(|&&z| z).count() as u32
     }
 
-    /// The frame as a packet, for [`crate::analysis::analyze`].
+    /// The frame as a packet, for [`crate::frame::analysis::analyze`].
     pub fn packet(&self) -> Packet<'_> {
         Packet {
             number: self.frame_number.unwrap_or(1),
@@ -355,8 +355,8 @@ fn truncate_utf8(s: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::analyze;
     use crate::craft::echo_frame;
+    use crate::frame::analysis::analyze;
 
     fn story_packet(data: &[u8]) -> Packet<'_> {
         Packet {

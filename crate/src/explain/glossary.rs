@@ -3,9 +3,9 @@
 //! a definition. The `for_*` functions match exhaustively: a new variant
 //! does not compile until it has an entry.
 
-use crate::ledger::{FcsStatus, RegionKind};
+use crate::frame::ledger::{FcsStatus, RegionKind};
+use crate::scan::summary::FindingKind;
 use crate::settings::DeviceRule;
-use crate::summary::FindingKind;
 use crate::wire::LayerGroup;
 use serde::Serialize;
 

@@ -1,11 +1,11 @@
 //! The JSON Lines report: one object per frame, then `{"summary": …}`.
 //! The field names are a public contract documented in README.md.
 
-use crate::ledger::{Flags, Region};
-use crate::mtu::drops;
-use crate::scan::FrameRecord;
+use crate::frame::ledger::{Flags, Region};
+use crate::frame::mtu::drops;
+use crate::scan::record::FrameRecord;
+use crate::scan::summary::Summary;
 use crate::settings::Settings;
-use crate::summary::Summary;
 use serde::Serialize;
 
 #[derive(Serialize)]

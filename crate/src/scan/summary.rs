@@ -2,13 +2,14 @@
 //! bounded memory: patterns of extra bytes per source, the ping sweep, and
 //! path-MTU evidence.
 
-use crate::capture::{error::thousands, CaptureError, Direction};
-use crate::dissect::{Dissection, MtuSignal};
-use crate::ledger::{Flags, RegionKind};
-use crate::link::{LinkKind, LinkType};
-use crate::mtu::{drops, evaluate, MtuFacts};
-use crate::scan::{CaptureMeta, FrameRecord};
+use crate::capture::{CaptureError, Direction};
+use crate::frame::dissect::{Dissection, MtuSignal};
+use crate::frame::ledger::{Flags, RegionKind};
+use crate::frame::mtu::{drops, evaluate, MtuFacts};
+use crate::scan::record::{CaptureMeta, FrameRecord};
 use crate::settings::Settings;
+use crate::text::thousands;
+use crate::wire::link::{LinkKind, LinkType};
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
 // foldhash instead of std's SipHash: these maps are touched for every frame

@@ -9,7 +9,7 @@
 //! sink (the capture scan) it allocates nothing.
 
 use crate::capture::Direction;
-use crate::link::{LinkKind, LinkType};
+use crate::wire::link::{LinkKind, LinkType};
 use crate::wire::{
     self, arista, arp, emit, emit_table, erspan, ethernet, ethernet::ethertype, geneve, gre, icmp, icmpv6, ipv4, ipv6,
     isl, llc, lldp, mpls, null, pppoe, sll, sll2, tcp, udp, vlan, vntag, vxlan, Layer, NoSpans, Span, SpanSink, Value,

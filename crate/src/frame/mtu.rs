@@ -2,10 +2,10 @@
 //! rule, and what would the device do or log? Each rule is the one the
 //! named code applies; a verdict always says which rule it assumed.
 
-use crate::dissect::Dissection;
-use crate::ledger::{FcsStatus, Ledger, RegionKind};
-use crate::link::LinkKind;
+use crate::frame::dissect::Dissection;
+use crate::frame::ledger::{FcsStatus, Ledger, RegionKind};
 use crate::settings::{DeviceRule, Settings};
+use crate::wire::link::LinkKind;
 use crate::wire::{ethernet, Layer};
 use serde::Serialize;
 
@@ -35,8 +35,8 @@ pub struct MtuFacts {
 impl MtuFacts {
     pub fn new(d: &Dissection, l: &Ledger) -> Self {
         let fcs = if matches!(l.fcs, FcsStatus::Valid | FcsStatus::Invalid | FcsStatus::Unknown) { 4 } else { 0 };
-        let consistent =
-            !l.flags.has(crate::ledger::Flags::CLAIM_OVERRUN) && !l.flags.has(crate::ledger::Flags::INNER_MISMATCH);
+        let consistent = !l.flags.has(crate::frame::ledger::Flags::CLAIM_OVERRUN)
+            && !l.flags.has(crate::frame::ledger::Flags::INNER_MISMATCH);
         MtuFacts {
             link: d.link,
             frame_len: l.len.saturating_sub(fcs),

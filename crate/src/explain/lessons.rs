@@ -3,8 +3,8 @@
 //! web app walks them, and a test checks that every highlight resolves to
 //! bytes of the frame's analysis.
 
-use crate::analysis::FrameAnalysis;
-use crate::ledger::RegionKind;
+use crate::frame::analysis::FrameAnalysis;
+use crate::frame::ledger::RegionKind;
 use crate::settings::{DeviceRule, Settings};
 use crate::wire::Layer;
 use serde::Serialize;

@@ -12,13 +12,13 @@
 //! `vssmonitoring.dissect_portstamping_only`, `vssmonitoring.two_byte_portstamps`
 //! and the `eth.trailer` heuristic `vssmonitoring_eth`.
 
-use crate::analysis::FrameAnalysis;
-use crate::capture::error::thousands;
-use crate::ledger::{FcsStatus, Flags, Region, RegionKind};
-use crate::link::LinkKind;
+use crate::frame::analysis::FrameAnalysis;
+use crate::frame::ledger::{FcsStatus, Flags, Region, RegionKind};
+use crate::frame::vendor::Vendor;
 use crate::settings::{FcsMode, Settings};
-use crate::vendor::Vendor;
+use crate::text::thousands;
 use crate::wire::ethernet;
+use crate::wire::link::LinkKind;
 
 /// Bytes of a region shown in full in the report; longer ones are cut.
 const HEX_SHOWN: usize = 32;
@@ -441,8 +441,8 @@ fn link_words(k: LinkKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::analyze;
     use crate::capture::{read_all, OwnedPacket};
+    use crate::frame::analysis::analyze;
     use crate::settings::DeviceRule;
 
     fn frame(path: &str, number: u64) -> OwnedPacket {

@@ -10,11 +10,11 @@
 //! is kept exactly: `get` returns the record that was pushed.
 
 use crate::capture::Direction;
-use crate::ledger::{FcsStatus, Flags, Ledger, Region, RegionKind, MAX_REGIONS};
-use crate::link::{LinkKind, LinkType};
-use crate::mtu::MtuFacts;
-use crate::scan::FrameRecord;
-use crate::vendor::Vendor;
+use crate::frame::ledger::{FcsStatus, Flags, Ledger, Region, RegionKind, MAX_REGIONS};
+use crate::frame::mtu::MtuFacts;
+use crate::frame::vendor::Vendor;
+use crate::scan::record::FrameRecord;
+use crate::wire::link::{LinkKind, LinkType};
 use std::fmt;
 use std::sync::Arc;
 
@@ -228,8 +228,8 @@ impl fmt::Display for StoreError {
         write!(
             f,
             "the record buffer is damaged at byte {} after {} whole records: {}",
-            crate::thousands(self.at as u64),
-            crate::thousands(self.records as u64),
+            crate::text::thousands(self.at as u64),
+            crate::text::thousands(self.records as u64),
             self.reason
         )
     }

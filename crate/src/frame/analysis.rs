@@ -3,12 +3,13 @@
 //! ledger as an equation, per-frame findings in plain words, ranked
 //! hypotheses for unexplained bytes, and the MTU consequence.
 
-use crate::capture::{error::thousands, Packet};
-use crate::dissect::{dissect_with_spans, Dissection, StopReason};
-use crate::ledger::{account, FcsStatus, Flags, FrameMeta, Ledger, Region, RegionKind};
-use crate::link::LinkKind;
-use crate::mtu::{evaluate, MtuFacts, MtuVerdict};
+use crate::capture::Packet;
+use crate::frame::dissect::{dissect_with_spans, Dissection, StopReason};
+use crate::frame::ledger::{account, FcsStatus, Flags, FrameMeta, Ledger, Region, RegionKind};
+use crate::frame::mtu::{evaluate, MtuFacts, MtuVerdict};
 use crate::settings::Settings;
+use crate::text::thousands;
+use crate::wire::link::LinkKind;
 use crate::wire::{Layer, Span, Value};
 use serde::Serialize;
 
