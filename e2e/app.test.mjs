@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openPage, screenshot, repoRoot, useApp } from './lib.mjs';
 
-const captures = path.resolve(repoRoot, '..', 'shared', 'captures');
+const captures = path.join(repoRoot, 'tests', 'captures');
 const examples = path.join(repoRoot, 'static', 'examples');
 
 const app = useApp();

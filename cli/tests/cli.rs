@@ -2,19 +2,17 @@
 //! captures, the JSON Lines contract, and exit codes. On a golden mismatch
 //! both sides are printed; FRAMELENS_BLESS=1 rewrites the golden files.
 
+// The corpus helpers of the core crate's tests: one definition of where
+// tests/captures is, and of the message when it is missing.
+#[path = "../../crate/tests/common/mod.rs"]
+mod common;
+
+use common::captures;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn captures() -> PathBuf {
-    let here = root();
-    [here.join("../shared/captures"), here.join("../../shared/captures")]
-        .into_iter()
-        .find(|p| p.join("SUMMARY.csv").exists())
-        .expect("../shared/captures next to the repository")
 }
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {

@@ -1,4 +1,4 @@
-//! Every shared capture through the whole engine, the way the CLI and the web
+//! Every capture of `tests/captures` through the whole engine, the way the CLI and the web
 //! app use it: the scan, and the full analysis (spans, ledger, hypotheses,
 //! MTU verdict) of every frame. Nothing may panic, and the anatomy must be
 //! consistent with the scan's ledger.

@@ -1,10 +1,10 @@
-//! The capture reader over every public capture in `../shared/captures`:
+//! The capture reader over every public capture in `tests/captures`:
 //! frame counts agree with tshark's, corrupt files keep what came before the
 //! fault, and chunked reading gives the same packets as whole reading.
 
 mod common;
 
-use common::{capture_files, captures, summary_rows};
+use common::{capture_files, read_capture, summary_rows};
 use framelens::capture::{read_all, CaptureReader};
 
 #[derive(Debug, PartialEq)]
@@ -64,7 +64,7 @@ fn read_chunked(bytes: &[u8], chunk: usize) -> (Vec<Seen>, Option<String>) {
 fn frame_counts_match_tshark_on_every_readable_capture() {
     let mut checked = 0;
     for row in summary_rows() {
-        let bytes = std::fs::read(captures().join(&row.file)).unwrap();
+        let bytes = read_capture(&row.file);
         let (seen, err) = read_whole(&bytes);
         if row.tshark_rc == 0 {
             assert_eq!(seen.len() as u64, row.frames, "{}: frame count (error: {err:?})", row.file);
@@ -88,7 +88,7 @@ fn corrupt_captures_keep_frames_before_the_fault_and_say_where() {
         ("pcapng-test901-le.pcapng", 1, "version 2.0"),
     ];
     for (file, frames, needle) in expect {
-        let bytes = std::fs::read(captures().join(file)).unwrap();
+        let bytes = read_capture(file);
         let (seen, err) = read_whole(&bytes);
         let err = err.unwrap_or_else(|| panic!("{file}: expected an error"));
         assert!(err.contains(needle), "{file}: {err}");

@@ -1,12 +1,12 @@
-//! Framelens against tshark 4.0.17 on every Ethernet frame of the shared
-//! captures (`reference/*.csv`, column `extra_bytes_total`: the bytes tshark
+//! Framelens against tshark 4.0.17 on every Ethernet frame of the test
+//! corpus (`tests/captures/reference/*.csv`, column `extra_bytes_total`: the bytes tshark
 //! places after the L3 datagram). Where Framelens deliberately differs, the
 //! frames are listed below with the reason; the test fails if a listed frame
 //! stops differing, so the list stays honest.
 
 mod common;
 
-use common::{captures, reference, summary_rows};
+use common::{read_capture, reference, summary_rows};
 use framelens::capture::read_all;
 use framelens::frame::dissect::dissect;
 use framelens::frame::ledger::{account, FcsStatus, FrameMeta, Ledger, RegionKind};
@@ -31,7 +31,7 @@ struct Ours {
 }
 
 fn analyse(file: &str) -> Vec<Ours> {
-    let bytes = std::fs::read(captures().join(file)).unwrap();
+    let bytes = read_capture(file);
     let mut out = Vec::new();
     let _ = read_all(&bytes, |p| {
         let d = dissect(p.data, p.link_type, p.original_len);

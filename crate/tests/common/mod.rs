@@ -1,29 +1,49 @@
-//! Shared helpers for the tests over `../shared/captures`.
+//! Shared helpers for the tests over the capture corpus in `tests/captures`
+//! (part of the repository; see `tests/captures/SOURCES.md`). The CLI's tests
+//! use this file too (`cli/tests/cli.rs`), so the corpus path is written once.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// The shared capture collection, beside the repository.
+/// The capture corpus: `tests/captures` at the workspace root. Panics with
+/// the expected path if it is missing: the tests never skip it silently.
 pub fn captures() -> PathBuf {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [here.join("../../shared/captures"), here.join("../shared/captures")];
-    candidates
-        .into_iter()
-        .find(|p| p.join("SUMMARY.csv").exists())
-        .expect("../shared/captures with SUMMARY.csv next to the repository")
+    // CARGO_MANIFEST_DIR is crate/ or cli/, one level below the workspace root.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the package folder has a parent");
+    let dir = root.join("tests/captures");
+    let summary = dir.join("SUMMARY.csv");
+    if !summary.is_file() {
+        panic!(
+            "the test corpus is missing: expected tests/captures/SUMMARY.csv at {}; it is part of the repository, restore it with `git checkout -- tests/captures`",
+            summary.display()
+        );
+    }
+    dir
 }
 
-/// Every pcap and pcapng file of the shared collection, with its bytes.
+/// The bytes of one file of the corpus (`name` relative to `tests/captures`).
+pub fn read_capture(name: &str) -> Vec<u8> {
+    let path = captures().join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read the corpus file {}: {e}", path.display()))
+}
+
+fn read_text(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read the corpus file {}: {e}", path.display()))
+}
+
+/// Every pcap and pcapng file of the corpus, with its bytes.
 pub fn capture_files() -> impl Iterator<Item = (PathBuf, Vec<u8>)> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(captures())
-        .unwrap()
-        .map(|e| e.unwrap().path())
+    let dir = captures();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot list the corpus folder {}: {e}", dir.display()))
+        .map(|e| e.unwrap_or_else(|e| panic!("cannot list the corpus folder {}: {e}", dir.display())).path())
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("pcap" | "pcapng")))
         .collect();
     paths.sort();
+    assert!(!paths.is_empty(), "the corpus folder {} holds no pcap or pcapng file", dir.display());
     paths.into_iter().map(|p| {
-        let bytes = std::fs::read(&p).unwrap();
+        let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("cannot read the corpus file {}: {e}", p.display()));
         (p, bytes)
     })
 }
@@ -62,7 +82,7 @@ pub struct SummaryRow {
 }
 
 pub fn summary_rows() -> Vec<SummaryRow> {
-    let text = std::fs::read_to_string(captures().join("SUMMARY.csv")).unwrap();
+    let text = read_text(&captures().join("SUMMARY.csv"));
     parse_csv(&text)
         .into_iter()
         .map(|r| SummaryRow {
@@ -73,8 +93,8 @@ pub fn summary_rows() -> Vec<SummaryRow> {
         .collect()
 }
 
-/// The per-frame tshark reference of one capture.
+/// The per-frame tshark reference of one capture (`reference/<file>.csv`;
+/// every capture has one, header only when tshark saw no frame).
 pub fn reference(file: &str) -> Vec<HashMap<String, String>> {
-    let path = captures().join("reference").join(format!("{file}.csv"));
-    parse_csv(&std::fs::read_to_string(path).unwrap_or_default())
+    parse_csv(&read_text(&captures().join("reference").join(format!("{file}.csv"))))
 }
