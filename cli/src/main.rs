@@ -1,14 +1,15 @@
 //! `framelens FILE`: why is each frame of this capture as long as it is?
 
 use anyhow::Context;
-use clap::Parser;
+use clap::builder::PossibleValue;
+use clap::{Parser, ValueEnum};
 use framelens::frame::analysis::{analyze, FrameAnalysis};
-use framelens::frame::ledger::Flags;
+use framelens::frame::finding::{Finding, LABEL_WIDTH};
 use framelens::frame::mtu::drops;
 use framelens::scan::report::{frame_line, SummaryLine};
 use framelens::scan::summary::Summary;
 use framelens::scan::Scanner;
-use framelens::settings::{DeviceRule, FcsMode, Settings};
+use framelens::settings::{DeviceRule, FcsMode, Settings, MTU_RANGE};
 use framelens::text::thousands;
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -24,36 +25,72 @@ struct Args {
     #[arg(long)]
     json: bool,
     /// MTU for the drop verdicts, in bytes.
-    #[arg(long, default_value_t = 1500, value_parser = clap::value_parser!(u32).range(68..=1_000_000))]
+    #[arg(long, default_value_t = 1500, value_parser = mtu_parser())]
     mtu: u32,
     /// Whose MTU rule to apply.
-    #[arg(long, default_value = "ovs-kernel", value_parser = ["ovs-kernel", "linux-bridge", "ovs-dpdk", "ip-router"])]
-    rule: String,
+    #[arg(long, default_value = "ovs-kernel")]
+    rule: Rule,
     /// How to treat a possible FCS at the end of Ethernet frames.
-    #[arg(long, default_value = "auto", value_parser = ["auto", "present", "absent"])]
-    fcs: String,
+    #[arg(long, default_value = "auto")]
+    fcs: Fcs,
     /// How many example frames of each kind the human summary shows.
     #[arg(long, default_value_t = 2)]
     examples: usize,
 }
 
+/// The MTU range the core accepts ([`MTU_RANGE`]), as clap checks it.
+fn mtu_parser() -> clap::builder::RangedI64ValueParser<u32> {
+    clap::value_parser!(u32).range(i64::from(*MTU_RANGE.start())..=i64::from(*MTU_RANGE.end()))
+}
+
+/// A command-line choice over one of the core's enums: the values, their
+/// spelling and their help come from the enum's own `ALL`, `key` and name.
+macro_rules! choice {
+    ($name:ident($ty:ty), $help:expr) => {
+        #[derive(Clone, Copy, Debug)]
+        struct $name($ty);
+        impl $name {
+            const ALL: [$name; <$ty>::ALL.len()] = {
+                let mut out = [$name(<$ty>::ALL[0]); <$ty>::ALL.len()];
+                let mut i = 0;
+                while i < out.len() {
+                    out[i] = $name(<$ty>::ALL[i]);
+                    i += 1;
+                }
+                out
+            };
+        }
+        impl ValueEnum for $name {
+            fn value_variants<'a>() -> &'a [Self] {
+                &Self::ALL
+            }
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                Some(PossibleValue::new(self.0.key()).help($help(self.0)))
+            }
+        }
+    };
+}
+choice!(Rule(DeviceRule), DeviceRule::name);
+choice!(Fcs(FcsMode), FcsMode::description);
+
 /// Kinds of frame the human summary shows examples of, in order of interest
-/// (after frames the MTU rule drops, which come first).
-const EXAMPLE_KINDS: [(u32, &str); 10] = [
-    (Flags::TRAILER, "unexplained bytes after the datagram"),
-    (Flags::NONZERO_PADDING, "non-zero padding"),
-    (Flags::FCS_INVALID, "invalid FCS"),
-    (Flags::VENDOR, "vendor trailer"),
-    (Flags::FCS_VALID, "valid FCS"),
-    (Flags::CLAIM_OVERRUN, "length field claims more than the frame holds"),
-    (Flags::TRUNCATED, "snaplen truncation"),
-    (Flags::TSO_ZERO_LENGTH, "IPv4 total length 0 (TSO)"),
-    (Flags::PADDING, "padding"),
-    (Flags::END_UNKNOWN, "datagram end unknown"),
+/// (after frames the MTU rule drops, which come first); titled by their label.
+const EXAMPLE_KINDS: [Finding; 10] = [
+    Finding::Trailer,
+    Finding::NonzeroPadding,
+    Finding::FcsInvalid,
+    Finding::Vendor,
+    Finding::FcsValid,
+    Finding::LengthClaimOverrun,
+    Finding::Truncated,
+    Finding::TsoZeroLength,
+    Finding::Padding,
+    Finding::EndUnknown,
 ];
 
 /// Index of the "dropped by the MTU rule" examples, after [`EXAMPLE_KINDS`].
 const DROPPED: usize = EXAMPLE_KINDS.len();
+const DROPPED_LABEL: &str = "dropped by the MTU rule";
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -67,11 +104,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let settings = Settings {
-        mtu: args.mtu,
-        rule: DeviceRule::from_key(&args.rule).context("unknown device rule")?,
-        fcs: FcsMode::from_key(&args.fcs).context("unknown FCS mode")?,
-    };
+    let settings = Settings { mtu: args.mtu, rule: args.rule.0, fcs: args.fcs.0 };
     let mut input: Box<dyn Read> = if args.file == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -106,11 +139,8 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
             }
             // The first frames of each kind, analysed in full while their bytes are at hand.
             let dropped = drops(&record.mtu, &settings);
-            let kind = if dropped {
-                Some(DROPPED)
-            } else {
-                EXAMPLE_KINDS.iter().position(|(bit, _)| record.ledger.flags.has(*bit))
-            };
+            let kind =
+                if dropped { Some(DROPPED) } else { EXAMPLE_KINDS.iter().position(|f| record.ledger.flags.has(*f)) };
             if let Some(k) = kind {
                 if per_kind[k] < args.examples {
                     per_kind[k] += 1;
@@ -169,28 +199,16 @@ fn write_human(
     }
     writeln!(out)?;
     writeln!(out, "Bytes after the datagram, by kind (frames):")?;
-    let rows: [(&str, u64); 16] = [
-        ("padding", c.padding),
-        ("  non-zero padding (Etherleak)", c.nonzero_padding),
-        ("FCS, valid", c.fcs_valid),
-        ("FCS, invalid", c.fcs_invalid),
-        ("FCS, not captured", c.fcs_unknown),
-        ("vendor trailer", c.vendor),
-        ("unexplained trailer", c.trailer),
-        ("snaplen truncation", c.truncated),
-        ("length field claims more than the frame", c.claim_overrun),
-        ("inner length mismatch", c.inner_mismatch),
-        ("IPv4 total length 0 (TSO)", c.tso_zero_length),
-        ("super-frame over the MTU (GSO/GRO)", c.superframe),
-        ("shorter than 60 bytes (sender side)", c.runt),
-        ("datagram end unknown", c.end_unknown),
-        ("unsupported link type", c.unsupported_link),
-        ("dropped by the MTU rule", c.over_mtu),
-    ];
-    for (name, n) in rows.iter().filter(|(_, n)| *n > 0) {
-        writeln!(out, "  {name:<42} {:>10}", thousands(*n))?;
+    let rows: Vec<(&str, u64)> = c
+        .per_finding()
+        .map(|(f, n)| (f.label(), n))
+        .chain([(DROPPED_LABEL, c.over_mtu)])
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    for (name, n) in &rows {
+        writeln!(out, "  {name:<LABEL_WIDTH$} {:>10}", thousands(*n))?;
     }
-    if rows.iter().all(|(_, n)| *n == 0) {
+    if rows.is_empty() {
         writeln!(out, "  none: every frame ends where its headers say")?;
     }
     if !s.findings.is_empty() {
@@ -214,7 +232,7 @@ fn write_human(
     for (k, a) in order {
         if *k != last_kind {
             writeln!(out)?;
-            let title = EXAMPLE_KINDS.get(*k).map_or("dropped by the MTU rule", |(_, t)| *t);
+            let title = EXAMPLE_KINDS.get(*k).map_or(DROPPED_LABEL, |f| f.label());
             writeln!(out, "Example frames: {title}")?;
             last_kind = *k;
         }

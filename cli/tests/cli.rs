@@ -85,6 +85,56 @@ fn json_lines_carry_the_documented_fields() {
     assert!(lines[2]["summary"]["error"].is_null());
 }
 
+/// Counts were keyed `claim_overrun` and `inner_mismatch` while frames said
+/// `length_claim_overrun` and `inner_length_mismatch`, and some findings were
+/// never counted: now every per-frame finding is counted under its frame name.
+#[test]
+fn counts_use_the_frames_finding_names_and_count_every_finding() {
+    let (code, stdout, _) = run(&root().join("static/examples"), &["--json", "vntag.pcap"]);
+    assert_eq!(code, 0);
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let counts = lines.last().unwrap()["summary"]["counts"].as_object().unwrap().clone();
+    // serde_json's map sorts its keys: read their order from the line itself.
+    let raw = stdout.lines().last().unwrap();
+    let raw = &raw[raw.find("\"counts\"").unwrap()..];
+    let raw = &raw[..raw.find('}').unwrap()];
+    let mut keys: Vec<&str> = counts.keys().map(String::as_str).collect();
+    keys.sort_by_key(|k| raw.find(&format!("\"{k}\":")).unwrap());
+    let findings = [
+        "padding",
+        "nonzero_padding",
+        "trailer",
+        "vendor",
+        "fcs_valid",
+        "fcs_invalid",
+        "fcs_unknown",
+        "fcs_unannounced",
+        "fcs_metadata_contradicted",
+        "crc_error_flag",
+        "truncated",
+        "length_claim_overrun",
+        "inner_length_mismatch",
+        "tso_zero_length",
+        "runt",
+        "end_unknown",
+        "unsupported_link",
+        "ipv6_zero_length",
+        "superframe",
+    ];
+    let mut want = vec!["frames", "bytes_captured", "bytes_original"];
+    want.extend(findings);
+    want.push("over_mtu");
+    assert_eq!(keys, want);
+    // Each frame's findings are counted under the same name.
+    for line in &lines[..lines.len() - 1] {
+        for f in line["findings"].as_array().unwrap() {
+            assert!(counts.contains_key(f.as_str().unwrap()), "{f} is not counted");
+        }
+    }
+    assert_eq!(counts["fcs_valid"], 3);
+    assert_eq!(counts["fcs_unannounced"], 3, "FCS findings beyond valid/invalid are counted too");
+}
+
 #[test]
 fn json_of_a_corrupt_capture_ends_with_the_error() {
     let (code, stdout, stderr) = run(&captures(), &["--json", "bug-6875-fuzz.pcap"]);

@@ -23,6 +23,44 @@
 
 #![forbid(unsafe_code)]
 
+/// Gives an enum of unit variants its one list: `ALL` (every variant, in the
+/// order given, which is also its code order), `code()` (the position in
+/// `ALL`) and `from_code()`. The match in `code` names every variant of the
+/// list and must be exhaustive, so a variant added to the enum but not to the
+/// list does not compile. Codes are stable as long as the list's order is:
+/// the record store and share links keep them.
+macro_rules! variants {
+    ($ty:ident [$($v:ident),+ $(,)?]) => {
+        impl $ty {
+            pub const ALL: [$ty; [$($ty::$v),+].len()] = [$($ty::$v),+];
+
+            /// The position in [`Self::ALL`].
+            pub const fn code(self) -> u8 {
+                match self {
+                    $($ty::$v)|+ => {}
+                }
+                let mut i = 0;
+                while i < Self::ALL.len() {
+                    if Self::ALL[i] as u8 == self as u8 {
+                        return i as u8;
+                    }
+                    i += 1;
+                }
+                // Unreachable: the exhaustive match above proves every variant is listed.
+                0
+            }
+
+            pub const fn from_code(code: u8) -> Option<Self> {
+                if (code as usize) < Self::ALL.len() {
+                    Some(Self::ALL[code as usize])
+                } else {
+                    None
+                }
+            }
+        }
+    };
+}
+
 pub mod capture;
 #[cfg(feature = "craft")]
 pub mod craft;

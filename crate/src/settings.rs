@@ -33,10 +33,16 @@ pub enum DeviceRule {
     IpRouter,
 }
 
-impl DeviceRule {
-    pub const ALL: [DeviceRule; 4] =
-        [DeviceRule::OvsKernel, DeviceRule::LinuxBridge, DeviceRule::OvsDpdk, DeviceRule::IpRouter];
+variants!(DeviceRule[OvsKernel, LinuxBridge, OvsDpdk, IpRouter]);
+variants!(FcsMode[Auto, Present, Absent]);
 
+/// The MTUs a user may set, in bytes: IPv4's minimum (RFC 791: every host
+/// must take a 68-byte datagram) up to a million, far above any jumbo frame.
+/// The CLI, the settings panel, the what-if panel and share links all check
+/// against this one range.
+pub const MTU_RANGE: core::ops::RangeInclusive<u32> = 68..=1_000_000;
+
+impl DeviceRule {
     pub const fn name(self) -> &'static str {
         match self {
             DeviceRule::OvsKernel => "Open vSwitch (kernel datapath)",
@@ -70,8 +76,17 @@ impl FcsMode {
         }
     }
 
+    /// What the mode means, for a settings menu.
+    pub const fn description(self) -> &'static str {
+        match self {
+            FcsMode::Auto => "auto (the CRC decides)",
+            FcsMode::Present => "present on every frame",
+            FcsMode::Absent => "absent",
+        }
+    }
+
     pub fn from_key(s: &str) -> Option<Self> {
-        [FcsMode::Auto, FcsMode::Present, FcsMode::Absent].into_iter().find(|m| m.key() == s)
+        Self::ALL.into_iter().find(|m| m.key() == s)
     }
 }
 

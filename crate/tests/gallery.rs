@@ -3,7 +3,8 @@
 //! show the case its lesson teaches. FRAMELENS_BLESS=1 rewrites the files.
 
 use framelens::craft::gallery;
-use framelens::frame::ledger::{FcsStatus, Flags, RegionKind};
+use framelens::frame::finding::Finding;
+use framelens::frame::ledger::{FcsStatus, RegionKind};
 use framelens::scan::record::FrameRecord;
 use framelens::scan::scan_bytes;
 use framelens::scan::summary::{FindingKind, Summary};
@@ -37,7 +38,7 @@ fn committed_examples_are_what_the_generators_make() {
 #[test]
 fn etherleak_pads_odd_frames_with_memory() {
     let (r, s) = scan("etherleak.pcap");
-    let leaky: Vec<bool> = r.iter().map(|r| r.ledger.flags.has(Flags::NONZERO_PADDING)).collect();
+    let leaky: Vec<bool> = r.iter().map(|r| r.ledger.flags.has(Finding::NonzeroPadding)).collect();
     assert_eq!(leaky, [false, true, false, true, false, true]);
     assert!(s.findings.iter().any(|f| f.sentence.contains("non-zero padding")));
 }
@@ -48,7 +49,7 @@ fn fcs_is_kept_on_the_tap_valid_and_once_invalid() {
     let fcs: Vec<FcsStatus> = r.iter().map(|r| r.ledger.fcs).collect();
     use FcsStatus::*;
     assert_eq!(fcs, [Valid, Absent, Valid, Absent, Valid, Absent, Invalid, Absent]);
-    assert!(r[6].ledger.flags.has(Flags::CRC_ERROR_FLAG));
+    assert!(r[6].ledger.flags.has(Finding::CrcErrorFlag));
     // The tagged frame's FCS after padding: padding to 64, then the FCS.
     let tagged = &r[4].ledger;
     assert_eq!(tagged.tags, 1);
@@ -81,7 +82,7 @@ fn superframes_are_offload_not_errors() {
     let (r, s) = scan("gro-tso.pcap");
     assert!(!r[0].mtu.is_superframe(1500));
     assert!(r[1].mtu.is_superframe(1500));
-    assert!(r[2].ledger.flags.has(Flags::TSO_ZERO_LENGTH));
+    assert!(r[2].ledger.flags.has(Finding::TsoZeroLength));
     assert_eq!(s.counts.over_mtu, 0, "GSO is exempt under the OVS rule");
 }
 

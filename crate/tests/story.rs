@@ -5,6 +5,7 @@
 mod common;
 
 use framelens::craft::two_bytes_story;
+use framelens::frame::finding::Finding;
 use framelens::scan::scan_bytes;
 use framelens::scan::summary::FindingKind;
 use framelens::settings::{DeviceRule, Settings};
@@ -51,7 +52,7 @@ fn the_two_bytes_are_one_pattern_of_the_sending_nic() {
         sentences,
         ["All 10 frames from 3c:22:fb:10:20:30 carry 2 unexplained bytes after the datagram, always 25 7f."]
     );
-    assert_eq!(s.counts.trailer, 10);
+    assert_eq!(s.counts.of_finding(Finding::Trailer), 10);
     assert_eq!(s.counts.over_mtu, 3);
 }
 

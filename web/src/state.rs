@@ -9,7 +9,7 @@ use framelens::frame::mtu::drops;
 use framelens::scan::record::FrameRecord;
 use framelens::scan::store::RecordStore;
 use framelens::scan::summary::{CaptureFinding, Counts, Summary};
-use framelens::settings::{DeviceRule, FcsMode, Settings};
+use framelens::settings::{DeviceRule, FcsMode, Settings, MTU_RANGE};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -134,7 +134,7 @@ impl Fragment {
             match k {
                 "frame" => f.frame = v.parse().ok().filter(|&n: &u64| n > 0),
                 "mtu" => {
-                    if let Some(m) = v.parse().ok().filter(|&m: &u32| (68..=1_000_000).contains(&m)) {
+                    if let Some(m) = v.parse().ok().filter(|m: &u32| MTU_RANGE.contains(m)) {
                         f.settings.mtu = m;
                     }
                 }

@@ -1,8 +1,9 @@
 //! Glossary: one entry per term Framelens uses, so that every region kind,
-//! FCS status, capture-wide finding, device rule and layer group can link to
+//! FCS status, per-frame and capture-wide finding, device rule and layer group can link to
 //! a definition. The `for_*` functions match exhaustively: a new variant
 //! does not compile until it has an entry.
 
+use crate::frame::finding::Finding;
 use crate::frame::ledger::{FcsStatus, RegionKind};
 use crate::scan::summary::FindingKind;
 use crate::settings::DeviceRule;
@@ -56,6 +57,15 @@ pub static GLOSSARY: &[Entry] = &[
     e("ping-sweep", "Ping sweep", "Echo requests of growing size (`ping -M do -s N`): the largest answered and the smallest unanswered payload bracket the limit; with trailer bytes, the gap is off by exactly their number."),
     e("path-mtu", "Path-MTU evidence", "ICMP fragmentation-needed and ICMPv6 packet-too-big messages in the capture, with the next-hop MTU they announce."),
     e("unsupported-link", "Unsupported link type", "A link type Framelens does not dissect; its frames are counted with their lengths only, never treated as Ethernet."),
+    e("fcs-unannounced", "Unannounced FCS", "The last 4 bytes are a valid CRC-32 of the frame although the capture's metadata did not say frames carry an FCS: a NIC that keeps the FCS (`ethtool -K eth0 rx-fcs on`) or a tap. The CRC is the proof."),
+    e("fcs-metadata-contradicted", "FCS metadata contradicted", "The capture announced an FCS (pcap FCS bits or pcapng `if_fcslen`), but the last 4 bytes are not the CRC-32 of the frame: either the frame was damaged or the metadata is wrong."),
+    e("crc-error-flag", "CRC error flag", "pcapng's `epb_flags` bit 24: the capturing NIC saw a CRC error on the wire. Framelens shows the flag and still checks the CRC itself."),
+    e("length-claim-overrun", "Length field overrun", "The outermost datagram's own length field claims more bytes than the frame had on the wire: the header is corrupt or was rewritten, so the datagram's end cannot be trusted."),
+    e("inner-length-mismatch", "Inner length mismatch", "An inner length field (UDP length, a tunnelled datagram's length) disagrees with the room its outer header gives it: one of the two headers is wrong."),
+    e("tso-zero-length", "IPv4 total length 0 (TSO)", "The sending host captured a segment before TSO split it and left IPv4 total length 0 for the NIC to fill in. The datagram ends at the frame's end; not a corrupt packet."),
+    e("runt", "Frame under 60 bytes", "An Ethernet frame shorter than the 60-byte minimum: captured on the sending host before the NIC padded it. On the wire it is padded to 64 bytes with the FCS."),
+    e("end-unknown", "Datagram end unknown", "The dissector stopped before it found a length field that says where the datagram ends (an unknown EtherType or protocol, or a cut header), so the bytes after it cannot be classified."),
+    e("ipv6-zero-length", "IPv6 payload length 0", "IPv6 payload length 0 without a Jumbo Payload option (RFC 2675): like IPv4's TSO case, the host captured a segment before GSO split it."),
     e("ovs-kernel", "Open vSwitch kernel datapath rule", "Drops a frame when its L2 payload (trailer bytes included) exceeds the MTU and it is not a GSO frame, logging `dropped over-mtu packet: 1502 > 1500`."),
     e("linux-bridge", "Linux bridge / veth rule", "Forwards frames up to MTU + 14 + 4 bytes (one VLAN tag); longer ones are dropped silently."),
     e("ovs-dpdk", "Open vSwitch DPDK rule", "Accepts frames up to MTU + 18 bytes (`MTU_TO_FRAME_LEN`)."),
@@ -74,44 +84,94 @@ fn known(id: &'static str) -> &'static Entry {
 }
 
 pub fn for_region(kind: RegionKind) -> &'static Entry {
-    known(match kind {
+    known(region_id(kind))
+}
+
+pub fn for_fcs(status: FcsStatus) -> &'static Entry {
+    known(fcs_id(status))
+}
+
+/// The entry for a capture-wide finding.
+pub fn for_finding(kind: FindingKind) -> &'static Entry {
+    known(finding_kind_id(kind))
+}
+
+/// The entry for a per-frame finding.
+pub fn for_frame_finding(f: Finding) -> &'static Entry {
+    known(frame_finding_id(f))
+}
+
+pub fn for_rule(rule: DeviceRule) -> &'static Entry {
+    known(rule_id(rule))
+}
+
+pub fn for_group(group: LayerGroup) -> &'static Entry {
+    known(group_id(group))
+}
+
+const fn region_id(kind: RegionKind) -> &'static str {
+    match kind {
         RegionKind::Padding => "padding",
         RegionKind::Fcs => "fcs",
         RegionKind::Vendor => "vendor",
         RegionKind::Trailer => "trailer",
-    })
+    }
 }
 
-pub fn for_fcs(status: FcsStatus) -> &'static Entry {
-    known(match status {
+const fn fcs_id(status: FcsStatus) -> &'static str {
+    match status {
         FcsStatus::Valid => "fcs-valid",
         FcsStatus::Invalid => "fcs-invalid",
         FcsStatus::Absent => "fcs-absent",
         FcsStatus::Unknown => "fcs-unknown",
-    })
+    }
 }
 
-pub fn for_finding(kind: FindingKind) -> &'static Entry {
-    known(match kind {
+const fn finding_kind_id(kind: FindingKind) -> &'static str {
+    match kind {
         FindingKind::Pattern => "pattern",
         FindingKind::PingSweep => "ping-sweep",
         FindingKind::PathMtu => "path-mtu",
         FindingKind::Mss => "mss",
         FindingKind::UnsupportedLink => "unsupported-link",
-    })
+    }
 }
 
-pub fn for_rule(rule: DeviceRule) -> &'static Entry {
-    known(match rule {
+const fn frame_finding_id(f: Finding) -> &'static str {
+    match f {
+        Finding::Padding => "padding",
+        Finding::NonzeroPadding => "etherleak",
+        Finding::Trailer => "trailer",
+        Finding::Vendor => "vendor",
+        Finding::FcsValid => "fcs-valid",
+        Finding::FcsInvalid => "fcs-invalid",
+        Finding::FcsUnknown => "fcs-unknown",
+        Finding::FcsUnannounced => "fcs-unannounced",
+        Finding::FcsMetadataContradicted => "fcs-metadata-contradicted",
+        Finding::CrcErrorFlag => "crc-error-flag",
+        Finding::Truncated => "snaplen",
+        Finding::LengthClaimOverrun => "length-claim-overrun",
+        Finding::InnerLengthMismatch => "inner-length-mismatch",
+        Finding::TsoZeroLength => "tso-zero-length",
+        Finding::Runt => "runt",
+        Finding::EndUnknown => "end-unknown",
+        Finding::UnsupportedLink => "unsupported-link",
+        Finding::Ipv6ZeroLength => "ipv6-zero-length",
+        Finding::Superframe => "superframe",
+    }
+}
+
+const fn rule_id(rule: DeviceRule) -> &'static str {
+    match rule {
         DeviceRule::OvsKernel => "ovs-kernel",
         DeviceRule::LinuxBridge => "linux-bridge",
         DeviceRule::OvsDpdk => "ovs-dpdk",
         DeviceRule::IpRouter => "ip-router",
-    })
+    }
 }
 
-pub fn for_group(group: LayerGroup) -> &'static Entry {
-    known(match group {
+const fn group_id(group: LayerGroup) -> &'static str {
+    match group {
         LayerGroup::Link => "link-header",
         LayerGroup::Tag => "vlan-tag",
         LayerGroup::Network => "datagram",
@@ -119,7 +179,7 @@ pub fn for_group(group: LayerGroup) -> &'static Entry {
         LayerGroup::Tunnel => "tunnel",
         LayerGroup::Payload => "payload",
         LayerGroup::Extra => "after-datagram",
-    })
+    }
 }
 
 #[cfg(test)]
@@ -127,57 +187,35 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    const REGIONS: [RegionKind; 4] = [RegionKind::Padding, RegionKind::Fcs, RegionKind::Vendor, RegionKind::Trailer];
-    const FCS: [FcsStatus; 4] = [FcsStatus::Valid, FcsStatus::Invalid, FcsStatus::Absent, FcsStatus::Unknown];
-    const FINDINGS: [FindingKind; 5] = [
-        FindingKind::Pattern,
-        FindingKind::PingSweep,
-        FindingKind::PathMtu,
-        FindingKind::Mss,
-        FindingKind::UnsupportedLink,
-    ];
-    const GROUPS: [LayerGroup; 7] = [
-        LayerGroup::Link,
-        LayerGroup::Tag,
-        LayerGroup::Network,
-        LayerGroup::Transport,
-        LayerGroup::Tunnel,
-        LayerGroup::Payload,
-        LayerGroup::Extra,
-    ];
-
-    /// Fails to compile when a variant is added, so the lists above stay complete.
-    fn listed_region(k: RegionKind) -> bool {
-        match k {
-            RegionKind::Padding | RegionKind::Fcs | RegionKind::Vendor | RegionKind::Trailer => REGIONS.contains(&k),
+    /// Every id one family of terms maps to: each must name an entry of its
+    /// own (`known` would otherwise fall back to the first entry silently).
+    fn family(ids: &[&'static str]) -> HashSet<&'static str> {
+        for id in ids {
+            assert!(entry(id).is_some(), "{id} is mapped but has no glossary entry");
         }
-    }
-    fn listed_fcs(s: FcsStatus) -> bool {
-        match s {
-            FcsStatus::Valid | FcsStatus::Invalid | FcsStatus::Absent | FcsStatus::Unknown => FCS.contains(&s),
-        }
-    }
-    fn listed_finding(k: FindingKind) -> bool {
-        match k {
-            FindingKind::Pattern
-            | FindingKind::PingSweep
-            | FindingKind::PathMtu
-            | FindingKind::Mss
-            | FindingKind::UnsupportedLink => FINDINGS.contains(&k),
-        }
+        let set: HashSet<&str> = ids.iter().copied().collect();
+        assert_eq!(set.len(), ids.len(), "two terms of one family share an entry: {ids:?}");
+        set
     }
 
     #[test]
     fn every_mapped_id_has_its_own_entry() {
-        let mut mapped: Vec<&Entry> = Vec::new();
-        mapped.extend(REGIONS.iter().inspect(|k| assert!(listed_region(**k))).map(|k| for_region(*k)));
-        mapped.extend(FCS.iter().inspect(|s| assert!(listed_fcs(**s))).map(|s| for_fcs(*s)));
-        mapped.extend(FINDINGS.iter().inspect(|k| assert!(listed_finding(**k))).map(|k| for_finding(*k)));
-        mapped.extend(DeviceRule::ALL.iter().map(|r| for_rule(*r)));
-        mapped.extend(GROUPS.iter().map(|g| for_group(*g)));
-        let ids: HashSet<&str> = mapped.iter().map(|e| e.id).collect();
-        assert_eq!(ids.len(), mapped.len(), "two kinds share an entry (a missing id falls back to the first)");
-        assert!(ids.contains("padding") && ids.contains("fcs-invalid") && ids.contains("ping-sweep"));
+        let mut all = HashSet::new();
+        all.extend(family(&RegionKind::ALL.map(region_id)));
+        all.extend(family(&FcsStatus::ALL.map(fcs_id)));
+        all.extend(family(&FindingKind::ALL.map(finding_kind_id)));
+        all.extend(family(&Finding::ALL.map(frame_finding_id)));
+        all.extend(family(&DeviceRule::ALL.map(rule_id)));
+        all.extend(family(&LayerGroup::ALL.map(group_id)));
+        assert!(all.contains("padding") && all.contains("fcs-invalid") && all.contains("ping-sweep"));
+        assert_eq!(for_frame_finding(Finding::NonzeroPadding).id, "etherleak");
+    }
+
+    /// The check above must be able to fail: an id without an entry is caught.
+    #[test]
+    #[should_panic(expected = "has no glossary entry")]
+    fn an_unknown_id_fails_the_family_check() {
+        family(&["padding", "no-such-term"]);
     }
 
     #[test]

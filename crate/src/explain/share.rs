@@ -12,7 +12,7 @@
 use crate::capture::{FcsHint, Packet};
 use crate::frame::dissect::dissect_with_spans;
 use crate::frame::ledger::{account, fcs_of, FcsStatus, FrameMeta, RegionKind};
-use crate::settings::{DeviceRule, FcsMode, Settings};
+use crate::settings::{DeviceRule, FcsMode, Settings, MTU_RANGE};
 use crate::wire::link::LinkType;
 use crate::wire::Layer;
 use base64::Engine;
@@ -200,8 +200,8 @@ impl SharedFrame {
             b.push(n);
         }
         b.extend_from_slice(&self.settings.mtu.to_be_bytes());
-        b.push(DeviceRule::ALL.iter().position(|r| *r == self.settings.rule).unwrap_or(0) as u8);
-        b.push(FCS_MODES.iter().position(|m| *m == self.settings.fcs).unwrap_or(0) as u8);
+        b.push(self.settings.rule.code());
+        b.push(self.settings.fcs.code());
         b.extend_from_slice(&self.frame_number.unwrap_or(0).to_be_bytes());
         if let Some((s, e)) = self.span {
             b.extend_from_slice(&s.to_be_bytes());
@@ -261,17 +261,14 @@ impl SharedFrame {
         let original_len = r.u32("original length")?;
         let fcs_len = if flags & FLAG_FCS_LEN != 0 { Some(r.u8("FCS length")?) } else { None };
         let mtu = r.u32("MTU")?;
-        if !(68..=1_000_000).contains(&mtu) {
+        if !MTU_RANGE.contains(&mtu) {
             return Err(ShareError::Invalid { field: "MTU", value: mtu.into() });
         }
         let rule_i = r.u8("device rule")?;
-        let rule = *DeviceRule::ALL
-            .get(usize::from(rule_i))
-            .ok_or(ShareError::Invalid { field: "device rule", value: rule_i.into() })?;
+        let rule =
+            DeviceRule::from_code(rule_i).ok_or(ShareError::Invalid { field: "device rule", value: rule_i.into() })?;
         let mode_i = r.u8("FCS mode")?;
-        let fcs = *FCS_MODES
-            .get(usize::from(mode_i))
-            .ok_or(ShareError::Invalid { field: "FCS mode", value: mode_i.into() })?;
+        let fcs = FcsMode::from_code(mode_i).ok_or(ShareError::Invalid { field: "FCS mode", value: mode_i.into() })?;
         let number = r.u64("frame number")?;
         let span = if flags & FLAG_SPAN != 0 { Some((r.u32("span start")?, r.u32("span end")?)) } else { None };
         let note_len = usize::from(r.u16("note length")?);
@@ -307,9 +304,6 @@ impl SharedFrame {
         })
     }
 }
-
-/// Positions of the FCS modes in the link format: never reorder.
-const FCS_MODES: [FcsMode; 3] = [FcsMode::Auto, FcsMode::Present, FcsMode::Absent];
 
 struct Reader<'a> {
     b: &'a [u8],

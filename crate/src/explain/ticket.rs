@@ -13,10 +13,11 @@
 //! and the `eth.trailer` heuristic `vssmonitoring_eth`.
 
 use crate::frame::analysis::FrameAnalysis;
-use crate::frame::ledger::{FcsStatus, Flags, Region, RegionKind};
+use crate::frame::finding::Finding;
+use crate::frame::ledger::{FcsStatus, Region, RegionKind};
 use crate::frame::vendor::Vendor;
 use crate::settings::{FcsMode, Settings};
-use crate::text::thousands;
+use crate::text::{plural, thousands};
 use crate::wire::ethernet;
 use crate::wire::link::LinkKind;
 
@@ -179,7 +180,7 @@ pub fn wireshark(a: &FrameAnalysis, frame: &[u8], settings: &Settings) -> Wiresh
             gui: GUI_ETH_FCS,
             why: "Framelens was told no frame has an FCS; this tells Wireshark the same.".into(),
         }),
-        FcsMode::Auto if l.flags.has(Flags::FCS_UNANNOUNCED) => {
+        FcsMode::Auto if l.flags.has(Finding::FcsUnannounced) => {
             v.preferences.push(Preference {
                 name: "eth.fcs",
                 value: "always",
@@ -236,7 +237,7 @@ pub fn wireshark(a: &FrameAnalysis, frame: &[u8], settings: &Settings) -> Wiresh
                 p.end() - 1,
                 l.pad_limit,
                 l.tags,
-                plural(l.tags.into())
+                plural(l.tags)
             ));
             if !v.fields.contains(&"vlan.trailer") {
                 v.fields.push("vlan.trailer");
@@ -383,14 +384,6 @@ fn shell_quote(s: &str) -> String {
         return s.to_string();
     }
     format!("'{}'", s.replace('\'', "'\\''"))
-}
-
-fn plural(n: u32) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 /// A sentence made safe for one Markdown table cell or list item.

@@ -8,7 +8,7 @@ use crate::frame::mtu::drops;
 use crate::scan::record::FrameRecord;
 use crate::settings::Settings;
 use crate::text::thousands;
-use crate::wire::{Layer, LayerGroup};
+use crate::wire::LayerGroup;
 
 /// One row of the frame list, as text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -150,15 +150,10 @@ pub fn segments(a: &FrameAnalysis, caplen: u32) -> Vec<Segment> {
         out.push(Segment { label, group, start: at, end: extra_start });
     }
     for r in a.ledger.regions() {
-        let layer = match r.kind {
-            RegionKind::Padding => Layer::Padding,
-            RegionKind::Fcs => Layer::Fcs,
-            RegionKind::Vendor => Layer::Vendor,
-            RegionKind::Trailer => Layer::Trailer,
-        };
+        let layer = r.kind.layer();
         out.push(Segment {
             label: layer.name().into(),
-            group: LayerGroup::Extra,
+            group: layer.group(),
             start: r.start,
             end: r.end().min(caplen),
         });
@@ -189,6 +184,7 @@ mod tests {
     use super::*;
     use crate::capture::{read_all, OwnedPacket};
     use crate::frame::analysis::analyze;
+    use crate::wire::Layer;
 
     fn first_packet(path: &str) -> OwnedPacket {
         let bytes = std::fs::read(path).unwrap();

@@ -5,7 +5,8 @@
 
 use crate::capture::Packet;
 use crate::frame::dissect::{dissect_with_spans, Dissection, StopReason};
-use crate::frame::ledger::{account, FcsStatus, Flags, FrameMeta, Ledger, Region, RegionKind};
+use crate::frame::finding::Finding;
+use crate::frame::ledger::{account, FcsStatus, FrameMeta, Ledger, Region, RegionKind};
 use crate::frame::mtu::{evaluate, MtuFacts, MtuVerdict};
 use crate::settings::Settings;
 use crate::text::thousands;
@@ -52,17 +53,14 @@ pub fn analyze(p: &Packet<'_>, settings: &Settings) -> FrameAnalysis {
 }
 
 fn region_span(r: &Region, data: &[u8]) -> Span {
-    let (layer, name) = match r.kind {
-        RegionKind::Padding => {
-            (Layer::Padding, if r.nonzero == Some(true) { "Padding (not all zero)" } else { "Padding" })
-        }
-        RegionKind::Fcs => {
-            (Layer::Fcs, if r.valid == Some(true) { "FCS (CRC-32 valid)" } else { "FCS (CRC-32 invalid)" })
-        }
-        RegionKind::Vendor => (Layer::Vendor, r.vendor.map_or("Vendor trailer", |v| v.name())),
-        RegionKind::Trailer => (Layer::Trailer, "Unexplained bytes"),
-    };
-    Span { layer, depth: 0, name, start: r.start, end: r.end(), value: Value::Text(hex(region_bytes(r, data))) }
+    Span {
+        layer: r.kind.layer(),
+        depth: 0,
+        name: r.name(),
+        start: r.start,
+        end: r.end(),
+        value: Value::Text(hex(region_bytes(r, data))),
+    }
 }
 
 fn region_bytes<'a>(r: &Region, data: &'a [u8]) -> &'a [u8] {
@@ -109,13 +107,7 @@ fn equation(d: &Dissection, l: &Ledger) -> String {
                 None => parts.push(format!("{} {}", thousands(len), datagram_name(g.layer))),
             }
             for r in l.regions() {
-                let name = match r.kind {
-                    RegionKind::Padding => "padding",
-                    RegionKind::Fcs => "FCS",
-                    RegionKind::Vendor => "vendor trailer",
-                    RegionKind::Trailer => "unexplained",
-                };
-                parts.push(format!("{} {name}", r.len));
+                parts.push(format!("{} {}", r.len, r.kind.word()));
             }
             let mut eq = format!("{} captured = {}", thousands(l.caplen.into()), parts.join(" + "));
             if end > u64::from(l.caplen) {
@@ -138,10 +130,10 @@ fn equation(d: &Dissection, l: &Ledger) -> String {
 fn findings(d: &Dissection, l: &Ledger, p: &Packet<'_>) -> Vec<String> {
     let mut out = Vec::new();
     let f = l.flags;
-    if f.has(Flags::UNSUPPORTED_LINK) {
+    if f.has(Finding::UnsupportedLink) {
         out.push(format!("Link type {} is not dissected; the frame is counted with its lengths only.", p.link_type));
     }
-    if f.has(Flags::TRUNCATED) {
+    if f.has(Finding::Truncated) {
         out.push(format!(
             "Snaplen truncation: {} of {} bytes were captured; {} bytes are missing from the capture, not from the wire.",
             thousands(l.caplen.into()),
@@ -162,30 +154,30 @@ fn findings(d: &Dissection, l: &Ledger, p: &Packet<'_>) -> Vec<String> {
             ));
         }
     }
-    if f.has(Flags::TSO_ZERO_LENGTH) {
+    if f.has(Finding::TsoZeroLength) {
         out.push("IPv4 total length is 0: the sending host's NIC fills it in during TCP segmentation offload (TSO); the datagram is taken to run to the frame's end.".into());
     }
-    if f.has(Flags::IPV6_ZERO_LENGTH) {
+    if f.has(Finding::Ipv6ZeroLength) {
         out.push("IPv6 payload length is 0 without a Jumbo Payload option: malformed, or a jumbogram whose option is missing.".into());
     }
-    if f.has(Flags::RUNT) && p.link_type.kind() == LinkKind::Ethernet {
+    if f.has(Finding::Runt) && p.link_type.kind() == LinkKind::Ethernet {
         out.push(format!(
             "Only {} bytes: shorter than the 60-byte Ethernet minimum, so it was captured on the sending host before the NIC padded it.",
             l.len
         ));
     }
-    if f.has(Flags::NONZERO_PADDING) {
+    if f.has(Finding::NonzeroPadding) {
         out.push(
             "The padding is not all zero: the driver padded with whatever was in memory (Etherleak, CERT VU#412115)."
                 .into(),
         );
     }
     match l.fcs {
-        FcsStatus::Valid if f.has(Flags::FCS_UNANNOUNCED) => out.push(
+        FcsStatus::Valid if f.has(Finding::FcsUnannounced) => out.push(
             "The last 4 bytes are a valid Ethernet CRC-32 of the frame: an FCS, although the capture's metadata did not announce one.".into(),
         ),
         FcsStatus::Valid => out.push("The frame ends with a valid FCS.".into()),
-        FcsStatus::Invalid => out.push(if f.has(Flags::CRC_ERROR_FLAG) {
+        FcsStatus::Invalid => out.push(if f.has(Finding::CrcErrorFlag) {
             "The FCS does not match the frame's CRC-32, and the capturing NIC flagged a CRC error: the frame was damaged on the wire.".into()
         } else {
             "The capture says frames carry an FCS, but this one's CRC-32 does not match: damaged on the wire, or the metadata is wrong.".into()

@@ -11,8 +11,9 @@
 use crate::capture::Direction;
 use crate::wire::link::{LinkKind, LinkType};
 use crate::wire::{
-    self, arista, arp, emit, emit_table, erspan, ethernet, ethernet::ethertype, geneve, gre, icmp, icmpv6, ipv4, ipv6,
-    isl, llc, lldp, mpls, null, pppoe, sll, sll2, tcp, udp, vlan, vntag, vxlan, Layer, NoSpans, Span, SpanSink, Value,
+    self, arista, arp, emit, emit_table, erspan, ethernet, ethernet::ethertype, geneve, gre, icmp, icmpv6, ip, ipv4,
+    ipv6, isl, llc, lldp, mpls, null, pppoe, sll, sll2, tcp, udp, vlan, vntag, vxlan, Layer, NoSpans, Span, SpanSink,
+    Value,
 };
 use serde::Serialize;
 
@@ -295,9 +296,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 Next::Mpls => self.mpls(&mut c),
                 Next::Ipv4 => self.ipv4(&mut c),
                 Next::Ipv6 => self.ipv6(&mut c),
-                Next::Ip => match self.data.get(c.at).map(|b| b >> 4) {
-                    Some(4) => Next::Ipv4,
-                    Some(6) => Next::Ipv6,
+                Next::Ip => match ip::version_of(self.data.get(c.at..).unwrap_or(&[])) {
+                    Some(ip::version::V4) => Next::Ipv4,
+                    Some(ip::version::V6) => Next::Ipv6,
                     Some(v) => {
                         self.stop(&c, StopReason::BadHeader { layer: Layer::Ipv4, what: "IP version", value: v.into() })
                     }
@@ -413,7 +414,7 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 self.d.link_header_len = sll::HEADER_LEN as u32;
                 self.d.direction =
                     Some(if sll::packet_type(h) == sll::OUTGOING { Direction::Outbound } else { Direction::Inbound });
-                if sll::arphrd(h) == 1 && wire::be16(h, sll::field::ADDR_LEN) >= 6 {
+                if sll::arphrd(h) == sll::ARPHRD_ETHER && wire::be16(h, sll::field::ADDR_LEN) >= 6 {
                     self.d.src_mac = Some(wire::array(h, sll::field::ADDR.start..sll::field::ADDR.start + 6));
                 }
                 c.at = sll::HEADER_LEN;
@@ -428,7 +429,8 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 self.d.link_header_len = sll2::HEADER_LEN as u32;
                 self.d.direction =
                     Some(if sll2::packet_type(h) == sll::OUTGOING { Direction::Outbound } else { Direction::Inbound });
-                if sll2::arphrd(h) == 1 && usize::from(wire::u8_at(h, sll2::field::ADDR_LEN.start)) >= 6 {
+                if sll2::arphrd(h) == sll::ARPHRD_ETHER && usize::from(wire::u8_at(h, sll2::field::ADDR_LEN.start)) >= 6
+                {
                     self.d.src_mac = Some(wire::array(h, sll2::field::ADDR.start..sll2::field::ADDR.start + 6));
                 }
                 c.at = sll2::HEADER_LEN;
@@ -445,7 +447,7 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
     /// pseudo-protocols for non-Ethernet payloads (linux/if_ether.h).
     fn cooked_protocol(&mut self, c: &mut Cursor, proto: u16) -> Next {
         match proto {
-            0x0004 => Next::Llc, // ETH_P_802_2: an LLC frame
+            sll::ETH_P_802_2 => Next::Llc,
             p if p >= ethernet::MIN_ETHERTYPE => Next::EtherType(p),
             p => self.stop(c, StopReason::UnknownProtocol { layer: Layer::LinuxSll, value: p.into() }),
         }
@@ -508,7 +510,7 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             _ if ethernet::is_vlan_tpid(t) => self.vlan(c),
             ethertype::IPV4 => Next::Ipv4,
             ethertype::IPV6 => Next::Ipv6,
-            ethertype::ARP | 0x8035 => self.arp(c),
+            ethertype::ARP | ethertype::RARP => self.arp(c),
             ethertype::MPLS_UNICAST | ethertype::MPLS_MULTICAST => Next::Mpls,
             ethertype::PPPOE_DISCOVERY => self.pppoe(c, false),
             ethertype::PPPOE_SESSION => self.pppoe(c, true),
@@ -612,9 +614,9 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             }
         }
         // RFC 4385: the first nibble tells IP from a pseudowire control word (0).
-        match self.data.get(c.at).map(|b| b >> 4) {
-            Some(4) => Next::Ipv4,
-            Some(6) => Next::Ipv6,
+        match ip::version_of(self.data.get(c.at..).unwrap_or(&[])) {
+            Some(ip::version::V4) => Next::Ipv4,
+            Some(ip::version::V6) => Next::Ipv6,
             Some(0) => {
                 let Some(cw) = self.bytes(c, mpls::CONTROL_WORD_LEN) else {
                     return self.truncated(c, Layer::PseudowireControl, mpls::CONTROL_WORD_LEN);
@@ -711,7 +713,7 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         let Some(h) = self.bytes(c, ipv4::MIN_HEADER_LEN) else {
             return self.truncated(c, Layer::Ipv4, ipv4::MIN_HEADER_LEN);
         };
-        if ipv4::version(h) != 4 {
+        if ipv4::version(h) != ip::version::V4 {
             return self.stop(
                 c,
                 StopReason::BadHeader { layer: Layer::Ipv4, what: "version", value: ipv4::version(h).into() },
@@ -754,7 +756,7 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             return self.stop(c, StopReason::TooDeep);
         }
         let Some(h) = self.bytes(c, ipv6::HEADER_LEN) else { return self.truncated(c, Layer::Ipv6, ipv6::HEADER_LEN) };
-        if ipv6::version(h) != 6 {
+        if ipv6::version(h) != ip::version::V6 {
             return self.stop(
                 c,
                 StopReason::BadHeader { layer: Layer::Ipv6, what: "version", value: ipv6::version(h).into() },
@@ -842,16 +844,16 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
 
     fn ip_payload(&mut self, c: &mut Cursor, proto: u8, v6: bool) -> Next {
         match proto {
-            6 => self.tcp(c),
-            17 => self.udp(c),
-            1 if !v6 => self.icmp(c),
-            58 => self.icmpv6(c),
-            47 => self.gre(c),
-            4 => {
+            ip::protocol::TCP => self.tcp(c),
+            ip::protocol::UDP => self.udp(c),
+            ip::protocol::ICMP if !v6 => self.icmp(c),
+            ip::protocol::ICMPV6 => self.icmpv6(c),
+            ip::protocol::GRE => self.gre(c),
+            ip::protocol::IPV4 => {
                 c.depth += 1;
                 Next::Ipv4
             }
-            41 => {
+            ip::protocol::IPV6 => {
                 c.depth += 1;
                 Next::Ipv6
             }
@@ -938,6 +940,11 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         Next::Payload
     }
 
+    /// An echo request or reply of the outermost datagram, for the ping sweep.
+    fn echo(&mut self, v6: bool, request: bool, ident: u16, seq: u16, payload_len: u32) {
+        self.d.echo = Some(Echo { request, v6, ident, seq, payload_len });
+    }
+
     fn icmp(&mut self, c: &mut Cursor) -> Next {
         let Some(h) = self.bytes(c, icmp::HEADER_LEN) else { return self.truncated(c, Layer::Icmp, icmp::HEADER_LEN) };
         emit_table(self.sink, Layer::Icmp, c.depth, c.at, h, icmp::FIELDS);
@@ -953,13 +960,7 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             let payload = c.room_end.saturating_sub((c.at + icmp::HEADER_LEN) as u64) as u32;
             match t {
                 icmp::ECHO_REQUEST | icmp::ECHO_REPLY => {
-                    self.d.echo = Some(Echo {
-                        request: t == icmp::ECHO_REQUEST,
-                        v6: false,
-                        ident: icmp::ident(h),
-                        seq: icmp::seq(h),
-                        payload_len: payload,
-                    })
+                    self.echo(false, t == icmp::ECHO_REQUEST, icmp::ident(h), icmp::seq(h), payload)
                 }
                 icmp::DEST_UNREACHABLE if icmp::code(h) == icmp::FRAG_NEEDED => {
                     self.d.mtu_signal = Some(MtuSignal::FragmentationNeeded { mtu: icmp::next_hop_mtu(h).into() })
@@ -991,13 +992,7 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             let payload = c.room_end.saturating_sub((c.at + icmpv6::HEADER_LEN) as u64) as u32;
             match t {
                 icmpv6::ECHO_REQUEST | icmpv6::ECHO_REPLY => {
-                    self.d.echo = Some(Echo {
-                        request: t == icmpv6::ECHO_REQUEST,
-                        v6: true,
-                        ident: icmpv6::ident(h),
-                        seq: icmpv6::seq(h),
-                        payload_len: payload,
-                    })
+                    self.echo(true, t == icmpv6::ECHO_REQUEST, icmpv6::ident(h), icmpv6::seq(h), payload)
                 }
                 icmpv6::PACKET_TOO_BIG => self.d.mtu_signal = Some(MtuSignal::PacketTooBig { mtu: icmpv6::mtu(h) }),
                 _ => {}

@@ -7,10 +7,11 @@
 
 use crate::capture::FcsHint;
 use crate::frame::dissect::Dissection;
+use crate::frame::finding::{Finding, FindingSet};
 use crate::frame::vendor::{self, Vendor};
 use crate::settings::{FcsMode, Settings};
-use crate::wire::ethernet;
 use crate::wire::link::LinkKind;
+use crate::wire::{ethernet, Layer};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -26,7 +27,31 @@ pub enum RegionKind {
     Trailer,
 }
 
+variants!(RegionKind[Padding, Fcs, Vendor, Trailer]);
+variants!(FcsStatus[Valid, Invalid, Absent, Unknown]);
+
 impl RegionKind {
+    /// The anatomy's layer for bytes of this kind: the one mapping from
+    /// regions to layers (and through [`Layer::group`] to layer groups).
+    pub const fn layer(self) -> Layer {
+        match self {
+            RegionKind::Padding => Layer::Padding,
+            RegionKind::Fcs => Layer::Fcs,
+            RegionKind::Vendor => Layer::Vendor,
+            RegionKind::Trailer => Layer::Trailer,
+        }
+    }
+
+    /// One or two words for the ledger's equation ("18 padding + 4 FCS").
+    pub const fn word(self) -> &'static str {
+        match self {
+            RegionKind::Padding => "padding",
+            RegionKind::Fcs => "FCS",
+            RegionKind::Vendor => "vendor trailer",
+            RegionKind::Trailer => "unexplained",
+        }
+    }
+
     pub const fn key(self) -> &'static str {
         match self {
             RegionKind::Padding => "padding",
@@ -61,6 +86,18 @@ impl Region {
     pub fn end(&self) -> u32 {
         self.start + self.len
     }
+
+    /// The region's name in the anatomy: its kind, with what its bytes proved.
+    pub fn name(&self) -> &'static str {
+        match self.kind {
+            RegionKind::Padding if self.nonzero == Some(true) => "Padding (not all zero)",
+            RegionKind::Padding => "Padding",
+            RegionKind::Fcs if self.valid == Some(true) => "FCS (CRC-32 valid)",
+            RegionKind::Fcs => "FCS (CRC-32 invalid)",
+            RegionKind::Vendor => self.vendor.map_or("Vendor trailer", |v| v.name()),
+            RegionKind::Trailer => "Unexplained bytes",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
@@ -82,49 +119,6 @@ impl FcsStatus {
             FcsStatus::Absent => "absent",
             FcsStatus::Unknown => "unknown",
         }
-    }
-}
-
-/// Per-frame findings as bits: small enough for the compact scan record.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(transparent)]
-pub struct Flags(pub u32);
-
-impl Flags {
-    pub const NONZERO_PADDING: u32 = 1 << 0;
-    pub const TRAILER: u32 = 1 << 1;
-    pub const VENDOR: u32 = 1 << 2;
-    pub const FCS_VALID: u32 = 1 << 3;
-    pub const FCS_INVALID: u32 = 1 << 4;
-    pub const FCS_UNKNOWN: u32 = 1 << 5;
-    /// A valid FCS on a frame whose capture metadata did not announce one.
-    pub const FCS_UNANNOUNCED: u32 = 1 << 6;
-    /// Capture metadata announced an FCS that the CRC does not confirm.
-    pub const FCS_HINT_FAILED: u32 = 1 << 7;
-    /// pcapng `epb_flags` bit 24: CRC error seen on the wire.
-    pub const CRC_ERROR_FLAG: u32 = 1 << 8;
-    /// Captured length shorter than the original length.
-    pub const TRUNCATED: u32 = 1 << 9;
-    /// The outermost length field claims more bytes than the frame had on the wire.
-    pub const CLAIM_OVERRUN: u32 = 1 << 10;
-    /// An inner length field disagrees with the room its outer layer gives it.
-    pub const INNER_MISMATCH: u32 = 1 << 11;
-    /// IPv4 total length 0: TSO on the sending host.
-    pub const TSO_ZERO_LENGTH: u32 = 1 << 12;
-    /// An Ethernet frame shorter than 60 bytes: captured before the NIC padded it.
-    pub const RUNT: u32 = 1 << 14;
-    /// The dissector stopped before it found where the datagram ends.
-    pub const END_UNKNOWN: u32 = 1 << 15;
-    pub const UNSUPPORTED_LINK: u32 = 1 << 16;
-    pub const PADDING: u32 = 1 << 17;
-    /// IPv6 payload length 0 without a Jumbo Payload option.
-    pub const IPV6_ZERO_LENGTH: u32 = 1 << 18;
-
-    pub fn has(self, bit: u32) -> bool {
-        self.0 & bit != 0
-    }
-    fn set(&mut self, bit: u32) {
-        self.0 |= bit;
     }
 }
 
@@ -160,7 +154,8 @@ pub struct Ledger {
     pub fcs: FcsStatus,
     /// `len - caplen`.
     pub truncated: u32,
-    pub flags: Flags,
+    /// What the ledger found ([`Finding`]): set here, named and counted from that one list.
+    pub flags: FindingSet,
 }
 
 fn regions_ser<S: serde::Serializer>(r: &[Option<Region>; MAX_REGIONS], s: S) -> Result<S::Ok, S::Error> {
@@ -216,40 +211,40 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
         regions: [None; MAX_REGIONS],
         fcs: FcsStatus::Absent,
         truncated: (wire - cap) as u32,
-        flags: Flags::default(),
+        flags: FindingSet::default(),
     };
     if l.truncated > 0 {
-        l.flags.set(Flags::TRUNCATED);
+        l.flags.set(Finding::Truncated);
     }
     if meta.fcs.crc_error_flag {
-        l.flags.set(Flags::CRC_ERROR_FLAG);
+        l.flags.set(Finding::CrcErrorFlag);
     }
     if d.link == LinkKind::Unsupported {
-        l.flags.set(Flags::UNSUPPORTED_LINK);
+        l.flags.set(Finding::UnsupportedLink);
         return l;
     }
     if d.ipv4_total_len_zero {
-        l.flags.set(Flags::TSO_ZERO_LENGTH);
+        l.flags.set(Finding::TsoZeroLength);
     }
     if d.ipv6_zero_len_without_jumbo {
-        l.flags.set(Flags::IPV6_ZERO_LENGTH);
+        l.flags.set(Finding::Ipv6ZeroLength);
     }
     if d.link == LinkKind::Ethernet && wire < ethernet::MIN_FRAME_LEN {
-        l.flags.set(Flags::RUNT);
+        l.flags.set(Finding::Runt);
     }
     for c in &d.claims {
         if c.overrun() > 0 {
             l.flags.set(if c.depth == 0 && c.room_end == wire as u64 {
-                Flags::CLAIM_OVERRUN
+                Finding::LengthClaimOverrun
             } else {
-                Flags::INNER_MISMATCH
+                Finding::InnerLengthMismatch
             });
         }
     }
 
     let fcs_end = decide_fcs(&mut l, d, data, meta, settings);
     let Some(end) = l.l3_end else {
-        l.flags.set(Flags::END_UNKNOWN);
+        l.flags.set(Finding::EndUnknown);
         return l;
     };
     let start = end.min(cap as u64) as usize;
@@ -266,9 +261,9 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
         let mut r = Region::new(RegionKind::Padding, start, pad_end - start);
         let nonzero = data[start..pad_end].iter().any(|&b| b != 0);
         r.nonzero = Some(nonzero);
-        l.flags.set(Flags::PADDING);
+        l.flags.set(Finding::Padding);
         if nonzero {
-            l.flags.set(Flags::NONZERO_PADDING);
+            l.flags.set(Finding::NonzeroPadding);
         }
         l.push(r);
     }
@@ -283,9 +278,9 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
             let mut r = Region::new(RegionKind::Fcs, p, ethernet::FCS_LEN);
             r.valid = Some(true);
             l.fcs = FcsStatus::Valid;
-            l.flags.set(Flags::FCS_VALID);
+            l.flags.set(Finding::FcsValid);
             if meta.fcs.len != Some(4) {
-                l.flags.set(Flags::FCS_UNANNOUNCED);
+                l.flags.set(Finding::FcsUnannounced);
             }
             l.push(r);
             rest_start = p + ethernet::FCS_LEN;
@@ -301,13 +296,13 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
             None => (rest.len(), None),
         };
         if trailer_len > 0 {
-            l.flags.set(Flags::TRAILER);
+            l.flags.set(Finding::Trailer);
             l.push(Region::new(RegionKind::Trailer, rest_start, trailer_len));
         }
         if let Some((v, n)) = vendor {
             let mut r = Region::new(RegionKind::Vendor, rest_start + trailer_len, n);
             r.vendor = Some(v);
-            l.flags.set(Flags::VENDOR);
+            l.flags.set(Finding::Vendor);
             l.push(r);
         }
     }
@@ -344,7 +339,7 @@ fn decide_fcs(l: &mut Ledger, d: &Dissection, data: &[u8], meta: FrameMeta, sett
     if l.truncated > 0 {
         if announced {
             l.fcs = FcsStatus::Unknown;
-            l.flags.set(Flags::FCS_UNKNOWN);
+            l.flags.set(Finding::FcsUnknown);
         }
         return None;
     }
@@ -358,17 +353,17 @@ fn decide_fcs(l: &mut Ledger, d: &Dissection, data: &[u8], meta: FrameMeta, sett
     // CRC is computed (in wasm the CRC has no carry-less multiply to lean on).
     if (room || announced) && crc_matches(&data[(d.fcs_base as usize).min(f)..f], &data[f..]) {
         l.fcs = FcsStatus::Valid;
-        l.flags.set(Flags::FCS_VALID);
+        l.flags.set(Finding::FcsValid);
         if meta.fcs.len != Some(4) && settings.fcs == FcsMode::Auto {
-            l.flags.set(Flags::FCS_UNANNOUNCED);
+            l.flags.set(Finding::FcsUnannounced);
         }
         return Some(f);
     }
     if announced || (meta.fcs.crc_error_flag && room) {
         l.fcs = FcsStatus::Invalid;
-        l.flags.set(Flags::FCS_INVALID);
+        l.flags.set(Finding::FcsInvalid);
         if meta.fcs.len == Some(4) {
-            l.flags.set(Flags::FCS_HINT_FAILED);
+            l.flags.set(Finding::FcsMetadataContradicted);
         }
         return Some(f);
     }
@@ -433,7 +428,7 @@ mod tests {
         f.resize(60, 0);
         f[50] = 0x41;
         let l = ledger(&f, None);
-        assert!(l.flags.has(Flags::NONZERO_PADDING));
+        assert!(l.flags.has(Finding::NonzeroPadding));
         assert_eq!(l.region(RegionKind::Padding).unwrap().nonzero, Some(true));
     }
 
@@ -445,7 +440,7 @@ mod tests {
         f.extend_from_slice(&fcs);
         let l = ledger(&f, None);
         assert_eq!(l.fcs, FcsStatus::Valid);
-        assert!(l.flags.has(Flags::FCS_UNANNOUNCED));
+        assert!(l.flags.has(Finding::FcsUnannounced));
         let regions: Vec<(RegionKind, u32, u32)> = l.regions().map(|r| (r.kind, r.start, r.len)).collect();
         assert_eq!(regions, [(RegionKind::Padding, 42, 18), (RegionKind::Fcs, 60, 4)]);
     }
@@ -456,7 +451,7 @@ mod tests {
         f.resize(64, 0xee);
         let l = ledger(&f, Some(4));
         assert_eq!(l.fcs, FcsStatus::Invalid);
-        assert!(l.flags.has(Flags::FCS_HINT_FAILED));
+        assert!(l.flags.has(Finding::FcsMetadataContradicted));
         assert_eq!(l.region(RegionKind::Fcs).unwrap().start, 60);
     }
 

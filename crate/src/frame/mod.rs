@@ -10,6 +10,7 @@
 
 pub mod analysis;
 pub mod dissect;
+pub mod finding;
 pub mod ledger;
 pub mod mtu;
 pub mod vendor;

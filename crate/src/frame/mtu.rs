@@ -3,6 +3,7 @@
 //! named code applies; a verdict always says which rule it assumed.
 
 use crate::frame::dissect::Dissection;
+use crate::frame::finding::Finding;
 use crate::frame::ledger::{FcsStatus, Ledger, RegionKind};
 use crate::settings::{DeviceRule, Settings};
 use crate::wire::link::LinkKind;
@@ -35,8 +36,7 @@ pub struct MtuFacts {
 impl MtuFacts {
     pub fn new(d: &Dissection, l: &Ledger) -> Self {
         let fcs = if matches!(l.fcs, FcsStatus::Valid | FcsStatus::Invalid | FcsStatus::Unknown) { 4 } else { 0 };
-        let consistent = !l.flags.has(crate::frame::ledger::Flags::CLAIM_OVERRUN)
-            && !l.flags.has(crate::frame::ledger::Flags::INNER_MISMATCH);
+        let consistent = !l.flags.has(Finding::LengthClaimOverrun) && !l.flags.has(Finding::InnerLengthMismatch);
         MtuFacts {
             link: d.link,
             frame_len: l.len.saturating_sub(fcs),

@@ -18,6 +18,8 @@ pub enum Vendor {
     Ixia,
 }
 
+variants!(Vendor[F5, Ixia]);
+
 impl Vendor {
     pub const fn name(self) -> &'static str {
         match self {

@@ -1,7 +1,8 @@
 //! The JSON Lines report: one object per frame, then `{"summary": …}`.
 //! The field names are a public contract documented in README.md.
 
-use crate::frame::ledger::{Flags, Region};
+use crate::frame::finding::Finding;
+use crate::frame::ledger::Region;
 use crate::frame::mtu::drops;
 use crate::scan::record::FrameRecord;
 use crate::scan::summary::Summary;
@@ -28,34 +29,12 @@ pub struct FrameLine<'a> {
     pub over_mtu: bool,
 }
 
-/// Names of the per-frame finding bits, as the JSON spells them.
-pub const FLAG_NAMES: [(u32, &str); 18] = [
-    (Flags::PADDING, "padding"),
-    (Flags::NONZERO_PADDING, "nonzero_padding"),
-    (Flags::TRAILER, "trailer"),
-    (Flags::VENDOR, "vendor"),
-    (Flags::FCS_VALID, "fcs_valid"),
-    (Flags::FCS_INVALID, "fcs_invalid"),
-    (Flags::FCS_UNKNOWN, "fcs_unknown"),
-    (Flags::FCS_UNANNOUNCED, "fcs_unannounced"),
-    (Flags::FCS_HINT_FAILED, "fcs_metadata_contradicted"),
-    (Flags::CRC_ERROR_FLAG, "crc_error_flag"),
-    (Flags::TRUNCATED, "truncated"),
-    (Flags::CLAIM_OVERRUN, "length_claim_overrun"),
-    (Flags::INNER_MISMATCH, "inner_length_mismatch"),
-    (Flags::TSO_ZERO_LENGTH, "tso_zero_length"),
-    (Flags::RUNT, "runt"),
-    (Flags::END_UNKNOWN, "end_unknown"),
-    (Flags::UNSUPPORTED_LINK, "unsupported_link"),
-    (Flags::IPV6_ZERO_LENGTH, "ipv6_zero_length"),
-];
-
 pub fn frame_line<'a>(r: &'a FrameRecord, settings: &Settings) -> FrameLine<'a> {
     let l = &r.ledger;
-    let mut findings: Vec<&'static str> = FLAG_NAMES.iter().filter(|(b, _)| l.flags.has(*b)).map(|(_, n)| *n).collect();
+    let mut findings: Vec<&'static str> = l.flags.iter().map(Finding::key).collect();
     // Depends on the MTU, so not a bit of the ledger.
     if r.mtu.is_superframe(settings.mtu) {
-        findings.push("superframe");
+        findings.push(Finding::Superframe.key());
     }
     FrameLine {
         frame: r.number,

@@ -10,7 +10,8 @@
 //! is kept exactly: `get` returns the record that was pushed.
 
 use crate::capture::Direction;
-use crate::frame::ledger::{FcsStatus, Flags, Ledger, Region, RegionKind, MAX_REGIONS};
+use crate::frame::finding::FindingSet;
+use crate::frame::ledger::{FcsStatus, Ledger, Region, RegionKind, MAX_REGIONS};
 use crate::frame::mtu::MtuFacts;
 use crate::frame::vendor::Vendor;
 use crate::scan::record::FrameRecord;
@@ -43,24 +44,6 @@ const HAS_DATAGRAM: u32 = 1 << 11;
 const HAS_TCP: u32 = 1 << 12;
 const LINK_KIND: u32 = 13; // 4 bits
 const REGIONS: u32 = 17; // 3 bits
-
-const LINK_KINDS: [LinkKind; 9] = [
-    LinkKind::Ethernet,
-    LinkKind::LinuxSll,
-    LinkKind::LinuxSll2,
-    LinkKind::RawIp,
-    LinkKind::RawIpv4,
-    LinkKind::RawIpv6,
-    LinkKind::Null,
-    LinkKind::Loop,
-    LinkKind::Unsupported,
-];
-const FCS_STATES: [FcsStatus; 4] = [FcsStatus::Valid, FcsStatus::Invalid, FcsStatus::Absent, FcsStatus::Unknown];
-const REGION_KINDS: [RegionKind; 4] = [RegionKind::Padding, RegionKind::Fcs, RegionKind::Vendor, RegionKind::Trailer];
-
-fn code_of<T: PartialEq>(table: &[T], v: &T) -> u32 {
-    table.iter().position(|t| t == v).unwrap_or(0) as u32
-}
 
 fn tri(b: Option<bool>) -> u8 {
     match b {
@@ -141,8 +124,8 @@ impl RecordBatch {
             Some(Direction::Inbound) => 1,
             Some(Direction::Outbound) => 2,
         } << DIRECTION;
-        head |= code_of(&FCS_STATES, &l.fcs) << FCS;
-        head |= code_of(&LINK_KINDS, &m.link) << LINK_KIND;
+        head |= u32::from(l.fcs.code()) << FCS;
+        head |= u32::from(m.link.code()) << LINK_KIND;
         head |= regions << REGIONS;
         for (bit, on) in [
             (HAS_TS, r.timestamp_ns.is_some()),
@@ -186,12 +169,9 @@ impl RecordBatch {
         put(out, l.flags.0.into());
         put(out, l.truncated.into());
         for g in l.regions() {
-            let vendor = match g.vendor {
-                None => 0,
-                Some(Vendor::F5) => 1,
-                Some(Vendor::Ixia) => 2,
-            };
-            let meta = code_of(&REGION_KINDS, &g.kind) as u8 | tri(g.nonzero) << 2 | tri(g.valid) << 4 | vendor << 6;
+            // 0: none, else the vendor's code + 1.
+            let vendor = g.vendor.map_or(0, |v| v.code() + 1);
+            let meta = g.kind.code() | tri(g.nonzero) << 2 | tri(g.valid) << 4 | vendor << 6;
             out.push(meta);
             put(out, g.start.into());
             put(out, g.len.into());
@@ -293,7 +273,7 @@ impl Reader<'_> {
         let l3_end = if on(HAS_L3_END) { Some(self.var()?) } else { None };
         let extra = if on(HAS_EXTRA) { Some(self.u32()?) } else { None };
         let pad_limit = self.u32()?;
-        let flags = Flags(self.u32()?);
+        let flags = FindingSet(self.u32()?);
         let truncated = self.u32()?;
         let count = (head >> REGIONS & 7) as usize;
         if count > MAX_REGIONS {
@@ -304,12 +284,10 @@ impl Reader<'_> {
             let meta = self.byte()?;
             let vendor = match meta >> 6 {
                 0 => None,
-                1 => Some(Vendor::F5),
-                2 => Some(Vendor::Ixia),
-                _ => return Err("a region names an unknown vendor"),
+                c => Some(Vendor::from_code(c - 1).ok_or("a region names an unknown vendor")?),
             };
             *slot = Some(Region {
-                kind: REGION_KINDS[usize::from(meta & 3)],
+                kind: RegionKind::from_code(meta & 3).ok_or("a record names an unknown region kind")?,
                 start: self.u32()?,
                 len: self.u32()?,
                 nonzero: untri(meta >> 2),
@@ -318,7 +296,7 @@ impl Reader<'_> {
             });
         }
         let mtu = MtuFacts {
-            link: *LINK_KINDS.get((head >> LINK_KIND & 0xf) as usize).ok_or("a record names an unknown link kind")?,
+            link: LinkKind::from_code((head >> LINK_KIND & 0xf) as u8).ok_or("a record names an unknown link kind")?,
             frame_len: self.u32()?,
             link_header_len: self.u32()?,
             tags: self.u8()?,
@@ -354,7 +332,7 @@ impl Reader<'_> {
                 extra,
                 pad_limit,
                 regions,
-                fcs: FCS_STATES[(head >> FCS & 3) as usize],
+                fcs: FcsStatus::from_code((head >> FCS & 3) as u8).ok_or("a record names an unknown FCS status")?,
                 truncated,
                 flags,
             },

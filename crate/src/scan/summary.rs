@@ -4,11 +4,12 @@
 
 use crate::capture::{CaptureError, Direction};
 use crate::frame::dissect::{Dissection, MtuSignal};
-use crate::frame::ledger::{Flags, RegionKind};
+use crate::frame::finding::{Finding, FINDINGS};
+use crate::frame::ledger::RegionKind;
 use crate::frame::mtu::{drops, evaluate, MtuFacts};
 use crate::scan::record::{CaptureMeta, FrameRecord};
 use crate::settings::Settings;
-use crate::text::thousands;
+use crate::text::{plural, thousands};
 use crate::wire::link::{LinkKind, LinkType};
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
@@ -25,26 +26,17 @@ const MAX_ECHOES: usize = 200_000;
 const MAX_SIGNALS: usize = 1000;
 const FRAMES_PER_FINDING: usize = 20;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Frame counts: how many frames carry each [`Finding`], and how many the
+/// device rule drops. In JSON one flat object: `frames`, `bytes_captured`,
+/// `bytes_original`, one key per finding ([`Finding::key`], in
+/// [`Finding::ALL`] order), then `over_mtu`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
     pub frames: u64,
     pub bytes_captured: u64,
     pub bytes_original: u64,
-    pub padding: u64,
-    pub nonzero_padding: u64,
-    pub fcs_valid: u64,
-    pub fcs_invalid: u64,
-    pub fcs_unknown: u64,
-    pub vendor: u64,
-    pub trailer: u64,
-    pub truncated: u64,
-    pub claim_overrun: u64,
-    pub inner_mismatch: u64,
-    pub tso_zero_length: u64,
-    pub superframe: u64,
-    pub runt: u64,
-    pub end_unknown: u64,
-    pub unsupported_link: u64,
+    /// Frames with each finding, indexed by [`Finding::index`].
+    per_finding: [u64; FINDINGS],
     /// Frames the chosen device rule drops, at scan time's settings.
     pub over_mtu: u64,
 }
@@ -55,37 +47,17 @@ impl Counts {
     /// rule changes) both count with this.
     pub fn add_record(&mut self, r: &FrameRecord, settings: &Settings) {
         let l = &r.ledger;
-        let f = l.flags;
-        let c = self;
-        c.frames += 1;
-        c.bytes_captured += u64::from(l.caplen);
-        c.bytes_original += u64::from(l.len);
-        let bits = [
-            (Flags::PADDING, &mut c.padding),
-            (Flags::NONZERO_PADDING, &mut c.nonzero_padding),
-            (Flags::FCS_VALID, &mut c.fcs_valid),
-            (Flags::FCS_INVALID, &mut c.fcs_invalid),
-            (Flags::FCS_UNKNOWN, &mut c.fcs_unknown),
-            (Flags::VENDOR, &mut c.vendor),
-            (Flags::TRAILER, &mut c.trailer),
-            (Flags::TRUNCATED, &mut c.truncated),
-            (Flags::CLAIM_OVERRUN, &mut c.claim_overrun),
-            (Flags::INNER_MISMATCH, &mut c.inner_mismatch),
-            (Flags::TSO_ZERO_LENGTH, &mut c.tso_zero_length),
-            (Flags::RUNT, &mut c.runt),
-            (Flags::END_UNKNOWN, &mut c.end_unknown),
-            (Flags::UNSUPPORTED_LINK, &mut c.unsupported_link),
-        ];
-        for (bit, n) in bits {
-            if f.has(bit) {
-                *n += 1;
-            }
+        self.frames += 1;
+        self.bytes_captured += u64::from(l.caplen);
+        self.bytes_original += u64::from(l.len);
+        for f in l.flags.iter() {
+            self.per_finding[f.index()] += 1;
         }
         if r.mtu.is_superframe(settings.mtu) {
-            c.superframe += 1;
+            self.per_finding[Finding::Superframe.index()] += 1;
         }
         if drops(&r.mtu, settings) {
-            c.over_mtu += 1;
+            self.over_mtu += 1;
         }
     }
 
@@ -100,51 +72,78 @@ impl Counts {
 
     /// Adds another run's counts (the web app counts batch by batch).
     pub fn merge(&mut self, o: &Counts) {
-        let Counts {
-            frames,
-            bytes_captured,
-            bytes_original,
-            padding,
-            nonzero_padding,
-            fcs_valid,
-            fcs_invalid,
-            fcs_unknown,
-            vendor,
-            trailer,
-            truncated,
-            claim_overrun,
-            inner_mismatch,
-            tso_zero_length,
-            superframe,
-            runt,
-            end_unknown,
-            unsupported_link,
-            over_mtu,
-        } = *o;
-        self.frames += frames;
-        self.bytes_captured += bytes_captured;
-        self.bytes_original += bytes_original;
-        self.padding += padding;
-        self.nonzero_padding += nonzero_padding;
-        self.fcs_valid += fcs_valid;
-        self.fcs_invalid += fcs_invalid;
-        self.fcs_unknown += fcs_unknown;
-        self.vendor += vendor;
-        self.trailer += trailer;
-        self.truncated += truncated;
-        self.claim_overrun += claim_overrun;
-        self.inner_mismatch += inner_mismatch;
-        self.tso_zero_length += tso_zero_length;
-        self.superframe += superframe;
-        self.runt += runt;
-        self.end_unknown += end_unknown;
-        self.unsupported_link += unsupported_link;
-        self.over_mtu += over_mtu;
+        self.frames += o.frames;
+        self.bytes_captured += o.bytes_captured;
+        self.bytes_original += o.bytes_original;
+        for (n, m) in self.per_finding.iter_mut().zip(o.per_finding) {
+            *n += m;
+        }
+        self.over_mtu += o.over_mtu;
+    }
+
+    /// Frames with this finding.
+    pub fn of_finding(&self, f: Finding) -> u64 {
+        self.per_finding[f.index()]
+    }
+
+    /// Every finding with its count, in [`Finding::ALL`] order.
+    pub fn per_finding(&self) -> impl Iterator<Item = (Finding, u64)> + '_ {
+        Finding::ALL.into_iter().map(|f| (f, self.of_finding(f)))
     }
 
     /// Frames with an FCS verdict (valid or invalid).
     pub fn fcs_checked(&self) -> u64 {
-        self.fcs_valid + self.fcs_invalid
+        self.of_finding(Finding::FcsValid) + self.of_finding(Finding::FcsInvalid)
+    }
+}
+
+const COUNT_FRAMES: &str = "frames";
+const COUNT_BYTES_CAPTURED: &str = "bytes_captured";
+const COUNT_BYTES_ORIGINAL: &str = "bytes_original";
+const COUNT_OVER_MTU: &str = "over_mtu";
+
+impl Serialize for Counts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(FINDINGS + 4))?;
+        m.serialize_entry(COUNT_FRAMES, &self.frames)?;
+        m.serialize_entry(COUNT_BYTES_CAPTURED, &self.bytes_captured)?;
+        m.serialize_entry(COUNT_BYTES_ORIGINAL, &self.bytes_original)?;
+        for (f, n) in self.per_finding() {
+            m.serialize_entry(f.key(), &n)?;
+        }
+        m.serialize_entry(COUNT_OVER_MTU, &self.over_mtu)?;
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Counts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct CountsVisitor;
+        impl<'de> serde::de::Visitor<'de> for CountsVisitor {
+            type Value = Counts;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of frame counts")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Counts, A::Error> {
+                let mut c = Counts::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let n: u64 = map.next_value()?;
+                    match &*key {
+                        COUNT_FRAMES => c.frames = n,
+                        COUNT_BYTES_CAPTURED => c.bytes_captured = n,
+                        COUNT_BYTES_ORIGINAL => c.bytes_original = n,
+                        COUNT_OVER_MTU => c.over_mtu = n,
+                        k => match Finding::from_key(k) {
+                            Some(f) => c.per_finding[f.index()] = n,
+                            None => return Err(serde::de::Error::unknown_field(k, &[])),
+                        },
+                    }
+                }
+                Ok(c)
+            }
+        }
+        d.deserialize_map(CountsVisitor)
     }
 }
 
@@ -166,6 +165,8 @@ pub enum FindingKind {
     Mss,
     UnsupportedLink,
 }
+
+variants!(FindingKind[Pattern, PingSweep, PathMtu, Mss, UnsupportedLink]);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummaryError {
@@ -423,7 +424,7 @@ impl SummaryBuilder {
                         format!(
                             "{} {n} unexplained byte{} after the datagram{bytes}",
                             verb(one, "carries", "carry"),
-                            plural(n.into())
+                            plural(n)
                         )
                     }
                     PatternKind::Vendor => format!("{} a vendor trailer", verb(one, "carries", "carry")),
@@ -476,7 +477,7 @@ impl SummaryBuilder {
                 s.push_str(&format!(
                     " Each such request carries {} unexplained byte{} after its {}-byte datagram",
                     f.trailer_bytes,
-                    plural(f.trailer_bytes.into()),
+                    plural(f.trailer_bytes),
                     thousands(dg.into())
                 ));
                 if verdict.dropped && fits_without {
@@ -556,13 +557,5 @@ fn verb(one: bool, singular: &'static str, plural: &'static str) -> &'static str
         singular
     } else {
         plural
-    }
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }

@@ -39,6 +39,8 @@ fn type_or_length(b: &[u8]) -> Value {
 pub mod ethertype {
     pub const IPV4: u16 = 0x0800;
     pub const ARP: u16 = 0x0806;
+    /// Reverse ARP (RFC 903): ARP's packet format.
+    pub const RARP: u16 = 0x8035;
     pub const VLAN: u16 = 0x8100;
     pub const QINQ: u16 = 0x88a8;
     /// Pre-standard QinQ TPIDs still seen on real networks.

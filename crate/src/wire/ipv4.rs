@@ -46,7 +46,7 @@ pub fn total_len(b: &[u8]) -> usize {
 }
 pub fn protocol(b: &[u8]) -> Value {
     let v = u8_at(b, field::PROTOCOL.start);
-    ip_protocol_value(v)
+    super::ip::protocol_value(v)
 }
 pub fn protocol_number(b: &[u8]) -> u8 {
     u8_at(b, field::PROTOCOL.start)
@@ -66,14 +66,6 @@ pub fn src(b: &[u8]) -> [u8; 4] {
 }
 pub fn dst(b: &[u8]) -> [u8; 4] {
     super::array(b, field::DST)
-}
-
-/// IP protocol numbers named by etherparse's IANA table.
-pub fn ip_protocol_value(v: u8) -> Value {
-    match etherparse::IpNumber(v).keyword_str() {
-        Some(name) => Value::Text(format!("{v} ({name})")),
-        None => Value::Num(v.into()),
-    }
 }
 
 fn ver_ihl(b: &[u8]) -> Value {

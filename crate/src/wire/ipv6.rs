@@ -53,7 +53,7 @@ pub static FIELDS: &[FieldDef] = &[
     FieldDef {
         name: "Next header",
         range: field::NEXT_HEADER,
-        decode: |b| super::ipv4::ip_protocol_value(u8_at(b, field::NEXT_HEADER.start)),
+        decode: |b| super::ip::protocol_value(u8_at(b, field::NEXT_HEADER.start)),
     },
     FieldDef { name: "Hop limit", range: field::HOP_LIMIT, decode: |b| decode::num(b, field::HOP_LIMIT) },
     FieldDef { name: "Source", range: field::SRC, decode: |b| decode::ipv6(b, field::SRC) },
@@ -61,11 +61,7 @@ pub static FIELDS: &[FieldDef] = &[
 ];
 
 pub static EXT_FIELDS: &[FieldDef] = &[
-    FieldDef {
-        name: "Next header",
-        range: ext_field::NEXT_HEADER,
-        decode: |b| super::ipv4::ip_protocol_value(u8_at(b, 0)),
-    },
+    FieldDef { name: "Next header", range: ext_field::NEXT_HEADER, decode: |b| super::ip::protocol_value(u8_at(b, 0)) },
     FieldDef { name: "Header length", range: ext_field::LEN, decode: |b| Value::Bytes(ext_len(b) as u64) },
 ];
 
@@ -73,7 +69,7 @@ pub static FRAG_FIELDS: &[FieldDef] = &[
     FieldDef {
         name: "Next header",
         range: frag_field::NEXT_HEADER,
-        decode: |b| super::ipv4::ip_protocol_value(u8_at(b, 0)),
+        decode: |b| super::ip::protocol_value(u8_at(b, 0)),
     },
     FieldDef { name: "Reserved", range: frag_field::RESERVED, decode: |b| decode::hex(b, frag_field::RESERVED) },
     FieldDef {

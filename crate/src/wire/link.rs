@@ -27,6 +27,8 @@ pub enum LinkKind {
     Unsupported,
 }
 
+variants!(LinkKind[Ethernet, LinuxSll, LinuxSll2, RawIp, RawIpv4, RawIpv6, Null, Loop, Unsupported]);
+
 impl LinkType {
     pub const NULL: LinkType = LinkType(0);
     pub const ETHERNET: LinkType = LinkType(1);
@@ -106,7 +108,7 @@ impl LinkType {
         })
     }
 
-    /// "IEEE802_11_RADIOTAP (127)" or "127" when the type has no registered name here.
+    /// "127 (IEEE802_11_RADIOTAP)", or "127" when the type has no registered name here.
     pub fn describe(self) -> String {
         match self.name() {
             Some(n) => format!("{} ({n})", self.0),

@@ -1,7 +1,8 @@
 //! Protocol tables: one file per protocol, in the manner of smoltcp's `src/wire/`.
 //!
-//! Each protocol file has a private `field` module of named byte ranges and a
-//! `FIELDS` table that names them for the anatomy. Those tables are the only
+//! Each protocol file has a `field` module of named byte ranges and a
+//! `FIELDS` table that names them for the anatomy; [`ip`] holds the protocol
+//! numbers and [`link`] the capture link types. Those tables are the only
 //! place where field names and offsets live: the dissector reads values through
 //! the same constants, and the anatomy view lists spans from the same table.
 //!
@@ -19,6 +20,7 @@ pub mod geneve;
 pub mod gre;
 pub mod icmp;
 pub mod icmpv6;
+pub mod ip;
 pub mod ipv4;
 pub mod ipv6;
 pub mod isl;
@@ -214,6 +216,8 @@ pub enum LayerGroup {
     Payload,
     Extra,
 }
+
+variants!(LayerGroup[Link, Tag, Network, Transport, Tunnel, Payload, Extra]);
 
 impl Layer {
     /// Short human name, as engineers write it.

@@ -25,6 +25,11 @@ pub static FIELDS: &[FieldDef] = &[
 /// `PACKET_OUTGOING`: the frame was sent by the capturing host, before any
 /// NIC padding.
 pub const OUTGOING: u16 = 4;
+/// `ARPHRD_ETHER` (linux/if_arp.h): the address is a 6-byte MAC.
+pub const ARPHRD_ETHER: u16 = 1;
+/// `ETH_P_802_2` (linux/if_ether.h): the protocol field's pseudo-protocol
+/// for an 802.2 LLC frame, which has no EtherType.
+pub const ETH_P_802_2: u16 = 0x0004;
 
 pub fn packet_type_value(t: u16) -> Value {
     let name = match t {

@@ -1,6 +1,6 @@
 use crate::components::glossary::Term;
 use framelens::explain::glossary::{entry, for_rule};
-use framelens::settings::{DeviceRule, FcsMode, Settings};
+use framelens::settings::{DeviceRule, FcsMode, Settings, MTU_RANGE};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -23,7 +23,7 @@ pub fn SettingsPanel(props: &Props) -> Html {
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             match input.value().trim().parse::<u32>() {
-                Ok(m) if (68..=1_000_000).contains(&m) => cb.emit(Settings { mtu: m, ..s }),
+                Ok(m) if MTU_RANGE.contains(&m) => cb.emit(Settings { mtu: m, ..s }),
                 _ => input.set_value(&s.mtu.to_string()),
             }
         })
@@ -48,7 +48,7 @@ pub fn SettingsPanel(props: &Props) -> Html {
         <fieldset class="settings" data-testid="settings">
             <legend>{ "Settings" }</legend>
             <label>{ "MTU " }
-                <input type="number" min="68" max="1000000" value={s.mtu.to_string()} onchange={on_mtu} data-testid="mtu" />
+                <input type="number" min={MTU_RANGE.start().to_string()} max={MTU_RANGE.end().to_string()} value={s.mtu.to_string()} onchange={on_mtu} data-testid="mtu" />
                 if let Some(e) = entry("mtu") { <Term entry={e} /> }
             </label>
             <label>{ "Device rule " }
@@ -61,12 +61,8 @@ pub fn SettingsPanel(props: &Props) -> Html {
             </label>
             <label>{ "FCS " }
                 <select onchange={on_fcs} data-testid="fcs">
-                    { for [FcsMode::Auto, FcsMode::Present, FcsMode::Absent].iter().map(|m| html! {
-                        <option value={m.key()} selected={*m == s.fcs}>{ match m {
-                            FcsMode::Auto => "auto (the CRC decides)",
-                            FcsMode::Present => "present on every frame",
-                            FcsMode::Absent => "absent",
-                        } }</option>
+                    { for FcsMode::ALL.iter().map(|m| html! {
+                        <option value={m.key()} selected={*m == s.fcs}>{ m.description() }</option>
                     }) }
                 </select>
             </label>

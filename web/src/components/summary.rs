@@ -1,6 +1,7 @@
 use crate::components::glossary::Term;
 use crate::state::Phase;
 use framelens::explain::glossary::for_finding;
+use framelens::frame::finding::Finding;
 use framelens::scan::store::RecordStore;
 use framelens::scan::summary::{CaptureFinding, Counts, Summary};
 use framelens::settings::Settings;
@@ -48,7 +49,7 @@ pub fn SummaryView(props: &Props) -> Html {
         _ => Html::default(),
     };
     let link_note = summary.and_then(|s| {
-        let unsupported = s.counts.unsupported_link;
+        let unsupported = s.counts.of_finding(Finding::UnsupportedLink);
         (unsupported > 0).then(|| {
             html! { <p class="status warn">{ format!("{} frames have a link type Framelens does not dissect; they are counted with their lengths only.", thousands(unsupported)) }</p> }
         })
@@ -64,12 +65,12 @@ pub fn SummaryView(props: &Props) -> Html {
             <dl class="stats">
                 <div class="stat"><dt>{ "Frames" }</dt>
                     <dd data-testid="frame-count" data-value={n.to_string()}>{ thousands(n) }</dd></div>
-                { stat("Padding", counts.padding, "padding") }
-                { stat("Padding not zero", counts.nonzero_padding, "nonzero-padding") }
+                { stat("Padding", counts.of_finding(Finding::Padding), "padding") }
+                { stat("Padding not zero", counts.of_finding(Finding::NonzeroPadding), "nonzero-padding") }
                 { stat("FCS", counts.fcs_checked(), "fcs") }
-                { stat("Vendor trailer", counts.vendor, "vendor") }
-                { stat("Unexplained", counts.trailer, "trailer") }
-                { stat("Truncated", counts.truncated, "truncated") }
+                { stat("Vendor trailer", counts.of_finding(Finding::Vendor), "vendor") }
+                { stat("Unexplained", counts.of_finding(Finding::Trailer), "trailer") }
+                { stat("Truncated", counts.of_finding(Finding::Truncated), "truncated") }
                 { stat(&format!("Over MTU {}", props.settings.mtu), counts.over_mtu, "over-mtu") }
             </dl>
             if !props.findings.is_empty() {

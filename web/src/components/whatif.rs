@@ -5,7 +5,7 @@
 use crate::components::glossary::Term;
 use framelens::explain::glossary::{entry, for_rule};
 use framelens::explain::whatif::{what_if, Baseline, Change, Tunnel, MAX_TAGS, MAX_TRAILER};
-use framelens::settings::{DeviceRule, Settings};
+use framelens::settings::{DeviceRule, Settings, MTU_RANGE};
 use framelens::text::thousands;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -54,7 +54,7 @@ pub fn WhatIf(props: &Props) -> Html {
         let change = change.clone();
         Callback::from(move |e: Event| change.set(f(*change, &e)))
     };
-    let on_mtu = update(|c, e| match input_u32(e).filter(|m| (68..=1_000_000).contains(m)) {
+    let on_mtu = update(|c, e| match input_u32(e).filter(|m| MTU_RANGE.contains(m)) {
         Some(mtu) => Change { settings: Settings { mtu, ..c.settings }, ..c },
         None => c,
     });
@@ -107,7 +107,7 @@ pub fn WhatIf(props: &Props) -> Html {
         <section class="whatif" data-testid="whatif" aria-label="What if">
             <h2>{ "What if…" }<span class="sub">{ format!(" frame {} were changed? The capture stays as it is.", props.number) }</span></h2>
             <div class="whatif-form">
-                <label>{ "MTU " }<input type="number" min="68" max="1000000" value={c.settings.mtu.to_string()}
+                <label>{ "MTU " }<input type="number" min={MTU_RANGE.start().to_string()} max={MTU_RANGE.end().to_string()} value={c.settings.mtu.to_string()}
                     data-testid="whatif-mtu" onchange={on_mtu} />
                     if let Some(e) = entry("mtu") { <Term entry={e} /> }</label>
                 <label>{ "Device rule " }
