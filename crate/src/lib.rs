@@ -22,6 +22,9 @@
 //! is behind the `craft` feature.
 
 #![forbid(unsafe_code)]
+// The core never panics on any input: no unwrap, expect or panic outside
+// tests (slicing is proven by the fuzz targets instead, see fuzz/).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 /// Gives an enum of unit variants its one list: `ALL` (every variant, in the
 /// order given, which is also its code order), `code()` (the position in
