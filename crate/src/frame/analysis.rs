@@ -198,8 +198,26 @@ fn findings(d: &Dissection, l: &Ledger, p: &Packet<'_>) -> Vec<String> {
             }
             StopReason::UnsupportedLink => "its link type is not dissected".into(),
             StopReason::TooDeep => "tunnels nest too deep".into(),
+            StopReason::LengthBelowMinimum { field, value, minimum } => format!(
+                "the {} is {}, less than the {} bytes its own header needs, so the field is wrong",
+                field.name(),
+                thousands(value.into()),
+                thousands(minimum.into())
+            ),
+            StopReason::LengthPastFrame { field, value, room } => format!(
+                "the {} claims {} bytes where the frame has {} left, so the field is wrong",
+                field.name(),
+                thousands(value.into()),
+                thousands(room.into())
+            ),
         };
-        if l.l3_end.is_none() {
+        if let Some(field) = stop.reason.contradicted_field() {
+            out.push(format!(
+                "Dissection stopped at offset {}: {why}; Framelens does not guess where {} ends.",
+                stop.offset,
+                field.unit()
+            ));
+        } else if l.l3_end.is_none() {
             out.push(format!(
                 "Dissection stopped at offset {}: {why}; where the datagram ends is unknown.",
                 stop.offset

@@ -63,6 +63,18 @@ impl ClaimField {
             ClaimField::ArpSize => "ARP address sizes",
         }
     }
+
+    /// What the field measures, for sentences ("where the UDP datagram ends").
+    pub const fn unit(self) -> &'static str {
+        match self {
+            ClaimField::Ieee8023Length => "the LLC payload",
+            ClaimField::Ipv4TotalLength => "the IPv4 datagram",
+            ClaimField::Ipv6PayloadLength | ClaimField::Ipv6JumboLength => "the IPv6 datagram",
+            ClaimField::UdpLength => "the UDP datagram",
+            ClaimField::PppoeLength => "the PPPoE payload",
+            ClaimField::ArpSize => "the ARP packet",
+        }
+    }
 }
 
 /// What one length field says, and the room it actually has.
@@ -122,6 +134,29 @@ pub enum StopReason {
     UnsupportedLink,
     /// Tunnels nested beyond the limit.
     TooDeep,
+    /// A length field claims less than its own header needs (IPv4 total
+    /// length below IHL × 4, UDP length below 8, IPv6 payload length shorter
+    /// than the extension headers it announces, ...): the field is wrong, so
+    /// where its unit ends is unknown.
+    LengthBelowMinimum { field: ClaimField, value: u32, minimum: u32 },
+    /// A length field claims more than the frame had on the wire, where the
+    /// protocol leaves no room for it (PPPoE): the unit's end is unknown.
+    LengthPastFrame { field: ClaimField, value: u32, room: u32 },
+}
+
+impl StopReason {
+    /// The length field the stop says is wrong, if it is that kind of stop.
+    pub const fn contradicted_field(self) -> Option<ClaimField> {
+        match self {
+            StopReason::LengthBelowMinimum { field, .. } | StopReason::LengthPastFrame { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The stop says a length field is wrong, not that bytes are missing.
+    pub const fn is_contradictory_length(self) -> bool {
+        self.contradicted_field().is_some()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -349,6 +384,14 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         Next::Done
     }
 
+    /// A length field below what its own header needs: the field is wrong.
+    /// The unit it would have ended stays unknown (it was not set as the
+    /// datagram), so no bytes after a made-up end are classified.
+    fn below_minimum(&mut self, c: &Cursor, field: ClaimField, value: usize, minimum: usize) -> Next {
+        let clamp = |v: usize| v.min(u32::MAX as usize) as u32;
+        self.stop(c, StopReason::LengthBelowMinimum { field, value: clamp(value), minimum: clamp(minimum) })
+    }
+
     fn truncated(&mut self, c: &Cursor, layer: Layer, needed: usize) -> Next {
         let available = self.data.len().saturating_sub(c.at);
         self.stop(c, StopReason::TruncatedHeader { layer, needed: needed as u32, available: available as u32 })
@@ -486,7 +529,11 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
     /// After a MAC header or tag: an EtherType, or an 802.3 length.
     fn type_or_length(&mut self, c: &mut Cursor, t: u16) -> Next {
         if ethernet::is_length(t) {
-            // IEEE 802.3 clause 3.2.6: the field counts the LLC data after it.
+            // IEEE 802.3 clause 3.2.6: the field counts the LLC data after it,
+            // which starts with an IEEE 802.2 LLC header of at least 3 bytes.
+            if usize::from(t) < llc::MIN_HEADER_LEN {
+                return self.below_minimum(c, ClaimField::Ieee8023Length, t.into(), llc::MIN_HEADER_LEN);
+            }
             let end = self.claim(ClaimField::Ieee8023Length, c, c.at, t.into());
             self.set_datagram(Layer::Llc, c.at, end, false);
             self.enter(c, end);
@@ -642,7 +689,21 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         self.header(Layer::Pppoe, c.depth, c.at, pppoe::HEADER_LEN);
         let start = c.at;
         c.at += pppoe::HEADER_LEN;
-        let end = self.claim(ClaimField::PppoeLength, c, c.at, pppoe::payload_len(h));
+        // RFC 2516: the length counts the payload after the 6-byte header;
+        // PPPoE has no padding of its own, so a length past the frame is wrong.
+        let payload = pppoe::payload_len(h);
+        if (c.at + payload) as u64 > c.room_end {
+            let room = c.room_end.saturating_sub(c.at as u64);
+            return self.stop(
+                c,
+                StopReason::LengthPastFrame {
+                    field: ClaimField::PppoeLength,
+                    value: payload as u32,
+                    room: room.min(u64::from(u32::MAX)) as u32,
+                },
+            );
+        }
+        let end = self.claim(ClaimField::PppoeLength, c, c.at, payload);
         if !session {
             self.set_datagram(Layer::Pppoe, start, end, false);
             self.enter(c, end);
@@ -732,6 +793,10 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         self.header(Layer::Ipv4, c.depth, c.at, hlen);
         let start = c.at;
         let total = ipv4::total_len(h);
+        // RFC 791: total length counts the header too, so it is at least IHL × 4.
+        if total != 0 && total < hlen {
+            return self.below_minimum(c, ClaimField::Ipv4TotalLength, total, hlen);
+        }
         let end = if total == 0 {
             // "maybe caused by TSO" (Wireshark packet-ip.c): the datagram runs to the frame's end.
             if c.depth == 0 {
@@ -774,6 +839,10 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             if let Some(hbh) = self.bytes(c, 2) {
                 let hbh_len = ipv6::ext_len(hbh);
                 if let Some((_, jumbo)) = self.bytes(c, hbh_len).and_then(ipv6::find_jumbo) {
+                    // RFC 2675 section 2: a jumbogram is longer than 65,535 bytes.
+                    if (jumbo as usize) < ipv6::MIN_JUMBO_LEN {
+                        return self.below_minimum(c, ClaimField::Ipv6JumboLength, jumbo as usize, ipv6::MIN_JUMBO_LEN);
+                    }
                     end = Some(self.claim(ClaimField::Ipv6JumboLength, c, c.at, jumbo as usize));
                 }
             }
@@ -839,6 +908,17 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 }
             }
         }
+        // RFC 8200 section 3: the payload length counts the extension headers,
+        // so it is at least as long as they are.
+        let ext = c.at - (start + ipv6::HEADER_LEN);
+        if !self.d.ipv6_zero_len_without_jumbo && (c.at as u64) > end {
+            let value = end.saturating_sub((start + ipv6::HEADER_LEN) as u64) as usize;
+            if self.d.datagram.is_some_and(|g| g.start as usize == start) {
+                self.d.datagram = None;
+            }
+            c.at = start + ipv6::HEADER_LEN;
+            return self.below_minimum(c, ClaimField::Ipv6PayloadLength, value, ext);
+        }
         self.ip_payload(c, next, true)
     }
 
@@ -871,7 +951,11 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             self.d.transport = Some(Layer::Udp);
         }
         let len = udp::length(h);
-        // UDP length 0 is legal only in IPv6 jumbograms (RFC 2675 section 4).
+        // RFC 768: the length counts the 8-byte header; 0 is legal only in
+        // IPv6 jumbograms (RFC 2675 section 4).
+        if len != 0 && len < udp::HEADER_LEN {
+            return self.below_minimum(c, ClaimField::UdpLength, len, udp::HEADER_LEN);
+        }
         if len != 0 {
             let end = self.claim(ClaimField::UdpLength, c, c.at, len);
             self.enter(c, end);

@@ -34,6 +34,9 @@ pub enum Finding {
     LengthClaimOverrun,
     /// An inner length field disagrees with the room its outer layer gives it.
     InnerLengthMismatch,
+    /// A length field contradicts its own header (IPv4 total length below
+    /// IHL × 4, UDP length below 8, ...): the end it would give is unknown.
+    ContradictoryLength,
     /// IPv4 total length 0: TSO on the sending host.
     TsoZeroLength,
     /// An Ethernet frame shorter than 60 bytes: captured before the NIC padded it.
@@ -50,7 +53,7 @@ pub enum Finding {
 }
 
 /// How many findings there are (the length of [`Finding::ALL`]).
-pub const FINDINGS: usize = 19;
+pub const FINDINGS: usize = 20;
 
 /// The longest [`Finding::label`], in characters.
 pub const LABEL_WIDTH: usize = 42;
@@ -73,6 +76,7 @@ impl Finding {
         Finding::Truncated,
         Finding::LengthClaimOverrun,
         Finding::InnerLengthMismatch,
+        Finding::ContradictoryLength,
         Finding::TsoZeroLength,
         Finding::Runt,
         Finding::EndUnknown,
@@ -104,6 +108,7 @@ impl Finding {
             Finding::UnsupportedLink => 16,
             Finding::Padding => 17,
             Finding::Ipv6ZeroLength => 18,
+            Finding::ContradictoryLength => 19,
         }
     }
 
@@ -140,6 +145,7 @@ impl Finding {
             Finding::Truncated => "truncated",
             Finding::LengthClaimOverrun => "length_claim_overrun",
             Finding::InnerLengthMismatch => "inner_length_mismatch",
+            Finding::ContradictoryLength => "contradictory_length",
             Finding::TsoZeroLength => "tso_zero_length",
             Finding::Runt => "runt",
             Finding::EndUnknown => "end_unknown",
@@ -166,6 +172,7 @@ impl Finding {
             Finding::Truncated => "snaplen truncation",
             Finding::LengthClaimOverrun => "length field claims more than the frame",
             Finding::InnerLengthMismatch => "inner length mismatch",
+            Finding::ContradictoryLength => "length field contradicts its own header",
             Finding::TsoZeroLength => "IPv4 total length 0 (TSO)",
             Finding::Runt => "shorter than 60 bytes (sender side)",
             Finding::EndUnknown => "datagram end unknown",

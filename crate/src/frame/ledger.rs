@@ -232,6 +232,9 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
     if d.link == LinkKind::Ethernet && wire < ethernet::MIN_FRAME_LEN {
         l.flags.set(Finding::Runt);
     }
+    if d.stop.is_some_and(|s| s.reason.is_contradictory_length()) {
+        l.flags.set(Finding::ContradictoryLength);
+    }
     for c in &d.claims {
         if c.overrun() > 0 {
             l.flags.set(if c.depth == 0 && c.room_end == wire as u64 {

@@ -36,7 +36,9 @@ pub struct MtuFacts {
 impl MtuFacts {
     pub fn new(d: &Dissection, l: &Ledger) -> Self {
         let fcs = if matches!(l.fcs, FcsStatus::Valid | FcsStatus::Invalid | FcsStatus::Unknown) { 4 } else { 0 };
-        let consistent = !l.flags.has(Finding::LengthClaimOverrun) && !l.flags.has(Finding::InnerLengthMismatch);
+        let consistent = !l.flags.has(Finding::LengthClaimOverrun)
+            && !l.flags.has(Finding::InnerLengthMismatch)
+            && !l.flags.has(Finding::ContradictoryLength);
         MtuFacts {
             link: d.link,
             frame_len: l.len.saturating_sub(fcs),

@@ -121,6 +121,10 @@ pub fn frag_more(b: &[u8]) -> bool {
     be16(b, frag_field::OFFSET_FLAGS) & 1 != 0
 }
 
+/// RFC 2675 section 2: a Jumbo Payload length is greater than 65,535
+/// (shorter payloads use the payload length field).
+pub const MIN_JUMBO_LEN: usize = 65_536;
+
 /// Finds the Jumbo Payload option in a hop-by-hop header's options and returns
 /// its offset inside the header and the jumbo length.
 pub fn find_jumbo(hop_by_hop: &[u8]) -> Option<(usize, u32)> {

@@ -37,6 +37,9 @@ pub static SNAP_FIELDS: &[FieldDef] = &[
 
 /// The control field: the two low bits `11` mark a one-byte U-format PDU
 /// (IEEE 802.2 clause 5.2).
+/// DSAP, SSAP and a 1-byte control field: the shortest LLC header (IEEE 802.2).
+pub const MIN_HEADER_LEN: usize = field::CONTROL.end;
+
 pub fn control_field(b: &[u8]) -> Field {
     if u8_at(b, field::CONTROL.start) & 0b11 == 0b11 {
         field::CONTROL
