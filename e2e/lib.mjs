@@ -30,8 +30,9 @@ const MIME = {
 /**
  * Serve `root` (default: dist/) on 127.0.0.1 at a free port.
  * Resolves to { origin, url, requests, close() }; `requests` lists every path asked for.
+ * `headers` are added to every file served (e2e/csp.test.mjs sends the CSP as a header).
  */
-export async function startServer(root = distDir) {
+export async function startServer(root = distDir, { headers = {} } = {}) {
   if (!fs.existsSync(path.join(root, 'index.html'))) {
     throw new Error(`${root}/index.html not found: run \`trunk build --release\` first`);
   }
@@ -51,7 +52,7 @@ export async function startServer(root = distDir) {
         return;
       }
       const type = MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
-      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(data);
+      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', ...headers }).end(data);
     });
   });
   await new Promise((resolve, reject) => {
