@@ -247,7 +247,7 @@ fn fcs_on_some_interfaces() -> Vec<u8> {
         if on_wire.len() < 60 {
             on_wire.resize(60, 0);
         }
-        let fcs = crate::frame::ledger::fcs_of(&on_wire);
+        let fcs = crate::wire::ethernet::fcs_of(&on_wire);
         let mut tapped = on_wire.clone();
         tapped.extend_from_slice(&fcs);
         let mut flags = 1; // inbound
@@ -529,7 +529,7 @@ pub fn benchmark_mix(target_bytes: usize) -> Vec<u8> {
         f
     };
     let mut with_fcs = tcp(512);
-    let fcs = crate::frame::ledger::fcs_of(&with_fcs);
+    let fcs = crate::wire::ethernet::fcs_of(&with_fcs);
     with_fcs.extend_from_slice(&fcs);
     let mut stray = tcp(1000);
     stray.extend_from_slice(&[0x25, 0x7f]);

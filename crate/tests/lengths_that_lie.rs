@@ -181,3 +181,22 @@ fn a_contradictory_length_makes_the_mtu_facts_inconsistent() {
     let l = account(&d, &f, meta, &Settings::default());
     assert!(!framelens::frame::mtu::MtuFacts::new(&d, &l).consistent);
 }
+
+/// Found by the property test: a raw IPv4 header whose total length (1) is
+/// below its header length put the undissected rest at offset 0, before the
+/// header's own spans. The rest now starts after the header that was read.
+#[test]
+fn a_contradictory_length_keeps_the_anatomy_in_order() {
+    use framelens::frame::dissect::dissect_with_spans;
+    let mut raw = vec![0x45, 0, 0, 1, 0, 0, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+    raw.extend_from_slice(&[0xee; 8]);
+    let mut udp = ipv4(28);
+    udp.extend_from_slice(&[0x30, 0x39, 0x00, 0x35, 0x00, 0x02, 0, 0, 0xee, 0xee]);
+    // The UDP header ends the IPv4 datagram exactly: nothing is left to show as data.
+    for (link, f, data_from) in [(LinkType::RAW, raw, Some(20)), (LinkType::IPV4, udp, None)] {
+        let (_, spans) = dissect_with_spans(&f, link, f.len() as u32);
+        assert!(spans.windows(2).all(|w| w[0].end <= w[1].start), "{spans:#?}");
+        let data = spans.iter().find(|s| s.name == "Data").map(|s| (s.start, s.end as usize));
+        assert_eq!(data, data_from.map(|at| (at, f.len())), "{spans:#?}");
+    }
+}

@@ -42,6 +42,7 @@ pub static GLOSSARY: &[Entry] = &[
     e("fcs-unknown", "FCS not captured", "The capture says frames carry an FCS, but snaplen cut the frame before it, so it cannot be checked."),
     e("trailer", "Trailer (unexplained bytes)", "Bytes after the datagram that are neither padding, nor an FCS, nor a recognised vendor trailer. Framelens ranks hypotheses, such as a NIC driver appending 2 bytes to every frame (the ASIX AX88179/178A USB adapter)."),
     e("vendor", "Vendor trailer", "Bytes a monitoring fabric appends (timestamp, port ID), named only when their own structure proves it: F5 BIG-IP TLVs that tile the bytes exactly, or Ixia/Keysight with its length, magic `af 12` and checksum. 1–2 bytes are never called a VSS-Monitoring port stamp, 4 bytes never an Arista timestamp."),
+    e("macsec", "MACsec (802.1AE)", "Link encryption between two ports: a SecTAG of 8 bytes (16 with the SCI) after the MAC addresses and a 16-byte ICV after the secure data, 24 or 32 bytes in all. A 1500-byte datagram then needs MTU 1532 on the link, so unless the MTU is raised big packets vanish while small ones pass."),
     e("vlan-tag", "VLAN tag (802.1Q)", "4 bytes (TPID 0x8100 and the tag control information with the 12-bit VLAN ID) between the source MAC and the EtherType. Each tag makes the frame 4 bytes longer without changing the datagram."),
     e("qinq", "QinQ (802.1ad)", "Stacked VLAN tags: an outer tag with TPID 0x88a8 (also 0x9100, 0x9200) before the 802.1Q tag, 8 bytes in all. A 1500-byte datagram becomes a 1522-byte frame, more than a Linux bridge's MTU + 18."),
     e("ieee8023", "802.3 length and LLC", "When the EtherType field holds 1500 (0x05DC) or less it is an 802.3 length of the LLC payload, and the payload ends at 14 + length; 1536 (0x0600) and up is an EtherType. Spanning tree and CDP use this form, with LLC (and SNAP) headers."),
@@ -114,6 +115,7 @@ const fn region_id(kind: RegionKind) -> &'static str {
     match kind {
         RegionKind::Padding => "padding",
         RegionKind::Fcs => "fcs",
+        RegionKind::Icv => "macsec",
         RegionKind::Vendor => "vendor",
         RegionKind::Trailer => "trailer",
     }

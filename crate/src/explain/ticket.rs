@@ -408,6 +408,7 @@ fn verdict(r: &Region, pad_limit: u32) -> String {
         RegionKind::Padding => format!("zero padding up to the {pad_limit}-byte minimum"),
         RegionKind::Fcs if r.valid == Some(true) => "FCS, CRC-32 valid".into(),
         RegionKind::Fcs => "FCS, CRC-32 invalid".into(),
+        RegionKind::Icv => "MACsec ICV (integrity check value)".into(),
         RegionKind::Vendor => r.vendor.map_or("vendor trailer", |v| v.name()).into(),
         RegionKind::Trailer => "unexplained".into(),
     }

@@ -60,6 +60,7 @@ pub fn row(r: &FrameRecord, first_ts: Option<i64>, s: &Settings) -> Row {
             RegionKind::Padding => format!("{} padding", reg.len),
             RegionKind::Fcs if reg.valid == Some(true) => "FCS ok".into(),
             RegionKind::Fcs => "FCS bad".into(),
+            RegionKind::Icv => "ICV".into(),
             RegionKind::Vendor => reg.vendor.map_or("vendor trailer".into(), |v| v.name().to_string()),
             RegionKind::Trailer => format!("{} unexplained", reg.len),
         });

@@ -15,7 +15,7 @@ use crate::frame::ledger::{Ledger, RegionKind};
 use crate::frame::mtu::{self, MtuFacts, MtuVerdict};
 use crate::settings::Settings;
 use crate::wire::link::LinkKind;
-use crate::wire::{ethernet, gre, ipv4, ipv6, udp, vlan, vxlan};
+use crate::wire::{ethernet, gre, ipv4, ipv6, macsec, udp, vlan, vxlan};
 use serde::Serialize;
 
 /// Most tags a what-if adds; real stacks rarely exceed two (QinQ).
@@ -64,6 +64,9 @@ pub struct Change {
     pub tunnel: Tunnel,
     /// The tunnel's outer header is IPv6 (40 bytes) instead of IPv4 (20).
     pub underlay_ipv6: bool,
+    /// MACsec on the judged link (the underlay when tunnelled): `Some(sci)`
+    /// adds a SecTAG of 8 bytes (16 with the SCI) and a 16-byte ICV.
+    pub macsec: Option<bool>,
 }
 
 impl Change {
@@ -75,6 +78,10 @@ impl Change {
             trailer_bytes: base.facts.trailer_bytes,
             tunnel: Tunnel::None,
             underlay_ipv6: false,
+            macsec: match usize::from(base.facts.macsec_overhead) {
+                0 => None,
+                o => Some(o == macsec::overhead(true)),
+            },
         }
     }
 }
@@ -101,6 +108,7 @@ impl Baseline {
             .saturating_sub(vlan::HEADER_LEN as u32 * u32::from(f.tags))
             .saturating_sub(self.padding)
             .saturating_sub(f.trailer_bytes)
+            .saturating_sub(f.macsec_overhead.into())
     }
 }
 
@@ -170,17 +178,30 @@ pub fn what_if(base: &Baseline, change: &Change) -> Outcome {
         }
     };
 
-    let mut facts = MtuFacts { tags, trailer_bytes: trailer, ..f };
+    // MACsec wraps the frame on the judged link: SecTAG after the MAC
+    // addresses (and tags), ICV after the secure data, padding after that.
+    let (sectag, icv) = match change.macsec {
+        Some(sci) => ((macsec::overhead(sci) - macsec::ICV_LEN) as u32, macsec::ICV_LEN as u32),
+        None => (0, 0),
+    };
+    let macsec_overhead = (sectag + icv) as u8;
+    let mut facts = MtuFacts { tags, trailer_bytes: trailer, macsec_overhead, ..f };
     match change.tunnel {
         Tunnel::None => {
+            let padding = match f.link {
+                LinkKind::Ethernet => padding.saturating_sub(sectag + icv),
+                _ => padding,
+            };
             push(link_name(f.link), f.link_header_len);
             for _ in 0..tags {
                 push("802.1Q tag", vlan::HEADER_LEN as u32);
             }
+            push("MACsec SecTAG", sectag);
             push(core_name(&f), core);
+            push("MACsec ICV", icv);
             push("padding", padding);
             push("trailer", trailer);
-            facts.frame_len = sum(&[f.link_header_len, tag_bytes, core, padding, trailer]);
+            facts.frame_len = sum(&[f.link_header_len, tag_bytes, sectag, core, icv, padding, trailer]);
         }
         tunnel => {
             let (ip_label, ip_len) = if change.underlay_ipv6 {
@@ -189,6 +210,7 @@ pub fn what_if(base: &Baseline, change: &Change) -> Outcome {
                 ("outer IPv4", ipv4::MIN_HEADER_LEN as u32)
             };
             push("outer Ethernet", ethernet::HEADER_LEN as u32);
+            push("MACsec SecTAG", sectag);
             push(ip_label, ip_len);
             let (tunnel_len, carries_frame) = match tunnel {
                 Tunnel::Vxlan => {
@@ -220,10 +242,11 @@ pub fn what_if(base: &Baseline, change: &Change) -> Outcome {
                 datagram
             };
             let outer_datagram = sum(&[inner, ip_len, tunnel_len]);
+            push("MACsec ICV", icv);
             facts = MtuFacts {
                 // An undissected frame stays undissected: no rule applies to it.
                 link: if f.link == LinkKind::Unsupported { LinkKind::Unsupported } else { LinkKind::Ethernet },
-                frame_len: outer_datagram.saturating_add(ethernet::HEADER_LEN as u32),
+                frame_len: sum(&[outer_datagram, ethernet::HEADER_LEN as u32, sectag, icv]),
                 link_header_len: ethernet::HEADER_LEN as u32,
                 tags: 0,
                 datagram_len: Some(outer_datagram),
@@ -236,6 +259,7 @@ pub fn what_if(base: &Baseline, change: &Change) -> Outcome {
                 consistent: f.consistent,
                 tcp_payload: f.tcp_payload,
                 trailer_bytes: 0,
+                macsec_overhead,
             };
         }
     }
@@ -311,6 +335,28 @@ mod tests {
     const OVS_1500: Settings = Settings { mtu: 1500, rule: DeviceRule::OvsKernel, fcs: crate::settings::FcsMode::Auto };
     const BRIDGE_1500: Settings = Settings { rule: DeviceRule::LinuxBridge, ..OVS_1500 };
     const ROUTER_1500: Settings = Settings { rule: DeviceRule::IpRouter, ..OVS_1500 };
+
+    #[test]
+    fn wrapping_in_macsec_costs_32_bytes_of_the_mtu_with_sci() {
+        let full = frames("vlan-qinq.pcap")
+            .into_iter()
+            .map(|p| baseline_of(&p))
+            .find(|b| b.facts.tags == 0 && b.facts.datagram_len == Some(1500))
+            .expect("an untagged 1500-byte datagram in vlan-qinq.pcap");
+        assert!(!what_if(&full, &with(OVS_1500)(&full)).verdict.dropped);
+        for (sci, overhead) in [(false, 24), (true, 32)] {
+            let o = what_if(&full, &Change { macsec: Some(sci), ..with(OVS_1500)(&full) });
+            assert_eq!(o.after.frame_len, 1514 + overhead, "sci {sci}: {:?}", o.parts);
+            assert!(o.verdict.dropped, "{}", o.verdict.sentence);
+            assert_eq!(o.largest_datagram, Some(1500 - overhead));
+            assert!(o.verdict.sentence.contains(&format!("MACsec's {overhead} bytes included")));
+            let labels: Vec<&str> = o.parts.iter().map(|p| p.label.as_str()).collect();
+            assert_eq!(labels, ["Ethernet", "MACsec SecTAG", "datagram", "MACsec ICV"]);
+        }
+        // The same on the underlay of a VXLAN tunnel: the outer frame carries it.
+        let o = what_if(&full, &Change { macsec: Some(true), tunnel: Tunnel::Vxlan, ..with(OVS_1500)(&full) });
+        assert_eq!(o.after.frame_len, 1514 + 50 + 32);
+    }
 
     #[test]
     fn keeping_everything_gives_the_frame_and_its_verdict_back() {
@@ -484,6 +530,7 @@ mod tests {
                 consistent: false,
                 tcp_payload: Some(u32::MAX),
                 trailer_bytes: u32::MAX,
+                macsec_overhead: u8::MAX,
             },
             padding: u32::MAX,
         };

@@ -4,7 +4,7 @@
 //! hypotheses for unexplained bytes, and the MTU consequence.
 
 use crate::capture::Packet;
-use crate::frame::dissect::{dissect_with_spans, Dissection, StopReason};
+use crate::frame::dissect::{dissect_with_spans, Dissection, IcvAt, StopReason};
 use crate::frame::finding::Finding;
 use crate::frame::ledger::{account, FcsStatus, FrameMeta, Ledger, Region, RegionKind};
 use crate::frame::mtu::{evaluate, MtuFacts, MtuVerdict};
@@ -289,6 +289,15 @@ fn callout(r: &Region, l: &Ledger, d: &Dissection, data: &[u8]) -> String {
             if r.nonzero == Some(true) { ", not all zero" } else { "" }
         ),
         RegionKind::Fcs => format!("FCS, CRC-32 {}", if r.valid == Some(true) { "valid" } else { "invalid" }),
+        RegionKind::Icv => format!(
+            "MACsec ICV of {} bytes, the integrity check over the frame{}",
+            r.len,
+            if d.macsec.is_some_and(|m| matches!(m.icv, IcvAt::FrameEnd { .. })) {
+                " (taken as the frame's last 16 bytes: the encrypted secure data is 48 bytes or more, so nothing inside marks its end)"
+            } else {
+                ""
+            }
+        ),
         RegionKind::Vendor => format!("{} of {} bytes", r.vendor.map_or("vendor trailer", |v| v.name()), r.len),
         RegionKind::Trailer => {
             format!("{} unexplained byte{} after the end of the {dg}", r.len, if r.len == 1 { "" } else { "s" })

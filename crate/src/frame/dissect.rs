@@ -11,9 +11,9 @@
 use crate::capture::Direction;
 use crate::wire::link::{LinkKind, LinkType};
 use crate::wire::{
-    self, arista, arp, emit, emit_table, erspan, ethernet, ethernet::ethertype, geneve, gre, icmp, icmpv6, ip, ipv4,
-    ipv6, isl, llc, lldp, mpls, null, pppoe, sll, sll2, tcp, udp, vlan, vntag, vxlan, Layer, NoSpans, Span, SpanSink,
-    Value,
+    self, arista, arp, emit, emit_table, erspan, etag, ethernet, ethernet::ethertype, geneve, gre, icmp, icmpv6, ip,
+    ipv4, ipv6, isl, llc, lldp, macsec, mpls, nsh, null, pbb, pppoe, sll, sll2, tcp, udp, vlan, vntag, vxlan, Layer,
+    NoSpans, Span, SpanSink, Value,
 };
 use serde::Serialize;
 
@@ -186,6 +186,48 @@ pub enum MtuSignal {
     PacketTooBig { mtu: u32 },
 }
 
+/// Where MACsec's integrity check value sits (IEEE 802.1AE clause 9.10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum IcvAt {
+    /// Right after the datagram: integrity only, the datagram's own length ends the secure data.
+    AfterDatagram,
+    /// At this frame offset: the SecTAG's short length ends the secure data.
+    Offset { at: u32 },
+    /// Encrypted secure data of 48 bytes or more: nothing inside says where
+    /// it ends, so the ICV is taken to be the frame's last 16 bytes before a
+    /// CRC-proven FCS, at this offset. A trailer after it cannot be told apart.
+    FrameEnd { at: u32 },
+}
+
+impl IcvAt {
+    /// The ICV's frame offset, when the SecTAG or the frame's end gives it.
+    pub const fn offset(self) -> Option<u32> {
+        match self {
+            IcvAt::AfterDatagram => None,
+            IcvAt::Offset { at } | IcvAt::FrameEnd { at } => Some(at),
+        }
+    }
+}
+
+/// A MACsec SecTAG on the outer frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Macsec {
+    /// SecTAG bytes with its EtherType: 8, or 16 with the SCI.
+    pub sectag_len: u8,
+    pub encrypted: bool,
+    /// Frame offset of the secure data.
+    pub secure_start: u32,
+    pub icv: IcvAt,
+}
+
+impl Macsec {
+    /// What MACsec adds to the frame: SecTAG and ICV.
+    pub const fn overhead(&self) -> u32 {
+        self.sectag_len as u32 + macsec::ICV_LEN as u32
+    }
+}
+
 /// Everything the ledger needs to know about one frame's structure.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Dissection {
@@ -214,6 +256,8 @@ pub struct Dissection {
     pub ipv4_total_len_zero: bool,
     /// IPv6 payload length 0 without a Jumbo option.
     pub ipv6_zero_len_without_jumbo: bool,
+    /// MACsec on the outer frame, with where its ICV sits.
+    pub macsec: Option<Macsec>,
 }
 
 /// Dissects frame after frame reusing one set of buffers, so that the scan
@@ -262,6 +306,7 @@ impl Dissection {
             transport: None,
             ipv4_total_len_zero: false,
             ipv6_zero_len_without_jumbo: false,
+            macsec: None,
         }
     }
 
@@ -567,6 +612,10 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 Next::Ethernet
             }
             ethertype::VNTAG => self.vntag(c),
+            ethertype::ETAG => self.etag(c),
+            ethertype::PBB_ITAG => self.pbb(c),
+            ethertype::NSH => self.nsh(c),
+            ethertype::MACSEC => self.macsec(c),
             ethertype::ARISTA => self.arista(c),
             _ => self.stop(c, StopReason::UnknownProtocol { layer: Layer::Ethernet, value: t.into() }),
         }
@@ -592,6 +641,126 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         self.header(Layer::VnTag, c.depth, c.at, vntag::HEADER_LEN);
         let t = wire::be16(h, vntag::field::ETHERTYPE);
         c.at += vntag::HEADER_LEN;
+        self.type_or_length(c, t)
+    }
+
+    fn etag(&mut self, c: &mut Cursor) -> Next {
+        let Some(h) = self.bytes(c, etag::HEADER_LEN) else { return self.truncated(c, Layer::ETag, etag::HEADER_LEN) };
+        emit_table(self.sink, Layer::ETag, c.depth, c.at, h, etag::FIELDS);
+        self.header(Layer::ETag, c.depth, c.at, etag::HEADER_LEN);
+        let t = wire::be16(h, etag::field::ETHERTYPE);
+        c.at += etag::HEADER_LEN;
+        self.type_or_length(c, t)
+    }
+
+    /// 802.1ah: the I-TAG, then the customer frame from its MAC header on.
+    fn pbb(&mut self, c: &mut Cursor) -> Next {
+        let Some(h) = self.bytes(c, pbb::HEADER_LEN) else { return self.truncated(c, Layer::Pbb, pbb::HEADER_LEN) };
+        emit_table(self.sink, Layer::Pbb, c.depth, c.at, h, pbb::FIELDS);
+        self.header(Layer::Pbb, c.depth, c.at, pbb::HEADER_LEN);
+        c.at += pbb::HEADER_LEN;
+        c.depth += 1;
+        Next::Ethernet
+    }
+
+    /// RFC 8300: the header's own length covers base, service path and
+    /// metadata; the next protocol says what follows.
+    fn nsh(&mut self, c: &mut Cursor) -> Next {
+        if c.depth >= MAX_DEPTH {
+            return self.stop(c, StopReason::TooDeep);
+        }
+        let Some(h) = self.bytes(c, nsh::MIN_LEN) else { return self.truncated(c, Layer::Nsh, nsh::MIN_LEN) };
+        if nsh::version(h) != 0 {
+            return self
+                .stop(c, StopReason::BadHeader { layer: Layer::Nsh, what: "version", value: nsh::version(h).into() });
+        }
+        let len = nsh::header_len(h);
+        if len < nsh::MIN_LEN || (nsh::md_type(h) == 1 && len != nsh::MD_TYPE_1_LEN) {
+            return self.stop(c, StopReason::BadHeader { layer: Layer::Nsh, what: "length", value: len as u32 });
+        }
+        let Some(h) = self.bytes(c, len) else { return self.truncated(c, Layer::Nsh, len) };
+        emit_table(self.sink, Layer::Nsh, c.depth, c.at, h, nsh::FIELDS);
+        emit(self.sink, Layer::Nsh, c.depth, "Metadata", c.at + nsh::MIN_LEN..c.at + len, || {
+            Value::Bytes((len - nsh::MIN_LEN) as u64)
+        });
+        self.header(Layer::Nsh, c.depth, c.at, len);
+        c.at += len;
+        self.next_protocol(c, Layer::Nsh, nsh::next_protocol(h))
+    }
+
+    /// The next-protocol values NSH and VXLAN-GPE share.
+    fn next_protocol(&mut self, c: &mut Cursor, layer: Layer, next: u8) -> Next {
+        c.depth += 1;
+        match next {
+            nsh::next::IPV4 => Next::Ipv4,
+            nsh::next::IPV6 => Next::Ipv6,
+            nsh::next::ETHERNET => Next::Ethernet,
+            nsh::next::NSH => {
+                c.depth -= 1;
+                self.nsh(c)
+            }
+            nsh::next::MPLS => Next::Mpls,
+            v => self.stop(c, StopReason::UnknownProtocol { layer, value: v.into() }),
+        }
+    }
+
+    /// IEEE 802.1AE: the SecTAG, then the secure data and its ICV. Integrity
+    /// only, the secure data is the plain EtherType and datagram, dissected
+    /// as usual; encrypted, it is one opaque unit.
+    fn macsec(&mut self, c: &mut Cursor) -> Next {
+        let Some(h) = self.bytes(c, macsec::HEADER_LEN) else {
+            return self.truncated(c, Layer::Macsec, macsec::HEADER_LEN);
+        };
+        if !macsec::version_ok(h) {
+            return self.stop(c, StopReason::BadHeader { layer: Layer::Macsec, what: "version bit", value: 1 });
+        }
+        let len = macsec::header_len(h);
+        let Some(h) = self.bytes(c, len) else { return self.truncated(c, Layer::Macsec, len) };
+        emit_table(self.sink, Layer::Macsec, c.depth, c.at, h, macsec::FIELDS);
+        if macsec::has_sci(h) {
+            emit_table(self.sink, Layer::Macsec, c.depth, c.at, h, macsec::SCI_FIELDS);
+        }
+        self.header(Layer::Macsec, c.depth, c.at, len);
+        c.at += len;
+        let short = macsec::short_len(h);
+        let encrypted = macsec::encrypted(h);
+        let icv = match (short, encrypted) {
+            (0, false) => IcvAt::AfterDatagram,
+            (0, true) => {
+                // The frame's end on the wire, before an FCS the CRC proves.
+                let cap = self.data.len();
+                let fcs = cap >= ethernet::HEADER_LEN + ethernet::FCS_LEN
+                    && cap as u64 == c.room_end
+                    && ethernet::crc_matches(
+                        &self.data[..cap - ethernet::FCS_LEN],
+                        &self.data[cap - ethernet::FCS_LEN..],
+                    );
+                let end = c.room_end.saturating_sub(if fcs { ethernet::FCS_LEN as u64 } else { 0 });
+                let at = end.saturating_sub(macsec::ICV_LEN as u64).max(c.at as u64);
+                IcvAt::FrameEnd { at: at.min(u64::from(u32::MAX)) as u32 }
+            }
+            (n, _) => IcvAt::Offset { at: (c.at + n) as u32 },
+        };
+        if c.depth == 0 && self.d.macsec.is_none() {
+            self.d.macsec = Some(Macsec { sectag_len: (2 + len) as u8, encrypted, secure_start: c.at as u32, icv });
+        }
+        if let Some(at) = icv.offset() {
+            self.enter(c, at.into());
+        }
+        if encrypted {
+            // Opaque, but its end is known: it stands in for the datagram.
+            let end = icv.offset().map_or(c.room_end, u64::from);
+            self.set_datagram(Layer::Macsec, c.at, end, false);
+            let shown = (end.min(self.data.len() as u64) as usize).max(c.at);
+            emit(self.sink, Layer::Macsec, c.depth, "Secure data (encrypted)", c.at..shown, || {
+                Value::Bytes((shown - c.at) as u64)
+            });
+            return Next::Done;
+        }
+        let Some(t) = self.bytes(c, 2) else { return self.truncated(c, Layer::Macsec, 2) };
+        emit(self.sink, Layer::Macsec, c.depth, "Type", c.at..c.at + 2, || wire::decode::ethertype(t, 0..2));
+        let t = wire::be16(t, 0..2);
+        c.at += 2;
         self.type_or_length(c, t)
     }
 
@@ -795,6 +964,7 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         let total = ipv4::total_len(h);
         // RFC 791: total length counts the header too, so it is at least IHL × 4.
         if total != 0 && total < hlen {
+            c.at += hlen; // the header itself was read; what follows is undissected
             return self.below_minimum(c, ClaimField::Ipv4TotalLength, total, hlen);
         }
         let end = if total == 0 {
@@ -916,7 +1086,6 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
             if self.d.datagram.is_some_and(|g| g.start as usize == start) {
                 self.d.datagram = None;
             }
-            c.at = start + ipv6::HEADER_LEN;
             return self.below_minimum(c, ClaimField::Ipv6PayloadLength, value, ext);
         }
         self.ip_payload(c, next, true)
@@ -954,6 +1123,7 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         // RFC 768: the length counts the 8-byte header; 0 is legal only in
         // IPv6 jumbograms (RFC 2675 section 4).
         if len != 0 && len < udp::HEADER_LEN {
+            c.at += udp::HEADER_LEN;
             return self.below_minimum(c, ClaimField::UdpLength, len, udp::HEADER_LEN);
         }
         if len != 0 {
@@ -970,6 +1140,14 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 c.at += vxlan::HEADER_LEN;
                 c.depth += 1;
                 return Next::Ethernet;
+            }
+        }
+        if port(udp::PORT_VXLAN_GPE) {
+            if let Some(v) = self.bytes(c, vxlan::gpe::HEADER_LEN).filter(|v| vxlan::gpe::plausible(v)) {
+                emit_table(self.sink, Layer::VxlanGpe, c.depth, c.at, v, vxlan::gpe::FIELDS);
+                self.header(Layer::VxlanGpe, c.depth, c.at, vxlan::gpe::HEADER_LEN);
+                c.at += vxlan::gpe::HEADER_LEN;
+                return self.next_protocol(c, Layer::VxlanGpe, vxlan::gpe::next_protocol(v));
             }
         }
         if port(udp::PORT_GENEVE) {

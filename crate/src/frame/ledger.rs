@@ -10,8 +10,9 @@ use crate::frame::dissect::Dissection;
 use crate::frame::finding::{Finding, FindingSet};
 use crate::frame::vendor::{self, Vendor};
 use crate::settings::{FcsMode, Settings};
+use crate::wire::ethernet::{self, crc_matches};
 use crate::wire::link::LinkKind;
-use crate::wire::{ethernet, Layer};
+use crate::wire::{macsec, Layer};
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -21,13 +22,16 @@ pub enum RegionKind {
     Padding,
     /// A 4-byte Ethernet frame check sequence.
     Fcs,
+    /// MACsec's 16-byte integrity check value (IEEE 802.1AE): explained
+    /// bytes, not a trailer.
+    Icv,
     /// A vendor trailer identified by its own structure.
     Vendor,
     /// Bytes nothing explains.
     Trailer,
 }
 
-variants!(RegionKind[Padding, Fcs, Vendor, Trailer]);
+variants!(RegionKind[Padding, Fcs, Vendor, Trailer, Icv]);
 variants!(FcsStatus[Valid, Invalid, Absent, Unknown]);
 
 impl RegionKind {
@@ -37,6 +41,7 @@ impl RegionKind {
         match self {
             RegionKind::Padding => Layer::Padding,
             RegionKind::Fcs => Layer::Fcs,
+            RegionKind::Icv => Layer::Icv,
             RegionKind::Vendor => Layer::Vendor,
             RegionKind::Trailer => Layer::Trailer,
         }
@@ -47,6 +52,7 @@ impl RegionKind {
         match self {
             RegionKind::Padding => "padding",
             RegionKind::Fcs => "FCS",
+            RegionKind::Icv => "MACsec ICV",
             RegionKind::Vendor => "vendor trailer",
             RegionKind::Trailer => "unexplained",
         }
@@ -56,6 +62,7 @@ impl RegionKind {
         match self {
             RegionKind::Padding => "padding",
             RegionKind::Fcs => "fcs",
+            RegionKind::Icv => "icv",
             RegionKind::Vendor => "vendor",
             RegionKind::Trailer => "trailer",
         }
@@ -94,6 +101,7 @@ impl Region {
             RegionKind::Padding => "Padding",
             RegionKind::Fcs if self.valid == Some(true) => "FCS (CRC-32 valid)",
             RegionKind::Fcs => "FCS (CRC-32 invalid)",
+            RegionKind::Icv => "MACsec ICV",
             RegionKind::Vendor => self.vendor.map_or("Vendor trailer", |v| v.name()),
             RegionKind::Trailer => "Unexplained bytes",
         }
@@ -123,8 +131,9 @@ impl FcsStatus {
 }
 
 /// At most one region of each kind except trailer, which may sit on either
-/// side of a mid-frame FCS; four is the most a frame can have.
-pub const MAX_REGIONS: usize = 4;
+/// side of a mid-frame FCS, and before a MACsec ICV the SecTAG placed after
+/// the datagram's end: six is the most a frame can have.
+pub const MAX_REGIONS: usize = 6;
 
 /// Capture metadata the ledger needs beside the bytes.
 #[derive(Clone, Copy, Debug)]
@@ -182,6 +191,11 @@ impl Ledger {
         let end = self.l3_end?;
         let padded = end.max(u64::from(self.pad_limit).min(u64::from(self.len)));
         let fcs = if matches!(self.fcs, FcsStatus::Valid | FcsStatus::Invalid | FcsStatus::Unknown) { 4 } else { 0 };
+        // A MACsec ICV is explained bytes; padding, if any, comes after it.
+        let padded = match self.region(RegionKind::Icv) {
+            Some(icv) => padded.max(u64::from(icv.start) + macsec::ICV_LEN as u64),
+            None => padded,
+        };
         Some(padded + fcs)
     }
 
@@ -245,7 +259,10 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
         }
     }
 
-    let fcs_end = decide_fcs(&mut l, d, data, meta, settings);
+    // MACsec's ICV follows the secure data: what the headers explain ends after it.
+    let icv_at = d.macsec.and_then(|m| m.icv.offset().map(u64::from).or(l.l3_end));
+    let explained_end = icv_at.map_or(l.l3_end, |at| Some(at + macsec::ICV_LEN as u64));
+    let fcs_end = decide_fcs(&mut l, d, data, meta, settings, explained_end);
     let Some(end) = l.l3_end else {
         l.flags.set(Finding::EndUnknown);
         return l;
@@ -257,6 +274,18 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
     }
     // Bytes between the datagram's end and the FCS (or the captured end).
     let body_end = fcs_end.unwrap_or(cap).max(start);
+    let mut start = start;
+    if let Some(at) = icv_at {
+        let at = (at.min(cap as u64) as usize).clamp(start, body_end);
+        // Secure data the SecTAG's short length counts past the datagram's end.
+        if at > start {
+            l.flags.set(Finding::Trailer);
+            l.push(Region::new(RegionKind::Trailer, start, at - start));
+        }
+        let icv_end = (at + macsec::ICV_LEN).min(body_end);
+        l.push(Region::new(RegionKind::Icv, at, icv_end - at));
+        start = icv_end;
+    }
 
     // Padding up to the minimum frame size.
     let pad_end = (l.pad_limit as usize).clamp(start, body_end);
@@ -333,7 +362,16 @@ fn pad_limit(d: &Dissection) -> u32 {
 }
 
 /// Decides whether the frame ends with an FCS; returns where it starts.
-fn decide_fcs(l: &mut Ledger, d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings) -> Option<usize> {
+/// `explained_end` is where the bytes the headers explain end: the datagram's
+/// end, or a MACsec ICV's.
+fn decide_fcs(
+    l: &mut Ledger,
+    d: &Dissection,
+    data: &[u8],
+    meta: FrameMeta,
+    settings: &Settings,
+    explained_end: Option<u64>,
+) -> Option<usize> {
     let cap = data.len();
     if d.link != LinkKind::Ethernet || settings.fcs == FcsMode::Absent {
         return None;
@@ -351,7 +389,7 @@ fn decide_fcs(l: &mut Ledger, d: &Dissection, data: &[u8], meta: FrameMeta, sett
     }
     let f = cap - ethernet::FCS_LEN;
     // The FCS cannot overlap the datagram unless the metadata insists.
-    let room = l.l3_end.is_none_or(|e| e <= f as u64);
+    let room = explained_end.is_none_or(|e| e <= f as u64);
     // Most frames end where their datagram ends: no room for an FCS, so no
     // CRC is computed (in wasm the CRC has no carry-less multiply to lean on).
     if (room || announced) && crc_matches(&data[(d.fcs_base as usize).min(f)..f], &data[f..]) {
@@ -371,20 +409,6 @@ fn decide_fcs(l: &mut Ledger, d: &Dissection, data: &[u8], meta: FrameMeta, sett
         return Some(f);
     }
     None
-}
-
-/// Ethernet CRC-32 (IEEE 802.3 clause 3.2.9) over `frame`, compared with the
-/// FCS stored least-significant byte first.
-pub fn crc_matches(frame: &[u8], fcs: &[u8]) -> bool {
-    match fcs {
-        [a, b, c, e] => crc32fast::hash(frame) == u32::from_le_bytes([*a, *b, *c, *e]),
-        _ => false,
-    }
-}
-
-/// The FCS a frame should carry, least-significant byte first.
-pub fn fcs_of(frame: &[u8]) -> [u8; 4] {
-    crc32fast::hash(frame).to_le_bytes()
 }
 
 #[cfg(test)]
@@ -439,7 +463,7 @@ mod tests {
     fn valid_fcs_after_padding_is_an_fcs_even_unannounced() {
         let mut f = arp_request();
         f.resize(60, 0);
-        let fcs = fcs_of(&f);
+        let fcs = ethernet::fcs_of(&f);
         f.extend_from_slice(&fcs);
         let l = ledger(&f, None);
         assert_eq!(l.fcs, FcsStatus::Valid);

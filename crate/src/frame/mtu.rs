@@ -7,7 +7,7 @@ use crate::frame::finding::Finding;
 use crate::frame::ledger::{FcsStatus, Ledger, RegionKind};
 use crate::settings::{DeviceRule, Settings};
 use crate::wire::link::LinkKind;
-use crate::wire::{ethernet, Layer};
+use crate::wire::{ethernet, macsec, Layer};
 use serde::Serialize;
 
 /// The Ethernet MTU nearly every link starts from.
@@ -31,6 +31,8 @@ pub struct MtuFacts {
     pub tcp_payload: Option<u32>,
     /// Trailer and vendor bytes after the datagram (not padding, not FCS).
     pub trailer_bytes: u32,
+    /// What MACsec adds to the frame (SecTAG 8 or 16, ICV 16), 0 without it.
+    pub macsec_overhead: u8,
 }
 
 impl MtuFacts {
@@ -50,6 +52,7 @@ impl MtuFacts {
             consistent,
             tcp_payload: d.tcp_payload,
             trailer_bytes: l.bytes_of(RegionKind::Trailer) + l.bytes_of(RegionKind::Vendor),
+            macsec_overhead: d.macsec.map_or(0, |m| m.overhead() as u8),
         }
     }
 
@@ -166,11 +169,19 @@ pub fn evaluate(f: &MtuFacts, s: &Settings) -> MtuVerdict {
     };
     (v.measured, v.limit, v.dropped, v.gso_exempt) = (j.measured.into(), j.limit.into(), j.dropped, j.gso_exempt);
     let (m, limit) = (j.measured, j.limit);
-    let trailer = if f.trailer_bytes > 0 {
+    let mut trailer = if f.trailer_bytes > 0 {
         format!(", {} trailer byte{} included", f.trailer_bytes, if f.trailer_bytes == 1 { "" } else { "s" })
     } else {
         String::new()
     };
+    if f.macsec_overhead > 0 {
+        let o = f.macsec_overhead;
+        trailer.push_str(&format!(
+            ", MACsec's {o} bytes included (SecTAG {}, ICV {})",
+            o as usize - macsec::ICV_LEN,
+            macsec::ICV_LEN
+        ));
+    }
     v.sentence = match s.rule {
         DeviceRule::OvsKernel => {
             let how = format!(
@@ -233,6 +244,7 @@ mod tests {
             consistent: true,
             tcp_payload: None,
             trailer_bytes: 2,
+            macsec_overhead: 0,
         }
     }
 

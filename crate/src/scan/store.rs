@@ -44,6 +44,10 @@ const HAS_DATAGRAM: u32 = 1 << 11;
 const HAS_TCP: u32 = 1 << 12;
 const LINK_KIND: u32 = 13; // 4 bits
 const REGIONS: u32 = 17; // 3 bits
+                         // A region's meta value: kind in the low 3 bits, then these.
+const REGION_NONZERO: u32 = 3;
+const REGION_VALID: u32 = 5;
+const REGION_VENDOR: u32 = 7;
 
 fn tri(b: Option<bool>) -> u8 {
     match b {
@@ -171,8 +175,12 @@ impl RecordBatch {
         for g in l.regions() {
             // 0: none, else the vendor's code + 1.
             let vendor = g.vendor.map_or(0, |v| v.code() + 1);
-            let meta = g.kind.code() | tri(g.nonzero) << 2 | tri(g.valid) << 4 | vendor << 6;
-            out.push(meta);
+            // Kind (3 bits), then nonzero, valid and vendor (2 bits each).
+            let meta = u32::from(g.kind.code())
+                | u32::from(tri(g.nonzero)) << REGION_NONZERO
+                | u32::from(tri(g.valid)) << REGION_VALID
+                | u32::from(vendor) << REGION_VENDOR;
+            put(out, meta.into());
             put(out, g.start.into());
             put(out, g.len.into());
         }
@@ -186,6 +194,7 @@ impl RecordBatch {
             put(out, v.into());
         }
         put(out, m.trailer_bytes.into());
+        put(out, m.macsec_overhead.into());
         self.base.number = r.number;
         self.base.offset = r.offset;
         self.count += 1;
@@ -245,12 +254,6 @@ impl Reader<'_> {
         u8::try_from(self.var()?).map_err(|_| "an 8-bit field holds a larger number")
     }
 
-    fn byte(&mut self) -> Result<u8, &'static str> {
-        let b = *self.b.get(self.at).ok_or("a region is cut off")?;
-        self.at += 1;
-        Ok(b)
-    }
-
     fn record(&mut self) -> Result<FrameRecord, &'static str> {
         let head = self.u32()?;
         let on = |bit: u32| head & bit != 0;
@@ -281,17 +284,20 @@ impl Reader<'_> {
         }
         let mut regions = [None; MAX_REGIONS];
         for slot in regions.iter_mut().take(count) {
-            let meta = self.byte()?;
-            let vendor = match meta >> 6 {
+            let meta = self.u32()?;
+            if meta >> (REGION_VENDOR + 2) != 0 {
+                return Err("a region's kind and flags are out of range");
+            }
+            let vendor = match (meta >> REGION_VENDOR) as u8 {
                 0 => None,
                 c => Some(Vendor::from_code(c - 1).ok_or("a region names an unknown vendor")?),
             };
             *slot = Some(Region {
-                kind: RegionKind::from_code(meta & 3).ok_or("a record names an unknown region kind")?,
+                kind: RegionKind::from_code((meta & 7) as u8).ok_or("a record names an unknown region kind")?,
                 start: self.u32()?,
                 len: self.u32()?,
-                nonzero: untri(meta >> 2),
-                valid: untri(meta >> 4),
+                nonzero: untri((meta >> REGION_NONZERO) as u8),
+                valid: untri((meta >> REGION_VALID) as u8),
                 vendor,
             });
         }
@@ -306,6 +312,7 @@ impl Reader<'_> {
             consistent: on(CONSISTENT),
             tcp_payload: if on(HAS_TCP) { Some(self.u32()?) } else { None },
             trailer_bytes: self.u32()?,
+            macsec_overhead: self.u8()?,
         };
         let direction = match head >> DIRECTION & 3 {
             0 => None,

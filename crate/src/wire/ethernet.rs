@@ -58,6 +58,14 @@ pub mod ethertype {
     pub const ERSPAN_3: u16 = 0x22eb;
     pub const VNTAG: u16 = 0x8926;
     pub const ARISTA: u16 = 0xd28b;
+    /// IEEE 802.1ah backbone service instance tag (PBB, MAC-in-MAC).
+    pub const PBB_ITAG: u16 = 0x88e7;
+    /// IEEE 802.1BR E-TAG.
+    pub const ETAG: u16 = 0x893f;
+    /// Network Service Header (RFC 8300).
+    pub const NSH: u16 = 0x894f;
+    /// IEEE 802.1AE MACsec.
+    pub const MACSEC: u16 = 0x88e5;
 }
 
 /// Names of the EtherTypes Framelens meets in captures.
@@ -78,20 +86,21 @@ pub fn ethertype_name(v: u16) -> Option<&'static str> {
         TEB => "Transparent Ethernet bridging",
         ERSPAN_2 => "ERSPAN type II",
         ERSPAN_3 => "ERSPAN type III",
-        0x8035 => "RARP",
+        RARP => "RARP",
         0x888e => "EAPOL",
-        0x88e5 => "MACsec",
+        MACSEC => "MACsec",
         0x88f7 => "PTP",
         0x8809 => "Slow protocols (LACP)",
         0x0842 => "Wake-on-LAN",
         0x22f0 => "AVTP",
         0x9000 => "Loopback",
         VNTAG => "VN-Tag",
-        0x88e7 => "802.1ah",
-        0x893f => "802.1BR E-tag",
+        PBB_ITAG => "802.1ah I-TAG",
+        ETAG => "802.1BR E-TAG",
         ARISTA => "Arista timestamp",
         0x8906 => "FCoE",
         0x8914 => "FIP",
+        NSH => "NSH",
         0x88b5 | 0x88b6 => "local experimental",
         _ => return None,
     })
@@ -105,6 +114,20 @@ pub const fn is_length(v: u16) -> bool {
 /// True for the TPIDs of 802.1Q and 802.1ad tags.
 pub const fn is_vlan_tpid(v: u16) -> bool {
     matches!(v, ethertype::VLAN | ethertype::QINQ | ethertype::QINQ_OLD_1 | ethertype::QINQ_OLD_2)
+}
+
+/// Ethernet CRC-32 (IEEE 802.3 clause 3.2.9) over `frame`, compared with the
+/// FCS stored least-significant byte first.
+pub fn crc_matches(frame: &[u8], fcs: &[u8]) -> bool {
+    match fcs {
+        [a, b, c, e] => crc32fast::hash(frame) == u32::from_le_bytes([*a, *b, *c, *e]),
+        _ => false,
+    }
+}
+
+/// The FCS a frame should carry, least-significant byte first.
+pub fn fcs_of(frame: &[u8]) -> [u8; 4] {
+    crc32fast::hash(frame).to_le_bytes()
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use core::ops::Range;
 pub mod arista;
 pub mod arp;
 pub mod erspan;
+pub mod etag;
 pub mod ethernet;
 pub mod geneve;
 pub mod gre;
@@ -27,8 +28,11 @@ pub mod isl;
 pub mod link;
 pub mod llc;
 pub mod lldp;
+pub mod macsec;
 pub mod mpls;
+pub mod nsh;
 pub mod null;
+pub mod pbb;
 pub mod pppoe;
 pub mod sll;
 pub mod sll2;
@@ -175,6 +179,12 @@ pub enum Layer {
     Isl,
     Vlan,
     VnTag,
+    /// IEEE 802.1BR E-TAG.
+    ETag,
+    /// IEEE 802.1ah I-TAG (provider backbone bridging).
+    Pbb,
+    /// IEEE 802.1AE SecTAG.
+    Macsec,
     Arista,
     Llc,
     Snap,
@@ -195,11 +205,16 @@ pub enum Layer {
     Erspan,
     Vxlan,
     Geneve,
+    VxlanGpe,
+    /// Network Service Header (RFC 8300).
+    Nsh,
     /// Bytes the headers describe but that Framelens does not dissect further.
     Payload,
     /// Bytes after the outermost datagram: see [`crate::frame::ledger::RegionKind`].
     Padding,
     Fcs,
+    /// MACsec's integrity check value at the end of the secure data.
+    Icv,
     Vendor,
     Trailer,
 }
@@ -230,6 +245,9 @@ impl Layer {
             Layer::Isl => "Cisco ISL",
             Layer::Vlan => "802.1Q",
             Layer::VnTag => "VN-Tag",
+            Layer::ETag => "802.1BR E-TAG",
+            Layer::Pbb => "802.1ah I-TAG",
+            Layer::Macsec => "MACsec SecTAG",
             Layer::Arista => "Arista timestamp",
             Layer::Llc => "LLC",
             Layer::Snap => "SNAP",
@@ -250,9 +268,12 @@ impl Layer {
             Layer::Erspan => "ERSPAN",
             Layer::Vxlan => "VXLAN",
             Layer::Geneve => "Geneve",
+            Layer::VxlanGpe => "VXLAN-GPE",
+            Layer::Nsh => "NSH",
             Layer::Payload => "payload",
             Layer::Padding => "padding",
             Layer::Fcs => "FCS",
+            Layer::Icv => "MACsec ICV",
             Layer::Vendor => "vendor trailer",
             Layer::Trailer => "unexplained",
         }
@@ -263,6 +284,9 @@ impl Layer {
             Layer::LinuxSll | Layer::LinuxSll2 | Layer::Null | Layer::Ethernet | Layer::Isl => LayerGroup::Link,
             Layer::Vlan
             | Layer::VnTag
+            | Layer::ETag
+            | Layer::Pbb
+            | Layer::Macsec
             | Layer::Arista
             | Layer::Mpls
             | Layer::PseudowireControl
@@ -271,9 +295,11 @@ impl Layer {
             Layer::Pppoe | Layer::Ppp => LayerGroup::Tag,
             Layer::Arp | Layer::Lldp | Layer::Ipv4 | Layer::Ipv6 | Layer::Ipv6Ext => LayerGroup::Network,
             Layer::Tcp | Layer::Udp | Layer::Icmp | Layer::Icmpv6 => LayerGroup::Transport,
-            Layer::Gre | Layer::Erspan | Layer::Vxlan | Layer::Geneve => LayerGroup::Tunnel,
+            Layer::Gre | Layer::Erspan | Layer::Vxlan | Layer::Geneve | Layer::VxlanGpe | Layer::Nsh => {
+                LayerGroup::Tunnel
+            }
             Layer::Payload => LayerGroup::Payload,
-            Layer::Padding | Layer::Fcs | Layer::Vendor | Layer::Trailer => LayerGroup::Extra,
+            Layer::Padding | Layer::Fcs | Layer::Icv | Layer::Vendor | Layer::Trailer => LayerGroup::Extra,
         }
     }
 }

@@ -17,6 +17,8 @@ pub const PORT_VXLAN: u16 = 4789;
 /// The port Linux used for VXLAN before IANA assigned 4789.
 pub const PORT_VXLAN_LINUX: u16 = 8472;
 pub const PORT_GENEVE: u16 = 6081;
+/// VXLAN-GPE (IANA).
+pub const PORT_VXLAN_GPE: u16 = 4790;
 
 pub static FIELDS: &[FieldDef] = &[
     FieldDef { name: "Source port", range: field::SRC_PORT, decode: |b| decode::num(b, field::SRC_PORT) },
