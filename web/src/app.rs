@@ -14,12 +14,11 @@ use crate::components::share_dialog::ShareDialog;
 use crate::components::shared_view::SharedView;
 use crate::components::summary::SummaryView;
 use crate::components::whatif::WhatIf;
-use crate::loader::{cached_packet, fetch_packet, RecordAt};
-use crate::protocol::ReadContext;
-use crate::state::{Action, Fragment, Phase, State};
+use crate::loader::{FrameReader, RecordAt, ScanWorker};
+use crate::state::{Action, Phase, State};
+use framelens::capture::OwnedPacket;
 use framelens::explain::whatif::Baseline;
-use framelens::scan::store::RecordStore;
-use std::cell::Cell;
+use framelens::settings::Settings;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -30,75 +29,63 @@ fn location_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
-/// What reading a frame ahead of its selection needs from the page's latest
-/// render (handlers set up once would otherwise see their first render's).
-#[derive(Clone, Default)]
-struct Latest {
-    load_id: u32,
-    frames: RecordStore,
-    blob: Option<Blob>,
-    context: Rc<ReadContext>,
-    /// The fragment the page writes for its state, while no shared link is open.
-    own_fragment: Option<String>,
+/// The callbacks that only send an action: made once (the dispatcher stays
+/// the same), so that the children's props stay equal from one render to
+/// the next and those children do not render again.
+struct Handlers {
+    dispatch: Callback<Action>,
+    select: Callback<u64>,
+    step: Callback<i64>,
+    filter: Callback<crate::state::Filter>,
+    settings: Callback<Settings>,
+    share: Callback<Rc<OwnedPacket>>,
+    open_lesson: Callback<&'static str>,
+    lesson_step: Callback<usize>,
+    close_lesson: Callback<()>,
+    glossary_links: GlossaryLinks,
+    toggle_glossary: Callback<MouseEvent>,
+    hide_glossary: Callback<()>,
 }
 
-/// Runs `select` once frame `n` has been read (or failed to be: the anatomy
-/// then reads it again and says why), so that the list's selection and the
-/// frame's anatomy render in one pass: the read takes place while the page
-/// is idle, instead of after a render and paint of the selection alone. At
-/// once when the frame is cached or not in the capture. `seq` is bumped by
-/// every selection, so a read overtaken by a later one selects nothing.
-fn select_after_read(latest: Latest, seq: &Rc<Cell<u32>>, n: Option<u64>, select: impl FnOnce() + 'static) {
-    let ticket = seq.get().wrapping_add(1);
-    seq.set(ticket);
-    let Some(read) = n.and_then(|n| read_ahead(&latest, n)) else { return select() };
-    let seq = seq.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let _ = read.await;
-        if seq.get() == ticket {
-            select();
+impl Handlers {
+    fn new(dispatch: Callback<Action>) -> Self {
+        Handlers {
+            select: dispatch.reform(|n| Action::Select(Some(n))),
+            step: dispatch.reform(Action::Step),
+            filter: dispatch.reform(Action::SetFilter),
+            settings: dispatch.reform(Action::SetSettings),
+            share: dispatch.reform(Action::OpenShare),
+            open_lesson: dispatch.reform(Action::OpenLesson),
+            lesson_step: dispatch.reform(Action::LessonStep),
+            close_lesson: dispatch.reform(|()| Action::CloseLesson),
+            glossary_links: GlossaryLinks(dispatch.reform(|id| Action::ShowGlossary(Some(id)))),
+            toggle_glossary: dispatch.reform(|_| Action::ToggleGlossary),
+            hide_glossary: dispatch.reform(|()| Action::HideGlossary),
+            dispatch,
         }
-    });
-}
-
-/// Reads frame `n` into the packet cache; `None` if it is cached already or
-/// not in the capture.
-fn read_ahead(latest: &Latest, n: u64) -> Option<impl std::future::Future<Output = ()>> {
-    if cached_packet(latest.load_id, n).is_some() {
-        return None;
     }
-    let r = latest.frames.by_number(n)?;
-    let at = RecordAt { number: n, offset: r.offset, caplen: r.ledger.caplen };
-    let (blob, context, load_id) = (latest.blob.clone()?, latest.context.clone(), latest.load_id);
-    Some(async move {
-        let _ = fetch_packet(blob, at, context, load_id).await;
-    })
 }
 
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| State::default().apply(Action::Hash(location_hash())));
+    let on = use_memo((), {
+        let dispatcher = state.dispatcher();
+        move |_| Handlers::new(dispatcher.to_callback())
+    });
     let source = use_state(|| None::<(Blob, String)>);
     let next_id = use_mut_ref(|| 0u32);
-    let latest = use_mut_ref(Latest::default);
-    *latest.borrow_mut() = Latest {
-        load_id: state.load_id,
-        frames: state.frames.clone(),
-        blob: (*source).as_ref().map(|(b, _)| b.clone()),
-        context: state.context.clone(),
-        own_fragment: state.shared.is_none().then(|| state.fragment().format()),
-    };
-    let select_seq: Rc<Cell<u32>> = use_memo((), |_| Cell::new(0u32));
+    let reader = use_memo((), |_| FrameReader::default());
     let dragging = use_state(|| false);
     // The scan worker, started with the page; its messages become actions.
-    let worker = {
-        let state = state.clone();
-        use_memo((), move |_| {
-            crate::loader::ScanWorker::start(Callback::from(move |a: Action| state.dispatch(a))).map_err(|m| {
+    let worker = use_memo((), {
+        let dispatch = on.dispatch.clone();
+        move |_| {
+            ScanWorker::start(dispatch).map_err(|m| {
                 format!("The page could not start its scan worker ({m}); reload, or try a current browser.")
             })
-        })
-    };
+        }
+    });
 
     let start = {
         let (state, source, next_id, worker) = (state.clone(), source.clone(), next_id.clone(), worker.clone());
@@ -127,16 +114,16 @@ pub fn App() -> Html {
         (Blob::from(f), name)
     });
     let on_example = {
-        let (start, state, next_id) = (start.clone(), state.clone(), next_id.clone());
+        let (start, dispatch, next_id) = (start.clone(), on.dispatch.clone(), next_id.clone());
         Callback::from(move |name: &'static str| {
-            let (start, state) = (start.clone(), state.clone());
+            let (start, dispatch) = (start.clone(), dispatch.clone());
             let id = *next_id.borrow() + 1;
             wasm_bindgen_futures::spawn_local(async move {
                 match crate::loader::fetch_example(name).await {
                     Ok(blob) => start.emit((blob, name.to_string())),
                     Err(m) => {
-                        state.dispatch(Action::Start { load_id: id, name: name.into(), size: 0 });
-                        state.dispatch(Action::Failed { load_id: id, message: m });
+                        dispatch.emit(Action::Start { load_id: id, name: name.into(), size: 0 });
+                        dispatch.emit(Action::Failed { load_id: id, message: m });
                     }
                 }
             });
@@ -163,10 +150,10 @@ pub fn App() -> Html {
 
     // An FCS mode change re-scans the same file with the new settings.
     {
-        let (start, source, state2) = (start.clone(), source.clone(), state.clone());
+        let (start, source, dispatch) = (start.clone(), source.clone(), on.dispatch.clone());
         use_effect_with(state.rescan_due, move |due| {
             if *due {
-                state2.dispatch(Action::RescanStarted);
+                dispatch.emit(Action::RescanStarted);
                 if let Some(src) = (*source).clone() {
                     start.emit(src);
                 }
@@ -174,29 +161,37 @@ pub fn App() -> Html {
         });
     }
 
+    // The frames the selection needs from the file: the selected one, then
+    // the ones beside it (read ahead, so that the arrow keys select in one
+    // pass too). Each read ends in an `Action::FrameRead`, which shows the
+    // frame if it is still the one selected.
+    {
+        let (reader, dispatch) = (reader.clone(), on.dispatch.clone());
+        let (frames, context) = (state.frames.clone(), state.context.clone());
+        let blob = (*source).as_ref().map(|(b, _)| b.clone());
+        use_effect_with((state.load_id, state.reads_due()), move |(load_id, due)| {
+            let Some(blob) = blob else { return };
+            for r in due.iter().filter_map(|&n| frames.by_number(n)) {
+                let at = RecordAt { number: r.number, offset: r.offset, caplen: r.ledger.caplen };
+                reader.read(&blob, at, context.clone(), *load_id, dispatch.clone());
+            }
+        });
+    }
+
     // State → URL fragment (a new history entry, so back/forward walk selections).
     use_effect_with(state.fragment(), |f| {
-        if Fragment::parse(&location_hash()) != *f {
+        if crate::state::Fragment::parse(&location_hash()) != *f {
             if let Some(w) = web_sys::window() {
                 let _ = w.location().set_hash(&f.format());
             }
         }
     });
-    // URL fragment → state (back/forward, a pasted link).
+    // URL fragment → state (back/forward, a pasted link). The page's own
+    // fragment coming back changes nothing (`State::ignores`).
     {
-        let (state, latest, seq) = (state.clone(), latest.clone(), select_seq.clone());
+        let dispatch = on.dispatch.clone();
         use_effect_with((), move |_| {
-            let cb = Closure::<dyn Fn()>::new(move || {
-                let hash = location_hash();
-                let latest = latest.borrow().clone();
-                // The page's own echo (it wrote this fragment for its state) changes nothing.
-                if latest.own_fragment.as_deref() == Some(hash.as_str()) {
-                    return;
-                }
-                let state = state.clone();
-                let frame = Fragment::parse(&hash).frame;
-                select_after_read(latest, &seq, frame, move || state.dispatch(Action::Hash(location_hash())));
-            });
+            let cb = Closure::<dyn Fn()>::new(move || dispatch.emit(Action::Hash(location_hash())));
             let w = web_sys::window();
             if let Some(w) = &w {
                 let _ = w.add_event_listener_with_callback("hashchange", cb.as_ref().unchecked_ref());
@@ -239,96 +234,23 @@ pub fn App() -> Html {
         })
     };
 
-    let on_select = {
-        let (state, latest, seq) = (state.clone(), latest.clone(), select_seq.clone());
-        Callback::from(move |n: u64| {
-            let state = state.clone();
-            select_after_read(latest.borrow().clone(), &seq, Some(n), move || state.dispatch(Action::Select(Some(n))))
-        })
-    };
-    let on_step = {
-        let (state, seq) = (state.clone(), select_seq.clone());
-        Callback::from(move |d: i64| {
-            // A step overtakes any selection still waiting for its read.
-            seq.set(seq.get().wrapping_add(1));
-            state.dispatch(Action::Step(d))
-        })
-    };
-    let on_filter = {
-        let state = state.clone();
-        Callback::from(move |f| state.dispatch(Action::SetFilter(f)))
-    };
-    // The share flow's components send reducer actions directly.
-    let dispatch_action = {
-        let state = state.clone();
-        Callback::from(move |a: Action| state.dispatch(a))
-    };
-    let on_share = dispatch_action.reform(Action::OpenShare);
-    let on_settings = {
-        let state = state.clone();
-        Callback::from(move |s| state.dispatch(Action::SetSettings(s)))
-    };
-    let act = |a: Action| {
-        let state = state.clone();
-        Callback::from(move |()| state.dispatch(a.clone()))
-    };
-    let on_open_lesson = {
-        let state = state.clone();
-        Callback::from(move |id: &'static str| state.dispatch(Action::OpenLesson(id)))
-    };
-    let on_lesson_step = {
-        let state = state.clone();
-        Callback::from(move |k: usize| state.dispatch(Action::LessonStep(k)))
-    };
-    let glossary_links = {
-        let state = state.clone();
-        GlossaryLinks(Callback::from(move |id: &'static str| state.dispatch(Action::ShowGlossary(Some(id)))))
-    };
-    let on_glossary = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| {
-            state.dispatch(if state.glossary.is_some() { Action::HideGlossary } else { Action::ShowGlossary(None) })
-        })
-    };
-    let visible = {
-        let (frames, filter, settings) = (state.frames.clone(), state.filter, state.settings);
-        let st = state.clone();
-        use_memo((frames, filter, settings), move |_| st.visible())
-    };
-
-    // The frames beside the selection (in the list as filtered) are read
-    // ahead, so that the arrow keys select in one pass too.
-    {
-        let (latest, visible) = (latest.clone(), visible.clone());
-        use_effect_with((state.selected, state.load_id), move |&(selected, _)| {
-            let latest = latest.borrow().clone();
-            let Some(i) = selected.and_then(|n| visible.position(n)) else { return };
-            for j in [i.checked_add(1), i.checked_sub(1)].into_iter().flatten() {
-                if let Some(read) = visible.get(j).and_then(|m| read_ahead(&latest, m)) {
-                    wasm_bindgen_futures::spawn_local(read);
-                }
-            }
-        });
-    }
-
     let loaded = state.phase != Phase::Empty;
-    let selected_here = state.selected.and_then(|n| state.frames.by_number(n));
-    let blob = (*source).as_ref().map(|(b, _)| b.clone());
+    let shown = state.shown.and_then(|n| state.frames.by_number(n));
     html! {
         <div class={classes!("app", (*dragging).then_some("dragging"), (!loaded).then_some("start"))}
             ondragover={on_dragover} ondragenter={Callback::from(|e: DragEvent| e.prevent_default())}
             ondragleave={on_dragleave} ondrop={on_drop}>
-            <ContextProvider<GlossaryLinks> context={glossary_links}>
+            <ContextProvider<GlossaryLinks> context={on.glossary_links.clone()}>
             <header class="top">
                 <h1>{ "Framelens" }</h1>
                 <p class="tagline">
                     { "Explains why each captured network frame is as long as it is \u{2014} entirely in your browser; nothing is uploaded." }
                 </p>
                 <button type="button" class="cancel glossary-open" data-testid="glossary-open" aria-expanded={state.glossary.is_some().to_string()}
-                    onclick={on_glossary}>{ "Glossary" }</button>
+                    onclick={on.toggle_glossary.clone()}>{ "Glossary" }</button>
             </header>
             if let Some(page) = &state.shared {
-                <SharedView page={page.clone()} on_action={dispatch_action.clone()} />
+                <SharedView page={page.clone()} on_action={on.dispatch.clone()} />
             }
             <DropZone {on_file} {on_example} compact={loaded || state.shared.is_some()} />
             if loaded {
@@ -337,39 +259,39 @@ pub fn App() -> Html {
                     <div class="col-main">
                         <SummaryView file_name={state.file_name.clone()} phase={state.phase.clone()}
                             frames={state.frames.clone()} counts={state.counts} summary={state.summary.clone()} findings={state.interim.clone()} settings={state.settings}
-                            on_select={on_select.clone()} />
-                        <FrameList frames={state.frames.clone()} visible={(*visible).clone()} selected={state.selected}
-                            settings={state.settings} filter={state.filter} on_select={on_select.clone()} {on_step} {on_filter} />
-                        if let Some(r) = selected_here {
+                            on_select={on.select.clone()} />
+                        <FrameList frames={state.frames.clone()} visible={state.visible.clone()} selected={state.shown}
+                            settings={state.settings} filter={state.filter} on_select={on.select.clone()} on_step={on.step.clone()} on_filter={on.filter.clone()} />
+                        if let Some(r) = shown {
                             <WhatIf number={r.number} base={Baseline::new(r.mtu, &r.ledger)} settings={state.settings} />
                         }
                     </div>
                     <div class="col-side">
                         if let Some(at) = state.lesson {
-                            <LessonWalker id={at.id} step={at.step} on_step={on_lesson_step} on_close={act(Action::CloseLesson)} />
+                            <LessonWalker id={at.id} step={at.step} on_step={on.lesson_step.clone()} on_close={on.close_lesson.clone()} />
                         }
-                        <SettingsPanel settings={state.settings} on_change={on_settings} />
+                        <SettingsPanel settings={state.settings} on_change={on.settings.clone()} />
                         <Legend />
-                        if let Some(r) = selected_here {
-                            <SelectedFrame {blob} context={state.context.clone()} load_id={state.load_id} number={r.number} offset={r.offset}
-                                caplen={r.ledger.caplen} settings={state.settings} highlight={state.lesson_highlight()} on_share={on_share.clone()} />
+                        if let Some(r) = shown {
+                            <SelectedFrame number={r.number} bytes={state.shown_bytes().cloned()} settings={state.settings}
+                                highlight={state.lesson_highlight()} on_share={on.share.clone()} />
                         } else {
                             <p class="hint">{ "Select a frame to see its anatomy (click a row, or use the arrow keys in the list)." }</p>
                         }
                     </div>
                 </div>
             } else {
-                <LessonGallery on_open={on_open_lesson} />
+                <LessonGallery on_open={on.open_lesson.clone()} />
                 if state.shared.is_none() {
                     // A shared frame has its own settings panel.
-                    <SettingsPanel settings={state.settings} on_change={on_settings} />
+                    <SettingsPanel settings={state.settings} on_change={on.settings.clone()} />
                 }
             }
             if let Some(draft) = &state.share {
-                <ShareDialog draft={draft.clone()} file_name={state.file_name.clone()} on_action={dispatch_action.clone()} />
+                <ShareDialog draft={draft.clone()} file_name={state.file_name.clone()} on_action={on.dispatch.clone()} />
             }
             if let Some(target) = state.glossary {
-                <Glossary {target} on_close={act(Action::HideGlossary)} />
+                <Glossary {target} on_close={on.hide_glossary.clone()} />
             }
             <div class="drop-overlay" aria-hidden="true"><span>{ "Drop the capture to read it here, in your browser" }</span></div>
             </ContextProvider<GlossaryLinks>>

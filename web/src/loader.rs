@@ -1,6 +1,7 @@
 //! The page's side of loading: hands the file to the scan worker
-//! (`src/worker.rs`) and turns its messages into [`Action`]s; re-reads the
-//! selected frame alone from the file; fetches example captures.
+//! (`src/worker.rs`) and turns its messages into [`Action`]s; re-reads one
+//! frame alone from the file (an [`Action::FrameRead`]); fetches example
+//! captures.
 
 use crate::protocol::{FromWorker, ReadContext, ToWorker};
 use crate::state::{Action, RecordIndex};
@@ -8,7 +9,7 @@ use framelens::capture::{context_for, packet_at, record_read_len, CaptureReader,
 use framelens::settings::Settings;
 use js_sys::{Object, Reflect, Uint8Array};
 use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::collections::HashSet;
 use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -144,62 +145,65 @@ pub struct RecordAt {
     pub caplen: u32,
 }
 
+/// Re-reads frames from the file for the page, one [`Action::FrameRead`]
+/// each. Made once per page; what it keeps is about reading, not about what
+/// the page shows: the frames being read, and the context bytes read last.
+#[derive(Default)]
+pub struct FrameReader {
+    /// (load id, frame number) of the reads under way: a frame read ahead
+    /// and then selected before its bytes came is not read twice.
+    in_flight: Rc<RefCell<HashSet<(u32, u64)>>>,
+    /// The context bytes read last: selecting frame after frame of one
+    /// section reads only each frame's record.
+    context: Rc<RefCell<Option<ReadContextBytes>>>,
+}
+
+impl FrameReader {
+    /// Reads the frame at `at` of load `load_id` and emits its
+    /// [`Action::FrameRead`]; nothing if that read is under way already.
+    pub fn read(&self, blob: &Blob, at: RecordAt, context: Rc<ReadContext>, load_id: u32, done: Callback<Action>) {
+        if !self.in_flight.borrow_mut().insert((load_id, at.number)) {
+            return;
+        }
+        let (in_flight, last) = (self.in_flight.clone(), self.context.clone());
+        let read = read_packet(blob.clone(), at, context, last);
+        wasm_bindgen_futures::spawn_local(async move {
+            let packet = read.await.map(|p| p.map(Rc::new));
+            in_flight.borrow_mut().remove(&(load_id, at.number));
+            done.emit(Action::FrameRead { load: load_id, number: at.number, packet });
+        });
+    }
+}
+
 /// Re-reads one frame's bytes and metadata: the context blocks the scan
 /// listed (file header, or section and interface blocks), then the record at
 /// its offset. Without a usable context (a pcapng with thousands of
-/// interfaces, options over 4 KiB) the file is read from its start.
-async fn read_packet(blob: Blob, at: RecordAt, context: Rc<ReadContext>) -> Result<Option<OwnedPacket>, String> {
-    let total = blob.size() as u64;
-    if let Some(blocks) = context_for(&context.blocks, context.complete, at.offset) {
-        // The record and (the first time) the context blocks are read at once.
-        let end = (at.offset + record_read_len(at.caplen)).min(total);
-        let record = read_slice(&blob, at.offset, end);
-        let ctx = context_bytes(&blob, blocks).await?;
-        let record = record.await?;
-        if let Some(p) = packet_at(&ctx, &record, at.number, at.offset) {
-            if p.data.len() == at.caplen as usize {
-                return Ok(Some(p));
-            }
-        }
-    }
-    read_packet_from_start(blob, at.number).await
-}
-
-/// Frames read lately, by load and number: a selection whose frame was read
-/// ahead (see `app.rs`) renders at once, in one pass with the list.
-const CACHED_PACKETS: usize = 64;
-
-/// (load id, frame number) and the frame, oldest first.
-type PacketCache = VecDeque<((u32, u64), Rc<OwnedPacket>)>;
-
-thread_local! {
-    static PACKETS: RefCell<PacketCache> = const { RefCell::new(VecDeque::new()) };
-}
-
-/// Frame `number` of load `load_id`, if it was read lately.
-pub fn cached_packet(load_id: u32, number: u64) -> Option<Rc<OwnedPacket>> {
-    PACKETS.with_borrow(|c| c.iter().find(|(k, _)| *k == (load_id, number)).map(|(_, p)| p.clone()))
-}
-
-/// [`read_packet`] through the cache of frames read lately.
-pub async fn fetch_packet(
+/// interfaces, options over 4 KiB) the file is read from its start. The
+/// record's read starts at once, before the future is first polled.
+fn read_packet(
     blob: Blob,
     at: RecordAt,
     context: Rc<ReadContext>,
-    load_id: u32,
-) -> Result<Option<Rc<OwnedPacket>>, String> {
-    if let Some(p) = cached_packet(load_id, at.number) {
-        return Ok(Some(p));
-    }
-    let Some(p) = read_packet(blob, at, context).await? else { return Ok(None) };
-    let p = Rc::new(p);
-    PACKETS.with_borrow_mut(|c| {
-        if c.len() == CACHED_PACKETS {
-            c.pop_front();
-        }
-        c.push_back(((load_id, at.number), p.clone()));
+    last: Rc<RefCell<Option<ReadContextBytes>>>,
+) -> impl Future<Output = Result<Option<OwnedPacket>, String>> {
+    let total = blob.size() as u64;
+    let direct = context_for(&context.blocks, context.complete, at.offset).map(|blocks| {
+        // The record and (the first time) the context blocks are read at once.
+        let end = (at.offset + record_read_len(at.caplen)).min(total);
+        (read_slice(&blob, at.offset, end), blocks)
     });
-    Ok(Some(p))
+    async move {
+        if let Some((record, blocks)) = direct {
+            let ctx = context_bytes(&blob, blocks, &last).await?;
+            let record = record.await?;
+            if let Some(p) = packet_at(&ctx, &record, at.number, at.offset) {
+                if p.data.len() == at.caplen as usize {
+                    return Ok(Some(p));
+                }
+            }
+        }
+        read_packet_from_start(blob, at.number).await
+    }
 }
 
 /// Context bytes as read from one file.
@@ -209,17 +213,15 @@ struct ReadContextBytes {
     bytes: Rc<Vec<u8>>,
 }
 
-thread_local! {
-    /// The context bytes read last: selecting frame after frame of one
-    /// section reads only each frame's record.
-    static LAST_CONTEXT: RefCell<Option<ReadContextBytes>> = const { RefCell::new(None) };
-}
-
-async fn context_bytes(blob: &Blob, blocks: Vec<ContextBlock>) -> Result<Rc<Vec<u8>>, String> {
-    let cached = LAST_CONTEXT.with_borrow(|c| match c {
+async fn context_bytes(
+    blob: &Blob,
+    blocks: Vec<ContextBlock>,
+    last: &RefCell<Option<ReadContextBytes>>,
+) -> Result<Rc<Vec<u8>>, String> {
+    let cached = match &*last.borrow() {
         Some(c) if js_sys::Object::is(&c.file, blob) && c.blocks == blocks => Some(c.bytes.clone()),
         _ => None,
-    });
+    };
     if let Some(bytes) = cached {
         return Ok(bytes);
     }
@@ -239,7 +241,7 @@ async fn context_bytes(blob: &Blob, blocks: Vec<ContextBlock>) -> Result<Rc<Vec<
         bytes.extend(read.await?);
     }
     let bytes = Rc::new(bytes);
-    LAST_CONTEXT.set(Some(ReadContextBytes { file: blob.clone(), blocks, bytes: bytes.clone() }));
+    *last.borrow_mut() = Some(ReadContextBytes { file: blob.clone(), blocks, bytes: bytes.clone() });
     Ok(bytes)
 }
 

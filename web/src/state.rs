@@ -10,6 +10,7 @@ use framelens::scan::record::FrameRecord;
 use framelens::scan::store::RecordStore;
 use framelens::scan::summary::{CaptureFinding, Counts, Summary};
 use framelens::settings::{DeviceRule, FcsMode, Settings, MTU_RANGE};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -49,6 +50,11 @@ impl Filter {
             Filter::Truncated => "truncated",
             Filter::OverMtu => "over-mtu",
         }
+    }
+
+    /// Whether the frames it lets through depend on the settings (the MTU and rule).
+    pub const fn uses_settings(self) -> bool {
+        matches!(self, Filter::OverMtu)
     }
 
     pub fn matches(self, r: &FrameRecord, s: &Settings) -> bool {
@@ -184,7 +190,21 @@ impl PartialEq for Visible {
     }
 }
 
+impl Default for Visible {
+    fn default() -> Self {
+        Visible::All(0)
+    }
+}
+
 impl Visible {
+    /// The frames of `frames` that `filter` lets through at `settings`.
+    pub fn of(frames: &RecordStore, filter: Filter, settings: &Settings) -> Visible {
+        if filter == Filter::All {
+            return Visible::All(frames.len());
+        }
+        Visible::Some(Rc::new(frames.iter().filter(|r| filter.matches(r, settings)).map(|r| r.number).collect()))
+    }
+
     pub fn len(&self) -> usize {
         match self {
             Visible::All(n) => *n,
@@ -209,6 +229,42 @@ impl Visible {
     }
 }
 
+/// How many frames read from the file are kept: the selected ones, and the
+/// ones beside them read ahead.
+pub const CACHED_FRAMES: usize = 64;
+
+/// A frame read again from the file, or the sentence why it could not be.
+pub type FrameBytes = Result<Rc<OwnedPacket>, String>;
+
+/// Frames of the current load read from the file lately, oldest first, at
+/// most [`CACHED_FRAMES`]. Shared between the states a reducer step copies.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FrameCache(Rc<VecDeque<(u64, FrameBytes)>>);
+
+impl FrameCache {
+    pub fn get(&self, number: u64) -> Option<&FrameBytes> {
+        self.0.iter().find(|(n, _)| *n == number).map(|(_, p)| p)
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Adds (or replaces) frame `number`; beyond the bound the oldest frame
+    /// goes, unless it is one of `keep` (the frame shown, the one selected).
+    fn insert(&mut self, number: u64, bytes: FrameBytes, keep: [Option<u64>; 2]) {
+        let c = Rc::make_mut(&mut self.0);
+        c.retain(|(n, _)| *n != number);
+        if c.len() >= CACHED_FRAMES {
+            if let Some(i) = c.iter().position(|(n, _)| !keep.contains(&Some(*n))) {
+                c.remove(i);
+            }
+        }
+        c.push_back((number, bytes));
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct State {
     /// Increments with every new load: results of an older load are ignored.
@@ -225,8 +281,19 @@ pub struct State {
     pub context: Rc<ReadContext>,
     pub summary: Option<Rc<Summary>>,
     pub settings: Settings,
+    /// The frame asked for (by a click, a key, the URL fragment, a lesson);
+    /// the URL fragment follows it at once.
     pub selected: Option<u64>,
+    /// The frame the list marks and the anatomy shows: `selected`, once its
+    /// bytes are read (or it is not in the capture), so that the list's
+    /// selection and the frame's anatomy render in one pass.
+    pub shown: Option<u64>,
+    /// Frames of this load read from the file lately (see [`Action::FrameRead`]).
+    pub frames_read: FrameCache,
     pub filter: Filter,
+    /// The frames `filter` lets through, rebuilt only when the filter, the
+    /// frames or (for a filter that uses them) the settings change.
+    pub visible: Visible,
     /// The scan's settings differ from `settings` in FCS mode: a rescan is due.
     pub rescan_due: bool,
     /// The lesson being walked, if any.
@@ -272,6 +339,15 @@ pub enum Action {
         message: String,
     },
     Select(Option<u64>),
+    /// Frame `number` of load `load` was read from the file (`Ok(None)`: it
+    /// is not in the file). Kept in [`State::frames_read`]; if the frame is
+    /// the one selected, it is shown. A read for another load, or for a frame
+    /// no longer selected, changes no selection.
+    FrameRead {
+        load: u32,
+        number: u64,
+        packet: Result<Option<Rc<OwnedPacket>>, String>,
+    },
     /// Up or down by `delta` rows among the frames the filter shows.
     Step(i64),
     SetFilter(Filter),
@@ -288,6 +364,8 @@ pub enum Action {
     /// Show the glossary, at an entry if given.
     ShowGlossary(Option<&'static str>),
     HideGlossary,
+    /// The glossary button: opens the glossary (at its top) or closes it.
+    ToggleGlossary,
     /// Open the share dialog for this frame (the anatomy's packet).
     OpenShare(Rc<OwnedPacket>),
     CloseShare,
@@ -318,24 +396,69 @@ impl State {
         (self.file_name.as_deref() != Some(l.capture)).then_some(l.capture)
     }
 
-    /// What the open lesson's current step highlights, while its frame is selected.
+    /// What the open lesson's current step highlights, while its frame is shown.
     pub fn lesson_highlight(&self) -> Option<Highlight> {
         let at = self.lesson?;
         let step = lesson(at.id)?.steps.get(at.step)?;
-        (self.selected == Some(step.frame)).then_some(step.highlight)
+        (self.shown == Some(step.frame)).then_some(step.highlight)
     }
 
-    /// Frame numbers the current filter shows, in order.
-    pub fn visible(&self) -> Visible {
-        if self.filter == Filter::All {
-            return Visible::All(self.frames.len());
+    /// The shown frame's bytes, once read (or why they could not be).
+    pub fn shown_bytes(&self) -> Option<&FrameBytes> {
+        self.frames_read.get(self.shown?)
+    }
+
+    /// The frames to read from the file now: the selected one while it waits
+    /// for its bytes; once it has them, the frames beside it in the list (so
+    /// that the arrow keys select in one pass too).
+    pub fn reads_due(&self) -> Vec<u64> {
+        let unread = |n: u64| self.frames.by_number(n).is_some() && self.frames_read.get(n).is_none();
+        let Some(selected) = self.selected else { return Vec::new() };
+        if unread(selected) {
+            return vec![selected];
         }
-        let s = self.settings;
-        let f = self.filter;
-        Visible::Some(Rc::new(self.frames.iter().filter(|r| f.matches(r, &s)).map(|r| r.number).collect()))
+        let Some(i) = self.visible.position(selected) else { return Vec::new() };
+        [i.checked_add(1), i.checked_sub(1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|j| self.visible.get(j))
+            .filter(|&n| unread(n))
+            .collect()
+    }
+
+    /// Actions that leave the state as it is, known before applying them: the
+    /// page's own URL fragment coming back to it (it wrote it for this state),
+    /// a frame read for an older load. The reducer then keeps the state it
+    /// has, and the page does not render.
+    pub fn ignores(&self, action: &Action) -> bool {
+        match action {
+            Action::Hash(hash) => self.shared.is_none() && *hash == self.fragment().format(),
+            Action::FrameRead { load, .. } => *load != self.load_id,
+            _ => false,
+        }
+    }
+
+    /// Selects frame `n`: shown at once if its bytes are read or there are
+    /// none to read (no frame, or none of that number in the capture yet).
+    fn select(&mut self, n: Option<u64>) {
+        self.selected = n;
+        let ready = n.is_none_or(|n| self.frames.by_number(n).is_none() || self.frames_read.get(n).is_some());
+        if ready {
+            self.shown = n;
+        }
+    }
+
+    fn set_filter(&mut self, f: Filter) {
+        if f != self.filter {
+            self.filter = f;
+            self.visible = Visible::of(&self.frames, f, &self.settings);
+        }
     }
 
     pub fn apply(mut self, action: Action) -> State {
+        if self.ignores(&action) {
+            return self;
+        }
         match action {
             Action::Start { load_id, name, size } => {
                 // Another capture than the lesson's ends the lesson.
@@ -347,6 +470,8 @@ impl State {
                 self.phase = Phase::Reading;
                 self.progress = Progress { bytes_done: 0, bytes_total: size, elapsed_ms: 0.0 };
                 self.frames = RecordStore::default();
+                self.visible = Visible::of(&self.frames, self.filter, &self.settings);
+                self.frames_read = FrameCache::default();
                 self.counts = Counts::default();
                 self.interim = Rc::default();
                 self.context = Rc::default();
@@ -369,6 +494,14 @@ impl State {
                     if let Err(e) = appended {
                         self.phase = Phase::Failed(format!("The scan's results could not be read: {e}"));
                     }
+                    self.visible = match &self.visible {
+                        Visible::All(_) => Visible::All(self.frames.len()),
+                        Visible::Some(v) => {
+                            let (f, s) = (self.filter, self.settings);
+                            let more = self.frames.iter_from(first).filter(|r| f.matches(r, &s)).map(|r| r.number);
+                            Visible::Some(Rc::new(v.iter().copied().chain(more).collect()))
+                        }
+                    };
                     self.progress.bytes_done = bytes_done;
                     self.progress.elapsed_ms = elapsed_ms;
                     if let Some(c) = context {
@@ -397,9 +530,20 @@ impl State {
                     self.phase = Phase::Cancelled;
                 }
             }
-            Action::Select(n) => self.selected = n,
+            Action::Select(n) => self.select(n),
+            Action::FrameRead { load: _, number, packet } => {
+                let bytes = match packet {
+                    Ok(Some(p)) => Ok(p),
+                    Ok(None) => Err(format!("Frame {number} is not in this capture.")),
+                    Err(m) => Err(format!("Frame {number} could not be re-read: {m}")),
+                };
+                self.frames_read.insert(number, bytes, [self.shown, self.selected]);
+                if self.selected == Some(number) {
+                    self.shown = Some(number);
+                }
+            }
             Action::Step(delta) => {
-                let visible = self.visible();
+                let visible = &self.visible;
                 if visible.len() > 0 {
                     let at = self.selected.and_then(|n| visible.position(n));
                     let next = match at {
@@ -407,16 +551,17 @@ impl State {
                         None if delta < 0 => visible.len() - 1,
                         None => 0,
                     };
-                    self.selected = visible.get(next);
+                    let n = visible.get(next);
+                    self.select(n);
                 }
             }
-            Action::SetFilter(f) => self.filter = f,
+            Action::SetFilter(f) => self.set_filter(f),
             Action::SetSettings(s) => self.set_settings(s),
             Action::Fragment(f) => match f.lesson {
                 Some(at) => self.open_lesson(at),
                 None => {
                     self.lesson = None;
-                    self.selected = f.frame;
+                    self.select(f.frame);
                     self.set_settings(f.settings);
                 }
             },
@@ -430,6 +575,7 @@ impl State {
             Action::CloseLesson => self.lesson = None,
             Action::ShowGlossary(entry) => self.glossary = Some(entry),
             Action::HideGlossary => self.glossary = None,
+            Action::ToggleGlossary => self.glossary = if self.glossary.is_some() { None } else { Some(None) },
             Action::OpenShare(p) => self.share = Some(ShareDraft::new(p, self.settings)),
             Action::CloseShare => self.share = None,
             Action::ShareHeadersOnly(h) => {
@@ -471,10 +617,10 @@ impl State {
         let step = at.step.min(l.steps.len());
         if self.lesson.map(|x| x.id) != Some(l.id) {
             self.set_settings(l.settings);
-            self.filter = Filter::All;
+            self.set_filter(Filter::All);
         }
         if let Some(s) = l.steps.get(step).or(l.steps.last()) {
-            self.selected = Some(s.frame);
+            self.select(Some(s.frame));
         }
         self.lesson = Some(LessonAt { id: l.id, step });
     }
@@ -489,6 +635,9 @@ impl State {
         self.settings = s;
         if recount {
             self.counts = Counts::of(self.frames.iter(), &s);
+            if self.filter.uses_settings() {
+                self.visible = Visible::of(&self.frames, self.filter, &s);
+            }
         }
     }
 }
@@ -496,6 +645,9 @@ impl State {
 impl Reducible for State {
     type Action = Action;
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if self.ignores(&action) {
+            return self;
+        }
         Rc::new((*self).clone().apply(action))
     }
 }
@@ -586,10 +738,10 @@ mod tests {
     #[test]
     fn filters_and_keyboard_steps() {
         let st = loaded(STORY);
-        let all = st.visible().len();
+        let all = st.visible.len();
         assert!(all > 2);
         let st = st.apply(Action::SetFilter(Filter::Unexplained));
-        let unexplained = st.visible();
+        let unexplained = st.visible.clone();
         assert!(unexplained.len() > 0 && unexplained.len() < all);
         let st = st.apply(Action::Step(1));
         assert_eq!(st.selected, unexplained.get(0));
@@ -600,19 +752,19 @@ mod tests {
         let second = unexplained.get(1).unwrap();
         assert_eq!(unexplained.position(second), Some(1));
         assert_eq!(unexplained.position(second + 1), None, "the story alternates trailer and clean frames");
-        let all_rows = st.apply(Action::SetFilter(Filter::All)).visible();
+        let all_rows = st.apply(Action::SetFilter(Filter::All)).visible;
         assert_eq!((all_rows.get(0), all_rows.position(all as u64), all_rows.get(all)), (Some(1), Some(all - 1), None));
     }
 
     #[test]
     fn over_mtu_filter_follows_the_mtu_without_rescan() {
         let st = loaded(STORY);
-        let dropped = st.clone().apply(Action::SetFilter(Filter::OverMtu)).visible().len();
+        let dropped = st.clone().apply(Action::SetFilter(Filter::OverMtu)).visible.len();
         assert!(dropped > 0, "the two-bytes story has frames OVS drops at 1500");
         let big = Settings { mtu: 9000, ..st.settings };
         assert_eq!(st.counts.over_mtu as usize, dropped);
         let st = st.apply(Action::SetFilter(Filter::OverMtu)).apply(Action::SetSettings(big));
-        assert_eq!(st.visible().len(), 0);
+        assert_eq!(st.visible.len(), 0);
         assert_eq!(st.counts, Counts::of(st.frames.iter(), &big));
         assert_eq!(st.counts.over_mtu, 0);
         assert!(!st.rescan_due, "MTU changes need no rescan");
@@ -705,6 +857,9 @@ mod tests {
         assert_eq!((st.selected, st.filter), (Some(1), Filter::All));
         assert_eq!(st.lesson_capture_due(), Some("vxlan.pcap"));
         assert_eq!(st.fragment().format(), "#lesson=vxlan&step=1");
+        assert_eq!((st.shown, st.lesson_highlight()), (None, None), "frame 1 is shown once read");
+        let st = st.apply(Action::FrameRead { load: 1, number: 1, packet: Ok(Some(packet(QINQ, 1))) });
+        assert_eq!(st.shown, Some(1));
         assert!(matches!(st.lesson_highlight(), Some(Highlight::Layer { .. })));
         // Loading the lesson's own capture keeps the lesson; the request is met.
         let st = st.apply(Action::Start { load_id: 9, name: "vxlan.pcap".into(), size: 1 });
@@ -739,16 +894,150 @@ mod tests {
         assert_eq!((closed.lesson, closed.lesson_capture_due()), (None, None));
     }
 
+    fn read(load: u32, number: u64) -> Action {
+        Action::FrameRead { load, number, packet: Ok(Some(story_packet(number))) }
+    }
+
+    #[test]
+    fn a_selection_is_shown_once_its_frame_is_read_and_its_neighbours_are_read_next() {
+        let st = loaded(STORY).apply(Action::Select(Some(5)));
+        assert_eq!((st.selected, st.shown, st.fragment().frame), (Some(5), None, Some(5)), "the URL follows at once");
+        assert_eq!(st.reads_due(), vec![5]);
+        let st = st.apply(read(1, 5));
+        assert_eq!((st.selected, st.shown), (Some(5), Some(5)));
+        assert!(matches!(st.shown_bytes(), Some(Ok(p)) if p.number == 5));
+        assert_eq!(st.reads_due(), vec![6, 4], "then the rows beside it");
+        let st = st.apply(read(1, 6)).apply(read(1, 4));
+        assert_eq!((st.shown, st.reads_due()), (Some(5), vec![]), "reads ahead select nothing");
+        // A frame read ahead is shown by the step itself, in one pass.
+        let st = st.apply(Action::Step(1));
+        assert_eq!((st.selected, st.shown), (Some(6), Some(6)));
+        assert_eq!(st.reads_due(), vec![7]);
+        // In a filtered list, the neighbours are the rows beside it there.
+        let st = st.apply(Action::SetFilter(Filter::Unexplained));
+        let i = st.visible.position(6);
+        let beside: Vec<u64> = [i.map(|i| i + 1), i.and_then(|i| i.checked_sub(1))]
+            .into_iter()
+            .flatten()
+            .filter_map(|j| st.visible.get(j))
+            .filter(|&n| n != 4)
+            .collect();
+        assert_eq!(st.reads_due(), beside);
+    }
+
+    #[test]
+    fn an_overtaken_read_changes_no_selection() {
+        let st = loaded(STORY).apply(Action::Select(Some(3))).apply(Action::Select(Some(9)));
+        let st = st.apply(read(1, 3));
+        assert_eq!((st.selected, st.shown), (Some(9), None), "3 is no longer selected");
+        assert!(st.frames_read.get(3).is_some(), "but its bytes are kept");
+        // A read for an older load is ignored, before the reducer copies anything.
+        assert!(st.ignores(&read(0, 9)));
+        assert_eq!(st.clone().apply(read(0, 9)), st);
+        let rc = Rc::new(st.clone());
+        assert!(Rc::ptr_eq(&rc.clone().reduce(read(0, 9)), &rc), "nothing to render");
+        // A new load drops the frames read from the old one.
+        let st = st.apply(read(1, 9)).apply(Action::Start { load_id: 2, name: "y".into(), size: 1 });
+        assert_eq!((st.frames_read.len(), st.shown, st.reads_due()), (0, Some(9), vec![]));
+    }
+
+    #[test]
+    fn a_frame_that_cannot_be_read_is_shown_with_its_sentence_and_not_read_again() {
+        let st = loaded(STORY).apply(Action::Select(Some(2)));
+        let st = st.apply(Action::FrameRead { load: 1, number: 2, packet: Ok(None) });
+        assert_eq!(st.shown, Some(2));
+        assert_eq!(st.shown_bytes(), Some(&Err("Frame 2 is not in this capture.".into())));
+        assert!(!st.reads_due().contains(&2));
+        let st = st.apply(Action::Select(Some(4))).apply(Action::FrameRead {
+            load: 1,
+            number: 4,
+            packet: Err("NotReadableError".into()),
+        });
+        assert_eq!(st.shown_bytes(), Some(&Err("Frame 4 could not be re-read: NotReadableError".into())));
+        // A frame not in the capture (yet) has nothing to read: shown at once.
+        let st = st.apply(Action::Select(Some(10_000)));
+        assert_eq!((st.shown, st.shown_bytes(), st.reads_due()), (Some(10_000), None, vec![]));
+    }
+
+    #[test]
+    fn the_frame_cache_is_bounded_and_keeps_the_frame_shown() {
+        let mut st = loaded(STORY).apply(Action::Select(Some(1))).apply(read(1, 1));
+        let p = story_packet(2);
+        for n in 2..(CACHED_FRAMES as u64 + 20) {
+            st = st.apply(Action::FrameRead { load: 1, number: n, packet: Ok(Some(p.clone())) });
+        }
+        assert_eq!(st.frames_read.len(), CACHED_FRAMES);
+        assert!(st.frames_read.get(1).is_some(), "the frame shown stays");
+        assert!(st.frames_read.get(2).is_none(), "the oldest other goes");
+        assert!(st.frames_read.get(CACHED_FRAMES as u64 + 19).is_some());
+        // Read again, a frame is kept once.
+        let again = st.clone().apply(Action::FrameRead { load: 1, number: 30, packet: Ok(Some(p)) });
+        assert_eq!(again.frames_read.len(), CACHED_FRAMES);
+    }
+
+    #[test]
+    fn the_visible_list_is_rebuilt_only_when_what_it_depends_on_changes() {
+        let st = loaded(STORY).apply(Action::SetFilter(Filter::Unexplained));
+        let Visible::Some(list) = st.visible.clone() else { panic!() };
+        let same = |st: &State| matches!(&st.visible, Visible::Some(v) if Rc::ptr_eq(v, &list));
+        let st = st.apply(Action::Step(1)).apply(Action::Step(1)).apply(Action::Select(Some(3))).apply(read(1, 3));
+        assert!(same(&st), "selections and reads keep the list");
+        let big = Settings { mtu: 9000, ..st.settings };
+        let st = st.apply(Action::SetSettings(big));
+        assert!(same(&st), "the MTU does not change which frames have a trailer");
+        let st = st.apply(Action::SetFilter(Filter::Unexplained));
+        assert!(same(&st), "the same filter again");
+        let over = st.apply(Action::SetFilter(Filter::OverMtu));
+        assert_eq!(over.visible.len(), 0, "nothing is over an MTU of 9000");
+        let over = over.apply(Action::SetSettings(Settings { mtu: 1500, ..big }));
+        assert_eq!(
+            over.visible.len(),
+            loaded(STORY).counts.over_mtu as usize,
+            "the MTU changes which frames are over it"
+        );
+    }
+
+    #[test]
+    fn the_visible_list_grows_batch_by_batch_while_reading() {
+        let (recs, summary) = records(STORY);
+        let st = State::default().apply(Action::SetFilter(Filter::Unexplained));
+        let st = st.apply(Action::Start { load_id: 3, name: "s".into(), size: 1 });
+        let half = recs.len() / 2;
+        let st = st.apply(frames(3, &recs, 0..half)).apply(frames(3, &recs, half..recs.len()));
+        let st = st.apply(finished(3, summary));
+        let whole = Visible::of(&st.frames, Filter::Unexplained, &st.settings);
+        let rows = |v: &Visible| (0..v.len()).filter_map(|i| v.get(i)).collect::<Vec<_>>();
+        assert_eq!(rows(&st.visible), rows(&whole));
+        assert!(st.visible.len() > 0);
+    }
+
+    #[test]
+    fn the_pages_own_fragment_coming_back_changes_nothing() {
+        let st = loaded(QINQ).apply(Action::Select(Some(2)));
+        let own = st.fragment().format();
+        assert!(st.ignores(&Action::Hash(own.clone())));
+        let rc = Rc::new(st.clone());
+        assert!(Rc::ptr_eq(&rc.clone().reduce(Action::Hash(own)), &rc));
+        let back = st.apply(Action::Hash("#frame=1&mtu=1500&rule=ovs-kernel&fcs=auto".into()));
+        assert_eq!(back.selected, Some(1), "another fragment (back, forward) selects");
+    }
+
     #[test]
     fn glossary_opens_at_an_entry_and_closes() {
         let st = State::default().apply(Action::ShowGlossary(Some("fcs")));
         assert_eq!(st.glossary, Some(Some("fcs")));
         assert_eq!(st.clone().apply(Action::ShowGlossary(None)).glossary, Some(None));
-        assert_eq!(st.apply(Action::HideGlossary).glossary, None);
+        assert_eq!(st.clone().apply(Action::HideGlossary).glossary, None);
+        assert_eq!(st.apply(Action::ToggleGlossary).glossary, None);
+        assert_eq!(State::default().apply(Action::ToggleGlossary).glossary, Some(None));
     }
 
     fn story_packet(number: u64) -> Rc<OwnedPacket> {
-        let bytes = std::fs::read(STORY).unwrap();
+        packet(STORY, number)
+    }
+
+    fn packet(path: &str, number: u64) -> Rc<OwnedPacket> {
+        let bytes = std::fs::read(path).unwrap();
         let mut out = None;
         framelens::capture::read_all(&bytes, |p| {
             if p.number == number {
