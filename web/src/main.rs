@@ -2,6 +2,7 @@
 //! All analysis happens in the `framelens` core; this crate arranges and draws.
 // The pure modules are used by the wasm-only components; natively only their tests use them.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#![forbid(unsafe_code)]
 
 mod markup;
 mod protocol;

@@ -4,6 +4,7 @@
 //! for re-reading frames, the findings so far, and finally the summary. The
 //! browser reads the next piece of the file while this one is scanned.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#![forbid(unsafe_code)]
 
 mod protocol;
 
