@@ -1,7 +1,9 @@
 //! Errors of the capture reader: each carries the byte offset and the
 //! offending values, and prints as one full sentence.
 
+use super::{record_bound_source, MAX_BLOCK_BYTES};
 use crate::text::thousands;
+use crate::wire::link::LinkType;
 use core::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,14 +27,27 @@ pub enum CaptureErrorKind {
         major: u16,
         minor: u16,
     },
+    /// A pcap record claims more captured bytes than Framelens reads of one
+    /// record ([`super::max_record_bytes`] for its link type); found from the
+    /// record header, before any of the record was buffered.
     RecordTooLarge {
         record: u64,
         caplen: u32,
         max: u32,
+        link_type: LinkType,
     },
+    /// A pcapng block length below 12 bytes or not a multiple of 4.
     BadBlockLength {
         block_type: u32,
         length: u32,
+    },
+    /// A pcapng block length above what Framelens reads of one block
+    /// ([`super::MAX_BLOCK_BYTES`], or what the section's link types raise it
+    /// to); found from the block header, before any of the block was buffered.
+    BlockTooLarge {
+        block_type: u32,
+        length: u32,
+        max: u32,
     },
     BlockLengthMismatch {
         block_type: u32,
@@ -93,19 +108,31 @@ impl fmt::Display for CaptureError {
                 f,
                 "The pcap header at byte {at} declares version {major}.{minor}; only version 2.x is defined, so the records cannot be trusted."
             ),
-            CaptureErrorKind::RecordTooLarge { record, caplen, max } => write!(
+            CaptureErrorKind::RecordTooLarge { record, caplen, max, link_type } => write!(
                 f,
-                "Record {} at byte {at} claims {} captured bytes, more than the {} any capture of this file can hold: the file is corrupt from here.",
+                "Record {} at byte {at} claims {} captured bytes; Framelens reads at most {} bytes of one record ({}), so the file is corrupt from here.",
                 thousands(*record),
                 thousands(u64::from(*caplen)),
-                thousands(u64::from(*max))
+                thousands(u64::from(*max)),
+                record_bound_source(*link_type)
             ),
             CaptureErrorKind::BadBlockLength { block_type, length } => write!(
                 f,
-                "The {} at byte {at} declares a length of {} bytes, which is impossible (a block is at least 12 bytes, a multiple of 4, and at most {}).",
+                "The {} at byte {at} declares a length of {} bytes, which is impossible (a block is at least 12 bytes and a multiple of 4).",
+                block_name(*block_type),
+                thousands(u64::from(*length))
+            ),
+            CaptureErrorKind::BlockTooLarge { block_type, length, max } => write!(
+                f,
+                "The {} at byte {at} declares a length of {} bytes; Framelens reads at most {} bytes of one pcapng block ({}), so the file is corrupt from here.",
                 block_name(*block_type),
                 thousands(u64::from(*length)),
-                thousands(u64::from(super::MAX_BLOCK_LEN))
+                thousands(u64::from(*max)),
+                if *max == MAX_BLOCK_BYTES {
+                    "libpcap's largest block"
+                } else {
+                    "libpcap's largest block for the capture's link types"
+                }
             ),
             CaptureErrorKind::BlockLengthMismatch { block_type, first, last } => write!(
                 f,
@@ -140,11 +167,24 @@ mod tests {
     fn sentences_carry_offsets_with_separators() {
         let e = CaptureError::new(
             4_194_336,
-            CaptureErrorKind::RecordTooLarge { record: 2, caplen: 2_147_483_647, max: 262_144 },
+            CaptureErrorKind::RecordTooLarge {
+                record: 2,
+                caplen: 2_147_483_647,
+                max: 262_144,
+                link_type: LinkType::ETHERNET,
+            },
         );
         assert_eq!(
             e.to_string(),
-            "Record 2 at byte 4,194,336 claims 2,147,483,647 captured bytes, more than the 262,144 any capture of this file can hold: the file is corrupt from here."
+            "Record 2 at byte 4,194,336 claims 2,147,483,647 captured bytes; Framelens reads at most 262,144 bytes of one record (libpcap's largest snaplen), so the file is corrupt from here."
+        );
+        let e = CaptureError::new(
+            28,
+            CaptureErrorKind::BlockTooLarge { block_type: 6, length: 0xFFFF_FFF0, max: MAX_BLOCK_BYTES },
+        );
+        assert_eq!(
+            e.to_string(),
+            "The enhanced packet block at byte 28 declares a length of 4,294,967,280 bytes; Framelens reads at most 16,777,216 bytes of one pcapng block (libpcap's largest block), so the file is corrupt from here."
         );
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");

@@ -3,9 +3,16 @@
 //! The reader takes the capture as a sequence of byte chunks of any size (the
 //! browser feeds `File.slice` chunks, the CLI reads a file of any size) and
 //! hands out one [`Packet`] at a time. It keeps at most one partial record
-//! buffered, so memory is bounded by the largest record, not by the file, and
-//! the packets are the same whether the file arrives in one chunk or byte by
-//! byte.
+//! buffered, and a record's length is checked against a fixed bound
+//! ([`max_record_bytes`] for a pcap record, [`MAX_BLOCK_BYTES`] for a pcapng
+//! block) as soon as its header is read, before any of it is buffered: memory
+//! is bounded by that bound, never by what the file claims nor by the file's
+//! size. The packets are the same whether the file arrives in one chunk or
+//! byte by byte.
+//!
+//! Lengths read from the file are `u32`; they are compared and summed in
+//! `u64` or with checked `usize` arithmetic, so that no claimed length can
+//! overflow where `usize` is 32 bits (wasm32).
 //!
 //! A fault stops the reader with a [`CaptureError`] that names the byte offset
 //! and what was wrong; every packet before the fault has been delivered.
@@ -19,11 +26,78 @@ pub use error::{CaptureError, CaptureErrorKind};
 use crate::wire::link::LinkType;
 use serde::{Deserialize, Serialize};
 
-/// The largest record any sane capture holds: libpcap's MAXIMUM_SNAPLEN.
-/// A larger claim is only accepted up to the file's own snaplen.
-pub const MAX_SNAPLEN: u32 = 262_144;
-/// The largest pcapng block read; larger ones are treated as corruption.
-pub const MAX_BLOCK_LEN: u32 = 64 * 1024 * 1024;
+/// The most captured bytes Framelens reads of one record: libpcap's
+/// `MAXIMUM_SNAPLEN` (pcap-int.h), the largest snaplen tcpdump and libpcap
+/// write or accept for all but a few link types ([`max_record_bytes`]).
+/// The snaplen a file's header claims does not raise it: a header may claim
+/// 4 GiB, and a record claiming more than this is corruption.
+pub const MAX_RECORD_BYTES: u32 = 262_144;
+
+/// The most captured bytes Framelens reads of one record of `link`: libpcap's
+/// `max_snaplen_for_dlt()` (pcap-common.c). [`MAX_RECORD_BYTES`] for every
+/// link type but three whose frames are larger by definition:
+///
+/// | link type | bound | why (libpcap's comment) |
+/// |---|---|---|
+/// | 231 `DBUS` | 128 MiB | the largest D-Bus message (D-Bus specification) |
+/// | 279 `EBHSCR` | 8 MiB | the largest EBHSCR frame (Elektrobit) |
+/// | 249 `USBPCAP` | 1 MiB | the largest USBPcap transfer (Wireshark bug 15985) |
+///
+/// (These LINKTYPE_ values equal their DLT_ values, so libpcap's switch on the
+/// DLT applies to the file's value as it stands.)
+pub const fn max_record_bytes(link: LinkType) -> u32 {
+    match link.0 {
+        LINKTYPE_DBUS => 128 * 1024 * 1024,
+        LINKTYPE_EBHSCR => 8 * 1024 * 1024,
+        LINKTYPE_USBPCAP => 1024 * 1024,
+        _ => MAX_RECORD_BYTES,
+    }
+}
+
+const LINKTYPE_DBUS: u16 = 231;
+const LINKTYPE_USBPCAP: u16 = 249;
+const LINKTYPE_EBHSCR: u16 = 279;
+
+/// Where a record bound comes from, for error sentences.
+pub(crate) fn record_bound_source(link: LinkType) -> &'static str {
+    match link.0 {
+        LINKTYPE_DBUS => "libpcap's largest snaplen for D-Bus, the largest D-Bus message",
+        LINKTYPE_EBHSCR => "libpcap's largest snaplen for EBHSCR",
+        LINKTYPE_USBPCAP => "libpcap's largest snaplen for USBPcap",
+        _ => "libpcap's largest snaplen",
+    }
+}
+
+/// The most bytes Framelens reads of one pcapng block: libpcap's
+/// `INITIAL_MAX_BLOCKSIZE` (sf-pcapng.c), 16 MiB. An interface whose link
+/// type has a larger record bound ([`max_record_bytes`]: only D-Bus) raises it
+/// to [`max_block_bytes_for`] that bound for the rest of the file, as libpcap
+/// raises its `max_blocksize`; nothing else does, so a block length field
+/// claiming up to 4 GiB is refused before any of the block is buffered.
+pub const MAX_BLOCK_BYTES: u32 = 16 * 1024 * 1024;
+
+/// libpcap's `MAX_BLOCKSIZE_FOR_SNAPLEN` (sf-pcapng.c): an enhanced packet
+/// block of a `record_bound`-byte packet with 128 KiB of options (block
+/// header 8, fixed EPB fields 20, options 131,072, trailer 4), and never
+/// below [`MAX_BLOCK_BYTES`].
+pub const fn max_block_bytes_for(record_bound: u32) -> u32 {
+    let epb = record_bound.saturating_add(8 + 20 + 131_072 + 4);
+    if epb > MAX_BLOCK_BYTES {
+        epb
+    } else {
+        MAX_BLOCK_BYTES
+    }
+}
+
+/// The whole length of a record or block of `header` bytes and a `body` the
+/// file claims, if it fits in `usize` (it may not where `usize` is 32 bits).
+pub(crate) fn unit_len(header: usize, body: u32) -> Option<usize> {
+    usize::try_from(body).ok()?.checked_add(header)
+}
+
+/// Pending-buffer capacity kept between records; a larger buffer (left by a
+/// record above this size) is freed once its record has been read.
+const KEEP_CAPACITY: usize = 64 * 1024;
 
 /// The capture file format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,8 +272,13 @@ enum State {
 /// [`CaptureReader::finish`].
 pub struct CaptureReader {
     state: State,
-    /// Bytes of an incomplete record or header carried over between chunks.
+    /// Bytes of an incomplete record or header carried over between chunks:
+    /// never more than the unit they start needs, which is bounded before
+    /// anything is buffered ([`max_record_bytes`], [`MAX_BLOCK_BYTES`]).
     pending: Vec<u8>,
+    /// Bytes the unit starting `pending` needs in all, as the parser last
+    /// said (more than `pending.len()` while `pending` is not empty).
+    need: usize,
     /// File offset of `pending[0]` (or of the next chunk when `pending` is empty).
     offset: u64,
     packets: u64,
@@ -221,6 +300,7 @@ impl CaptureReader {
         CaptureReader {
             state: State::Start,
             pending: Vec::new(),
+            need: 0,
             offset: 0,
             packets: 0,
             notes: Vec::new(),
@@ -285,6 +365,21 @@ impl CaptureReader {
         self.error.as_ref()
     }
 
+    /// Bytes of a partial record or header held between chunks. Never more
+    /// than one record, header included: below [`max_record_bytes`] plus a
+    /// 24-byte record header for pcap, [`MAX_BLOCK_BYTES`] (or what a D-Bus
+    /// interface raises it to) for pcapng.
+    pub fn buffered(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Bytes allocated for the partial-record buffer: what [`Self::buffered`]
+    /// holds, rounded up to the record it is filling (and at most
+    /// 64 KiB left over from an earlier record).
+    pub fn buffered_capacity(&self) -> usize {
+        self.pending.capacity()
+    }
+
     /// Feeds the next chunk of the file. Every complete packet in it is passed
     /// to `on_packet` in file order. After an error, the call returns it again
     /// and ignores the chunk.
@@ -292,28 +387,53 @@ impl CaptureReader {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
-        let result = if self.pending.is_empty() {
-            // Fast path: parse straight from the caller's chunk, keep only the tail.
-            let r = self.parse(chunk, &mut on_packet);
-            if let Ok(used) = r {
-                self.pending.extend_from_slice(&chunk[used..]);
-            }
-            r.map(drop)
-        } else {
-            let mut buf = core::mem::take(&mut self.pending);
-            buf.extend_from_slice(chunk);
-            let r = self.parse(&buf, &mut on_packet);
-            if let Ok(used) = r {
-                buf.drain(..used);
-            }
-            self.pending = buf;
-            r.map(drop)
-        };
+        let result = self.push_inner(chunk, &mut on_packet);
         if let Err(e) = &result {
             self.fail(e.clone());
             self.pending = Vec::new();
+            self.need = 0;
         }
         result
+    }
+
+    fn push_inner(&mut self, mut chunk: &[u8], on_packet: &mut impl FnMut(Packet<'_>)) -> Result<(), CaptureError> {
+        // A unit carried over from the last chunk takes only the bytes it
+        // lacks, so the buffer never holds more than one record (whose length
+        // the parser has checked before asking for it), whatever the chunk size.
+        while !self.pending.is_empty() {
+            let lacking = self.need.saturating_sub(self.pending.len());
+            let take = lacking.min(chunk.len());
+            self.pending.reserve_exact(take);
+            self.pending.extend_from_slice(&chunk[..take]);
+            chunk = &chunk[take..];
+            if self.pending.len() < self.need {
+                return Ok(()); // the chunk is used up
+            }
+            let mut buf = core::mem::take(&mut self.pending);
+            let (used, need) = self.parse(&buf, on_packet)?;
+            if used == 0 && take == 0 {
+                // No progress (the parser asked for bytes it already had):
+                // not reachable, but it must not loop.
+                self.pending = buf;
+                return Ok(());
+            }
+            buf.drain(..used);
+            if buf.is_empty() && buf.capacity() > KEEP_CAPACITY {
+                buf = Vec::new();
+            }
+            self.pending = buf;
+            self.need = need;
+        }
+        // Fast path: parse straight from the caller's chunk, keep only the
+        // tail, which is less than one unit.
+        let (used, need) = self.parse(chunk, on_packet)?;
+        let tail = &chunk[used..];
+        if !tail.is_empty() {
+            self.pending.reserve_exact(tail.len());
+            self.pending.extend_from_slice(tail);
+        }
+        self.need = need;
+        Ok(())
     }
 
     /// Ends the input. Bytes left over that do not make a whole record are an
@@ -350,15 +470,16 @@ impl CaptureReader {
     }
 
     /// Parses as many whole records from `data` (which starts at `self.offset`)
-    /// as it holds; returns the bytes used.
-    fn parse(&mut self, data: &[u8], on_packet: &mut impl FnMut(Packet<'_>)) -> Result<usize, CaptureError> {
+    /// as it holds; returns the bytes used and the length the next, incomplete
+    /// unit needs in all (more than the bytes of it left in `data`).
+    fn parse(&mut self, data: &[u8], on_packet: &mut impl FnMut(Packet<'_>)) -> Result<(usize, usize), CaptureError> {
         let mut used = 0usize;
         loop {
             let rest = &data[used..];
             let at = self.offset;
             let step = match &mut self.state {
                 State::Start => {
-                    let Some(magic) = rest.get(..4) else { return Ok(used) };
+                    let Some(magic) = rest.get(..4) else { return Ok((used, 4)) };
                     let magic = [magic[0], magic[1], magic[2], magic[3]];
                     if pcapng::is_section_header(magic) {
                         self.state = State::Pcapng(pcapng::PcapngState::new());
@@ -384,14 +505,17 @@ impl CaptureReader {
                     self.context.truncate(MAX_CONTEXT_BLOCKS);
                     step
                 }
-                State::Failed => return Ok(used),
+                State::Failed => return Ok((used, 0)),
             };
             match step {
                 Step::Consumed(n) => {
                     used += n;
                     self.offset += n as u64;
                 }
-                Step::NeedMore => return Ok(used),
+                Step::NeedMore(need) => {
+                    debug_assert!(need > rest.len(), "a unit asks for more than the {} bytes it has", rest.len());
+                    return Ok((used, need));
+                }
             }
         }
     }
@@ -401,8 +525,10 @@ impl CaptureReader {
 enum Step {
     /// A header or record of this many bytes was consumed.
     Consumed(usize),
-    /// The next unit is not complete in the buffer.
-    NeedMore,
+    /// The next unit is not complete in the buffer: it needs this many bytes
+    /// in all (its header's length until the header is there, then its whole
+    /// length, which has been checked against its bound).
+    NeedMore(usize),
 }
 
 /// Reads a whole capture held in memory, handing out every packet; returns
@@ -440,6 +566,47 @@ mod tests {
         assert_eq!(to_nanos(7, 9, 1), 1_000_000_007);
         assert_eq!(to_nanos(1 << 20, 0x80 | 20, 0), 1_000_000_000);
         assert_eq!(to_nanos(u64::MAX, 0, i64::MAX), i64::MAX);
+    }
+
+    #[test]
+    fn claimed_lengths_that_overflow_usize_are_none() {
+        assert_eq!(unit_len(24, 100), Some(124));
+        assert_eq!(unit_len(usize::MAX, 1), None);
+        assert_eq!(unit_len(usize::MAX - 16, 16), Some(usize::MAX));
+        // 24 + u32::MAX overflows a 32-bit usize (wasm32).
+        if usize::BITS == 32 {
+            assert_eq!(unit_len(24, u32::MAX), None);
+        }
+        assert_eq!(max_block_bytes_for(MAX_RECORD_BYTES), MAX_BLOCK_BYTES);
+        assert_eq!(max_block_bytes_for(128 * 1024 * 1024), 128 * 1024 * 1024 + 131_104);
+        assert_eq!(max_block_bytes_for(u32::MAX), u32::MAX);
+    }
+
+    #[test]
+    fn a_carried_over_record_takes_only_the_bytes_it_lacks() {
+        // A pcap of two 1,000-byte records: after the first 30 bytes, a 1 MiB
+        // chunk completes the first record and its tail starts the next; the
+        // buffer never holds the whole chunk.
+        let mut f = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
+        f.extend_from_slice(&[2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        f.extend_from_slice(&65_535u32.to_le_bytes());
+        f.extend_from_slice(&1u32.to_le_bytes());
+        for _ in 0..2 {
+            for v in [0u32, 0, 1_000, 1_000] {
+                f.extend_from_slice(&v.to_le_bytes());
+            }
+            f.extend_from_slice(&[0; 1_000]);
+        }
+        let mut r = CaptureReader::new();
+        let mut n = 0;
+        r.push(&f[..30], |_| n += 1).unwrap();
+        assert_eq!(r.buffered(), 6);
+        r.push(&f[30..1_500], |_| n += 1).unwrap();
+        assert_eq!((n, r.buffered()), (1, 1_500 - 1_040));
+        assert!(r.buffered_capacity() <= 1_016, "{}", r.buffered_capacity());
+        r.push(&f[1_500..], |_| n += 1).unwrap();
+        assert_eq!((n, r.buffered()), (2, 0));
+        r.finish().unwrap();
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Classic pcap (pcap-savefile(5)): a 24-byte file header, then records of a
 //! 16-byte header (24 in Kuznetzov's modified format) and the captured bytes.
 
-use super::{CaptureError, CaptureErrorKind, Direction, FcsHint, Format, Interface, Packet, ReaderNote, Step};
+use super::{
+    max_record_bytes, unit_len, CaptureError, CaptureErrorKind, Direction, FcsHint, Format, Interface, Packet,
+    ReaderNote, Step,
+};
 use crate::wire::link::LinkType;
 use pcap_parser::pcap::{
     parse_pcap_frame, parse_pcap_frame_be, parse_pcap_frame_modified, parse_pcap_header, PcapHeader,
@@ -74,7 +77,7 @@ impl PcapState {
     ) -> Result<Step, CaptureError> {
         let Some(header) = &self.header else {
             if rest.len() < FILE_HEADER_LEN {
-                return Ok(Step::NeedMore);
+                return Ok(Step::NeedMore(FILE_HEADER_LEN));
             }
             let (_, h) = parse_pcap_header(rest).map_err(|_| {
                 CaptureError::new(at, CaptureErrorKind::UnknownMagic([rest[0], rest[1], rest[2], rest[3]]))
@@ -106,16 +109,24 @@ impl PcapState {
 
         let hdr_len = self.record_header_len();
         if rest.len() < hdr_len {
-            return Ok(Step::NeedMore);
+            return Ok(Step::NeedMore(hdr_len));
         }
+        // The claimed length is bounded here, before the record is buffered:
+        // the header's snaplen (which a file may set to 4 GiB) does not count.
         let caplen = self.read_u32(rest, 8);
-        let max = header.snaplen.max(super::MAX_SNAPLEN);
+        let max = max_record_bytes(self.link_type);
+        let too_large = || {
+            CaptureError::new(
+                at,
+                CaptureErrorKind::RecordTooLarge { record: *packets + 1, caplen, max, link_type: self.link_type },
+            )
+        };
         if caplen > max {
-            return Err(CaptureError::new(at, CaptureErrorKind::RecordTooLarge { record: *packets + 1, caplen, max }));
+            return Err(too_large());
         }
-        let total = hdr_len + caplen as usize;
+        let total = unit_len(hdr_len, caplen).ok_or_else(too_large)?;
         if rest.len() < total {
-            return Ok(Step::NeedMore);
+            return Ok(Step::NeedMore(total));
         }
         let record = &rest[..total];
         let parsed = if header.is_modified_format() {
@@ -171,7 +182,7 @@ impl PcapState {
 
 #[cfg(test)]
 mod tests {
-    use crate::capture::read_all;
+    use crate::capture::{read_all, CaptureErrorKind, CaptureReader, MAX_RECORD_BYTES};
 
     fn file(magic: u32, big_endian: bool, link: u32, records: &[(&[u8], u32)]) -> Vec<u8> {
         let u32b = |v: u32| if big_endian { v.to_be_bytes() } else { v.to_le_bytes() };
@@ -206,6 +217,68 @@ mod tests {
         let mut seen = Vec::new();
         assert_eq!(read_all(&f, |p| seen.push((p.data.len(), p.original_len, p.timestamp_ns))), None);
         assert_eq!(seen, [(60, 1514, Some(7_000_000_009))]);
+    }
+
+    fn header(snaplen: u32, link: u32) -> Vec<u8> {
+        let mut f = 0xa1b2_c3d4u32.to_le_bytes().to_vec();
+        f.extend_from_slice(&[2, 0, 4, 0]);
+        f.extend_from_slice(&[0; 8]);
+        f.extend_from_slice(&snaplen.to_le_bytes());
+        f.extend_from_slice(&link.to_le_bytes());
+        f
+    }
+
+    fn record_header(caplen: u32, origlen: u32) -> Vec<u8> {
+        [0u32, 0, caplen, origlen].iter().flat_map(|v| v.to_le_bytes()).collect()
+    }
+
+    #[test]
+    fn u32_max_lengths_are_refused_from_the_record_header_without_a_panic() {
+        for caplen in [u32::MAX, u32::MAX - 15, u32::MAX - 3, 0x8000_0000, MAX_RECORD_BYTES + 1] {
+            let mut f = header(u32::MAX, 1);
+            f.extend(record_header(caplen, u32::MAX));
+            for chunk in [1, 7, f.len()] {
+                let mut r = CaptureReader::new();
+                let mut err = None;
+                for c in f.chunks(chunk) {
+                    if let Err(e) = r.push(c, |_| panic!("no packet")) {
+                        err = Some(e);
+                        break;
+                    }
+                    assert!(r.buffered() < 24, "only headers are ever buffered here");
+                }
+                let e = err.expect("refused as soon as the record header is complete");
+                assert_eq!(e.offset, 24);
+                assert!(
+                    matches!(e.kind, CaptureErrorKind::RecordTooLarge { caplen: c, max: MAX_RECORD_BYTES, .. } if c == caplen)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_bound_is_libpcaps_snaplen_for_the_link_type_not_the_header_snaplen() {
+        // Exactly 262,144 bytes is read on Ethernet, one more is not, whatever the snaplen.
+        for snaplen in [65_535, u32::MAX] {
+            let mut f = header(snaplen, 1);
+            f.extend(record_header(MAX_RECORD_BYTES, MAX_RECORD_BYTES));
+            f.extend(vec![0; MAX_RECORD_BYTES as usize]);
+            let mut n = 0;
+            assert_eq!(read_all(&f, |_| n += 1), None);
+            assert_eq!(n, 1);
+        }
+        // D-Bus (231) allows 128 MiB per libpcap: a 300,000-byte message reads.
+        let mut f = header(u32::MAX, 231);
+        f.extend(record_header(300_000, 300_000));
+        f.extend(vec![0; 300_000]);
+        assert_eq!(read_all(&f, |_| {}), None);
+        let mut f = header(u32::MAX, 231);
+        f.extend(record_header(128 * 1024 * 1024 + 1, 0));
+        let e = read_all(&f, |_| {}).unwrap();
+        assert!(
+            e.to_string().contains("at most 134,217,728 bytes of one record (libpcap's largest snaplen for D-Bus"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -3,7 +3,10 @@
 //! this module frames the blocks, checks their lengths, and keeps the
 //! per-interface metadata (link type, `if_tsresol`, `if_tsoffset`, `if_fcslen`).
 
-use super::{to_nanos, CaptureError, CaptureErrorKind, ContextBlock, Direction, FcsHint, Interface, Packet, Step};
+use super::{
+    max_block_bytes_for, max_record_bytes, to_nanos, unit_len, CaptureError, CaptureErrorKind, ContextBlock, Direction,
+    FcsHint, Interface, Packet, Step, MAX_BLOCK_BYTES,
+};
 use crate::text::thousands;
 use crate::wire::link::LinkType;
 use pcap_parser::pcapng::{
@@ -36,6 +39,10 @@ pub(super) struct PcapngState {
     interfaces: Vec<Iface>,
     /// Interfaces of earlier sections, for reporting.
     earlier: Vec<Interface>,
+    /// The longest block read: [`MAX_BLOCK_BYTES`], raised (never lowered)
+    /// by an interface whose link type has a larger record bound, as libpcap
+    /// raises its `max_blocksize`.
+    max_block: u32,
 }
 
 pub(super) fn is_section_header(m: [u8; 4]) -> bool {
@@ -48,7 +55,7 @@ fn malformed(at: u64, block_type: u32, reason: impl Into<String>) -> CaptureErro
 
 impl PcapngState {
     pub fn new() -> Self {
-        PcapngState { big_endian: false, interfaces: Vec::new(), earlier: Vec::new() }
+        PcapngState { big_endian: false, interfaces: Vec::new(), earlier: Vec::new(), max_block: MAX_BLOCK_BYTES }
     }
 
     pub fn all_interfaces(&self) -> Vec<Interface> {
@@ -84,7 +91,7 @@ impl PcapngState {
         on_packet: &mut impl FnMut(Packet<'_>),
     ) -> Result<Step, CaptureError> {
         if rest.len() < MIN_BLOCK_LEN as usize {
-            return Ok(Step::NeedMore);
+            return Ok(Step::NeedMore(MIN_BLOCK_LEN as usize));
         }
         let le_type = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
         let block_type = if le_type == SHB {
@@ -106,12 +113,18 @@ impl PcapngState {
             self.u32_at(rest, 0)
         };
         let len = self.u32_at(rest, 4);
-        if len < MIN_BLOCK_LEN || len % 4 != 0 || len > super::MAX_BLOCK_LEN {
+        if len < MIN_BLOCK_LEN || len % 4 != 0 {
             return Err(CaptureError::new(at, CaptureErrorKind::BadBlockLength { block_type, length: len }));
         }
-        let len_usize = len as usize;
+        // Bounded here, before the block is buffered.
+        let too_large =
+            || CaptureError::new(at, CaptureErrorKind::BlockTooLarge { block_type, length: len, max: self.max_block });
+        if len > self.max_block {
+            return Err(too_large());
+        }
+        let len_usize = unit_len(0, len).ok_or_else(too_large)?;
         if rest.len() < len_usize {
-            return Ok(Step::NeedMore);
+            return Ok(Step::NeedMore(len_usize));
         }
         let block = &rest[..len_usize];
         let last = self.u32_at(block, len_usize - 4);
@@ -166,8 +179,10 @@ impl PcapngState {
             .find(|o| o.code.0 == OPT_IF_NAME)
             .and_then(|o| o.as_str().ok())
             .map(|s| s.trim_end_matches('\0').to_string());
+        let link_type = LinkType(idb.linktype.0 as u16);
+        self.max_block = self.max_block.max(max_block_bytes_for(max_record_bytes(link_type)));
         self.interfaces.push(Iface {
-            public: Interface { link_type: LinkType(idb.linktype.0 as u16), snaplen: idb.snaplen, fcs_len, name },
+            public: Interface { link_type, snaplen: idb.snaplen, fcs_len, name },
             tsresol: idb.if_tsresol,
             tsoffset: idb.if_tsoffset,
         });
@@ -205,6 +220,22 @@ impl PcapngState {
         packets: &mut u64,
         on_packet: &mut impl FnMut(Packet<'_>),
     ) -> Result<(), CaptureError> {
+        // The fixed fields end at byte 28; the captured length (at 20) must fit
+        // in what follows before the trailer. Checked here, in u64, so that no
+        // claimed length reaches the parser's own (u32) padding arithmetic.
+        const FIXED: usize = 28;
+        if block.len() < FIXED + 4 {
+            return Err(malformed(at, EPB, "it is shorter than the 32 bytes of its fixed fields"));
+        }
+        let caplen = self.u32_at(block, 20);
+        let room = block.len() - FIXED - 4;
+        if u64::from(caplen) > room as u64 {
+            return Err(malformed(
+                at,
+                EPB,
+                format!("it claims {} captured bytes but holds {}", thousands(caplen.into()), thousands(room as u64)),
+            ));
+        }
         let parsed =
             if self.big_endian { parse_enhancedpacketblock_be(block) } else { parse_enhancedpacketblock_le(block) };
         let (_, epb) = parsed.map_err(|e| malformed(at, EPB, format!("it cannot be read ({})", describe(&e))))?;
@@ -288,22 +319,22 @@ impl PcapngState {
         let if_id = u32::from(self.u16_of(&block[8..10]).unwrap_or(0));
         let iface = self.interface(if_id, at)?;
         let units = (u64::from(self.u32_at(block, 12)) << 32) | u64::from(self.u32_at(block, 16));
-        let caplen = self.u32_at(block, 20) as usize;
+        let caplen = self.u32_at(block, 20);
         let original_len = self.u32_at(block, 24);
         let body = &block[FIXED..block.len() - 4];
-        let data = body.get(..caplen).ok_or_else(|| {
+        let data = unit_len(0, caplen).and_then(|n| body.get(..n)).ok_or_else(|| {
             malformed(
                 at,
                 OPB,
                 format!(
                     "it claims {} captured bytes but holds {}",
-                    thousands(caplen as u64),
+                    thousands(caplen.into()),
                     thousands(body.len() as u64)
                 ),
             )
         })?;
         // Options follow the data padded to 32 bits; only the flags option matters here.
-        let opts = body.get(caplen.div_ceil(4) * 4..).unwrap_or(&[]);
+        let opts = data.len().checked_next_multiple_of(4).and_then(|n| body.get(n..)).unwrap_or(&[]);
         let flags = self.find_flags_raw(opts);
         let (fcs, direction) = self.hint(iface, flags);
         *packets += 1;
@@ -328,11 +359,12 @@ impl PcapngState {
             if code == 0 {
                 return None;
             }
+            // `len` is a u16: these sums stay far below 32-bit `usize::MAX`.
             let value = opts.get(4..4 + len)?;
             if code == OPT_FLAGS && len == 4 {
                 return Some(self.u32_at(value, 0));
             }
-            opts = opts.get(4 + len.div_ceil(4) * 4..)?;
+            opts = opts.get(4 + len.next_multiple_of(4)..)?;
         }
         None
     }
@@ -372,7 +404,7 @@ fn describe(e: &nom::Err<pcap_parser::PcapError<&[u8]>>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::capture::{read_all, Direction};
+    use crate::capture::{read_all, CaptureErrorKind, CaptureReader, Direction, MAX_BLOCK_BYTES};
 
     fn block(kind: u32, body: &[u8]) -> Vec<u8> {
         let len = (12 + body.len().div_ceil(4) * 4) as u32;
@@ -466,5 +498,87 @@ mod tests {
             err.to_string().contains("refers to interface 3, but its section has defined only 1 interface."),
             "{err}"
         );
+    }
+
+    fn section_and_interface(link: u16) -> Vec<u8> {
+        let c = capture();
+        // The SHB (28 bytes) and the IDB (40) of `capture`, with the link type set.
+        let mut out = c[..68].to_vec();
+        out[36..38].copy_from_slice(&link.to_le_bytes());
+        out
+    }
+
+    #[test]
+    fn u32_max_block_lengths_are_refused_from_the_block_header_without_a_panic() {
+        for (len, too_large) in
+            [(0xFFFF_FFF0u32, true), (0xFFFF_FFFC, true), (MAX_BLOCK_BYTES + 4, true), (u32::MAX, false)]
+        {
+            let mut f = section_and_interface(1);
+            f.extend_from_slice(&6u32.to_le_bytes());
+            f.extend_from_slice(&len.to_le_bytes());
+            f.extend_from_slice(&[0; 4]);
+            for chunk in [1, 5, f.len()] {
+                let mut r = CaptureReader::new();
+                let mut err = None;
+                for c in f.chunks(chunk) {
+                    if let Err(e) = r.push(c, |_| panic!("no packet")) {
+                        err = Some(e);
+                        break;
+                    }
+                    assert!(r.buffered() <= 40, "only the SHB, IDB and block header are ever buffered");
+                }
+                let e = err.expect("refused as soon as the block header is there");
+                assert_eq!(e.offset, 68);
+                match e.kind {
+                    CaptureErrorKind::BlockTooLarge { length, max, .. } => {
+                        assert!(too_large);
+                        assert_eq!((length, max), (len, MAX_BLOCK_BYTES));
+                    }
+                    CaptureErrorKind::BadBlockLength { length, .. } => {
+                        assert!(!too_large);
+                        assert_eq!(length, len);
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_dbus_interface_raises_the_block_bound_as_in_libpcap() {
+        let len = MAX_BLOCK_BYTES + 4;
+        let mut f = section_and_interface(231);
+        f.extend_from_slice(&6u32.to_le_bytes());
+        f.extend_from_slice(&len.to_le_bytes());
+        // Not refused from its header: the file ends inside the block instead.
+        let e = read_all(&f, |_| {}).unwrap();
+        assert!(matches!(e.kind, CaptureErrorKind::CutOff { needed, .. } if needed == u64::from(len)), "{e}");
+    }
+
+    #[test]
+    fn u32_max_captured_lengths_inside_a_packet_block_are_malformed_not_a_panic() {
+        for caplen in [u32::MAX, u32::MAX - 3, u32::MAX - 4, u32::MAX - 5, 0x8000_0000, 33] {
+            // EPB: 32 bytes of fixed fields and trailer, 32 bytes of data.
+            let mut epb = Vec::new();
+            for v in [0u32, 0, 0, caplen, 64] {
+                epb.extend_from_slice(&v.to_le_bytes());
+            }
+            epb.extend_from_slice(&[0; 32]);
+            let mut f = section_and_interface(1);
+            f.extend(block(6, &epb));
+            let e = read_all(&f, |_| panic!("no packet")).unwrap();
+            assert_eq!(e.offset, 68);
+            assert!(e.to_string().contains("captured bytes but holds 32"), "{e}");
+            // OPB: the same with its 16-bit interface and drops counter.
+            let mut opb = vec![0, 0, 0, 0];
+            for v in [0u32, 0, caplen, 64] {
+                opb.extend_from_slice(&v.to_le_bytes());
+            }
+            opb.extend_from_slice(&[0; 32]);
+            let mut f = section_and_interface(1);
+            f.extend(block(2, &opb));
+            let e = read_all(&f, |_| panic!("no packet")).unwrap();
+            assert!(e.to_string().contains("captured bytes but holds 32"), "{e}");
+        }
     }
 }
