@@ -114,6 +114,7 @@ fn counts_use_the_frames_finding_names_and_count_every_finding() {
         "truncated",
         "length_claim_overrun",
         "inner_length_mismatch",
+        "contradictory_length",
         "tso_zero_length",
         "runt",
         "end_unknown",

@@ -277,3 +277,53 @@ fn macsec_overhead_is_named_in_the_mtu_verdict() {
     assert_eq!(v.measured, 1532);
     assert!(v.sentence.contains("MACsec's 32 bytes included (SecTAG 16, ICV 16)"), "{}", v.sentence);
 }
+
+#[test]
+fn switch_tagged_link_types_continue_into_the_frame() {
+    // (link type, tag, after the source MAC)
+    let cases: [(u16, Vec<u8>, bool); 4] = [
+        (281, vec![0x00, 0x00, 0x00, 0x05], true),
+        (282, vec![0x00, 0x00, 0x00, 0x05], false),
+        (284, vec![0x40, 0x18, 0x00, 0x00], true),
+        (285, vec![0xda, 0xda, 0, 0, 0x00, 0x20, 0, 0], true),
+    ];
+    for (link, tag, after_source) in cases {
+        let mut f = Vec::new();
+        if !after_source {
+            f.extend_from_slice(&tag);
+        }
+        f.extend(macs());
+        if after_source {
+            f.extend_from_slice(&tag);
+        }
+        f.extend_from_slice(&[0x08, 0x00]);
+        let head = f.len();
+        f.extend(udp_datagram(28));
+        // A padded frame: 60 bytes plus the tag, as a switch that tags a padded frame leaves it.
+        f.resize(60 + tag.len(), 0);
+        f.extend_from_slice(&[0x25, 0x7f]);
+        let d = dissect(&f, LinkType(link), f.len() as u32);
+        let meta = FrameMeta { original_len: f.len() as u32, fcs: FcsHint::default() };
+        let l = account(&d, &f, meta, &Settings::default());
+        let layers: Vec<Layer> = d.headers.iter().map(|h| h.layer).collect();
+        let want: &[Layer] = if after_source {
+            &[Layer::Ethernet, Layer::SwitchTag, Layer::Ipv4, Layer::Udp]
+        } else {
+            &[Layer::SwitchTag, Layer::Ethernet, Layer::Ipv4, Layer::Udp]
+        };
+        assert_eq!(layers, want, "link type {link}");
+        assert_eq!(d.link_header_len as usize, head, "link type {link}");
+        assert_eq!(l.l3_end, Some((head + 28) as u64), "link type {link}");
+        let pad_end = 60 + tag.len() as u32;
+        assert_eq!(
+            regions(&l),
+            [
+                (RegionKind::Padding, (head + 28) as u32, pad_end - (head + 28) as u32),
+                (RegionKind::Trailer, pad_end, 2)
+            ],
+            "link type {link}"
+        );
+        let (_, spans) = framelens::frame::dissect::dissect_with_spans(&f, LinkType(link), f.len() as u32);
+        assert!(spans.windows(2).all(|w| w[0].end <= w[1].start), "link type {link}: {spans:#?}");
+    }
+}

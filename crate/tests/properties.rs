@@ -12,7 +12,7 @@ use framelens::settings::{FcsMode, Settings};
 use framelens::wire::link::LinkType;
 use proptest::prelude::*;
 
-const LINKS: [u16; 9] = [1, 0, 101, 108, 113, 228, 229, 276, 127];
+const LINKS: [u16; 13] = [1, 0, 101, 108, 113, 228, 229, 276, 127, 281, 282, 284, 285];
 
 /// Frames that start like real ones (so the dissector gets deep) and then go wrong.
 fn frame() -> impl Strategy<Value = Vec<u8>> {

@@ -12,8 +12,8 @@
 use crate::capture::{FcsHint, Packet};
 use crate::frame::dissect::dissect_with_spans;
 use crate::frame::ledger::{account, FcsStatus, FrameMeta, RegionKind};
-use crate::wire::ethernet::fcs_of;
 use crate::settings::{DeviceRule, FcsMode, Settings, MTU_RANGE};
+use crate::wire::ethernet::fcs_of;
 use crate::wire::link::LinkType;
 use crate::wire::Layer;
 use base64::Engine;

@@ -11,9 +11,9 @@
 use crate::capture::Direction;
 use crate::wire::link::{LinkKind, LinkType};
 use crate::wire::{
-    self, arista, arp, emit, emit_table, erspan, etag, ethernet, ethernet::ethertype, geneve, gre, icmp, icmpv6, ip,
-    ipv4, ipv6, isl, llc, lldp, macsec, mpls, nsh, null, pbb, pppoe, sll, sll2, tcp, udp, vlan, vntag, vxlan, Layer,
-    NoSpans, Span, SpanSink, Value,
+    self, arista, arp, dsa::SwitchTag, emit, emit_table, erspan, etag, ethernet, ethernet::ethertype, geneve, gre,
+    icmp, icmpv6, ip, ipv4, ipv6, isl, llc, lldp, macsec, mpls, nsh, null, pbb, pppoe, sll, sll2, tcp, udp, vlan,
+    vntag, vxlan, Layer, NoSpans, Span, SpanSink, Value,
 };
 use serde::Serialize;
 
@@ -258,6 +258,8 @@ pub struct Dissection {
     pub ipv6_zero_len_without_jumbo: bool,
     /// MACsec on the outer frame, with where its ICV sits.
     pub macsec: Option<Macsec>,
+    /// Bytes of a switch chip's tag in the outer frame (link types 281-285).
+    pub switch_tag_len: u8,
 }
 
 /// Dissects frame after frame reusing one set of buffers, so that the scan
@@ -278,7 +280,7 @@ impl Dissector {
             Some(old) => Dissection::start(link.kind(), old.headers, old.claims),
             None => Dissection::new(link.kind()),
         };
-        Walk { d: &mut d, data: frame, sink: &mut NoSpans, original_len }.run();
+        Walk { d: &mut d, data: frame, sink: &mut NoSpans, original_len, switch_tag: SwitchTag::of(link) }.run();
         self.scratch.insert(d)
     }
 }
@@ -307,6 +309,7 @@ impl Dissection {
             ipv4_total_len_zero: false,
             ipv6_zero_len_without_jumbo: false,
             macsec: None,
+            switch_tag_len: 0,
         }
     }
 
@@ -320,14 +323,14 @@ impl Dissection {
 pub fn dissect_with_spans(frame: &[u8], link: LinkType, original_len: u32) -> (Dissection, Vec<Span>) {
     let mut d = Dissection::new(link.kind());
     let mut spans = Vec::new();
-    Walk { d: &mut d, data: frame, sink: &mut spans, original_len }.run();
+    Walk { d: &mut d, data: frame, sink: &mut spans, original_len, switch_tag: SwitchTag::of(link) }.run();
     (d, spans)
 }
 
 /// Dissects one frame without spans.
 pub fn dissect(frame: &[u8], link: LinkType, original_len: u32) -> Dissection {
     let mut d = Dissection::new(link.kind());
-    Walk { d: &mut d, data: frame, sink: &mut NoSpans, original_len }.run();
+    Walk { d: &mut d, data: frame, sink: &mut NoSpans, original_len, switch_tag: SwitchTag::of(link) }.run();
     d
 }
 
@@ -352,6 +355,8 @@ struct Walk<'a, 'd, S: SpanSink> {
     data: &'a [u8],
     sink: &'d mut S,
     original_len: u32,
+    /// The switch chip's tag the link type says every frame carries.
+    switch_tag: Option<SwitchTag>,
 }
 
 /// Cursor state of the walk.
@@ -548,6 +553,11 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         let Some(h) = self.bytes(c, ethernet::HEADER_LEN) else {
             return self.truncated(c, Layer::Ethernet, ethernet::HEADER_LEN);
         };
+        if c.depth == 0 && c.at == 0 {
+            if let Some(tag) = self.switch_tag {
+                return self.switch_tagged(c, tag);
+            }
+        }
         // Cisco ISL wraps the whole frame: its 26-byte header, then the frame.
         if c.depth == 0 && c.at == 0 {
             if let Some(isl_header) = self.bytes(c, isl::HEADER_LEN).filter(|b| isl::is_isl(b)) {
@@ -563,12 +573,41 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
         emit_table(self.sink, Layer::Ethernet, c.depth, c.at, h, ethernet::FIELDS);
         self.header(Layer::Ethernet, c.depth, c.at, ethernet::HEADER_LEN);
         if c.depth == 0 {
-            self.d.link_header_len = ethernet::HEADER_LEN as u32;
+            // After a prepended switch tag the link header includes it.
+            self.d.link_header_len = (c.at + ethernet::HEADER_LEN) as u32;
             self.d.src_mac = Some(wire::array(h, ethernet::field::SOURCE));
         }
         let t = wire::be16(h, ethernet::field::ETHERTYPE);
         c.at += ethernet::HEADER_LEN;
         self.type_or_length(c, t)
+    }
+
+    /// A frame of a DSA conduit: the switch tag before the destination MAC,
+    /// or between the source MAC and the type field.
+    fn switch_tagged(&mut self, c: &mut Cursor, tag: SwitchTag) -> Next {
+        let len = tag.size();
+        self.d.switch_tag_len = len as u8;
+        if tag.prepended() {
+            let Some(t) = self.bytes(c, len) else { return self.truncated(c, Layer::SwitchTag, len) };
+            emit_table(self.sink, Layer::SwitchTag, 0, 0, t, tag.fields());
+            self.header(Layer::SwitchTag, 0, 0, len);
+            c.at = len;
+            return self.ethernet(c);
+        }
+        let need = ethernet::HEADER_LEN + len;
+        let Some(h) = self.bytes(c, need) else { return self.truncated(c, Layer::Ethernet, need) };
+        let macs = ethernet::ADDRESSES_LEN;
+        emit_table(self.sink, Layer::Ethernet, 0, 0, h, ethernet::ADDRESS_FIELDS);
+        self.header(Layer::Ethernet, 0, 0, macs);
+        let rest = h.get(macs..).unwrap_or(&[]);
+        emit_table(self.sink, Layer::SwitchTag, 0, macs, rest, tag.fields());
+        emit_table(self.sink, Layer::SwitchTag, 0, macs + len, rest.get(len..).unwrap_or(&[]), ethernet::TYPE_FIELDS);
+        // The tag and the type field it pushed back, so the headers add up.
+        self.header(Layer::SwitchTag, 0, macs, len + 2);
+        self.d.link_header_len = need as u32;
+        self.d.src_mac = Some(wire::array(h, ethernet::field::SOURCE));
+        c.at = need;
+        self.type_or_length(c, wire::be16(h, need - 2..need))
     }
 
     /// After a MAC header or tag: an EtherType, or an 802.3 length.

@@ -355,7 +355,10 @@ pub fn account(d: &Dissection, data: &[u8], meta: FrameMeta, settings: &Settings
 /// Linux cooked header; nothing for raw IP and loopback.
 fn pad_limit(d: &Dissection) -> u32 {
     match d.link {
-        LinkKind::Ethernet => d.fcs_base + (ethernet::MIN_FRAME_LEN + 4 * usize::from(d.tags)) as u32,
+        // A switch tag counts like a VLAN tag: the switch inserts it into a padded frame.
+        LinkKind::Ethernet => {
+            d.fcs_base + (ethernet::MIN_FRAME_LEN + 4 * usize::from(d.tags) + usize::from(d.switch_tag_len)) as u32
+        }
         LinkKind::LinuxSll | LinkKind::LinuxSll2 => d.link_header_len + ethernet::MIN_PAYLOAD_LEN as u32,
         _ => 0,
     }

@@ -26,6 +26,19 @@ pub static FIELDS: &[FieldDef] = &[
     FieldDef { name: "Source", range: field::SOURCE, decode: |b| decode::mac(b, field::SOURCE) },
     FieldDef { name: "Type/length", range: field::ETHERTYPE, decode: type_or_length },
 ];
+/// The two addresses alone, for frames whose type field a switch tag pushed back ([`super::dsa`]).
+pub static ADDRESS_FIELDS: &[FieldDef] = FIELDS.split_at(2).0;
+/// The type/length field alone, relative to its own first byte.
+pub static TYPE_FIELDS: &[FieldDef] = &[FieldDef {
+    name: "Type/length",
+    range: 0..2,
+    decode: |b| match b.get(0..2) {
+        Some(t) => decode::ethertype(t, 0..2),
+        None => Value::Num(0),
+    },
+}];
+/// Bytes of the two MAC addresses.
+pub const ADDRESSES_LEN: usize = field::SOURCE.end;
 
 fn type_or_length(b: &[u8]) -> Value {
     let v = super::be16(b, field::ETHERTYPE);

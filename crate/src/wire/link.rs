@@ -50,6 +50,8 @@ impl LinkType {
             228 => LinkKind::RawIpv4,
             229 => LinkKind::RawIpv6,
             276 => LinkKind::LinuxSll2,
+            // Ethernet with a switch chip's tag (wire/dsa.rs), as Linux DSA conduits capture it.
+            281 | 282 | 284 | 285 => LinkKind::Ethernet,
             _ => LinkKind::Unsupported,
         }
     }
@@ -104,6 +106,11 @@ impl LinkType {
             263 => "BLUETOOTH_LE_LL_WITH_PHDR",
             264 => "PROFIBUS_DL",
             276 => "LINUX_SLL2",
+            281 => "DSA_TAG_BRCM",
+            282 => "DSA_TAG_BRCM_PREPEND",
+            283 => "IEEE802_15_4_TAP",
+            284 => "DSA_TAG_DSA",
+            285 => "DSA_TAG_EDSA",
             _ => return None,
         })
     }

@@ -14,6 +14,7 @@ use core::ops::Range;
 
 pub mod arista;
 pub mod arp;
+pub mod dsa;
 pub mod erspan;
 pub mod etag;
 pub mod ethernet;
@@ -185,6 +186,8 @@ pub enum Layer {
     Pbb,
     /// IEEE 802.1AE SecTAG.
     Macsec,
+    /// A switch chip's tag on a Linux DSA conduit (Broadcom, Marvell DSA/EDSA).
+    SwitchTag,
     Arista,
     Llc,
     Snap,
@@ -248,6 +251,7 @@ impl Layer {
             Layer::ETag => "802.1BR E-TAG",
             Layer::Pbb => "802.1ah I-TAG",
             Layer::Macsec => "MACsec SecTAG",
+            Layer::SwitchTag => "switch tag",
             Layer::Arista => "Arista timestamp",
             Layer::Llc => "LLC",
             Layer::Snap => "SNAP",
@@ -287,6 +291,7 @@ impl Layer {
             | Layer::ETag
             | Layer::Pbb
             | Layer::Macsec
+            | Layer::SwitchTag
             | Layer::Arista
             | Layer::Mpls
             | Layer::PseudowireControl
