@@ -177,6 +177,7 @@ pub fn gallery() -> Vec<(&'static str, Vec<u8>)> {
         ("pmtu-blackhole.pcap", pmtu_black_hole()),
         ("cooked.pcap", cooked_capture()),
         ("ieee8023.pcap", ieee_802_3_llc()),
+        ("datacenter.pcap", datacenter_encapsulations()),
     ]
 }
 
@@ -466,6 +467,71 @@ fn ieee_802_3_llc() -> Vec<u8> {
     snap.extend_from_slice(&body);
     snap.resize(60, 0);
     w.push(T0 + 2_000_000_000, &snap, 60);
+    w.into_bytes()
+}
+
+/// One UDP datagram of `len` bytes from host A to host B, without link header.
+fn udp_datagram(len: usize) -> Vec<u8> {
+    let payload = vec![0x61; len.saturating_sub(28)];
+    let mut f = built!(PacketBuilder::ethernet2(HOST_A, HOST_B).ipv4([10, 1, 0, 1], [10, 1, 0, 2], 64).udp(12345, 53), &payload);
+    f.split_off(14)
+}
+
+/// Data-centre encapsulations around the same datagrams: 802.1ah PBB behind
+/// an 802.1ad B-TAG, an 802.1BR E-TAG, NSH over Ethernet and over
+/// VXLAN-GPE, and MACsec integrity-only (with and without SCI, one with the
+/// 2 driver bytes after its ICV), encrypted with a short length (padded) and
+/// encrypted at full size, where the ICV is the frame's last 16 bytes.
+fn datacenter_encapsulations() -> Vec<u8> {
+    let mut w = PcapWriter::new(1, 262_144);
+    let macs = [HOST_B, HOST_A].concat();
+    let typed = |t: u16, body: &[u8]| {
+        let mut f = macs.clone();
+        f.extend_from_slice(&t.to_be_bytes());
+        f.extend_from_slice(body);
+        if f.len() < 60 {
+            f.resize(60, 0);
+        }
+        f
+    };
+    let ipv4 = |len: usize| [&[0x08u8, 0x00][..], &udp_datagram(len)].concat();
+    let mut frames: Vec<Vec<u8>> = Vec::new();
+    // PBB: B-TAG (B-VID 100, then the I-TAG's EtherType), I-TAG (I-SID 65578), the customer frame.
+    let mut pbb = vec![0x00, 0x64, 0x88, 0xe7, 0x00, 0x01, 0x00, 0x2a];
+    pbb.extend_from_slice(&[0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2]);
+    pbb.extend(ipv4(1000));
+    frames.push(typed(0x88a8, &pbb));
+    // E-TAG, E-CID 4103.
+    frames.push(typed(0x893f, &[&[0x60, 0x05, 0x10, 0x07, 0x00, 0x01][..], &ipv4(300)].concat()));
+    // NSH (MD type 2, SPI 42, SI 255) over Ethernet, carrying IPv4.
+    let nsh = [0x0f, 0xc2, 0x02, 0x01, 0x00, 0x00, 0x2a, 0xff];
+    frames.push(typed(0x894f, &[&nsh[..], &udp_datagram(400)].concat()));
+    // NSH over VXLAN-GPE (UDP 4790) over IPv4.
+    let inner = [&nsh[..], &udp_datagram(500)].concat();
+    let gpe = [&[0x0c, 0, 0, 0x04, 0, 0, 0x2a, 0][..], &inner].concat();
+    frames.push(built!(
+        PacketBuilder::ethernet2(HOST_A, HOST_B).ipv4([192, 0, 2, 1], [192, 0, 2, 2], 64).udp(49152, 4790),
+        &gpe
+    ));
+    // MACsec: SecTAG (TCI, short length, PN 1, optional SCI), secure data, ICV.
+    let macsec = |tci: u8, sl: u8, secure: &[u8], after: &[u8]| {
+        let mut body = vec![tci, sl, 0, 0, 0, 1];
+        if tci & 0x20 != 0 {
+            body.extend_from_slice(&HOST_A);
+            body.extend_from_slice(&[0, 1]);
+        }
+        body.extend_from_slice(secure);
+        body.extend_from_slice(&[0x1c; 16]);
+        body.extend_from_slice(after);
+        typed(0x88e5, &body)
+    };
+    frames.push(macsec(0x00, 0, &ipv4(1000), &[]));
+    frames.push(macsec(0x20, 0, &ipv4(1000), &[0x25, 0x7f]));
+    frames.push(macsec(0x0c, 22, &[0x9e; 22], &[]));
+    frames.push(macsec(0x2c, 0, &[0x9e; 1002], &[]));
+    for (i, f) in frames.iter().enumerate() {
+        w.push(T0 + i as u64 * 1_000_000, f, f.len() as u32);
+    }
     w.into_bytes()
 }
 

@@ -275,7 +275,7 @@ fn macsec_overhead_is_named_in_the_mtu_verdict() {
     let v = evaluate(&s.facts, &Settings::default());
     assert!(v.dropped, "{}", v.sentence);
     assert_eq!(v.measured, 1532);
-    assert!(v.sentence.contains("MACsec's 32 bytes included (SecTAG 16, ICV 16)"), "{}", v.sentence);
+    assert!(v.sentence.contains("MACsec's 32 bytes (SecTAG 16 + ICV 16) included"), "{}", v.sentence);
 }
 
 #[test]

@@ -349,7 +349,7 @@ mod tests {
             assert_eq!(o.after.frame_len, 1514 + overhead, "sci {sci}: {:?}", o.parts);
             assert!(o.verdict.dropped, "{}", o.verdict.sentence);
             assert_eq!(o.largest_datagram, Some(1500 - overhead));
-            assert!(o.verdict.sentence.contains(&format!("MACsec's {overhead} bytes included")));
+            assert!(o.verdict.sentence.contains(&format!("MACsec's {overhead} bytes")));
             let labels: Vec<&str> = o.parts.iter().map(|p| p.label.as_str()).collect();
             assert_eq!(labels, ["Ethernet", "MACsec SecTAG", "datagram", "MACsec ICV"]);
         }

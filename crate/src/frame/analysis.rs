@@ -84,6 +84,7 @@ fn datagram_name(layer: Layer) -> &'static str {
         Layer::Llc => "802.3 LLC payload",
         Layer::Pppoe => "PPPoE payload",
         Layer::Lldp => "LLDPDU",
+        Layer::Macsec => "MACsec secure data (encrypted)",
         _ => "datagram",
     }
 }

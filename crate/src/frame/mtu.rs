@@ -169,19 +169,17 @@ pub fn evaluate(f: &MtuFacts, s: &Settings) -> MtuVerdict {
     };
     (v.measured, v.limit, v.dropped, v.gso_exempt) = (j.measured.into(), j.limit.into(), j.dropped, j.gso_exempt);
     let (m, limit) = (j.measured, j.limit);
-    let mut trailer = if f.trailer_bytes > 0 {
-        format!(", {} trailer byte{} included", f.trailer_bytes, if f.trailer_bytes == 1 { "" } else { "s" })
-    } else {
-        String::new()
-    };
+    // What the measured length includes beyond headers and datagram.
+    let mut included: Vec<String> = Vec::new();
+    if f.trailer_bytes > 0 {
+        included.push(format!("{} trailer byte{}", f.trailer_bytes, if f.trailer_bytes == 1 { "" } else { "s" }));
+    }
     if f.macsec_overhead > 0 {
         let o = f.macsec_overhead;
-        trailer.push_str(&format!(
-            ", MACsec's {o} bytes included (SecTAG {}, ICV {})",
-            o as usize - macsec::ICV_LEN,
-            macsec::ICV_LEN
-        ));
+        let sectag = usize::from(o).saturating_sub(macsec::ICV_LEN);
+        included.push(format!("MACsec's {o} bytes (SecTAG {sectag} + ICV {})", macsec::ICV_LEN));
     }
+    let trailer = if included.is_empty() { String::new() } else { format!(", {} included", included.join(" and ")) };
     v.sentence = match s.rule {
         DeviceRule::OvsKernel => {
             let how = format!(
