@@ -63,6 +63,59 @@ pub fn echo_frame(request: bool, vlan: u16, ident: u16, seq: u16, payload: usize
     frame
 }
 
+const LAPTOP_IP6: [u8; 16] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x23];
+const FLOATING_IP6: [u8; 16] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x50];
+
+/// An ICMPv6 echo over Ethernet (untagged when `vlan` is 0), as `ping -6 -s payload` sends it.
+pub fn echo6_frame(request: bool, vlan: u16, ident: u16, seq: u16, payload: usize) -> Vec<u8> {
+    let (src_mac, dst_mac, src_ip, dst_ip) = if request {
+        (LAPTOP_MAC, CONTROLLER_MAC, LAPTOP_IP6, FLOATING_IP6)
+    } else {
+        (CONTROLLER_MAC, LAPTOP_MAC, FLOATING_IP6, LAPTOP_IP6)
+    };
+    let data: Vec<u8> = (0..payload).map(|i| (i % 256) as u8).collect();
+    let eth = PacketBuilder::ethernet2(src_mac, dst_mac);
+    let mut frame = Vec::new();
+    if vlan == 0 {
+        let step = eth.ipv6(src_ip, dst_ip, 64);
+        let step = if request { step.icmpv6_echo_request(ident, seq) } else { step.icmpv6_echo_reply(ident, seq) };
+        let _ = step.write(&mut frame, &data);
+    } else {
+        let vid = VlanId::try_new(vlan).unwrap_or(VlanId::ZERO);
+        let step = eth.single_vlan(vid).ipv6(src_ip, dst_ip, 64);
+        let step = if request { step.icmpv6_echo_request(ident, seq) } else { step.icmpv6_echo_reply(ident, seq) };
+        let _ = step.write(&mut frame, &data);
+    }
+    frame
+}
+
+/// A `ping -M do -s N` sweep as the far end (the laptop) captures it: one
+/// request per `(payload, answered)`, each answered one followed by its reply
+/// 250 µs later, one second apart. Nothing in these frames is wrong; the
+/// sizes alone tell where the path stops.
+pub fn far_end_sweep(v6: bool, vlan: u16, pings: &[(usize, bool)]) -> Vec<u8> {
+    let mut w = PcapWriter::new(1, 262_144);
+    let mut ts: u64 = 1_733_047_200_000_000_000;
+    for (i, &(payload, answered)) in pings.iter().enumerate() {
+        let seq = i as u16 + 1;
+        let frame = |request| {
+            if v6 {
+                echo6_frame(request, vlan, 0x0c0c, seq, payload)
+            } else {
+                echo_frame(request, vlan, 0x0c0c, seq, payload)
+            }
+        };
+        let req = frame(true);
+        w.push(ts, &req, req.len() as u32);
+        if answered {
+            let reply = frame(false);
+            w.push(ts + 250_000, &reply, reply.len() as u32);
+        }
+        ts += 1_000_000_000;
+    }
+    w.into_bytes()
+}
+
 /// The "2 bytes" story (`../shared/seed/two-bytes-story.txt`): captured on the
 /// OpenStack controller's USB NIC, whose driver appends `25 7f` to every frame
 /// it receives. A `ping -s` sweep on VLAN 100: up to 1470 bytes is answered;

@@ -35,12 +35,21 @@ fn ping_sweep_names_the_two_bytes_and_the_ovs_drop() {
     assert_eq!(
         sweep.sentence,
         "Ping sweep: ICMP echo requests with payloads up to 1,470 bytes were answered; from 1,472 bytes none were \
-         (3 unanswered requests, first frame 15). Each such request carries 2 unexplained bytes after its 1,500-byte \
+         (3 unanswered requests, first frame 15). Datagrams up to 1,498 bytes pass; 1,500 bytes fit MTU 1500 but \
+         are lost, and no ICMP fragmentation-needed came back: the path drops packets 1 to 2 bytes below the MTU \
+         (1,499 bytes was not tried). Each such request carries 2 unexplained bytes after its 1,500-byte \
          datagram, which the MTU rule counts: Open vSwitch (kernel datapath) drops it: L2 payload 1502 bytes (frame \
          minus Ethernet header and one VLAN tag, 2 trailer bytes included) > MTU 1500; it logs \"dropped over-mtu \
-         packet: 1502 > 1500\". Without them it would pass."
+         packet: 1502 > 1500\". Without them it would pass. How sure: firm (7 sizes answered; all 3 larger \
+         requests unanswered; no smaller one lost)."
     );
     assert_eq!(sweep.frames, [15, 16, 17]);
+    let facts = sweep.facts.expect("the sweep's facts");
+    assert_eq!(
+        (facts.largest_answered_payload, facts.smallest_unanswered_payload, facts.largest_passing_datagram),
+        (1470, 1472, 1498)
+    );
+    assert_eq!((facts.mtu, facts.bytes_short_of_mtu), (1500, Some(2)));
 }
 
 #[test]

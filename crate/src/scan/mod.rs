@@ -3,7 +3,8 @@
 //! a frame is recomputed on demand ([`crate::frame::analysis`]) from its bytes.
 //!
 //! The stage's parts: [`record`] (what is kept per frame and per file),
-//! [`summary`] (capture-wide counts and findings), [`store`] (records kept
+//! [`summary`] (capture-wide counts and findings), [`sweep`] (what a ping
+//! sweep says about the path), [`store`] (records kept
 //! compact for a face that holds them all) and [`report`] (the JSON Lines
 //! contract).
 
@@ -11,6 +12,7 @@ pub mod record;
 pub mod report;
 pub mod store;
 pub mod summary;
+pub mod sweep;
 
 use crate::capture::{CaptureError, CaptureReader, ContextBlock, Packet};
 use crate::frame::dissect::Dissector;

@@ -6,11 +6,13 @@ use crate::capture::{CaptureError, Direction};
 use crate::frame::dissect::{Dissection, MtuSignal};
 use crate::frame::finding::{Finding, FINDINGS};
 use crate::frame::ledger::RegionKind;
-use crate::frame::mtu::{drops, evaluate, MtuFacts};
+use crate::frame::mtu::{drops, MtuFacts};
 use crate::scan::record::{CaptureMeta, FrameRecord};
+use crate::scan::sweep::{EchoSample, Sweep, SweepFacts};
 use crate::settings::Settings;
 use crate::text::{plural, thousands};
 use crate::wire::link::{LinkKind, LinkType};
+use crate::wire::{ipv4, ipv6, Layer};
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
 // foldhash instead of std's SipHash: these maps are touched for every frame
@@ -23,6 +25,10 @@ use std::collections::BTreeMap;
 const MAX_SOURCES: usize = 4096;
 const MAX_PATTERNS: usize = 4096;
 const MAX_ECHOES: usize = 200_000;
+/// Sender–target pairs the ping sweep tells apart; requests of further pairs
+/// are kept for replies but belong to no sweep.
+const MAX_ECHO_PAIRS: usize = 4096;
+const NO_PAIR: u32 = u32::MAX;
 const MAX_SIGNALS: usize = 1000;
 const FRAMES_PER_FINDING: usize = 20;
 
@@ -154,6 +160,9 @@ pub struct CaptureFinding {
     pub sentence: String,
     /// Up to 20 frame numbers, the first ones concerned.
     pub frames: Vec<u64>,
+    /// The numbers a ping sweep's inference rests on (only on `ping_sweep`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<SweepFacts>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -225,6 +234,16 @@ struct EchoRequest {
     frame: u64,
     facts: MtuFacts,
     answered: bool,
+    /// Index of its sender–target pair, or [`NO_PAIR`].
+    pair: u32,
+}
+
+/// Sender and target addresses of an echo request (IPv4 in the first 4 bytes).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct EchoPair {
+    v6: bool,
+    src: [u8; 16],
+    dst: [u8; 16],
 }
 
 pub struct SummaryBuilder {
@@ -234,6 +253,7 @@ pub struct SummaryBuilder {
     per_source: HashMap<(Source, Option<bool>), u64>,
     patterns: HashMap<PatternKey, PatternAcc>,
     echoes: HashMap<EchoKey, EchoRequest>,
+    echo_pairs: HashMap<EchoPair, u32>,
     /// Replies seen before their request (captured out of order, or on another interface first).
     early_replies: HashMap<EchoKey, u64>,
     signals: Vec<(u64, MtuSignal)>,
@@ -251,6 +271,7 @@ impl SummaryBuilder {
             per_source: HashMap::default(),
             patterns: HashMap::default(),
             echoes: HashMap::default(),
+            echo_pairs: HashMap::default(),
             early_replies: HashMap::default(),
             signals: Vec::new(),
             mss: BTreeMap::new(),
@@ -267,7 +288,7 @@ impl SummaryBuilder {
         }
 
         self.add_patterns(r, d, data);
-        self.add_echo(r, d);
+        self.add_echo(r, d, data);
         if let Some(s) = d.mtu_signal {
             if self.signals.len() < MAX_SIGNALS {
                 self.signals.push((r.number, s));
@@ -322,7 +343,7 @@ impl SummaryBuilder {
         }
     }
 
-    fn add_echo(&mut self, r: &FrameRecord, d: &Dissection) {
+    fn add_echo(&mut self, r: &FrameRecord, d: &Dissection, data: &[u8]) {
         let Some(e) = d.echo else { return };
         // Keyed without addresses: NAT (an OpenStack floating IP) rewrites them
         // between the captured hops, while identifier, sequence and size survive.
@@ -331,12 +352,41 @@ impl SummaryBuilder {
             if self.echoes.len() >= MAX_ECHOES && !self.echoes.contains_key(&key) {
                 return;
             }
+            if self.echoes.contains_key(&key) {
+                return; // the same request at a second capture point
+            }
             let early = self.early_replies.remove(&key).is_some();
-            self.echoes.entry(key).or_insert(EchoRequest { frame: r.number, facts: r.mtu, answered: early });
+            let pair = self.echo_pair(d, data);
+            self.echoes.insert(key, EchoRequest { frame: r.number, facts: r.mtu, answered: early, pair });
         } else if let Some(req) = self.echoes.get_mut(&key) {
             req.answered = true;
         } else if self.early_replies.len() < MAX_ECHOES {
             self.early_replies.insert(key, r.number);
+        }
+    }
+
+    /// The index of the request's sender–target pair, from the outermost
+    /// datagram's addresses.
+    fn echo_pair(&mut self, d: &Dissection, data: &[u8]) -> u32 {
+        let Some(g) = d.datagram else { return NO_PAIR };
+        let ip = data.get(g.start as usize..).unwrap_or(&[]);
+        let mut pair = EchoPair { v6: g.layer == Layer::Ipv6, src: [0; 16], dst: [0; 16] };
+        let (src, dst) = match g.layer {
+            Layer::Ipv4 => (ipv4::field::SRC, ipv4::field::DST),
+            Layer::Ipv6 => (ipv6::field::SRC, ipv6::field::DST),
+            _ => return NO_PAIR,
+        };
+        let (Some(s), Some(t)) = (ip.get(src), ip.get(dst)) else { return NO_PAIR };
+        pair.src[..s.len()].copy_from_slice(s);
+        pair.dst[..t.len()].copy_from_slice(t);
+        let next = self.echo_pairs.len() as u32;
+        match self.echo_pairs.get(&pair) {
+            Some(&i) => i,
+            None if self.echo_pairs.len() < MAX_ECHO_PAIRS => {
+                self.echo_pairs.insert(pair, next);
+                next
+            }
+            None => NO_PAIR,
         }
     }
 
@@ -351,7 +401,7 @@ impl SummaryBuilder {
         let mut findings = Vec::new();
         findings.extend(self.unsupported_findings());
         findings.extend(self.pattern_findings());
-        findings.extend(self.ping_finding());
+        findings.extend(self.ping_findings());
         findings.extend(self.path_mtu_findings());
         findings
     }
@@ -382,6 +432,7 @@ impl SummaryBuilder {
                         LinkType(lt)
                     ),
                     frames: vec![first],
+                    facts: None,
                 }
             })
             .collect()
@@ -439,65 +490,39 @@ impl SummaryBuilder {
                     kind: FindingKind::Pattern,
                     sentence: format!("{quantity} {what}."),
                     frames: acc.frames.clone(),
+                    facts: None,
                 }
             })
             .collect()
     }
 
-    fn ping_finding(&self) -> Option<CaptureFinding> {
+    /// One ping-sweep finding per IP version: the sender–target pair whose
+    /// requests are a sweep ([`Sweep::of`]) with the most requests.
+    fn ping_findings(&self) -> Vec<CaptureFinding> {
+        let mut out = Vec::new();
         for v6 in [false, true] {
-            let reqs: Vec<(&EchoKey, &EchoRequest)> = self.echoes.iter().filter(|(k, _)| k.v6 == v6).collect();
-            let largest_answered = reqs.iter().filter(|(_, r)| r.answered).map(|(k, _)| k.payload).max();
-            let smallest_unanswered = reqs
-                .iter()
-                .filter(|(k, r)| !r.answered && largest_answered.is_none_or(|a| k.payload > a))
-                .min_by_key(|(k, r)| (k.payload, r.frame));
-            let (Some(ok), Some((bad_key, bad))) = (largest_answered, smallest_unanswered) else { continue };
-            let unanswered: Vec<u64> = {
-                let mut v: Vec<u64> =
-                    reqs.iter().filter(|(k, r)| !r.answered && k.payload > ok).map(|(_, r)| r.frame).collect();
-                v.sort_unstable();
-                v
-            };
-            let proto = if v6 { "ICMPv6" } else { "ICMP" };
-            let mut s = format!(
-                "Ping sweep: {proto} echo requests with payloads up to {} bytes were answered; from {} bytes none were ({} unanswered request{}, first frame {}).",
-                thousands(ok.into()),
-                thousands(bad_key.payload.into()),
-                unanswered.len(),
-                plural(unanswered.len() as u64),
-                bad.frame
-            );
-            let f = bad.facts;
-            let verdict = evaluate(&f, &self.settings);
-            if f.trailer_bytes > 0 {
-                let without = MtuFacts { frame_len: f.frame_len - f.trailer_bytes, trailer_bytes: 0, ..f };
-                let fits_without = !drops(&without, &self.settings);
-                let dg = f.datagram_len.unwrap_or(0);
-                s.push_str(&format!(
-                    " Each such request carries {} unexplained byte{} after its {}-byte datagram",
-                    f.trailer_bytes,
-                    plural(f.trailer_bytes),
-                    thousands(dg.into())
-                ));
-                if verdict.dropped && fits_without {
-                    s.push_str(&format!(
-                        ", which the MTU rule counts: {} Without them it would pass.",
-                        verdict.sentence
-                    ));
-                } else {
-                    s.push_str(&format!(". {}", verdict.sentence));
-                }
-            } else if verdict.dropped {
-                s.push_str(&format!(" {}", verdict.sentence));
+            let mut by_pair: BTreeMap<u32, Vec<EchoSample>> = BTreeMap::new();
+            for (k, r) in self.echoes.iter().filter(|(k, r)| k.v6 == v6 && r.pair != NO_PAIR) {
+                let sample = EchoSample { payload: k.payload, frame: r.frame, answered: r.answered, facts: r.facts };
+                by_pair.entry(r.pair).or_default().push(sample);
             }
-            return Some(CaptureFinding {
+            let best = by_pair
+                .values()
+                .filter_map(|v| Some((v.len(), Sweep::of(v, self.settings.mtu)?)))
+                .max_by_key(|(n, sw)| (*n, std::cmp::Reverse(sw.first_lost.frame)));
+            let Some((_, sweep)) = best else { continue };
+            let icmp_error = self.signals.iter().any(|(_, s)| match s {
+                MtuSignal::FragmentationNeeded { .. } => !v6,
+                MtuSignal::PacketTooBig { .. } => v6,
+            });
+            out.push(CaptureFinding {
                 kind: FindingKind::PingSweep,
-                sentence: s,
-                frames: unanswered.into_iter().take(FRAMES_PER_FINDING).collect(),
+                sentence: sweep.sentence(v6, icmp_error, &self.settings),
+                frames: sweep.unanswered.iter().copied().take(FRAMES_PER_FINDING).collect(),
+                facts: Some(sweep.facts),
             });
         }
-        None
+        out
     }
 
     fn path_mtu_findings(&self) -> Vec<CaptureFinding> {
@@ -525,6 +550,7 @@ impl SummaryBuilder {
                     plural(frames.len() as u64)
                 ),
                 frames: frames.into_iter().take(FRAMES_PER_FINDING).collect(),
+                facts: None,
             });
         }
         if !self.mss.is_empty() {
@@ -546,7 +572,7 @@ impl SummaryBuilder {
                     ));
                 }
             }
-            out.push(CaptureFinding { kind: FindingKind::Mss, sentence: s, frames });
+            out.push(CaptureFinding { kind: FindingKind::Mss, sentence: s, frames, facts: None });
         }
         out
     }
