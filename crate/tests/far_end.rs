@@ -94,3 +94,35 @@ fn replies_lost_for_another_reason_make_a_weak_sweep() {
 fn a_single_unanswered_1200_byte_icmpv6_echo_beside_a_10_byte_one_is_not_a_sweep() {
     assert_eq!(sweep_of(&far_end_sweep(true, 0, &[(10, true), (1200, false)])), None);
 }
+
+mod common;
+
+fn retransmission_findings(capture: &[u8]) -> Vec<CaptureFinding> {
+    let s = scan_bytes(capture, Settings::default(), |_| {});
+    s.findings.into_iter().filter(|f| f.kind == FindingKind::FullSizeRetransmissions).collect()
+}
+
+#[test]
+fn full_size_tcp_segments_resent_while_small_ones_pass_are_named() {
+    let (_, pmtu) = framelens::craft::gallery().into_iter().find(|(n, _)| *n == "pmtu-blackhole.pcap").unwrap();
+    let f = retransmission_findings(&pmtu);
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].sentence,
+        "TCP 10.9.0.2:443 → 10.9.0.1:45000: 2 retransmissions, all of full-size segments (1,460 bytes of payload, \
+         1,500-byte datagrams), while segments up to 300 bytes (340-byte datagrams) got through: large packets vanish \
+         on the path and small ones pass. ICMP fragmentation-needed came back (see the path-MTU finding), yet the \
+         sender kept the size."
+    );
+    assert_eq!(f[0].frames, [6, 8]);
+}
+
+/// Regression: real captures with an occasional retransmission among many
+/// full-size segments that passed (ordinary loss) are not a size problem.
+#[test]
+fn occasional_retransmissions_in_real_captures_are_not_full_size_loss() {
+    for name in ["zeek-smtp.pcap", "many-protocols.pcap"] {
+        let bytes = std::fs::read(common::captures().join(name)).unwrap();
+        assert_eq!(retransmission_findings(&bytes), [], "{name}");
+    }
+}

@@ -57,6 +57,7 @@ pub static GLOSSARY: &[Entry] = &[
     e("pattern", "Trailer pattern", "The same extra bytes on every frame of one source MAC, interface and direction: the mark of a driver or a device on that path, not of the traffic."),
     e("ping-sweep", "Ping sweep", "Echo requests of growing size (`ping -M do -s N`): the largest answered and the smallest unanswered payload bracket the limit; with trailer bytes, the gap is off by exactly their number."),
     e("path-mtu", "Path-MTU evidence", "ICMP fragmentation-needed and ICMPv6 packet-too-big messages in the capture, with the next-hop MTU they announce."),
+    e("full-size-retransmissions", "Full-size retransmissions", "A TCP connection whose full-size segments are sent again and again while its small ones get through: packets vanish on the path by size. With no ICMP error in the capture it is a path-MTU black hole or a device that drops frames below the MTU."),
     e("unsupported-link", "Unsupported link type", "A link type Framelens does not dissect; its frames are counted with their lengths only, never treated as Ethernet."),
     e("fcs-unannounced", "Unannounced FCS", "The last 4 bytes are a valid CRC-32 of the frame although the capture's metadata did not say frames carry an FCS: a NIC that keeps the FCS (`ethtool -K eth0 rx-fcs on`) or a tap. The CRC is the proof."),
     e("fcs-metadata-contradicted", "FCS metadata contradicted", "The capture announced an FCS (pcap FCS bits or pcapng `if_fcslen`), but the last 4 bytes are not the CRC-32 of the frame: either the frame was damaged or the metadata is wrong."),
@@ -137,6 +138,7 @@ const fn finding_kind_id(kind: FindingKind) -> &'static str {
         FindingKind::PathMtu => "path-mtu",
         FindingKind::Mss => "mss",
         FindingKind::UnsupportedLink => "unsupported-link",
+        FindingKind::FullSizeRetransmissions => "full-size-retransmissions",
     }
 }
 

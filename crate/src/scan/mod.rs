@@ -4,12 +4,14 @@
 //!
 //! The stage's parts: [`record`] (what is kept per frame and per file),
 //! [`summary`] (capture-wide counts and findings), [`sweep`] (what a ping
-//! sweep says about the path), [`store`] (records kept
+//! sweep says about the path), [`retransmit`] (TCP segments sent again, by
+//! size), [`store`] (records kept
 //! compact for a face that holds them all) and [`report`] (the JSON Lines
 //! contract).
 
 pub mod record;
 pub mod report;
+pub mod retransmit;
 pub mod store;
 pub mod summary;
 pub mod sweep;

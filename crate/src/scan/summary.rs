@@ -8,11 +8,12 @@ use crate::frame::finding::{Finding, FINDINGS};
 use crate::frame::ledger::RegionKind;
 use crate::frame::mtu::{drops, MtuFacts};
 use crate::scan::record::{CaptureMeta, FrameRecord};
+use crate::scan::retransmit::{FlowKey, Retransmissions};
 use crate::scan::sweep::{EchoSample, Sweep, SweepFacts};
 use crate::settings::Settings;
 use crate::text::{plural, thousands};
 use crate::wire::link::{LinkKind, LinkType};
-use crate::wire::{ipv4, ipv6, Layer};
+use crate::wire::{be16, ipv4, ipv6, tcp, Layer};
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
 // foldhash instead of std's SipHash: these maps are touched for every frame
@@ -173,9 +174,11 @@ pub enum FindingKind {
     PathMtu,
     Mss,
     UnsupportedLink,
+    /// Only the full-size segments of a TCP connection are sent again.
+    FullSizeRetransmissions,
 }
 
-variants!(FindingKind[Pattern, PingSweep, PathMtu, Mss, UnsupportedLink]);
+variants!(FindingKind[Pattern, PingSweep, PathMtu, Mss, UnsupportedLink, FullSizeRetransmissions]);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummaryError {
@@ -259,6 +262,7 @@ pub struct SummaryBuilder {
     signals: Vec<(u64, MtuSignal)>,
     mss: BTreeMap<u16, (u64, u64)>,
     largest_segment: Option<(u32, u64)>,
+    retransmissions: Retransmissions,
     unsupported_first: BTreeMap<u16, u64>,
 }
 
@@ -276,6 +280,7 @@ impl SummaryBuilder {
             signals: Vec::new(),
             mss: BTreeMap::new(),
             largest_segment: None,
+            retransmissions: Retransmissions::default(),
             unsupported_first: BTreeMap::new(),
         }
     }
@@ -303,6 +308,32 @@ impl SummaryBuilder {
                 self.largest_segment = Some((p, r.number));
             }
         }
+        self.add_segment(r, d, data);
+    }
+
+    /// A TCP segment of the outermost datagram, for the retransmissions by size.
+    fn add_segment(&mut self, r: &FrameRecord, d: &Dissection, data: &[u8]) {
+        let (Some(Layer::Tcp), Some(payload), Some(g)) = (d.transport, d.tcp_payload, d.datagram) else { return };
+        if payload == 0 {
+            return;
+        }
+        let Some(h) = d.headers.iter().find(|h| h.layer == Layer::Tcp && h.depth == 0) else { return };
+        let seg = data.get(h.start as usize..).unwrap_or(&[]);
+        let ip = data.get(g.start as usize..).unwrap_or(&[]);
+        let v6 = g.layer == Layer::Ipv6;
+        let (src, dst) = if v6 { (ipv6::field::SRC, ipv6::field::DST) } else { (ipv4::field::SRC, ipv4::field::DST) };
+        let (Some(a), Some(b)) = (ip.get(src), ip.get(dst)) else { return };
+        let mut key = FlowKey {
+            v6,
+            src: [0; 16],
+            dst: [0; 16],
+            src_port: be16(seg, tcp::field::SRC_PORT),
+            dst_port: be16(seg, tcp::field::DST_PORT),
+        };
+        key.src[..a.len()].copy_from_slice(a);
+        key.dst[..b.len()].copy_from_slice(b);
+        let datagram = r.mtu.datagram_len.unwrap_or(0);
+        self.retransmissions.add(key, tcp::seq(seg), payload, datagram, r.number);
     }
 
     fn add_patterns(&mut self, r: &FrameRecord, d: &Dissection, data: &[u8]) {
@@ -403,6 +434,7 @@ impl SummaryBuilder {
         findings.extend(self.pattern_findings());
         findings.extend(self.ping_findings());
         findings.extend(self.path_mtu_findings());
+        findings.extend(self.retransmission_finding());
         findings
     }
 
@@ -511,10 +543,7 @@ impl SummaryBuilder {
                 .filter_map(|v| Some((v.len(), Sweep::of(v, self.settings.mtu)?)))
                 .max_by_key(|(n, sw)| (*n, std::cmp::Reverse(sw.first_lost.frame)));
             let Some((_, sweep)) = best else { continue };
-            let icmp_error = self.signals.iter().any(|(_, s)| match s {
-                MtuSignal::FragmentationNeeded { .. } => !v6,
-                MtuSignal::PacketTooBig { .. } => v6,
-            });
+            let icmp_error = self.icmp_error(v6);
             out.push(CaptureFinding {
                 kind: FindingKind::PingSweep,
                 sentence: sweep.sentence(v6, icmp_error, &self.settings),
@@ -523,6 +552,25 @@ impl SummaryBuilder {
             });
         }
         out
+    }
+
+    fn icmp_error(&self, v6: bool) -> bool {
+        self.signals.iter().any(|(_, s)| match s {
+            MtuSignal::FragmentationNeeded { .. } => !v6,
+            MtuSignal::PacketTooBig { .. } => v6,
+        })
+    }
+
+    /// The connection direction whose full-size segments were resent most.
+    fn retransmission_finding(&self) -> Option<CaptureFinding> {
+        let losses = self.retransmissions.losses();
+        let first = losses.first()?;
+        Some(CaptureFinding {
+            kind: FindingKind::FullSizeRetransmissions,
+            sentence: first.sentence(losses.len() - 1, self.icmp_error(first.flow.v6)),
+            frames: first.frames.clone(),
+            facts: None,
+        })
     }
 
     fn path_mtu_findings(&self) -> Vec<CaptureFinding> {
