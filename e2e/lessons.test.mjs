@@ -13,7 +13,7 @@ import { openPage, screenshot, artifactsDir, useApp } from './lib.mjs';
 // Ethernet 14 + 802.1Q 4, so IPv4 total length at 18 + 2 = 20; its 1498-byte
 // datagram ends at 18 + 1498 = 1516, where the 2 stray bytes start.
 const STEPS = {
-  'two-bytes': [[13, 20, 2], [13, 1516, 2], [14, 38, 8], [15, 20, 2], [15, 1518, 2]],
+  'two-bytes': [[13, 20, 2], [13, 1516, 2], [14, 38, 8], [15, 20, 2], [15, 1518, 2], [15, 1518, 2]],
   // 14 + 20 + 20 = 54-byte ACK; padding 54–59.
   etherleak: [[1, 34, 20], [1, 54, 6], [2, 54, 6]],
   // FCS after 60 bytes; after 14 + 4 + 20 + 8 + 200 = 246; after 14 + 20 + 20 + 1460 = 1514.

@@ -6,6 +6,8 @@ use clap::{Parser, ValueEnum};
 use framelens::frame::analysis::{analyze, FrameAnalysis};
 use framelens::frame::finding::{Finding, LABEL_WIDTH};
 use framelens::frame::mtu::drops;
+use framelens::log::matching::{LogReport, LogSettings, Matcher, SummaryLineWithLog, SummaryWithLog};
+use framelens::log::read_log;
 use framelens::scan::report::{frame_line, SummaryLine};
 use framelens::scan::summary::Summary;
 use framelens::scan::Scanner;
@@ -36,6 +38,10 @@ struct Args {
     /// How many example frames of each kind the human summary shows.
     #[arg(long, default_value_t = 2)]
     examples: usize,
+    /// A kernel log to read beside the capture (kern.log, dmesg, journalctl
+    /// -k, -o short-iso-precise or -o json); repeatable.
+    #[arg(long = "log", value_name = "FILE")]
+    logs: Vec<String>,
 }
 
 /// The MTU range the core accepts ([`MTU_RANGE`]), as clap checks it.
@@ -105,6 +111,12 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let settings = Settings { mtu: args.mtu, rule: args.rule.0, fcs: args.fcs.0 };
+    let mut logs = Vec::new();
+    for path in &args.logs {
+        let f = std::fs::File::open(path).with_context(|| format!("cannot open log {path}"))?;
+        logs.push(read_log(path, std::io::BufReader::new(f))?);
+    }
+    let mut matcher = (!args.logs.is_empty()).then(|| Matcher::new(logs, LogSettings::default()));
     let mut input: Box<dyn Read> = if args.file == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -125,6 +137,9 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", args.file)),
         };
         let pushed = scanner.push_with_packets(&buf[..n], |record, packet| {
+            if let Some(m) = matcher.as_mut() {
+                m.add(record, packet);
+            }
             if args.json {
                 if write_err.is_none() {
                     let line = frame_line(record, &settings);
@@ -158,12 +173,25 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
             break; // the summary carries the error with its offset
         }
     }
-    let summary = scanner.finish();
+    let mut summary = scanner.finish();
+    let report = matcher.map(|m| m.finish(&summary.capture.interfaces));
+    if let Some(r) = &report {
+        summary.findings.extend(r.findings.iter().cloned());
+    }
     if args.json {
-        serde_json::to_writer(&mut out, &SummaryLine { summary: &summary })?;
+        match &report {
+            Some(r) => serde_json::to_writer(
+                &mut out,
+                &SummaryLineWithLog { summary: SummaryWithLog { summary: &summary, log: &r.entries } },
+            )?,
+            None => serde_json::to_writer(&mut out, &SummaryLine { summary: &summary })?,
+        }
         out.write_all(b"\n")?;
     } else {
         write_human(&mut out, args, &summary, &examples)?;
+        if let Some(r) = &report {
+            write_log(&mut out, r)?;
+        }
     }
     out.flush().or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) })?;
     if let Some(e) = &summary.error {
@@ -171,6 +199,22 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The recognised log lines, each with the frames it is about.
+fn write_log(out: &mut impl Write, r: &LogReport) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "Kernel log lines ({}):", r.entries.len())?;
+    for e in &r.entries {
+        let frames = if e.frames.is_empty() {
+            String::new()
+        } else {
+            let f: Vec<String> = e.frames.iter().map(|n| n.to_string()).collect();
+            format!(" → frame {}", f.join(", "))
+        };
+        writeln!(out, "  {}:{} {}{frames}", e.file, e.line, e.text)?;
+    }
+    Ok(())
 }
 
 fn write_human(

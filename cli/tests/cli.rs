@@ -180,3 +180,42 @@ fn mtu_and_rule_options_change_the_verdict() {
     let dropped = |s: &str| s.lines().filter(|l| l.contains("\"over_mtu\":true")).count();
     assert_eq!((dropped(&ovs), dropped(&jumbo), dropped(&router)), (3, 0, 0));
 }
+
+/// `--log` (repeatable) adds `"log"` after the summary's own fields, one
+/// entry per recognised line with the frames it is about, and the log's
+/// findings; without it the summary is unchanged.
+#[test]
+fn json_log_array_ties_kern_log_lines_to_frames() {
+    let dir = root().join("static/examples");
+    let (code, stdout, stderr) =
+        run(&dir, &["--json", "--log", "two-bytes-kern.log", "--log", "two-bytes-kern.log", "two-bytes.pcap"]);
+    assert_eq!(code, 0, "{stderr}");
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let s = &last["summary"];
+    assert!(stdout.lines().last().unwrap().contains(r#""error":null,"log":[{"file":"#), "\"log\" comes last");
+    let log = s["log"].as_array().unwrap();
+    assert_eq!(log.len(), 12, "6 recognised lines in each of the two files");
+    assert_eq!(
+        log[2],
+        serde_json::json!({"file": "two-bytes-kern.log", "line": 5, "time_ns": 1_500_000_007_002_750_000i64,
+            "device": "qg-4c2a1b3d-5e", "kind": "over_mtu",
+            "text": "qg-4c2a1b3d-5e: dropped over-mtu packet: 1502 > 1500", "frames": [15]})
+    );
+    // Each file claims a frame once; the second file (another hop) may name the same frames.
+    assert_eq!(log[8]["frames"], serde_json::json!([15]));
+    let kinds: Vec<&str> = s["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"kernel_log"), "{kinds:?}");
+    let sweep = s["findings"].as_array().unwrap().iter().find(|f| f["kind"] == "ping_sweep").unwrap();
+    assert_eq!(sweep["facts"]["bytes_short_of_mtu"], 2);
+
+    let (_, plain, _) = run(&dir, &["--json", "two-bytes.pcap"]);
+    let plain: serde_json::Value = serde_json::from_str(plain.lines().last().unwrap()).unwrap();
+    assert!(plain["summary"].get("log").is_none());
+}
+
+#[test]
+fn a_missing_log_file_is_an_error_naming_it() {
+    let (code, _, stderr) = run(&root().join("static/examples"), &["--log", "no-such.log", "two-bytes.pcap"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("cannot open log no-such.log"), "{stderr}");
+}

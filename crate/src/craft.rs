@@ -141,6 +141,67 @@ pub fn two_bytes_story() -> Vec<u8> {
     w.into_bytes()
 }
 
+/// When `two_bytes_story` sends its `i`-th request (0-based): one second and
+/// 250 µs apart.
+pub fn two_bytes_request_ns(i: u64) -> u64 {
+    1_500_000_000_000_000_000 + i * 1_000_250_000
+}
+
+/// `ns` since the epoch as rsyslog writes it: `2017-07-14T02:40:07.000250+00:00`.
+pub fn rfc3339(ns: i64) -> String {
+    let secs = ns.div_euclid(1_000_000_000);
+    let micros = ns.rem_euclid(1_000_000_000) / 1000;
+    let (days, sod) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{micros:06}+00:00", sod / 3600, sod / 60 % 60, sod % 60)
+}
+
+/// The OpenStack node's kern.log beside [`two_bytes_story`], its clock
+/// `behind_ns` behind the capture's: the USB NIC's driver registering (the
+/// ASIX driver known to append 2 bytes), Open vSwitch dropping the three
+/// 1472-byte pings at the router's gateway port (1502 > 1500) with one of
+/// them rate-limited away (`net_ratelimit: 1 callbacks suppressed`), a drop
+/// on another router's port the capture did not see, and unrelated lines.
+pub fn two_bytes_kern_log(behind_ns: i64) -> String {
+    let at = |ns: u64, ms: i64| rfc3339(ns as i64 - behind_ns + ms * 1_000_000);
+    let boot = two_bytes_request_ns(0) - 3_600_000_000_000;
+    let mut log = String::new();
+    log.push_str(&format!(
+        "{} node-2 kernel: usb 2-1: new SuperSpeed USB device number 2 using xhci_hcd\n",
+        at(boot, 0)
+    ));
+    log.push_str(&format!(
+        "{} node-2 kernel: ax88179_178a 2-1:1.0 eth1: register 'ax88179_178a' at usb-0000:00:14.0-1, ASIX AX88179 USB 3.0 Gigabit Ethernet, 00:0e:c6:ab:cd:ef\n",
+        at(boot, 5)
+    ));
+    log.push_str(&format!("{} node-2 kernel: ax88179_178a 2-1:1.0 eth1: ax88179 - Link status is: 1\n", at(boot, 900)));
+    log.push_str(&format!("{} node-2 systemd[1]: Started Session 4 of user stack.\n", at(two_bytes_request_ns(2), 0)));
+    for i in [7u64, 8] {
+        log.push_str(&format!(
+            "{} node-2 kernel: qg-4c2a1b3d-5e: dropped over-mtu packet: 1502 > 1500\n",
+            at(two_bytes_request_ns(i), 1)
+        ));
+    }
+    log.push_str(&format!(
+        "{} node-2 kernel: net_ratelimit: 1 callbacks suppressed\n",
+        at(two_bytes_request_ns(9), 30)
+    ));
+    log.push_str(&format!(
+        "{} node-2 kernel: qg-77aa0c1e-02: dropped over-mtu packet: 1508 > 1500\n",
+        at(two_bytes_request_ns(9), 400)
+    ));
+    log
+}
+
 /// Writes a little-endian pcapng: one section, interfaces with their own link
 /// type and `if_fcslen`, Enhanced Packet Blocks with `epb_flags`.
 pub struct PcapngWriter {

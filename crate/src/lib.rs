@@ -13,6 +13,8 @@
 //!    ↓
 //! scan/     every frame → compact record → capture-wide summary, store, JSON
 //!    ↓
+//! log/      kernel logs beside the capture: lines → drop lines matched to frames
+//!    ↓
 //! explain/  views, glossary, lessons, what-if, tickets, share links
 //! ```
 //!
@@ -69,6 +71,7 @@ pub mod capture;
 pub mod craft;
 pub mod explain;
 pub mod frame;
+pub mod log;
 pub mod scan;
 pub mod settings;
 pub mod text;

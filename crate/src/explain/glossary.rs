@@ -5,6 +5,7 @@
 
 use crate::frame::finding::Finding;
 use crate::frame::ledger::{FcsStatus, RegionKind};
+use crate::log::message::MessageKind;
 use crate::scan::summary::FindingKind;
 use crate::settings::DeviceRule;
 use crate::wire::LayerGroup;
@@ -58,6 +59,15 @@ pub static GLOSSARY: &[Entry] = &[
     e("ping-sweep", "Ping sweep", "Echo requests of growing size (`ping -M do -s N`): the largest answered and the smallest unanswered payload bracket the limit; with trailer bytes, the gap is off by exactly their number."),
     e("path-mtu", "Path-MTU evidence", "ICMP fragmentation-needed and ICMPv6 packet-too-big messages in the capture, with the next-hop MTU they announce."),
     e("full-size-retransmissions", "Full-size retransmissions", "A TCP connection whose full-size segments are sent again and again while its small ones get through: packets vanish on the path by size. With no ICMP error in the capture it is a path-MTU black hole or a device that drops frames below the MTU."),
+    e("kernel-log", "Kernel log beside a capture", "A kern.log, dmesg or journalctl -k read with the capture (`--log`): each drop line is matched to the frame it is about by its size under the device's rule and its time, after the clock offset between log and capture, estimated from the matches."),
+    e("log-over-mtu", "dropped over-mtu packet", "Open vSwitch's kernel datapath drops a frame whose L2 payload exceeds the output port's MTU and logs `DEV: dropped over-mtu packet: N > MTU`, N being frame minus Ethernet header and one VLAN tag, trailer bytes included. DEV is the output port (a Neutron router's `qg-…`)."),
+    e("log-too-big", "Dropped packet: Too big", "A driver or tunnel refusing a packet larger than it can send, often a GRO/TSO super-frame (`Dropped packet: Too big. GRO/TSO enabled?`)."),
+    e("log-bridge", "Bridge message", "A Linux bridge line naming a port, such as `br-lan: received packet on eth0 with own address as source address` or a port entering a state: it says which ports a bridge has."),
+    e("log-ratelimit", "net_ratelimit: N callbacks suppressed", "The kernel rate-limits warnings: N messages, drop lines among them, were not written. Counts of drop lines are then lower bounds."),
+    e("log-driver", "Driver registration", "A usbnet driver's probe line, `DRIVER PATH DEV: register 'DRIVER' at BUS, DESCRIPTION, MAC`: which driver runs the NIC with that MAC. ax88179_178a (ASIX AX88179/178A) is known to append 2 bytes to received frames."),
+    e("log-link", "Link state", "A driver's link-state line (`Link status is: 1`, `DEV: Link is Up`): when the NIC came up or went down."),
+    e("log-mtu-change", "MTU change", "`DEV: changing MTU from A to B`: the device's MTU changed at that time, so frames before and after are judged against different MTUs."),
+    e("log-rename", "Interface rename", "`DEV: renamed from OLD` (udev's predictable names): the same NIC under two names, so driver lines and drop lines can be tied together."),
     e("unsupported-link", "Unsupported link type", "A link type Framelens does not dissect; its frames are counted with their lengths only, never treated as Ethernet."),
     e("fcs-unannounced", "Unannounced FCS", "The last 4 bytes are a valid CRC-32 of the frame although the capture's metadata did not say frames carry an FCS: a NIC that keeps the FCS (`ethtool -K eth0 rx-fcs on`) or a tap. The CRC is the proof."),
     e("fcs-metadata-contradicted", "FCS metadata contradicted", "The capture announced an FCS (pcap FCS bits or pcapng `if_fcslen`), but the last 4 bytes are not the CRC-32 of the frame: either the frame was damaged or the metadata is wrong."),
@@ -104,6 +114,11 @@ pub fn for_frame_finding(f: Finding) -> &'static Entry {
     known(frame_finding_id(f))
 }
 
+/// The entry for a kind of kernel log line.
+pub fn for_log_kind(kind: MessageKind) -> &'static Entry {
+    known(log_kind_id(kind))
+}
+
 pub fn for_rule(rule: DeviceRule) -> &'static Entry {
     known(rule_id(rule))
 }
@@ -139,6 +154,7 @@ const fn finding_kind_id(kind: FindingKind) -> &'static str {
         FindingKind::Mss => "mss",
         FindingKind::UnsupportedLink => "unsupported-link",
         FindingKind::FullSizeRetransmissions => "full-size-retransmissions",
+        FindingKind::KernelLog => "kernel-log",
     }
 }
 
@@ -173,6 +189,19 @@ const fn rule_id(rule: DeviceRule) -> &'static str {
         DeviceRule::LinuxBridge => "linux-bridge",
         DeviceRule::OvsDpdk => "ovs-dpdk",
         DeviceRule::IpRouter => "ip-router",
+    }
+}
+
+const fn log_kind_id(kind: MessageKind) -> &'static str {
+    match kind {
+        MessageKind::OverMtu => "log-over-mtu",
+        MessageKind::TooBig => "log-too-big",
+        MessageKind::Bridge => "log-bridge",
+        MessageKind::RateLimited => "log-ratelimit",
+        MessageKind::Driver => "log-driver",
+        MessageKind::Link => "log-link",
+        MessageKind::MtuChange => "log-mtu-change",
+        MessageKind::Rename => "log-rename",
     }
 }
 
@@ -213,6 +242,7 @@ mod tests {
         all.extend(family(&Finding::ALL.map(frame_finding_id)));
         all.extend(family(&DeviceRule::ALL.map(rule_id)));
         all.extend(family(&LayerGroup::ALL.map(group_id)));
+        all.extend(family(&MessageKind::ALL.map(log_kind_id)));
         assert!(all.contains("padding") && all.contains("fcs-invalid") && all.contains("ping-sweep"));
         assert_eq!(for_frame_finding(Finding::NonzeroPadding).id, "etherleak");
     }

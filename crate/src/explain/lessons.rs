@@ -95,6 +95,7 @@ pub static LESSONS: &[Lesson] = &[
             s(14, layer(Layer::Icmp), "The 1470-byte ping is answered: 1498 + 2 = 1500 bytes of L2 payload, exactly the MTU."),
             s(15, field(Layer::Ipv4, "Total length"), "`ping -s 1472` makes a 1500-byte datagram: the largest that fits MTU 1500."),
             s(15, region(RegionKind::Trailer), "With the 2 stray bytes the L2 payload is 1502. Open vSwitch counts them and drops the frame: `dropped over-mtu packet: 1502 > 1500`. No reply ever comes."),
+            s(15, region(RegionKind::Trailer), "The node's kernel log said so about this very frame. kern.log line 5 (`two-bytes-kern.log`, read with `framelens --log`): `qg-4c2a1b3d-5e: dropped over-mtu packet: 1502 > 1500`, tied to frame 15 because its L2 payload is 1502 and the times agree; the same log names the NIC's driver, ax88179_178a."),
         ],
         takeaway: "Bytes after the datagram count against the MTU on bridges and switches. A driver that appends 2 bytes makes every full-size packet 2 bytes too big; small pings never notice.",
         check: &["`ethtool -i <dev>`: driver and version of the receiving NIC (ASIX AX88179/178A had this bug)", "`ping -M do -s 1472 <host>` then `-s 1470`: the largest payload that passes", "`dmesg | grep over-mtu` on the OVS host"],

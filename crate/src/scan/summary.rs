@@ -176,9 +176,11 @@ pub enum FindingKind {
     UnsupportedLink,
     /// Only the full-size segments of a TCP connection are sent again.
     FullSizeRetransmissions,
+    /// What a kernel log read beside the capture says (`crate::log`).
+    KernelLog,
 }
 
-variants!(FindingKind[Pattern, PingSweep, PathMtu, Mss, UnsupportedLink, FullSizeRetransmissions]);
+variants!(FindingKind[Pattern, PingSweep, PathMtu, Mss, UnsupportedLink, FullSizeRetransmissions, KernelLog]);
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummaryError {
