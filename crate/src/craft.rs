@@ -587,7 +587,10 @@ fn ieee_802_3_llc() -> Vec<u8> {
 /// One UDP datagram of `len` bytes from host A to host B, without link header.
 fn udp_datagram(len: usize) -> Vec<u8> {
     let payload = vec![0x61; len.saturating_sub(28)];
-    let mut f = built!(PacketBuilder::ethernet2(HOST_A, HOST_B).ipv4([10, 1, 0, 1], [10, 1, 0, 2], 64).udp(12345, 53), &payload);
+    let mut f = built!(
+        PacketBuilder::ethernet2(HOST_A, HOST_B).ipv4([10, 1, 0, 1], [10, 1, 0, 2], 64).udp(12345, 53),
+        &payload
+    );
     f.split_off(14)
 }
 
