@@ -3,6 +3,8 @@
 //! with etherparse's `PacketBuilder` (correct lengths and checksums) and
 //! written with pcap-parser's serializer.
 
+pub mod paths;
+
 use etherparse::{PacketBuilder, VlanId};
 use pcap_parser::pcap::PcapHeader;
 use pcap_parser::{LegacyPcapBlock, Linktype, ToVec};

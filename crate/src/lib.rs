@@ -72,6 +72,7 @@ pub mod craft;
 pub mod explain;
 pub mod frame;
 pub mod log;
+pub mod path;
 pub mod scan;
 pub mod settings;
 pub mod text;

@@ -1,0 +1,171 @@
+//! What changed between two consecutive sightings of one packet, in words:
+//! "+4 802.1Q tag (VLAN 100)", "+2 unexplained bytes 25 7f",
+//! "destination 192.168.10.150 → 10.0.0.5 (DNAT)", "TTL 64 → 63",
+//! "+50 VXLAN encapsulation". Each change also carries the bytes it adds or
+//! removes, so that a journey's length differences add up.
+
+use crate::frame::ledger::RegionKind;
+use crate::path::identity::{Facts, RegionFacts, REGION_HEAD};
+use crate::wire::Layer;
+
+/// What kind of change; the capture-wide findings group by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ChangeKind {
+    /// VLAN tags pushed, popped or rewritten.
+    Tag,
+    /// An encapsulation added or removed.
+    Tunnel,
+    /// The link header changed (Ethernet seen as Linux cooked, ...).
+    LinkHeader,
+    /// Bytes after the datagram appeared, vanished or changed.
+    Region(RegionKind),
+    /// The innermost datagram itself changed length.
+    Datagram,
+    /// Addresses or ports rewritten.
+    Nat,
+    /// TTL or hop limit.
+    Ttl,
+}
+
+/// One change between two points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// Bytes the change adds to the frame (negative: removes).
+    pub bytes: i64,
+    pub words: String,
+}
+
+fn signed(n: i64) -> String {
+    if n >= 0 {
+        format!("+{n}")
+    } else {
+        format!("−{}", n.unsigned_abs())
+    }
+}
+
+fn hex(r: &RegionFacts) -> String {
+    let shown = (r.len as usize).min(REGION_HEAD);
+    let mut s: Vec<String> = r.head[..shown].iter().map(|b| format!("{b:02x}")).collect();
+    if r.len as usize > REGION_HEAD {
+        s.push("…".into());
+    }
+    s.join(" ")
+}
+
+fn region_words(r: &RegionFacts) -> String {
+    match r.kind {
+        RegionKind::Trailer => format!("{} unexplained byte{} {}", r.len, crate::text::plural(r.len), hex(r)),
+        RegionKind::Vendor => format!("{} bytes of vendor trailer {}", r.len, hex(r)),
+        RegionKind::Fcs => "4 bytes FCS".to_string(),
+        RegionKind::Padding => format!("{} padding", crate::text::count(r.len, "byte")),
+    }
+}
+
+fn tunnel_name(l: Layer) -> &'static str {
+    match l {
+        Layer::Ipv4 | Layer::Ipv6 => "IP-in-IP",
+        other => other.name(),
+    }
+}
+
+/// The changes from `a` (earlier point) to `b` (the next one), in the order
+/// a frame is read: link header, tags, tunnel, datagram, rewrites, bytes after.
+pub fn between(a: &Facts, b: &Facts) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut push = |kind, bytes: i64, words: String| out.push(Change { kind, bytes, words });
+    if a.link != b.link || a.link_header_len != b.link_header_len {
+        let name = |f: &Facts| f.link.map_or("no link header", |l| l.name());
+        let d = i64::from(b.link_header_len) - i64::from(a.link_header_len);
+        push(
+            ChangeKind::LinkHeader,
+            d,
+            format!(
+                "{} link header: {} ({}) → {} ({})",
+                signed(d),
+                name(a),
+                a.link_header_len,
+                name(b),
+                b.link_header_len
+            ),
+        );
+    }
+    let (ta, tb) = (usize::from(a.tags).min(a.vlans.len()), usize::from(b.tags).min(b.vlans.len()));
+    let (va, vb) = (&a.vlans[..ta], &b.vlans[..tb]);
+    if va != vb {
+        if ta == tb {
+            for (x, y) in va.iter().zip(vb).filter(|(x, y)| x != y) {
+                push(ChangeKind::Tag, 0, format!("VLAN {x} → {y}"));
+            }
+        } else if tb > ta {
+            // Tags are pushed on the outside: the new ones are the first.
+            for v in &vb[..tb - ta] {
+                push(ChangeKind::Tag, 4, format!("+4 802.1Q tag (VLAN {v})"));
+            }
+        } else {
+            for v in &va[..ta - tb] {
+                push(ChangeKind::Tag, -4, format!("−4 802.1Q tag (VLAN {v})"));
+            }
+        }
+    } else if a.tags != b.tags {
+        let d = 4 * (i64::from(b.tags) - i64::from(a.tags));
+        push(ChangeKind::Tag, d, format!("{} bytes of tags ({} → {})", signed(d), a.tags, b.tags));
+    }
+    match (a.tunnel, b.tunnel) {
+        (None, Some((l, n))) => push(ChangeKind::Tunnel, n.into(), format!("+{n} {} encapsulation", tunnel_name(l))),
+        (Some((l, n)), None) => {
+            push(ChangeKind::Tunnel, -i64::from(n), format!("−{n} {} decapsulation", tunnel_name(l)))
+        }
+        (Some((la, na)), Some((lb, nb))) if la != lb || na != nb => {
+            let d = i64::from(nb) - i64::from(na);
+            push(
+                ChangeKind::Tunnel,
+                d,
+                format!("{} encapsulation: {} ({na}) → {} ({nb})", signed(d), tunnel_name(la), tunnel_name(lb)),
+            )
+        }
+        _ => {}
+    }
+    let (ia, ib) = (&a.inner, &b.inner);
+    if ia.datagram_len != ib.datagram_len {
+        let d = i64::from(ib.datagram_len) - i64::from(ia.datagram_len);
+        push(
+            ChangeKind::Datagram,
+            d,
+            format!("{} datagram: {} → {} bytes", signed(d), ia.datagram_len, ib.datagram_len),
+        );
+    }
+    // NAT names by what the rewrite does: a new destination is DNAT, a new source SNAT.
+    if ia.dst != ib.dst {
+        push(ChangeKind::Nat, 0, format!("destination {} → {} (DNAT)", ia.dst, ib.dst));
+    }
+    if ia.src != ib.src {
+        push(ChangeKind::Nat, 0, format!("source {} → {} (SNAT)", ia.src, ib.src));
+    }
+    if ia.has_ports && ib.has_ports {
+        if ia.dst_port != ib.dst_port {
+            push(ChangeKind::Nat, 0, format!("destination port {} → {} (DNAT)", ia.dst_port, ib.dst_port));
+        }
+        if ia.src_port != ib.src_port {
+            push(ChangeKind::Nat, 0, format!("source port {} → {} (SNAT)", ia.src_port, ib.src_port));
+        }
+    }
+    if ia.ttl != ib.ttl {
+        let name = if matches!(ia.src, crate::path::identity::Addr::V6(_)) { "hop limit" } else { "TTL" };
+        push(ChangeKind::Ttl, 0, format!("{name} {} → {}", ia.ttl, ib.ttl));
+    }
+    for kind in RegionKind::ALL {
+        let ra = a.regions.iter().flatten().find(|r| r.kind == kind);
+        let rb = b.regions.iter().flatten().find(|r| r.kind == kind);
+        match (ra, rb) {
+            (None, Some(r)) => push(ChangeKind::Region(kind), r.len.into(), format!("+{}", region_words(r))),
+            (Some(r), None) => push(ChangeKind::Region(kind), -i64::from(r.len), format!("−{}", region_words(r))),
+            (Some(x), Some(y)) if x != y => {
+                let d = i64::from(y.len) - i64::from(x.len);
+                push(ChangeKind::Region(kind), d, format!("{}: {} → {}", signed(d), region_words(x), region_words(y)))
+            }
+            _ => {}
+        }
+    }
+    out
+}

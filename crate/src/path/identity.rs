@@ -1,0 +1,254 @@
+//! What one sighting of a packet is: the identity that survives the path
+//! (so that the same packet matches at every capture point) and the facts
+//! that change along it (so that the changes can be put in words).
+//!
+//! Identity (DOMAIN.md, "The same packet at several capture points"): the
+//! innermost IP datagram's protocol, IPv4 identification, fragment offset and
+//! L4 length, the L4 identity (ICMP type and echo id/seq; TCP seq, ack and
+//! flags; UDP length) and a hash of the first payload bytes. Addresses,
+//! ports, TTL and checksums are left out because NAT and routers rewrite
+//! them; link headers, VLAN tags, tunnels and trailers are left out because
+//! they are what a path adds and removes. Taking the *innermost* datagram is
+//! what makes a VXLAN/Geneve/GRE packet match the bare frame seen elsewhere.
+
+use crate::frame::dissect::{Dissection, Header};
+use crate::frame::ledger::{Ledger, RegionKind};
+use crate::frame::mtu::{judge, MtuFacts};
+use crate::settings::Settings;
+use crate::wire::{self, icmp, icmpv6, ip, ipv4, ipv6, tcp, udp, vlan, Layer};
+use core::hash::{BuildHasher, Hasher};
+
+/// Payload bytes the identity hashes. Enough to tell apart pings (their
+/// payload starts with a timestamp) and segments; few enough that two
+/// captures with a snaplen of 96 still agree on small headers.
+pub const PAYLOAD_HASH_LEN: usize = 32;
+/// Outer VLAN tags kept per sighting; deeper stacks are counted, not named.
+pub const MAX_TAGS: usize = 4;
+/// Regions after the datagram kept per sighting (as many as a ledger has).
+pub const MAX_REGIONS: usize = crate::frame::ledger::MAX_REGIONS;
+/// Bytes of each region kept to name it ("25 7f").
+pub const REGION_HEAD: usize = 4;
+
+/// An IP address as the sentences print it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Addr {
+    V4([u8; 4]),
+    V6([u8; 16]),
+}
+
+impl core::fmt::Display for Addr {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Addr::V4(a) => write!(f, "{}", core::net::Ipv4Addr::from(*a)),
+            Addr::V6(a) => write!(f, "{}", core::net::Ipv6Addr::from(*a)),
+        }
+    }
+}
+
+/// The innermost IP datagram of a frame and its transport, as seen here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Inner {
+    pub src: Addr,
+    pub dst: Addr,
+    /// TTL (IPv4) or hop limit (IPv6).
+    pub ttl: u8,
+    /// The innermost datagram's length from its own length field.
+    pub datagram_len: u32,
+    pub protocol: u8,
+    /// TCP/UDP ports; ICMP echo identifier and type for `src_port`/`dst_port`
+    /// (so that a flow of pings has a stable tuple); 0 otherwise.
+    pub src_port: u16,
+    pub dst_port: u16,
+    /// The transport is TCP or UDP: the ports are ports (NAT may rewrite them).
+    pub has_ports: bool,
+}
+
+/// A region after the datagram, with its first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegionFacts {
+    pub kind: RegionKind,
+    pub len: u32,
+    pub head: [u8; REGION_HEAD],
+}
+
+/// What a path changes about a frame, as seen at one point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Facts {
+    /// The first header's layer (Ethernet, Linux cooked, ...), if dissected.
+    pub link: Option<Layer>,
+    pub link_header_len: u32,
+    /// VLAN IDs of the outer frame's tags, outermost first.
+    pub vlans: [u16; MAX_TAGS],
+    pub tags: u8,
+    /// The first tunnel layer around the innermost datagram, and the bytes
+    /// the encapsulation adds (outer link header and tags not counted).
+    pub tunnel: Option<(Layer, u32)>,
+    pub inner: Inner,
+    pub regions: [Option<RegionFacts>; MAX_REGIONS],
+    /// The MTU rule drops this frame here, at the chosen settings; and what it measured.
+    pub dropped: bool,
+    pub measured: u32,
+}
+
+/// A packet's identity (hashed) and where its flow goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Identity {
+    /// Equal for the same packet at every point.
+    pub key: u64,
+    /// The flow as seen at this point: addresses, protocol, ports (or echo id
+    /// and type). Equal for the packets of one flow at one point.
+    pub flow: u64,
+}
+
+fn hasher() -> impl Hasher {
+    // A fixed seed: keys only meet keys of the same run, but a fixed seed
+    // keeps every run's eviction and order reproducible.
+    foldhash::fast::FixedState::with_seed(0x6672_616d_656c_656e).build_hasher()
+}
+
+/// The innermost IP header of a dissection: the last one the walk recorded.
+fn innermost_ip(d: &Dissection) -> Option<(usize, &Header)> {
+    d.headers.iter().enumerate().rev().find(|(_, h)| matches!(h.layer, Layer::Ipv4 | Layer::Ipv6))
+}
+
+fn slice<'a>(data: &'a [u8], h: &Header) -> &'a [u8] {
+    let start = h.start as usize;
+    data.get(start..start.saturating_add(h.len as usize).min(data.len())).unwrap_or(&[])
+}
+
+/// The identity and the facts of one frame, or `None` for a frame without
+/// an IP datagram (ARP, LLDP, STP): those stay on their link and are not followed.
+pub fn identify(
+    d: &Dissection,
+    data: &[u8],
+    ledger: &Ledger,
+    mtu: &MtuFacts,
+    settings: &Settings,
+) -> Option<(Identity, Facts)> {
+    let (ip_at, ip_header) = innermost_ip(d)?;
+    let ip_bytes = slice(data, ip_header);
+    let mut key = hasher();
+    let (src, dst, ttl, datagram_len, mut protocol, first_fragment);
+    match ip_header.layer {
+        Layer::Ipv4 => {
+            src = Addr::V4(ipv4::src(ip_bytes));
+            dst = Addr::V4(ipv4::dst(ip_bytes));
+            ttl = wire::u8_at(ip_bytes, ipv4::field::TTL.start);
+            datagram_len = ipv4::total_len(ip_bytes) as u32;
+            protocol = ipv4::protocol_number(ip_bytes);
+            first_fragment = ipv4::fragment_offset(ip_bytes) == 0;
+            key.write_u8(ip::version::V4);
+            key.write_u16(wire::be16(ip_bytes, ipv4::field::IDENT));
+            key.write_usize(ipv4::fragment_offset(ip_bytes));
+            key.write_u32(datagram_len.saturating_sub(ip_header.len));
+        }
+        _ => {
+            src = Addr::V6(wire::array(ip_bytes, ipv6::field::SRC));
+            dst = Addr::V6(wire::array(ip_bytes, ipv6::field::DST));
+            ttl = wire::u8_at(ip_bytes, ipv6::field::HOP_LIMIT.start);
+            let payload = ipv6::payload_len(ip_bytes) as u32;
+            datagram_len = payload + ipv6::HEADER_LEN as u32;
+            protocol = wire::u8_at(ip_bytes, ipv6::field::NEXT_HEADER.start);
+            first_fragment = true;
+            key.write_u8(ip::version::V6);
+            key.write_u32(payload);
+        }
+    }
+    // The transport header, if the walk reached one right after this datagram's headers.
+    let transport = d
+        .headers
+        .get(ip_at + 1..)
+        .unwrap_or(&[])
+        .iter()
+        .find(|h| h.layer != Layer::Ipv6Ext)
+        .filter(|h| h.depth == ip_header.depth && first_fragment);
+    let (mut src_port, mut dst_port, mut has_ports) = (0u16, 0u16, false);
+    let mut payload_start = ip_header.start as usize + ip_header.len as usize;
+    if let Some(t) = transport {
+        let b = slice(data, t);
+        payload_start = t.start as usize + t.len as usize;
+        match t.layer {
+            Layer::Tcp => {
+                protocol = ip::protocol::TCP;
+                (src_port, dst_port, has_ports) =
+                    (wire::be16(b, tcp::field::SRC_PORT), wire::be16(b, tcp::field::DST_PORT), true);
+                key.write_u32(tcp::seq(b));
+                key.write_u32(wire::be32(b, tcp::field::ACK));
+                key.write_u16(tcp::flags(b));
+            }
+            Layer::Udp => {
+                protocol = ip::protocol::UDP;
+                (src_port, dst_port, has_ports) = (udp::src_port(b), udp::dst_port(b), true);
+                key.write_usize(udp::length(b));
+            }
+            Layer::Icmp | Layer::Icmpv6 => {
+                let (kind, code, ident, seq) = if t.layer == Layer::Icmp {
+                    (icmp::icmp_type(b), icmp::code(b), icmp::ident(b), icmp::seq(b))
+                } else {
+                    (icmpv6::icmp_type(b), wire::u8_at(b, icmpv6::field::CODE.start), icmpv6::ident(b), icmpv6::seq(b))
+                };
+                (src_port, dst_port) = (ident, kind.into());
+                key.write_u8(kind);
+                key.write_u8(code);
+                key.write_u16(ident);
+                key.write_u16(seq);
+            }
+            _ => {}
+        }
+    }
+    key.write_u8(protocol);
+    // The first payload bytes, never past the innermost datagram's own end:
+    // trailers and padding are what a path changes, so they must not count.
+    let datagram_end = (ip_header.start as usize).saturating_add(datagram_len as usize).min(data.len());
+    let payload = data.get(payload_start..datagram_end.min(payload_start + PAYLOAD_HASH_LEN)).unwrap_or(&[]);
+    key.write(payload);
+
+    let mut flow = hasher();
+    flow.write_u8(protocol);
+    for a in [src, dst] {
+        match a {
+            Addr::V4(b) => flow.write(&b),
+            Addr::V6(b) => flow.write(&b),
+        }
+    }
+    flow.write_u16(src_port);
+    flow.write_u16(dst_port);
+
+    let mut facts = Facts {
+        link: d.headers.first().map(|h| h.layer),
+        link_header_len: d.link_header_len,
+        vlans: [0; MAX_TAGS],
+        tags: d.tags,
+        tunnel: None,
+        inner: Inner { src, dst, ttl, datagram_len, protocol, src_port, dst_port, has_ports },
+        regions: [None; MAX_REGIONS],
+        dropped: false,
+        measured: 0,
+    };
+    for (slot, h) in facts.vlans.iter_mut().zip(d.headers.iter().filter(|h| h.depth == 0 && h.layer == Layer::Vlan)) {
+        *slot = vlan::vlan_id(slice(data, h));
+    }
+    if ip_header.depth > 0 {
+        let kind = d
+            .headers
+            .get(..ip_at)
+            .unwrap_or(&[])
+            .iter()
+            .find(|h| matches!(h.layer, Layer::Vxlan | Layer::Geneve | Layer::Gre | Layer::Erspan))
+            .map_or(Layer::Ipv4, |h| h.layer);
+        let outer = d.link_header_len + 4 * u32::from(d.tags);
+        facts.tunnel = Some((kind, ip_header.start.saturating_sub(outer)));
+    }
+    for (slot, r) in facts.regions.iter_mut().zip(ledger.regions()) {
+        let mut head = [0u8; REGION_HEAD];
+        let start = r.start as usize;
+        let bytes = data.get(start..start + (r.len as usize).min(REGION_HEAD)).unwrap_or(&[]);
+        head[..bytes.len()].copy_from_slice(bytes);
+        *slot = Some(RegionFacts { kind: r.kind, len: r.len, head });
+    }
+    if let Some(j) = judge(mtu, settings) {
+        facts.dropped = j.dropped;
+        facts.measured = j.measured;
+    }
+    Some((Identity { key: key.finish(), flow: flow.finish() }, facts))
+}

@@ -1,0 +1,398 @@
+//! The second pass: every file read again, merged in time order on the first
+//! file's clock, and each packet matched to the journey it belongs to.
+//!
+//! Matching is streaming and windowed. A sighting joins an open journey with
+//! the same identity that has not yet been seen at this point and whose last
+//! sighting is at most [`PathSettings::window_ns`] away, the nearest in time
+//! (that is what tells repeats of the same ping apart); otherwise it starts a
+//! journey. A journey closes once nothing has joined it for a window, and
+//! closed journeys come out in order of first sighting. At most
+//! [`PathSettings::max_in_flight`] journeys are open: past the bound the
+//! oldest closes early (counted in [`PathSummary::closed_early`]), and a later
+//! sighting of it starts a new journey. Memory is bounded by the window's
+//! traffic, never by the files.
+
+use crate::capture::{CaptureError, CaptureReader, Packet};
+use crate::frame::dissect::Dissector;
+use crate::frame::ledger::{account, FrameMeta};
+use crate::frame::mtu::MtuFacts;
+use crate::path::change::{between, Change};
+use crate::path::findings::Accumulator;
+use crate::path::identity::{identify, Facts, Identity};
+use crate::path::point::PointKey;
+use crate::path::survey::Plan;
+use crate::path::PathSummary;
+use crate::settings::Settings;
+use foldhash::HashMap;
+use std::collections::VecDeque;
+
+/// The default matching window: far longer than any path's transit time
+/// (microseconds to milliseconds) and than what is left of a clock offset
+/// after the estimate, shorter than the one-second interval of `ping`.
+pub const DEFAULT_WINDOW_NS: i64 = 500_000_000;
+/// The default bound on open journeys.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 1 << 18;
+/// Open journeys one identity keeps as candidates: repeats beyond that many
+/// within a window (the same ACK a hundred times) match the newest ones.
+const CANDIDATES: usize = 8;
+/// Flows whose path is remembered for the loss verdict.
+const MAX_FLOWS: usize = 1 << 16;
+
+/// How the matcher works, beside the frame settings the MTU verdicts use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PathSettings {
+    pub frame: Settings,
+    /// Two sightings of one identity further apart than this are two packets.
+    pub window_ns: i64,
+    pub max_in_flight: usize,
+}
+
+impl Default for PathSettings {
+    fn default() -> Self {
+        PathSettings { frame: Settings::default(), window_ns: DEFAULT_WINDOW_NS, max_in_flight: DEFAULT_MAX_IN_FLIGHT }
+    }
+}
+
+/// One sighting of a packet at one point.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sighting {
+    pub point: u16,
+    /// The frame's number in its own file, as `framelens --json FILE` numbers it.
+    pub frame: u64,
+    /// The timestamp as its file recorded it.
+    pub time_ns: i64,
+    /// The same instant on the first file's clock.
+    pub at_ns: i64,
+    /// Original (on the wire) and captured length.
+    pub len: u32,
+    pub caplen: u32,
+    /// The outermost datagram's length, and the captured bytes after it (the ledger's).
+    pub datagram: Option<u32>,
+    pub extra: Option<u32>,
+    pub facts: Facts,
+}
+
+/// One packet followed across the points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Journey {
+    /// 0-based, in order of first sighting.
+    pub index: u64,
+    /// In time order.
+    pub seen: Vec<Sighting>,
+    /// The last point that saw it, when later points saw the rest of its
+    /// flow in that direction (and were capturing at the time).
+    pub lost_after: Option<u16>,
+    /// The point the rest of its flow reached next.
+    pub lost_before: Option<u16>,
+    /// The changes between consecutive sightings: (from point, to point, change).
+    pub changes: Vec<(u16, u16, Change)>,
+}
+
+impl Journey {
+    /// Frame lengths differ between its first and last sighting.
+    pub fn changed_size(&self) -> bool {
+        self.seen.windows(2).any(|w| w[0].len != w[1].len)
+    }
+}
+
+struct Open {
+    index: u64,
+    key: u64,
+    flow: u64,
+    seen: Vec<Sighting>,
+    last_at: i64,
+}
+
+#[derive(Default)]
+struct Flow {
+    /// The longest sequence of points a packet of this flow was seen at.
+    path: Vec<u16>,
+    last_at: i64,
+}
+
+struct Feed {
+    reader: CaptureReader,
+    dissector: Dissector,
+    queue: VecDeque<(Identity, Sighting)>,
+    ended: bool,
+    offset_ns: i64,
+    last_ts: i64,
+    points: HashMap<PointKey, u16>,
+    error: Option<CaptureError>,
+}
+
+/// The second pass. Ask [`Follower::wants`] which file needs bytes next,
+/// [`Follower::push`] them (or [`Follower::end`] the file), take closed
+/// journeys with [`Follower::drain`], and [`Follower::finish`] at the end.
+pub struct Follower {
+    settings: PathSettings,
+    plan: Plan,
+    feeds: Vec<Feed>,
+    open: VecDeque<Open>,
+    by_key: HashMap<u64, Vec<u64>>,
+    flows: HashMap<u64, Flow>,
+    closed: VecDeque<Journey>,
+    next_index: u64,
+    now: i64,
+    acc: Accumulator,
+    closed_early: u64,
+    ignored_frames: u64,
+    peak_in_flight: usize,
+}
+
+impl Follower {
+    pub fn new(plan: Plan, settings: PathSettings) -> Self {
+        let feeds = plan
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| Feed {
+                reader: CaptureReader::new(),
+                dissector: Dissector::new(),
+                queue: VecDeque::new(),
+                ended: false,
+                offset_ns: f.clock.offset_ns,
+                last_ts: 0,
+                points: plan.points.iter().filter(|p| p.file == i).map(|p| (p.key, p.index)).collect(),
+                error: None,
+            })
+            .collect();
+        Follower {
+            acc: Accumulator::new(plan.points.len(), settings.frame),
+            settings,
+            plan,
+            feeds,
+            open: VecDeque::new(),
+            by_key: HashMap::default(),
+            flows: HashMap::default(),
+            closed: VecDeque::new(),
+            next_index: 0,
+            now: i64::MIN,
+            closed_early: 0,
+            ignored_frames: 0,
+            peak_in_flight: 0,
+        }
+    }
+
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// The file whose next bytes the merge waits for, or `None` once every file has ended.
+    pub fn wants(&self) -> Option<usize> {
+        self.feeds.iter().position(|f| !f.ended && f.queue.is_empty())
+    }
+
+    /// Feeds the next chunk of `file`. A fault ends that file (its packets before it count).
+    pub fn push(&mut self, file: usize, chunk: &[u8]) {
+        let settings = self.settings.frame;
+        let Some(feed) = self.feeds.get_mut(file) else { return };
+        if feed.ended {
+            return;
+        }
+        let Feed { reader, dissector, queue, offset_ns, last_ts, points, error, .. } = feed;
+        let mut ignored = 0u64;
+        let r = reader.push(chunk, |p| {
+            let Some(&point) = points.get(&PointKey::of(&p)) else {
+                ignored += 1;
+                return;
+            };
+            // Frames without an IP datagram stay on their link: not followed.
+            if let Some(s) = sight(dissector, &p, point, *offset_ns, last_ts, &settings) {
+                queue.push_back(s);
+            }
+        });
+        self.ignored_frames += ignored;
+        if let Err(e) = r {
+            *error = Some(e);
+            feed.ended = true;
+        }
+        self.advance();
+    }
+
+    /// Ends `file`'s input.
+    pub fn end(&mut self, file: usize) {
+        if let Some(feed) = self.feeds.get_mut(file) {
+            if let Err(e) = feed.reader.finish() {
+                feed.error.get_or_insert(e);
+            }
+            feed.ended = true;
+        }
+        self.advance();
+    }
+
+    /// Hands out the journeys closed so far, in order of first sighting.
+    pub fn drain(&mut self, mut on_journey: impl FnMut(&Journey)) {
+        while let Some(j) = self.closed.pop_front() {
+            on_journey(&j);
+        }
+    }
+
+    /// Closes every open journey, hands the rest out, and sums up.
+    pub fn finish(mut self, mut on_journey: impl FnMut(&Journey)) -> PathSummary {
+        for f in 0..self.feeds.len() {
+            if !self.feeds[f].ended {
+                self.end(f);
+            }
+        }
+        while !self.open.is_empty() {
+            self.close_front();
+            self.drain(&mut on_journey);
+        }
+        self.drain(&mut on_journey);
+        let errors = self.feeds.iter().enumerate().filter_map(|(i, f)| f.error.clone().map(|e| (i, e))).collect();
+        self.acc.summary(&self.plan, errors, self.closed_early, self.ignored_frames, self.peak_in_flight)
+    }
+
+    /// Merges the queued sightings in time order as far as every unfinished file has some.
+    fn advance(&mut self) {
+        loop {
+            if self.feeds.iter().any(|f| !f.ended && f.queue.is_empty()) {
+                return;
+            }
+            let next =
+                self.feeds.iter().enumerate().filter_map(|(i, f)| f.queue.front().map(|(_, s)| (s.at_ns, i))).min();
+            let Some((_, file)) = next else { return };
+            if let Some((id, s)) = self.feeds[file].queue.pop_front() {
+                self.add(id, s);
+            }
+        }
+    }
+
+    fn add(&mut self, id: Identity, s: Sighting) {
+        self.now = self.now.max(s.at_ns);
+        let window = self.settings.window_ns;
+        // Close what nothing can join any more.
+        while self.open.front().is_some_and(|j| self.now.saturating_sub(j.last_at) > window) {
+            self.close_front();
+        }
+        let base = self.open.front().map_or(self.next_index, |j| j.index);
+        let mut best: Option<(i64, usize)> = None;
+        if let Some(cands) = self.by_key.get(&id.key) {
+            for &index in cands {
+                let Some(j) = index.checked_sub(base).and_then(|i| self.open.get(i as usize)) else { continue };
+                let gap = s.at_ns.saturating_sub(j.last_at).saturating_abs();
+                if gap > window || j.seen.iter().any(|x| x.point == s.point) {
+                    continue;
+                }
+                if best.is_none_or(|(g, _)| gap < g) {
+                    best = Some((gap, (index - base) as usize));
+                }
+            }
+        }
+        let at = match best {
+            Some((_, pos)) => {
+                let j = &mut self.open[pos];
+                // Keep the sightings in time order (a file may be slightly out of order).
+                let i = j.seen.partition_point(|x| x.at_ns <= s.at_ns);
+                j.seen.insert(i, s);
+                j.last_at = j.last_at.max(s.at_ns);
+                pos
+            }
+            None => {
+                let index = self.next_index;
+                self.next_index += 1;
+                let mut seen = Vec::with_capacity(4);
+                seen.push(s);
+                self.open.push_back(Open { index, key: id.key, flow: id.flow, seen, last_at: s.at_ns });
+                let cands = self.by_key.entry(id.key).or_default();
+                if cands.len() >= CANDIDATES {
+                    cands.remove(0);
+                }
+                cands.push(index);
+                self.open.len() - 1
+            }
+        };
+        self.learn_flow(at);
+        if self.open.len() > self.settings.max_in_flight {
+            self.closed_early += 1;
+            self.close_front();
+        }
+        self.peak_in_flight = self.peak_in_flight.max(self.open.len());
+    }
+
+    /// The flow's path is the longest sequence of points one of its packets
+    /// reached: learnt as sightings arrive, so that a packet lost early is
+    /// judged against the packets of its flow within the window after it.
+    fn learn_flow(&mut self, pos: usize) {
+        let j = &self.open[pos];
+        if self.flows.len() >= MAX_FLOWS && !self.flows.contains_key(&j.flow) {
+            let idle = self.now.saturating_sub(self.settings.window_ns.saturating_mul(16));
+            self.flows.retain(|_, f| f.last_at >= idle);
+            if self.flows.len() >= MAX_FLOWS {
+                self.flows.clear();
+            }
+        }
+        let flow = self.flows.entry(j.flow).or_default();
+        flow.last_at = j.last_at;
+        if j.seen.len() > flow.path.len() {
+            flow.path.clear();
+            flow.path.extend(j.seen.iter().map(|s| s.point));
+        }
+    }
+
+    fn close_front(&mut self) {
+        let Some(j) = self.open.pop_front() else { return };
+        if let Some(c) = self.by_key.get_mut(&j.key) {
+            c.retain(|&i| i != j.index);
+            if c.is_empty() {
+                self.by_key.remove(&j.key);
+            }
+        }
+        let (mut lost_after, mut lost_before) = (None, None);
+        if let (Some(last), Some(flow)) = (j.seen.last(), self.flows.get(&j.flow)) {
+            if let Some(i) = flow.path.iter().position(|&p| p == last.point) {
+                if let Some(&next) = flow.path.get(i + 1) {
+                    let file = self.plan.points.get(usize::from(next)).map(|p| p.file);
+                    let capturing = file.and_then(|f| self.plan.files.get(f)).is_some_and(|f| f.covers(last.at_ns, 0));
+                    if capturing {
+                        lost_after = Some(last.point);
+                        lost_before = Some(next);
+                    }
+                }
+            }
+        }
+        let changes = j
+            .seen
+            .windows(2)
+            .flat_map(|w| between(&w[0].facts, &w[1].facts).into_iter().map(|c| (w[0].point, w[1].point, c)))
+            .collect();
+        let journey = Journey { index: j.index, seen: j.seen, lost_after, lost_before, changes };
+        self.acc.add(&journey);
+        self.closed.push_back(journey);
+    }
+}
+
+fn sight(
+    dissector: &mut Dissector,
+    p: &Packet<'_>,
+    point: u16,
+    offset_ns: i64,
+    last_ts: &mut i64,
+    settings: &Settings,
+) -> Option<(Identity, Sighting)> {
+    // A record without a timestamp takes its predecessor's: order is all the merge needs.
+    let time_ns = p.timestamp_ns.unwrap_or(*last_ts);
+    *last_ts = time_ns;
+    let d = dissector.facts(p.data, p.link_type, p.original_len);
+    let ledger = account(d, p.data, FrameMeta { original_len: p.original_len, fcs: p.fcs }, settings);
+    let (id, facts) = identify(d, p.data, &ledger, &MtuFacts::new(d, &ledger), settings)?;
+    let datagram = match (ledger.l3_start, ledger.l3_end) {
+        (Some(a), Some(b)) => Some(b.saturating_sub(u64::from(a)).min(u64::from(u32::MAX)) as u32),
+        _ => None,
+    };
+    Some((
+        id,
+        Sighting {
+            point,
+            frame: p.number,
+            time_ns,
+            at_ns: time_ns.saturating_sub(offset_ns),
+            len: ledger.len,
+            caplen: ledger.caplen,
+            datagram,
+            extra: ledger.extra,
+            facts,
+        },
+    ))
+}

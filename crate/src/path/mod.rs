@@ -1,0 +1,129 @@
+//! Path diagnosis: the captures of several points, one packet followed
+//! across all of them. Where was it seen, what changed between two points
+//! (tags, tunnels, trailers, NAT, TTL), where was it lost, and why.
+//!
+//! Two passes over the captures, both streaming:
+//!
+//! ```text
+//! survey   every file once: points and their frame counts, time ranges,
+//!   ↓      the first packets' identities → clock offsets   (survey, clock)
+//! follow   every file again, merged in time on the first file's clock:
+//!   ↓      each packet's identity matched within a window  (identity, matcher)
+//! journeys in order of first sighting, with changes in words (change)
+//!   ↓
+//! summary  points in path order, clock offsets, findings   (findings, report)
+//! ```
+//!
+//! The per-frame dissection, ledger and MTU rules are the core's own
+//! ([`crate::frame`]); this stage only compares what they say at each point.
+
+pub mod change;
+pub mod clock;
+mod findings;
+pub mod identity;
+pub mod matcher;
+pub mod point;
+pub mod report;
+pub mod survey;
+
+pub use findings::{seconds, MAX_FINDING_JOURNEYS};
+pub use matcher::{Follower, Journey, PathSettings, Sighting};
+pub use point::Point;
+pub use survey::{Plan, Survey};
+
+use crate::capture::CaptureError;
+use serde::Serialize;
+
+/// The kinds of capture-wide path findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathFindingKind {
+    /// Packets that reach one point and never the next one of their flow.
+    Loss,
+    /// Bytes that first appear between two points (tags, tunnel, trailer, padding, FCS).
+    BytesAppear,
+    /// Bytes that disappear between two points.
+    BytesDisappear,
+    /// Addresses or ports rewritten between two points (NAT).
+    Rewrite,
+    /// A conversation one point sees one way only while another sees both.
+    OneWay,
+    /// A file's clock against the first file's.
+    ClockOffset,
+    /// The in-flight bound closed journeys before their window ended.
+    Bound,
+}
+
+variants!(PathFindingKind[Loss, BytesAppear, BytesDisappear, Rewrite, OneWay, ClockOffset, Bound]);
+
+/// One capture-wide finding: a sentence and the journeys it is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PathFinding {
+    pub kind: PathFindingKind,
+    pub sentence: String,
+    /// Journey indexes, at most [`MAX_FINDING_JOURNEYS`].
+    pub journeys: Vec<u64>,
+}
+
+/// What the whole path diagnosis found.
+#[derive(Clone, Debug)]
+pub struct PathSummary {
+    /// Point indexes along the path in the direction most packets take.
+    pub points_in_order: Vec<u16>,
+    /// The points the other direction's packets pass, in their order.
+    pub points_in_order_reverse: Vec<u16>,
+    /// (file as given, offset in ns against the first file), in file order.
+    pub clock_offsets: Vec<(String, i64)>,
+    pub findings: Vec<PathFinding>,
+    pub journeys: u64,
+    /// Journeys seen at more than one point.
+    pub multi_point: u64,
+    pub changed_size: u64,
+    pub lost: u64,
+    /// Journeys closed early because the in-flight bound was reached.
+    pub closed_early: u64,
+    /// Frames of points beyond [`point::MAX_POINTS`] or unknown to the survey.
+    pub ignored_frames: u64,
+    /// The most journeys open at once.
+    pub peak_in_flight: u64,
+    /// Files that stopped at a fault: (file index, error).
+    pub errors: Vec<(usize, CaptureError)>,
+}
+
+/// The chunk size [`follow_bytes`] feeds: what a face reading files would use.
+const CHUNK: usize = 1 << 16;
+
+/// Both passes over captures held in memory (tests, the web app's small
+/// files): `files` are (name as given, bytes). Returns the plan (points,
+/// clock offsets) and the summary; journeys go to `on_journey` in order.
+pub fn follow_bytes(
+    files: &[(&str, &[u8])],
+    settings: PathSettings,
+    mut on_journey: impl FnMut(&Plan, &Journey),
+) -> (Plan, PathSummary) {
+    let mut survey = Survey::new(files.len(), settings.frame);
+    for (i, (_, bytes)) in files.iter().enumerate() {
+        for chunk in bytes.chunks(CHUNK) {
+            if survey.push(i, chunk).is_err() {
+                break;
+            }
+        }
+    }
+    let names: Vec<String> = files.iter().map(|(n, _)| n.to_string()).collect();
+    let plan = survey.finish(&names);
+    let mut follower = Follower::new(plan.clone(), settings);
+    let mut at = vec![0usize; files.len()];
+    while let Some(f) = follower.wants() {
+        let bytes = files[f].1;
+        let end = (at[f] + CHUNK).min(bytes.len());
+        if at[f] >= end {
+            follower.end(f);
+        } else {
+            follower.push(f, &bytes[at[f]..end]);
+            at[f] = end;
+        }
+        follower.drain(|j| on_journey(&plan, j));
+    }
+    let summary = follower.finish(|j| on_journey(&plan, j));
+    (plan, summary)
+}

@@ -1,0 +1,170 @@
+//! The JSON Lines contract of `framelens path --json`, documented in
+//! README.md ("Path diagnosis"): one `{"point": …}` per capture point, one
+//! `{"journey": …}` per packet in order of first sighting, and a last
+//! `{"path_summary": …}`. Field names are a public contract.
+
+use crate::path::matcher::Journey;
+use crate::path::survey::Plan;
+use crate::path::{PathFinding, PathSummary, Point};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct PointFields<'a> {
+    pub index: u16,
+    /// As given on the command line.
+    pub file: &'a str,
+    /// The pcapng interface index or the SLL2 ifindex; 0 for pcap.
+    pub interface: u32,
+    pub name: Option<&'a str>,
+    pub link_type: u16,
+    pub frames: u64,
+}
+
+#[derive(Serialize)]
+pub struct PointLine<'a> {
+    pub point: PointFields<'a>,
+}
+
+pub fn point_line<'a>(plan: &'a Plan, p: &'a Point) -> PointLine<'a> {
+    PointLine {
+        point: PointFields {
+            index: p.index,
+            file: plan.files.get(p.file).map_or("", |f| f.name.as_str()),
+            interface: p.interface(),
+            name: p.name.as_deref(),
+            link_type: p.link_type,
+            frames: p.frames,
+        },
+    }
+}
+
+#[derive(Serialize)]
+pub struct SeenFields {
+    pub point: u16,
+    /// The frame's number in its own file (as `framelens --json FILE`).
+    pub frame: u64,
+    /// As its file recorded it (subtract the file's clock offset for the first file's clock).
+    pub time_ns: i64,
+    /// Frame length on the wire.
+    pub len: u32,
+    /// The outermost datagram's length and the captured bytes after it.
+    pub datagram: Option<u32>,
+    pub extra: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub struct JourneyFields {
+    pub index: u64,
+    pub seen: Vec<SeenFields>,
+    pub lost_after: Option<u16>,
+    pub changes: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct JourneyLine {
+    pub journey: JourneyFields,
+}
+
+/// A change as the contract writes it: `from → to: words`, points by label.
+pub fn change_text(plan: &Plan, from: u16, to: u16, words: &str) -> String {
+    let label = |p: u16| plan.points.get(usize::from(p)).map_or_else(|| p.to_string(), |x| x.label.clone());
+    format!("{} → {}: {words}", label(from), label(to))
+}
+
+pub fn journey_line(plan: &Plan, j: &Journey) -> JourneyLine {
+    JourneyLine {
+        journey: JourneyFields {
+            index: j.index,
+            seen: j
+                .seen
+                .iter()
+                .map(|s| SeenFields {
+                    point: s.point,
+                    frame: s.frame,
+                    time_ns: s.time_ns,
+                    len: s.len,
+                    datagram: s.datagram,
+                    extra: s.extra,
+                })
+                .collect(),
+            lost_after: j.lost_after,
+            changes: j.changes.iter().map(|(a, b, c)| change_text(plan, *a, *b, &c.words)).collect(),
+        },
+    }
+}
+
+/// `{FILE: NS}` in file order.
+pub struct Offsets<'a>(pub &'a [(String, i64)]);
+
+impl Serialize for Offsets<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (file, ns) in self.0 {
+            m.serialize_entry(file, ns)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+pub struct ErrorFields<'a> {
+    pub file: &'a str,
+    pub offset: u64,
+    pub message: String,
+}
+
+#[derive(Serialize)]
+pub struct Counts {
+    pub journeys: u64,
+    pub multi_point: u64,
+    pub changed_size: u64,
+    pub lost: u64,
+    pub closed_early: u64,
+    pub ignored_frames: u64,
+    pub peak_in_flight: u64,
+}
+
+#[derive(Serialize)]
+pub struct SummaryFields<'a> {
+    pub points_in_order: &'a [u16],
+    pub points_in_order_reverse: &'a [u16],
+    pub clock_offsets_ns: Offsets<'a>,
+    pub findings: &'a [PathFinding],
+    pub counts: Counts,
+    pub errors: Vec<ErrorFields<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PathSummaryLine<'a> {
+    pub path_summary: SummaryFields<'a>,
+}
+
+pub fn summary_line<'a>(plan: &'a Plan, s: &'a PathSummary) -> PathSummaryLine<'a> {
+    PathSummaryLine {
+        path_summary: SummaryFields {
+            points_in_order: &s.points_in_order,
+            points_in_order_reverse: &s.points_in_order_reverse,
+            clock_offsets_ns: Offsets(&s.clock_offsets),
+            findings: &s.findings,
+            counts: Counts {
+                journeys: s.journeys,
+                multi_point: s.multi_point,
+                changed_size: s.changed_size,
+                lost: s.lost,
+                closed_early: s.closed_early,
+                ignored_frames: s.ignored_frames,
+                peak_in_flight: s.peak_in_flight,
+            },
+            errors: s
+                .errors
+                .iter()
+                .map(|(f, e)| ErrorFields {
+                    file: plan.files.get(*f).map_or("", |x| x.name.as_str()),
+                    offset: e.offset,
+                    message: e.to_string(),
+                })
+                .collect(),
+        },
+    }
+}
