@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::builder::PossibleValue;
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use framelens::frame::analysis::{analyze, FrameAnalysis};
 use framelens::frame::finding::{Finding, LABEL_WIDTH};
 use framelens::frame::mtu::drops;
@@ -16,13 +16,20 @@ use framelens::text::thousands;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
+mod path;
+
 /// Explains why each captured frame is as long as it is: recomputes every
 /// frame's length from its own headers and names every extra or missing byte.
+///
+/// `framelens path CAPTURE...` follows packets across several captures instead.
 #[derive(Parser, Debug)]
-#[command(name = "framelens", version)]
+#[command(name = "framelens", version, args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// A pcap or pcapng capture ("-" reads standard input).
-    file: String,
+    #[arg(required = true)]
+    file: Option<String>,
     /// Print JSON Lines: one object per frame, then {"summary": …}.
     #[arg(long)]
     json: bool,
@@ -42,6 +49,13 @@ struct Args {
     /// -k, -o short-iso-precise or -o json); repeatable.
     #[arg(long = "log", value_name = "FILE")]
     logs: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Follow each packet across the capture points of several captures: where
+    /// it was seen, what changed between two points, where it was lost, and why.
+    Path(path::PathArgs),
 }
 
 /// The MTU range the core accepts ([`MTU_RANGE`]), as clap checks it.
@@ -100,7 +114,11 @@ const DROPPED_LABEL: &str = "dropped by the MTU rule";
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    match run(&args) {
+    let result = match &args.command {
+        Some(Command::Path(p)) => path::run(p),
+        None => run(&args),
+    };
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("framelens: {e:#}");
@@ -117,10 +135,11 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         logs.push(read_log(path, std::io::BufReader::new(f))?);
     }
     let mut matcher = (!args.logs.is_empty()).then(|| Matcher::new(logs, LogSettings::default()));
-    let mut input: Box<dyn Read> = if args.file == "-" {
+    let file = args.file.as_deref().unwrap_or("-");
+    let mut input: Box<dyn Read> = if file == "-" {
         Box::new(std::io::stdin().lock())
     } else {
-        Box::new(std::fs::File::open(&args.file).with_context(|| format!("cannot open {}", args.file))?)
+        Box::new(std::fs::File::open(file).with_context(|| format!("cannot open {file}"))?)
     };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -134,7 +153,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", args.file)),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {file}")),
         };
         let pushed = scanner.push_with_packets(&buf[..n], |record, packet| {
             if let Some(m) = matcher.as_mut() {
@@ -195,7 +214,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     out.flush().or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) })?;
     if let Some(e) = &summary.error {
-        eprintln!("framelens: {}: {}", args.file, e.message);
+        eprintln!("framelens: {file}: {}", e.message);
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
@@ -229,7 +248,7 @@ fn write_human(
     writeln!(
         out,
         "{}: {} {frames}, {} bytes captured ({format})",
-        args.file,
+        args.file.as_deref().unwrap_or("-"),
         thousands(c.frames),
         thousands(c.bytes_captured)
     )?;

@@ -219,3 +219,109 @@ fn a_missing_log_file_is_an_error_naming_it() {
     assert_eq!(code, 1);
     assert!(stderr.contains("cannot open log no-such.log"), "{stderr}");
 }
+
+fn story_dir() -> PathBuf {
+    root().join("static/path-story")
+}
+
+#[test]
+fn path_json_lines_follow_the_contract_in_order() {
+    let (code, stdout, stderr) = run(&story_dir(), &["path", "--json", "laptop.pcap", "controller.pcapng"]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // 3 points, 17 journeys, the summary last.
+    assert_eq!(lines.len(), 3 + 17 + 1);
+    let p: Vec<&serde_json::Value> = lines[..3].iter().map(|l| &l["point"]).collect();
+    assert_eq!(
+        p[1],
+        &serde_json::json!({"index": 1, "file": "controller.pcapng", "interface": 0, "name": "eth1", "link_type": 1, "frames": 17})
+    );
+    assert_eq!(p[0]["name"], serde_json::Value::Null);
+    assert_eq!((p[0]["file"].as_str(), p[0]["interface"].as_u64()), (Some("laptop.pcap"), Some(0)));
+    assert_eq!(p[2]["name"], "qr-5d0a1c2e-7f");
+    let journeys: Vec<&serde_json::Value> = lines[3..20].iter().map(|l| &l["journey"]).collect();
+    for (i, j) in journeys.iter().enumerate() {
+        assert_eq!(j["index"], i as u64, "journeys come in order of first sighting");
+        for key in ["seen", "lost_after", "changes"] {
+            assert!(j.get(key).is_some(), "missing {key} in {j}");
+        }
+    }
+    let first = journeys[0];
+    assert_eq!(
+        first["seen"][1],
+        serde_json::json!({"point": 1, "frame": 1, "time_ns": 1_733_050_803_217_560_000i64, "len": 104, "datagram": 84, "extra": 2})
+    );
+    assert_eq!(first["changes"][1], "laptop.pcap · 0 → controller.pcapng · eth1: +2 unexplained bytes 25 7f");
+    let lost: Vec<u64> =
+        journeys.iter().filter(|j| !j["lost_after"].is_null()).map(|j| j["index"].as_u64().unwrap()).collect();
+    assert_eq!(lost, [14, 15, 16]);
+    assert_eq!(journeys[14]["lost_after"], 1);
+    let s = &lines[20]["path_summary"];
+    assert_eq!(s["points_in_order"], serde_json::json!([0, 1, 2]));
+    let offsets = s["clock_offsets_ns"].as_object().unwrap();
+    // In file order (serde_json's map sorts keys, so read the line itself).
+    assert!(stdout.lines().last().unwrap().contains(r#""clock_offsets_ns":{"laptop.pcap":0,"controller.pcapng":"#));
+    assert_eq!(offsets["laptop.pcap"], 0);
+    let ahead = offsets["controller.pcapng"].as_i64().unwrap();
+    assert!((ahead - 3_217_250_000).abs() < 5_000, "{ahead}");
+    let loss = &s["findings"][0];
+    assert_eq!(loss["kind"], "loss");
+    assert_eq!(loss["journeys"], serde_json::json!([14, 15, 16]));
+    assert!(loss["sentence"].as_str().unwrap().starts_with("3 packets reach `controller.pcapng · eth1`"));
+}
+
+#[test]
+fn path_frame_numbers_are_the_single_file_numbers() {
+    // A journey's frame at a point is the frame `framelens --json FILE` numbers the same.
+    let (_, path_out, _) = run(&story_dir(), &["path", "--json", "laptop.pcap", "controller.pcapng"]);
+    let (_, file_out, _) = run(&story_dir(), &["--json", "controller.pcapng"]);
+    let frames: Vec<serde_json::Value> = file_out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    for line in path_out.lines().filter(|l| l.starts_with("{\"journey\"")) {
+        let j: serde_json::Value = serde_json::from_str(line).unwrap();
+        for s in j["journey"]["seen"].as_array().unwrap().iter().filter(|s| s["point"] != 0) {
+            let f = &frames[s["frame"].as_u64().unwrap() as usize - 1];
+            assert_eq!(
+                (&f["frame"], &f["timestamp_ns"], &f["len"], &f["extra"]),
+                (&s["frame"], &s["time_ns"], &s["len"], &s["extra"])
+            );
+        }
+    }
+}
+
+#[test]
+fn golden_path_story_human_output() {
+    let (code, stdout, stderr) = run(&story_dir(), &["path", "--examples", "3", "laptop.pcap", "controller.pcapng"]);
+    assert_eq!(code, 0, "{stderr}");
+    let path = root().join("cli/tests/golden/path-story.txt");
+    if std::env::var_os("FRAMELENS_BLESS").is_some() {
+        std::fs::write(&path, &stdout).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    if want != stdout {
+        panic!("golden path output differs.\n--- expected ({})\n{want}\n--- actual\n{stdout}", path.display());
+    }
+}
+
+#[test]
+fn path_unreadable_capture_prints_what_was_read_and_exits_1() {
+    let (code, stdout, stderr) = run(&story_dir(), &["path", "--json", "laptop.pcap", "missing.pcapng"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("cannot open missing.pcapng"), "{stderr}");
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(last["path_summary"]["errors"][0]["file"], "missing.pcapng");
+    // The laptop's 17 IP packets are still journeys of one point each.
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("{\"journey\"")).count(), 17);
+}
+
+#[test]
+fn path_usage_errors_exit_2() {
+    let (code, _, stderr) = run(&story_dir(), &["path", "--log", "kern.log", "laptop.pcap"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--log comes with kernel-log support (issue 12)"), "{stderr}");
+    let (code, _, _) = run(&story_dir(), &["path", "-"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = run(&story_dir(), &["path"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = run(&story_dir(), &["path", "--mtu", "10", "laptop.pcap"]);
+    assert_eq!(code, 2);
+}

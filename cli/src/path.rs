@@ -1,0 +1,261 @@
+//! `framelens path CAPTURE...`: one packet followed across every capture
+//! point. Two passes over the files (the survey, then the merge), so each
+//! capture is read twice and standard input cannot be one of them.
+
+use super::{mtu_parser, Fcs, Rule};
+use anyhow::Context;
+use framelens::path::report::{journey_line, point_line, summary_line, ErrorFields};
+use framelens::path::{seconds, Follower, Journey, PathSettings, PathSummary, Plan, Survey};
+use framelens::settings::Settings;
+use framelens::text::{count, thousands};
+use std::fs::File;
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct PathArgs {
+    /// pcap or pcapng captures, one per host or capture point (each read twice).
+    #[arg(required = true, num_args = 1..)]
+    captures: Vec<String>,
+    /// Print JSON Lines: {"point": …} per point, {"journey": …} per packet, then {"path_summary": …}.
+    #[arg(long)]
+    json: bool,
+    /// MTU for the drop verdicts, in bytes.
+    #[arg(long, default_value_t = 1500, value_parser = mtu_parser())]
+    mtu: u32,
+    /// Whose MTU rule to apply.
+    #[arg(long, default_value = "ovs-kernel")]
+    rule: Rule,
+    /// How to treat a possible FCS at the end of Ethernet frames.
+    #[arg(long, default_value = "auto")]
+    fcs: Fcs,
+    /// How many lost or changed journeys the human output shows.
+    #[arg(long, default_value_t = 10)]
+    examples: usize,
+    /// A kernel log to line up with the captures (not yet: issue 12).
+    #[arg(long, hide = true)]
+    log: Option<String>,
+}
+
+/// Bytes read at a time. Small enough that the merge's per-file queue stays
+/// small, large enough that reading costs nothing next to matching.
+const CHUNK: usize = 1 << 18;
+
+pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
+    if args.log.is_some() {
+        eprintln!("framelens: --log comes with kernel-log support (issue 12)");
+        return Ok(ExitCode::from(2));
+    }
+    if args.captures.iter().any(|c| c == "-") {
+        eprintln!("framelens: path reads each capture twice, so a capture cannot be standard input (\"-\")");
+        return Ok(ExitCode::from(2));
+    }
+    let settings = PathSettings {
+        frame: Settings { mtu: args.mtu, rule: args.rule.0, fcs: args.fcs.0 },
+        ..PathSettings::default()
+    };
+    let mut open_errors: Vec<(usize, String)> = Vec::new();
+    let mut buf = vec![0u8; CHUNK];
+
+    // Pass 1: points, frame counts, clock offsets.
+    let mut survey = Survey::new(args.captures.len(), settings.frame);
+    for (i, name) in args.captures.iter().enumerate() {
+        match File::open(name) {
+            Ok(mut f) => loop {
+                let n = read(&mut f, &mut buf).with_context(|| format!("cannot read {name}"))?;
+                if n == 0 || survey.push(i, &buf[..n]).is_err() {
+                    break;
+                }
+            },
+            Err(e) => open_errors.push((i, format!("cannot open {name}: {e}"))),
+        }
+    }
+    let plan = survey.finish(&args.captures);
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut examples: Vec<Journey> = Vec::new();
+    let mut write_err: Option<std::io::Error> = None;
+    if args.json {
+        for p in &plan.points {
+            emit(&mut out, &point_line(&plan, p), &mut write_err);
+        }
+    }
+
+    // Pass 2: every file again, merged in time; journeys as they close.
+    let mut files: Vec<Option<File>> = args.captures.iter().map(|n| File::open(n).ok()).collect();
+    let mut follower = Follower::new(plan.clone(), settings);
+    let mut on_journey = |j: &Journey| {
+        if args.json {
+            emit(&mut out, &journey_line(&plan, j), &mut write_err);
+        } else {
+            // The first lost ones and the first that changed size, kept apart
+            // so that early changed journeys never crowd out a later loss.
+            let (lost, changed) =
+                examples.iter().fold(
+                    (0, 0),
+                    |(l, c), x: &Journey| {
+                        if x.lost_after.is_some() {
+                            (l + 1, c)
+                        } else {
+                            (l, c + 1)
+                        }
+                    },
+                );
+            if (j.lost_after.is_some() && lost < args.examples)
+                || (j.lost_after.is_none() && j.changed_size() && changed < args.examples)
+            {
+                examples.push(j.clone());
+            }
+        }
+    };
+    while let Some(i) = follower.wants() {
+        let n = match files.get_mut(i).and_then(Option::as_mut) {
+            Some(f) => read(f, &mut buf).with_context(|| format!("cannot read {}", args.captures[i]))?,
+            None => 0,
+        };
+        if n == 0 {
+            follower.end(i);
+        } else {
+            follower.push(i, &buf[..n]);
+        }
+        follower.drain(&mut on_journey);
+    }
+    let summary = follower.finish(&mut on_journey);
+    if let Some(e) = write_err.take() {
+        return if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(ExitCode::SUCCESS) } else { Err(e.into()) };
+    }
+    if args.json {
+        let mut line = summary_line(&plan, &summary);
+        for (i, message) in &open_errors {
+            line.path_summary.errors.push(ErrorFields {
+                file: &args.captures[*i],
+                offset: 0,
+                message: message.clone(),
+            });
+        }
+        serde_json::to_writer(&mut out, &line)?;
+        out.write_all(b"\n")?;
+    } else {
+        write_human(&mut out, args, &plan, &summary, &examples)?;
+    }
+    out.flush().or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) })?;
+    for (_, message) in &open_errors {
+        eprintln!("framelens: {message}");
+    }
+    for (i, e) in &summary.errors {
+        eprintln!("framelens: {}: {e}", args.captures[*i]);
+    }
+    Ok(if open_errors.is_empty() && summary.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn read(f: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match f.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            r => return r,
+        }
+    }
+}
+
+fn emit(out: &mut impl Write, line: &impl serde::Serialize, err: &mut Option<std::io::Error>) {
+    if err.is_some() {
+        return;
+    }
+    if let Err(e) =
+        serde_json::to_writer(&mut *out, line).map_err(std::io::Error::from).and_then(|_| out.write_all(b"\n"))
+    {
+        *err = Some(e);
+    }
+}
+
+fn write_human(
+    out: &mut impl Write,
+    args: &PathArgs,
+    plan: &Plan,
+    s: &PathSummary,
+    examples: &[Journey],
+) -> std::io::Result<()> {
+    let label = |p: u16| plan.points.get(usize::from(p)).map_or_else(|| p.to_string(), |x| x.label.clone());
+    writeln!(
+        out,
+        "Path over {} and {}; MTU {}, rule {}",
+        count(plan.files.len() as u64, "capture"),
+        count(plan.points.len() as u64, "point"),
+        args.mtu,
+        args.rule.0.name()
+    )?;
+    writeln!(out)?;
+    writeln!(out, "Points:")?;
+    let width = plan.points.iter().map(|p| p.label.chars().count()).max().unwrap_or(0);
+    for p in &plan.points {
+        writeln!(out, "  {:>2}  {:<width$}  {:>10}", p.index, p.label, count(p.frames, "frame"))?;
+    }
+    writeln!(out)?;
+    let order = |v: &[u16]| v.iter().map(|&p| label(p)).collect::<Vec<_>>().join(" → ");
+    if !s.points_in_order.is_empty() {
+        writeln!(out, "Path order: {}", order(&s.points_in_order))?;
+    }
+    if !s.points_in_order_reverse.is_empty() {
+        writeln!(out, "The other way: {}", order(&s.points_in_order_reverse))?;
+    }
+    writeln!(
+        out,
+        "{} followed: {} seen at more than one point, {} changed size, {} lost.",
+        count(s.journeys, "packet"),
+        thousands(s.multi_point),
+        thousands(s.changed_size),
+        thousands(s.lost)
+    )?;
+    if !s.findings.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Findings:")?;
+        for f in &s.findings {
+            let list: Vec<String> = f.journeys.iter().take(8).map(|n| n.to_string()).collect();
+            if list.is_empty() {
+                writeln!(out, "- {}", f.sentence)?;
+            } else {
+                let more = if f.journeys.len() > 8 { ", …" } else { "" };
+                writeln!(out, "- {} [journeys {}{more}]", f.sentence, list.join(", "))?;
+            }
+        }
+    }
+    // Lost journeys first, then those that changed size, each in order.
+    let mut shown: Vec<&Journey> = examples.iter().filter(|j| j.lost_after.is_some()).collect();
+    shown.extend(examples.iter().filter(|j| j.lost_after.is_none()));
+    shown.truncate(args.examples);
+    if !shown.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Journeys lost or changed (first {}):", shown.len())?;
+    }
+    for j in shown {
+        match j.lost_after {
+            Some(p) => writeln!(out, "  Journey {}: lost after {}", j.index, label(p))?,
+            None => writeln!(out, "  Journey {}:", j.index)?,
+        }
+        let t0 = j.seen.first().map_or(0, |s| s.at_ns);
+        for seen in &j.seen {
+            let extra = seen.extra.map_or("?".to_string(), |e| e.to_string());
+            let datagram = seen.datagram.map_or("?".to_string(), |d| thousands(d.into()));
+            writeln!(
+                out,
+                "    {:<width$}  frame {:>6}  {:>6} bytes  datagram {:>6}  extra {:>3}  +{}",
+                label(seen.point),
+                seen.frame,
+                thousands(seen.len.into()),
+                datagram,
+                extra,
+                seconds(seen.at_ns - t0)
+            )?;
+        }
+        for (a, b, c) in &j.changes {
+            writeln!(out, "    {} → {}: {}", label(*a), label(*b), c.words)?;
+        }
+    }
+    for (i, e) in &s.errors {
+        writeln!(out)?;
+        writeln!(out, "Error in {} at byte {}: {e}", plan.files[*i].name, thousands(e.offset))?;
+        writeln!(out, "Every packet before that point was followed.")?;
+    }
+    Ok(())
+}
