@@ -292,7 +292,8 @@ impl Follower {
             None => {
                 let index = self.next_index;
                 self.next_index += 1;
-                let mut seen = Vec::with_capacity(4);
+                // Two sightings is the common journey; a longer one reallocates once.
+                let mut seen = Vec::with_capacity(2);
                 seen.push(s);
                 self.open.push_back(Open { index, key: id.key, flow: id.flow, seen, last_at: s.at_ns });
                 let cands = self.by_key.entry(id.key).or_default();
