@@ -58,6 +58,7 @@ fn region_words(r: &RegionFacts) -> String {
         RegionKind::Trailer => format!("{} unexplained byte{} {}", r.len, crate::text::plural(r.len), hex(r)),
         RegionKind::Vendor => format!("{} bytes of vendor trailer {}", r.len, hex(r)),
         RegionKind::Fcs => "4 bytes FCS".to_string(),
+        RegionKind::Icv => format!("{} bytes MACsec ICV", r.len),
         RegionKind::Padding => format!("{} padding", crate::text::count(r.len, "byte")),
     }
 }
