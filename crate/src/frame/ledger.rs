@@ -391,7 +391,17 @@ fn decide_fcs(
         return None;
     }
     let f = cap - ethernet::FCS_LEN;
-    // The FCS cannot overlap the datagram unless the metadata insists.
+    // A datagram whose own length ends inside the last 4 bytes claims some of
+    // them: they cannot also be an FCS, or those bytes would be counted twice
+    // (found by the fuzzer). An FCS the capture announced is contradicted.
+    if explained_end.is_some_and(|e| e > f as u64 && e < cap as u64) {
+        if announced && meta.fcs.len == Some(4) {
+            l.flags.set(Finding::FcsMetadataContradicted);
+        }
+        return None;
+    }
+    // The FCS cannot overlap the datagram unless the metadata insists (a
+    // datagram that runs to the frame's end, as TSO's total length 0 does).
     let room = explained_end.is_none_or(|e| e <= f as u64);
     // Most frames end where their datagram ends: no room for an FCS, so no
     // CRC is computed (in wasm the CRC has no carry-less multiply to lean on).

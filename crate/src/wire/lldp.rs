@@ -23,6 +23,11 @@ pub fn pdu_len(b: &[u8]) -> Option<usize> {
         let h = be16(tlv, field::TLV_HEADER);
         let (kind, len) = (h >> 9, usize::from(h & 0x01ff));
         at += TLV_HEADER_LEN + len;
+        // A TLV whose length runs past the bytes has no end here (found by
+        // the fuzzer: an End TLV of length 11 with one byte left).
+        if at > b.len() {
+            return None;
+        }
         if kind == 0 {
             return Some(at);
         }
