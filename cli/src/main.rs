@@ -155,7 +155,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e).with_context(|| format!("cannot read {file}")),
         };
-        let pushed = scanner.push_with_packets(&buf[..n], |record, packet| {
+        let pushed = scanner.push_with_frames(&buf[..n], |record, packet| {
             if let Some(m) = matcher.as_mut() {
                 m.add(record, packet);
             }

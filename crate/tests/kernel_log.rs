@@ -17,7 +17,7 @@ fn story_with_log(behind_ns: i64) -> LogReport {
     let log = read_log("kern.log", two_bytes_kern_log(behind_ns).as_bytes()).unwrap();
     let mut m = Matcher::new(vec![log], LogSettings::default());
     let mut scanner = Scanner::new(Settings::default());
-    scanner.push_with_packets(&two_bytes_story(), |r, p| m.add(r, p)).unwrap();
+    scanner.push_with_frames(&two_bytes_story(), |r, p| m.add(r, p)).unwrap();
     let summary = scanner.finish();
     m.finish(&summary.capture.interfaces)
 }
@@ -91,7 +91,7 @@ fn dmesg_seconds_since_boot_find_their_boot_time_from_the_matches() {
     let log = read_log("dmesg.txt", text.as_bytes()).unwrap();
     let mut m = Matcher::new(vec![log], LogSettings::default());
     let mut scanner = Scanner::new(Settings::default());
-    scanner.push_with_packets(&two_bytes_story(), |r, p| m.add(r, p)).unwrap();
+    scanner.push_with_frames(&two_bytes_story(), |r, p| m.add(r, p)).unwrap();
     let r = m.finish(&[]);
     assert_eq!(frames_of(&r, MessageKind::OverMtu), [vec![15], vec![16], vec![17]]);
     assert!((r.clocks[0].offset_ns - boot).abs() < 1_000_000);

@@ -30,7 +30,7 @@ fn ledger(f: &[u8]) -> (Ledger, Option<StopReason>) {
 
 /// The sentences the frame's anatomy shows.
 fn findings(f: &[u8]) -> Vec<String> {
-    let packet = framelens::capture::Packet {
+    let packet = framelens::capture::Frame {
         number: 1,
         offset: 0,
         timestamp_ns: None,

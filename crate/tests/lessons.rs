@@ -64,13 +64,13 @@ fn lesson_claims_match_the_engine() {
 /// captured bytes, nothing for an empty or out-of-frame range.
 #[test]
 fn a_byte_range_highlight_stays_inside_the_frame() {
-    use framelens::capture::{read_all, OwnedPacket};
+    use framelens::capture::{read_all, OwnedFrame};
     use framelens::explain::lessons::Highlight;
     use framelens::frame::analysis::analyze;
     let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../static/examples/two-bytes.pcap")).unwrap();
     let mut first = None;
     read_all(&bytes, |p| {
-        first.get_or_insert_with(|| OwnedPacket::from_packet(&p));
+        first.get_or_insert_with(|| OwnedFrame::from_packet(&p));
     });
     let p = first.unwrap();
     let a = analyze(&p.packet(), &Default::default());

@@ -113,12 +113,12 @@ fn chunked_reading_matches_whole_reading() {
 /// every frame of every capture, pcap and pcapng alike.
 #[test]
 fn every_packet_rereads_alone_from_its_offset_and_context() {
-    use framelens::capture::{context_for, packet_at, record_read_len, OwnedPacket};
+    use framelens::capture::{context_for, packet_at, record_read_len, OwnedFrame};
     let mut checked = 0u64;
     for (path, bytes) in capture_files() {
         let mut packets = Vec::new();
         let mut reader = CaptureReader::new();
-        let _ = reader.push(&bytes, |p| packets.push(OwnedPacket::from_packet(&p)));
+        let _ = reader.push(&bytes, |p| packets.push(OwnedFrame::from_packet(&p)));
         let (blocks, complete) = (reader.context().to_vec(), reader.context_complete());
         for p in &packets {
             let ctx = context_for(&blocks, complete, p.offset).unwrap_or_else(|| panic!("{path:?}: no context"));

@@ -16,7 +16,7 @@ use crate::components::summary::SummaryView;
 use crate::components::whatif::WhatIf;
 use crate::loader::{FrameReader, RecordAt, ScanWorker};
 use crate::state::{Action, Phase, State};
-use framelens::capture::OwnedPacket;
+use framelens::capture::OwnedFrame;
 use framelens::explain::whatif::Baseline;
 use framelens::settings::Settings;
 use std::rc::Rc;
@@ -38,7 +38,7 @@ struct Handlers {
     step: Callback<i64>,
     filter: Callback<crate::state::Filter>,
     settings: Callback<Settings>,
-    share: Callback<Rc<OwnedPacket>>,
+    share: Callback<Rc<OwnedFrame>>,
     open_lesson: Callback<&'static str>,
     lesson_step: Callback<usize>,
     close_lesson: Callback<()>,

@@ -5,7 +5,7 @@
 
 use crate::protocol::{FromWorker, ReadContext, ToWorker};
 use crate::state::{Action, RecordIndex};
-use framelens::capture::{context_for, packet_at, record_read_len, CaptureReader, ContextBlock, OwnedPacket};
+use framelens::capture::{context_for, packet_at, record_read_len, CaptureReader, ContextBlock, OwnedFrame};
 use framelens::settings::Settings;
 use js_sys::{Object, Reflect, Uint8Array};
 use std::cell::RefCell;
@@ -185,7 +185,7 @@ fn read_packet(
     at: RecordAt,
     context: Rc<ReadContext>,
     last: Rc<RefCell<Option<ReadContextBytes>>>,
-) -> impl Future<Output = Result<Option<OwnedPacket>, String>> {
+) -> impl Future<Output = Result<Option<OwnedFrame>, String>> {
     let total = blob.size() as u64;
     let direct = context_for(&context.blocks, context.complete, at.offset).map(|blocks| {
         // The record and (the first time) the context blocks are read at once.
@@ -245,7 +245,7 @@ async fn context_bytes(
     Ok(bytes)
 }
 
-async fn read_packet_from_start(blob: Blob, number: u64) -> Result<Option<OwnedPacket>, String> {
+async fn read_packet_from_start(blob: Blob, number: u64) -> Result<Option<OwnedFrame>, String> {
     let total = blob.size() as u64;
     let mut reader = CaptureReader::new();
     let mut at = 0u64;
@@ -255,7 +255,7 @@ async fn read_packet_from_start(blob: Blob, number: u64) -> Result<Option<OwnedP
         let bytes = read_slice(&blob, at, end).await?;
         let r = reader.push(&bytes, |p| {
             if p.number == number {
-                found = Some(OwnedPacket::from_packet(&p));
+                found = Some(OwnedFrame::from_packet(&p));
             }
         });
         at = end;

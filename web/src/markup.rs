@@ -118,7 +118,7 @@ mod tests {
         let mut packet = None;
         framelens::capture::read_all(&bytes, |p| {
             if p.number == 15 {
-                packet = Some(framelens::capture::OwnedPacket::from_packet(&p));
+                packet = Some(framelens::capture::OwnedFrame::from_packet(&p));
             }
         });
         let p = packet.unwrap();

@@ -3,7 +3,7 @@
 //! opened. Everything a link or a report says comes from the core
 //! (`framelens::explain::share`, `framelens::explain::ticket`); this only holds the choices.
 
-use framelens::capture::OwnedPacket;
+use framelens::capture::OwnedFrame;
 use framelens::explain::share::{SharedFrame, MAX_NOTE};
 use framelens::explain::ticket;
 use framelens::frame::analysis::{analyze, FrameAnalysis};
@@ -14,7 +14,7 @@ use std::rc::Rc;
 /// The share dialog's choices for one frame.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShareDraft {
-    pub packet: Rc<OwnedPacket>,
+    pub packet: Rc<OwnedFrame>,
     pub settings: Settings,
     /// Payload bytes become zeros (the default: the diagnosis does not need them).
     pub headers_only: bool,
@@ -26,7 +26,7 @@ pub struct ShareDraft {
 impl ShareDraft {
     /// A draft for `packet`: headers only, no note, the span of its first
     /// unexplained bytes (else its first region after the datagram).
-    pub fn new(packet: Rc<OwnedPacket>, settings: Settings) -> Self {
+    pub fn new(packet: Rc<OwnedFrame>, settings: Settings) -> Self {
         let a = analyze(&packet.packet(), &settings);
         let l = &a.ledger;
         let span = l.region(RegionKind::Trailer).or_else(|| l.regions().next()).map(|r| (r.start, r.end()));
@@ -93,7 +93,7 @@ pub enum SharedPage {
     Open {
         frame: Rc<SharedFrame>,
         /// The frame as a packet for the anatomy.
-        packet: Rc<OwnedPacket>,
+        packet: Rc<OwnedFrame>,
         /// The reader's settings, starting from the sender's.
         settings: Settings,
     },
@@ -110,7 +110,7 @@ impl SharedPage {
         }
         Some(match SharedFrame::decode(h) {
             Ok(f) => {
-                let packet = Rc::new(OwnedPacket::from_packet(&f.packet()));
+                let packet = Rc::new(OwnedFrame::from_packet(&f.packet()));
                 let settings = f.settings;
                 SharedPage::Open { frame: Rc::new(f), packet, settings }
             }

@@ -3,7 +3,7 @@
 
 use crate::protocol::ReadContext;
 use crate::share_state::{clip_note, ShareDraft, SharedPage};
-use framelens::capture::OwnedPacket;
+use framelens::capture::OwnedFrame;
 use framelens::explain::lessons::{lesson, Highlight};
 use framelens::frame::mtu::drops;
 use framelens::scan::record::FrameRecord;
@@ -234,7 +234,7 @@ impl Visible {
 pub const CACHED_FRAMES: usize = 64;
 
 /// A frame read again from the file, or the sentence why it could not be.
-pub type FrameBytes = Result<Rc<OwnedPacket>, String>;
+pub type FrameBytes = Result<Rc<OwnedFrame>, String>;
 
 /// Frames of the current load read from the file lately, oldest first, at
 /// most [`CACHED_FRAMES`]. Shared between the states a reducer step copies.
@@ -346,7 +346,7 @@ pub enum Action {
     FrameRead {
         load: u32,
         number: u64,
-        packet: Result<Option<Rc<OwnedPacket>>, String>,
+        packet: Result<Option<Rc<OwnedFrame>>, String>,
     },
     /// Up or down by `delta` rows among the frames the filter shows.
     Step(i64),
@@ -367,7 +367,7 @@ pub enum Action {
     /// The glossary button: opens the glossary (at its top) or closes it.
     ToggleGlossary,
     /// Open the share dialog for this frame (the anatomy's packet).
-    OpenShare(Rc<OwnedPacket>),
+    OpenShare(Rc<OwnedFrame>),
     CloseShare,
     ShareHeadersOnly(bool),
     ShareNote(String),
@@ -1032,16 +1032,16 @@ mod tests {
         assert_eq!(State::default().apply(Action::ToggleGlossary).glossary, Some(None));
     }
 
-    fn story_packet(number: u64) -> Rc<OwnedPacket> {
+    fn story_packet(number: u64) -> Rc<OwnedFrame> {
         packet(STORY, number)
     }
 
-    fn packet(path: &str, number: u64) -> Rc<OwnedPacket> {
+    fn packet(path: &str, number: u64) -> Rc<OwnedFrame> {
         let bytes = std::fs::read(path).unwrap();
         let mut out = None;
         framelens::capture::read_all(&bytes, |p| {
             if p.number == number {
-                out = Some(OwnedPacket::from_packet(&p));
+                out = Some(OwnedFrame::from_packet(&p));
             }
         });
         Rc::new(out.unwrap())

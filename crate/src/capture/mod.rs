@@ -2,12 +2,12 @@
 //!
 //! The reader takes the capture as a sequence of byte chunks of any size (the
 //! browser feeds `File.slice` chunks, the CLI reads a file of any size) and
-//! hands out one [`Packet`] at a time. It keeps at most one partial record
+//! hands out one [`Frame`] at a time. It keeps at most one partial record
 //! buffered, and a record's length is checked against a fixed bound
 //! ([`max_record_bytes`] for a pcap record, [`MAX_BLOCK_BYTES`] for a pcapng
 //! block) as soon as its header is read, before any of it is buffered: memory
 //! is bounded by that bound, never by what the file claims nor by the file's
-//! size. The packets are the same whether the file arrives in one chunk or
+//! size. The frames are the same whether the file arrives in one chunk or
 //! byte by byte.
 //!
 //! Lengths read from the file are `u32`; they are compared and summed in
@@ -15,7 +15,7 @@
 //! overflow where `usize` is 32 bits (wasm32).
 //!
 //! A fault stops the reader with a [`CaptureError`] that names the byte offset
-//! and what was wrong; every packet before the fault has been delivered.
+//! and what was wrong; every frame before the fault has been delivered.
 
 pub(crate) mod error;
 mod pcap;
@@ -129,8 +129,8 @@ pub struct FcsHint {
 
 /// One captured frame with the metadata that bears on its length.
 #[derive(Clone, Copy, Debug)]
-pub struct Packet<'a> {
-    /// 1-based, counting packets in file order (other pcapng blocks do not count).
+pub struct Frame<'a> {
+    /// 1-based, counting frames (packet records or blocks) in file order (other pcapng blocks do not count).
     pub number: u64,
     /// Byte offset of the record (pcap) or block (pcapng) in the file.
     pub offset: u64,
@@ -147,10 +147,10 @@ pub struct Packet<'a> {
     pub data: &'a [u8],
 }
 
-/// A [`Packet`] that owns its bytes: kept to recompute a frame's anatomy when
+/// A [`Frame`] that owns its bytes: kept to recompute a frame's anatomy when
 /// settings change, or carried in a diagnosis link.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OwnedPacket {
+pub struct OwnedFrame {
     pub number: u64,
     pub offset: u64,
     pub interface: u32,
@@ -162,9 +162,9 @@ pub struct OwnedPacket {
     pub data: Vec<u8>,
 }
 
-impl OwnedPacket {
-    pub fn from_packet(p: &Packet<'_>) -> Self {
-        OwnedPacket {
+impl OwnedFrame {
+    pub fn from_packet(p: &Frame<'_>) -> Self {
+        OwnedFrame {
             number: p.number,
             offset: p.offset,
             interface: p.interface,
@@ -177,8 +177,8 @@ impl OwnedPacket {
         }
     }
 
-    pub fn packet(&self) -> Packet<'_> {
-        Packet {
+    pub fn packet(&self) -> Frame<'_> {
+        Frame {
             number: self.number,
             offset: self.offset,
             interface: self.interface,
@@ -208,7 +208,7 @@ pub struct Interface {
     pub name: Option<String>,
 }
 
-/// A block the reader must have seen to read a later packet on its own: the
+/// A block the reader must have seen to read a later frame on its own: the
 /// pcap file header, a pcapng section header or interface description.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContextBlock {
@@ -222,7 +222,7 @@ pub struct ContextBlock {
 /// thousands of sections or interfaces) is re-read from its start instead.
 pub const MAX_CONTEXT_BLOCKS: usize = 4096;
 
-/// The blocks to read, in order, before the packet at `offset` so that a fresh
+/// The blocks to read, in order, before the frame at `offset` so that a fresh
 /// reader reads it with the right link type, timestamp resolution and FCS
 /// length. `None` if the reader's list was cut at [`MAX_CONTEXT_BLOCKS`].
 pub fn context_for(blocks: &[ContextBlock], complete: bool, offset: u64) -> Option<Vec<ContextBlock>> {
@@ -234,23 +234,23 @@ pub fn context_for(blocks: &[ContextBlock], complete: bool, offset: u64) -> Opti
     Some(blocks[section..before].to_vec())
 }
 
-/// Bytes to read from a packet's offset so that its whole record is sure to
+/// Bytes to read from a frame's offset so that its whole record is sure to
 /// be there in all but odd files (pcapng options over 4 KiB): the caller
 /// falls back to reading from the start if [`packet_at`] finds nothing.
 pub fn record_read_len(caplen: u32) -> u64 {
     u64::from(caplen) + 4096
 }
 
-/// Reads the packet whose record starts `record`, after the `context` bytes
-/// (the blocks [`context_for`] named, concatenated). The packet gets its
+/// Reads the frame whose record starts `record`, after the `context` bytes
+/// (the blocks [`context_for`] named, concatenated). The frame gets its
 /// number and offset in the original file.
-pub fn packet_at(context: &[u8], record: &[u8], number: u64, offset: u64) -> Option<OwnedPacket> {
+pub fn packet_at(context: &[u8], record: &[u8], number: u64, offset: u64) -> Option<OwnedFrame> {
     let mut reader = CaptureReader::new();
     reader.push(context, |_| {}).ok()?;
     let mut found = None;
     let _ = reader.push(record, |p| {
         if found.is_none() {
-            let mut own = OwnedPacket::from_packet(&p);
+            let mut own = OwnedFrame::from_packet(&p);
             own.number = number;
             own.offset = offset;
             found = Some(own);
@@ -349,7 +349,7 @@ impl CaptureReader {
         &self.notes
     }
 
-    /// Packets delivered so far.
+    /// Frames delivered so far.
     pub fn packets(&self) -> u64 {
         self.packets
     }
@@ -380,10 +380,10 @@ impl CaptureReader {
         self.pending.capacity()
     }
 
-    /// Feeds the next chunk of the file. Every complete packet in it is passed
+    /// Feeds the next chunk of the file. Every complete frame in it is passed
     /// to `on_packet` in file order. After an error, the call returns it again
     /// and ignores the chunk.
-    pub fn push(&mut self, chunk: &[u8], mut on_packet: impl FnMut(Packet<'_>)) -> Result<(), CaptureError> {
+    pub fn push(&mut self, chunk: &[u8], mut on_packet: impl FnMut(Frame<'_>)) -> Result<(), CaptureError> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
@@ -396,7 +396,7 @@ impl CaptureReader {
         result
     }
 
-    fn push_inner(&mut self, mut chunk: &[u8], on_packet: &mut impl FnMut(Packet<'_>)) -> Result<(), CaptureError> {
+    fn push_inner(&mut self, mut chunk: &[u8], on_packet: &mut impl FnMut(Frame<'_>)) -> Result<(), CaptureError> {
         // A unit carried over from the last chunk takes only the bytes it
         // lacks, so the buffer never holds more than one record (whose length
         // the parser has checked before asking for it), whatever the chunk size.
@@ -472,7 +472,7 @@ impl CaptureReader {
     /// Parses as many whole records from `data` (which starts at `self.offset`)
     /// as it holds; returns the bytes used and the length the next, incomplete
     /// unit needs in all (more than the bytes of it left in `data`).
-    fn parse(&mut self, data: &[u8], on_packet: &mut impl FnMut(Packet<'_>)) -> Result<(usize, usize), CaptureError> {
+    fn parse(&mut self, data: &[u8], on_packet: &mut impl FnMut(Frame<'_>)) -> Result<(usize, usize), CaptureError> {
         let mut used = 0usize;
         loop {
             let rest = &data[used..];
@@ -531,9 +531,9 @@ enum Step {
     NeedMore(usize),
 }
 
-/// Reads a whole capture held in memory, handing out every packet; returns
+/// Reads a whole capture held in memory, handing out every frame; returns
 /// the error that stopped it, if any. Streaming callers use [`CaptureReader`].
-pub fn read_all(bytes: &[u8], mut on_packet: impl FnMut(Packet<'_>)) -> Option<CaptureError> {
+pub fn read_all(bytes: &[u8], mut on_packet: impl FnMut(Frame<'_>)) -> Option<CaptureError> {
     let mut r = CaptureReader::new();
     r.push(bytes, &mut on_packet).and_then(|_| r.finish()).err()
 }

@@ -2,7 +2,7 @@
 //! 16-byte header (24 in Kuznetzov's modified format) and the captured bytes.
 
 use super::{
-    max_record_bytes, unit_len, CaptureError, CaptureErrorKind, Direction, FcsHint, Format, Interface, Packet,
+    max_record_bytes, unit_len, CaptureError, CaptureErrorKind, Direction, FcsHint, Format, Frame, Interface,
     ReaderNote, Step,
 };
 use crate::wire::link::LinkType;
@@ -73,7 +73,7 @@ impl PcapState {
         at: u64,
         packets: &mut u64,
         notes: &mut Vec<ReaderNote>,
-        on_packet: &mut impl FnMut(Packet<'_>),
+        on_packet: &mut impl FnMut(Frame<'_>),
     ) -> Result<Step, CaptureError> {
         let Some(header) = &self.header else {
             if rest.len() < FILE_HEADER_LEN {
@@ -151,7 +151,7 @@ impl PcapState {
             _ => Direction::Inbound,
         });
         *packets += 1;
-        on_packet(Packet {
+        on_packet(Frame {
             number: *packets,
             offset: at,
             interface: 0,

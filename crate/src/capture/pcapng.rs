@@ -5,7 +5,7 @@
 
 use super::{
     max_block_bytes_for, max_record_bytes, to_nanos, unit_len, CaptureError, CaptureErrorKind, ContextBlock, Direction,
-    FcsHint, Interface, Packet, Step, MAX_BLOCK_BYTES,
+    FcsHint, Frame, Interface, Step, MAX_BLOCK_BYTES,
 };
 use crate::text::thousands;
 use crate::wire::link::LinkType;
@@ -88,7 +88,7 @@ impl PcapngState {
         at: u64,
         packets: &mut u64,
         context: &mut Vec<ContextBlock>,
-        on_packet: &mut impl FnMut(Packet<'_>),
+        on_packet: &mut impl FnMut(Frame<'_>),
     ) -> Result<Step, CaptureError> {
         if rest.len() < MIN_BLOCK_LEN as usize {
             return Ok(Step::NeedMore(MIN_BLOCK_LEN as usize));
@@ -218,7 +218,7 @@ impl PcapngState {
         block: &[u8],
         at: u64,
         packets: &mut u64,
-        on_packet: &mut impl FnMut(Packet<'_>),
+        on_packet: &mut impl FnMut(Frame<'_>),
     ) -> Result<(), CaptureError> {
         // The fixed fields end at byte 28; the captured length (at 20) must fit
         // in what follows before the trailer. Checked here, in u64, so that no
@@ -254,7 +254,7 @@ impl PcapngState {
         let (fcs, direction) = self.hint(iface, self.flags_option(&epb.options));
         let units = (u64::from(epb.ts_high) << 32) | u64::from(epb.ts_low);
         *packets += 1;
-        on_packet(Packet {
+        on_packet(Frame {
             number: *packets,
             offset: at,
             interface: epb.if_id,
@@ -275,7 +275,7 @@ impl PcapngState {
         block: &[u8],
         at: u64,
         packets: &mut u64,
-        on_packet: &mut impl FnMut(Packet<'_>),
+        on_packet: &mut impl FnMut(Frame<'_>),
     ) -> Result<(), CaptureError> {
         let iface = self.interface(0, at)?;
         if block.len() < 16 {
@@ -289,7 +289,7 @@ impl PcapngState {
         }
         let (fcs, _) = self.hint(iface, None);
         *packets += 1;
-        on_packet(Packet {
+        on_packet(Frame {
             number: *packets,
             offset: at,
             interface: 0,
@@ -310,7 +310,7 @@ impl PcapngState {
         block: &[u8],
         at: u64,
         packets: &mut u64,
-        on_packet: &mut impl FnMut(Packet<'_>),
+        on_packet: &mut impl FnMut(Frame<'_>),
     ) -> Result<(), CaptureError> {
         const FIXED: usize = 28;
         if block.len() < FIXED + 4 {
@@ -338,7 +338,7 @@ impl PcapngState {
         let flags = self.find_flags_raw(opts);
         let (fcs, direction) = self.hint(iface, flags);
         *packets += 1;
-        on_packet(Packet {
+        on_packet(Frame {
             number: *packets,
             offset: at,
             interface: if_id,

@@ -9,7 +9,7 @@
 //! The whole is raw-DEFLATE compressed and base64url-encoded without padding.
 //! Decoding is bounded: a link never expands beyond [`MAX_DECODED`] bytes.
 
-use crate::capture::{FcsHint, Packet};
+use crate::capture::{FcsHint, Frame};
 use crate::frame::dissect::dissect_with_spans;
 use crate::frame::ledger::{account, FcsStatus, FrameMeta, RegionKind};
 use crate::settings::{DeviceRule, FcsMode, Settings, MTU_RANGE};
@@ -105,7 +105,7 @@ impl SharedFrame {
     /// A shared frame made from a captured packet. With `headers_only`, the
     /// bytes the dissector calls payload become zeros; headers, lengths and
     /// every byte after the datagram stay, so the diagnosis is unchanged.
-    pub fn from_packet(p: &Packet<'_>, settings: Settings, headers_only: bool) -> Self {
+    pub fn from_packet(p: &Frame<'_>, settings: Settings, headers_only: bool) -> Self {
         let mut data = p.data.to_vec();
         let mut fcs_recomputed = false;
         if headers_only {
@@ -141,7 +141,7 @@ impl SharedFrame {
 
     /// How many of the packet's bytes "headers only" replaces with zeros: the
     /// bytes the dissector calls payload (some may be zero already).
-    pub fn payload_bytes(p: &Packet<'_>) -> u32 {
+    pub fn payload_bytes(p: &Frame<'_>) -> u32 {
         let (_, spans) = dissect_with_spans(p.data, p.link_type, p.original_len);
         // Payload spans of nested layers may overlap: count each byte once.
         let mut zeroed = vec![false; p.data.len()];
@@ -154,8 +154,8 @@ impl SharedFrame {
     }
 
     /// The frame as a packet, for [`crate::frame::analysis::analyze`].
-    pub fn packet(&self) -> Packet<'_> {
-        Packet {
+    pub fn packet(&self) -> Frame<'_> {
+        Frame {
             number: self.frame_number.unwrap_or(1),
             offset: 0,
             interface: 0,
@@ -353,8 +353,8 @@ mod tests {
     use crate::craft::echo_frame;
     use crate::frame::analysis::analyze;
 
-    fn story_packet(data: &[u8]) -> Packet<'_> {
-        Packet {
+    fn story_packet(data: &[u8]) -> Frame<'_> {
+        Frame {
             number: 15,
             offset: 0,
             interface: 0,

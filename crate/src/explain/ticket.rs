@@ -435,16 +435,16 @@ fn link_words(k: LinkKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::{read_all, OwnedPacket};
+    use crate::capture::{read_all, OwnedFrame};
     use crate::frame::analysis::analyze;
     use crate::settings::DeviceRule;
 
-    fn frame(path: &str, number: u64) -> OwnedPacket {
+    fn frame(path: &str, number: u64) -> OwnedFrame {
         let bytes = std::fs::read(format!("../static/examples/{path}")).unwrap();
         let mut out = None;
         read_all(&bytes, |p| {
             if p.number == number {
-                out = Some(OwnedPacket::from_packet(&p));
+                out = Some(OwnedFrame::from_packet(&p));
             }
         });
         out.unwrap_or_else(|| panic!("{path} has no frame {number}"))

@@ -183,16 +183,16 @@ pub fn byte_owners(a: &FrameAnalysis, caplen: usize) -> Vec<Option<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::{read_all, OwnedPacket};
+    use crate::capture::{read_all, OwnedFrame};
     use crate::frame::analysis::analyze;
     use crate::wire::Layer;
 
-    fn first_packet(path: &str) -> OwnedPacket {
+    fn first_packet(path: &str) -> OwnedFrame {
         let bytes = std::fs::read(path).unwrap();
         let mut out = None;
         read_all(&bytes, |p| {
             if out.is_none() {
-                out = Some(OwnedPacket::from_packet(&p));
+                out = Some(OwnedFrame::from_packet(&p));
             }
         });
         out.unwrap()

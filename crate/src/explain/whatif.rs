@@ -305,19 +305,19 @@ fn sum(parts: &[u32]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capture::{read_all, OwnedPacket};
+    use crate::capture::{read_all, OwnedFrame};
     use crate::craft::gallery;
     use crate::frame::analysis::analyze;
     use crate::settings::DeviceRule;
 
-    fn frames(name: &str) -> Vec<OwnedPacket> {
+    fn frames(name: &str) -> Vec<OwnedFrame> {
         let bytes = gallery().into_iter().find(|(n, _)| *n == name).map(|(_, b)| b).unwrap_or_default();
         let mut out = Vec::new();
-        read_all(&bytes, |p| out.push(OwnedPacket::from_packet(&p)));
+        read_all(&bytes, |p| out.push(OwnedFrame::from_packet(&p)));
         out
     }
 
-    fn baseline_of(p: &OwnedPacket) -> Baseline {
+    fn baseline_of(p: &OwnedFrame) -> Baseline {
         let a = analyze(&p.packet(), &Settings::default());
         Baseline::new(MtuFacts::new(&a.dissection, &a.ledger), &a.ledger)
     }

@@ -3,7 +3,7 @@
 //! ledger as an equation, per-frame findings in plain words, ranked
 //! hypotheses for unexplained bytes, and the MTU consequence.
 
-use crate::capture::Packet;
+use crate::capture::Frame;
 use crate::frame::dissect::{dissect_with_spans, Dissection, IcvAt, StopReason};
 use crate::frame::finding::Finding;
 use crate::frame::ledger::{account, FcsStatus, FrameMeta, Ledger, Region, RegionKind};
@@ -31,7 +31,7 @@ pub struct FrameAnalysis {
     pub mtu: MtuVerdict,
 }
 
-pub fn analyze(p: &Packet<'_>, settings: &Settings) -> FrameAnalysis {
+pub fn analyze(p: &Frame<'_>, settings: &Settings) -> FrameAnalysis {
     let (d, mut spans) = dissect_with_spans(p.data, p.link_type, p.original_len);
     let ledger = account(&d, p.data, FrameMeta { original_len: p.original_len, fcs: p.fcs }, settings);
     for r in ledger.regions() {
@@ -128,7 +128,7 @@ fn equation(d: &Dissection, l: &Ledger) -> String {
     }
 }
 
-fn findings(d: &Dissection, l: &Ledger, p: &Packet<'_>) -> Vec<String> {
+fn findings(d: &Dissection, l: &Ledger, p: &Frame<'_>) -> Vec<String> {
     let mut out = Vec::new();
     let f = l.flags;
     if f.has(Finding::UnsupportedLink) {
@@ -228,7 +228,7 @@ fn findings(d: &Dissection, l: &Ledger, p: &Packet<'_>) -> Vec<String> {
     out
 }
 
-fn hypotheses(d: &Dissection, l: &Ledger, p: &Packet<'_>) -> Vec<String> {
+fn hypotheses(d: &Dissection, l: &Ledger, p: &Frame<'_>) -> Vec<String> {
     let Some(t) = l.region(RegionKind::Trailer) else { return Vec::new() };
     let n = t.len;
     let bytes = region_bytes(t, p.data);

@@ -14,8 +14,8 @@
 use super::line::{year_of, Stamp};
 use super::message::{known_driver, Message, MessageKind};
 use super::LogFile;
+use crate::capture::Frame;
 use crate::capture::Interface;
-use crate::capture::Packet;
 use crate::scan::record::FrameRecord;
 use crate::scan::summary::{CaptureFinding, FindingKind};
 use crate::text::{count, plural, thousands};
@@ -125,7 +125,7 @@ impl Matcher {
     }
 
     /// Sees one frame of the scan (its record and its bytes).
-    pub fn add(&mut self, r: &FrameRecord, p: &Packet<'_>) {
+    pub fn add(&mut self, r: &FrameRecord, p: &Frame<'_>) {
         let Some(ns) = r.timestamp_ns else { return };
         self.first_frame_ns.get_or_insert(ns);
         if self.sizes.is_empty() {

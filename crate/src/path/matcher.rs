@@ -12,7 +12,7 @@
 //! sighting of it starts a new journey. Memory is bounded by the window's
 //! traffic, never by the files.
 
-use crate::capture::{CaptureError, CaptureReader, Packet};
+use crate::capture::{CaptureError, CaptureReader, Frame};
 use crate::frame::dissect::Dissector;
 use crate::frame::ledger::{account, FrameMeta};
 use crate::frame::mtu::MtuFacts;
@@ -366,7 +366,7 @@ impl Follower {
 
 fn sight(
     dissector: &mut Dissector,
-    p: &Packet<'_>,
+    p: &Frame<'_>,
     point: u16,
     offset_ns: i64,
     last_ts: &mut i64,

@@ -3,7 +3,7 @@
 //! is one point per interface index its headers carry (SLL v1 carries none,
 //! so it is one point); a classic pcap is one point.
 
-use crate::capture::Packet;
+use crate::capture::Frame;
 use crate::wire::link::LinkKind;
 use crate::wire::sll2;
 
@@ -21,7 +21,7 @@ pub struct PointKey {
 }
 
 impl PointKey {
-    pub fn of(p: &Packet<'_>) -> Self {
+    pub fn of(p: &Frame<'_>) -> Self {
         let ifindex = (p.link_type.kind() == LinkKind::LinuxSll2 && p.data.len() >= sll2::HEADER_LEN)
             .then(|| sll2::ifindex(p.data));
         PointKey { interface: p.interface, ifindex }

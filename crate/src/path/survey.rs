@@ -5,7 +5,7 @@
 //! before it can merge files in time order: both need this pass. It keeps
 //! no frame, only counts and at most [`CALIBRATION_PACKETS`] samples per file.
 
-use crate::capture::{CaptureError, CaptureReader, Packet};
+use crate::capture::{CaptureError, CaptureReader, Frame};
 use crate::frame::dissect::Dissector;
 use crate::frame::ledger::{account, FrameMeta};
 use crate::frame::mtu::MtuFacts;
@@ -179,7 +179,7 @@ impl Survey {
 
 fn sample(
     dissector: &mut Dissector,
-    p: &Packet<'_>,
+    p: &Frame<'_>,
     settings: &Settings,
 ) -> Option<(u64, i64, crate::path::identity::Addr, crate::path::identity::Addr)> {
     let time = p.timestamp_ns?;

@@ -16,7 +16,7 @@ pub mod store;
 pub mod summary;
 pub mod sweep;
 
-use crate::capture::{CaptureError, CaptureReader, ContextBlock, Packet};
+use crate::capture::{CaptureError, CaptureReader, ContextBlock, Frame};
 use crate::frame::dissect::Dissector;
 use crate::frame::ledger::{account, FrameMeta};
 use crate::frame::mtu::MtuFacts;
@@ -49,14 +49,14 @@ impl Scanner {
 
     /// Feeds a chunk; `on_frame` sees each frame's record in order.
     pub fn push(&mut self, chunk: &[u8], mut on_frame: impl FnMut(&FrameRecord)) -> Result<(), CaptureError> {
-        self.push_with_packets(chunk, |r, _| on_frame(r))
+        self.push_with_frames(chunk, |r, _| on_frame(r))
     }
 
-    /// As [`Scanner::push`], also handing out the packet the record was made from.
-    pub fn push_with_packets(
+    /// As [`Scanner::push`], also handing out the frame the record was made from.
+    pub fn push_with_frames(
         &mut self,
         chunk: &[u8],
-        mut on_frame: impl FnMut(&FrameRecord, &Packet<'_>),
+        mut on_frame: impl FnMut(&FrameRecord, &Frame<'_>),
     ) -> Result<(), CaptureError> {
         let Scanner { reader, dissector, settings, summary } = self;
         reader.push(chunk, |p| {
@@ -96,7 +96,7 @@ impl Scanner {
 
 fn scan_packet(
     dissector: &mut Dissector,
-    p: &Packet<'_>,
+    p: &Frame<'_>,
     settings: &Settings,
     summary: &mut SummaryBuilder,
 ) -> FrameRecord {

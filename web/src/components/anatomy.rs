@@ -1,6 +1,6 @@
 use crate::components::glossary::Term;
 use crate::markup::hex_html;
-use framelens::capture::OwnedPacket;
+use framelens::capture::OwnedFrame;
 use framelens::explain::glossary::{for_fcs, for_region};
 use framelens::explain::lessons::Highlight;
 use framelens::explain::view::{group_key, segments};
@@ -17,7 +17,7 @@ use yew::prelude::*;
 /// link, a lesson) hands over the packet itself.
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub packet: Rc<OwnedPacket>,
+    pub packet: Rc<OwnedFrame>,
     pub settings: Settings,
     /// What a lesson step points at: its bytes and fields are marked `data-highlight`.
     #[prop_or_default]

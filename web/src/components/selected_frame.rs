@@ -4,7 +4,7 @@
 
 use crate::components::anatomy::Anatomy;
 use crate::state::FrameBytes;
-use framelens::capture::OwnedPacket;
+use framelens::capture::OwnedFrame;
 use framelens::explain::lessons::Highlight;
 use framelens::settings::Settings;
 use std::rc::Rc;
@@ -20,7 +20,7 @@ pub struct Props {
     #[prop_or_default]
     pub highlight: Option<Highlight>,
     /// Opens the share dialog for the frame on show.
-    pub on_share: Callback<Rc<OwnedPacket>>,
+    pub on_share: Callback<Rc<OwnedFrame>>,
 }
 
 #[component]
