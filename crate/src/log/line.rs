@@ -302,18 +302,24 @@ pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// The year of a wall time (for placing syslog stamps near the capture).
-pub fn year_of(ns: i64) -> i64 {
-    let days = ns.div_euclid(86_400 * 1_000_000_000);
-    // civil_from_days, year only
+/// The proleptic Gregorian date (year, month 1-12, day 1-31) of a day
+/// count since 1970-01-01 (Howard Hinnant's `civil_from_days`), the inverse
+/// of [`days_from_civil`].
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    yoe + era * 400 + i64::from(m <= 2)
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// The year of a wall time (for placing syslog stamps near the capture).
+pub fn year_of(ns: i64) -> i64 {
+    civil_from_days(ns.div_euclid(86_400 * 1_000_000_000)).0
 }
 
 #[cfg(test)]
@@ -321,6 +327,16 @@ mod tests {
     use super::*;
 
     const T: i64 = 1_733_047_210_417_450_000; // 2024-12-01T10:00:10.417450Z
+
+    #[test]
+    fn civil_dates_round_trip_across_leap_days_and_eras() {
+        for days in [-719_468, -1, 0, 59, 60, 11_016, 17_361, 20_000, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
+        }
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
 
     #[test]
     fn rsyslog_rfc3339_with_fraction_and_zone() {
