@@ -15,6 +15,8 @@
 //!    ↓
 //! log/      kernel logs beside the capture: lines → drop lines matched to frames
 //!    ↓
+//! filter/   display filters over a record (and the frame's bytes when at hand)
+//!    ↓
 //! explain/  views, glossary, lessons, what-if, tickets, share links
 //! ```
 //!
@@ -70,6 +72,7 @@ pub mod capture;
 #[cfg(feature = "craft")]
 pub mod craft;
 pub mod explain;
+pub mod filter;
 pub mod frame;
 pub mod log;
 pub mod path;

@@ -16,8 +16,8 @@ pub mod store;
 pub mod summary;
 pub mod sweep;
 
-use crate::capture::{CaptureError, CaptureReader, ContextBlock, Frame};
-use crate::frame::dissect::Dissector;
+use crate::capture::{CaptureError, CaptureReader, ContextBlock, Frame, Interface};
+use crate::frame::dissect::{Dissection, Dissector};
 use crate::frame::ledger::{account, FrameMeta};
 use crate::frame::mtu::MtuFacts;
 use crate::settings::Settings;
@@ -58,11 +58,34 @@ impl Scanner {
         chunk: &[u8],
         mut on_frame: impl FnMut(&FrameRecord, &Frame<'_>),
     ) -> Result<(), CaptureError> {
+        self.push_selected(chunk, |_, _, _| true, |r, p, _| on_frame(r, p))
+    }
+
+    /// As [`Scanner::push_with_frames`], for a face that shows only some
+    /// frames (a display filter): `select` sees each frame's record, frame
+    /// and dissection before the summary does, and only the frames it keeps
+    /// are counted and handed to `on_frame`. The capture-wide summary then
+    /// describes the selected frames, as a filtered list would.
+    pub fn push_selected(
+        &mut self,
+        chunk: &[u8],
+        mut select: impl FnMut(&FrameRecord, &Frame<'_>, &Dissection) -> bool,
+        mut on_frame: impl FnMut(&FrameRecord, &Frame<'_>, &Dissection),
+    ) -> Result<(), CaptureError> {
         let Scanner { reader, dissector, settings, summary } = self;
         reader.push(chunk, |p| {
-            let record = scan_packet(dissector, &p, settings, summary);
-            on_frame(&record, &p);
+            let d = dissector.facts(p.data, p.link_type, p.original_len);
+            let record = frame_record(d, &p, settings);
+            if select(&record, &p, d) {
+                summary.add(&record, d, p.data);
+                on_frame(&record, &p, d);
+            }
         })
+    }
+
+    /// The interfaces described so far (pcap: the one the file header gives).
+    pub fn interfaces(&self) -> Vec<Interface> {
+        self.reader.interfaces()
     }
 
     /// Capture-wide findings of the frames read so far (see [`SummaryBuilder::findings`]).
@@ -94,15 +117,9 @@ impl Scanner {
     }
 }
 
-fn scan_packet(
-    dissector: &mut Dissector,
-    p: &Frame<'_>,
-    settings: &Settings,
-    summary: &mut SummaryBuilder,
-) -> FrameRecord {
-    let d = dissector.facts(p.data, p.link_type, p.original_len);
+fn frame_record(d: &Dissection, p: &Frame<'_>, settings: &Settings) -> FrameRecord {
     let ledger = account(d, p.data, FrameMeta { original_len: p.original_len, fcs: p.fcs }, settings);
-    let record = FrameRecord {
+    FrameRecord {
         number: p.number,
         offset: p.offset,
         timestamp_ns: p.timestamp_ns,
@@ -111,9 +128,7 @@ fn scan_packet(
         direction: p.direction.or(d.direction),
         ledger,
         mtu: MtuFacts::new(d, &ledger),
-    };
-    summary.add(&record, d, p.data);
-    record
+    }
 }
 
 /// Scans a whole capture held in memory.
