@@ -17,6 +17,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 mod path;
+mod workflow;
 
 /// Explains why each captured frame is as long as it is: recomputes every
 /// frame's length from its own headers and names every extra or missing byte.
@@ -49,6 +50,8 @@ struct Args {
     /// -k, -o short-iso-precise or -o json); repeatable.
     #[arg(long = "log", value_name = "FILE")]
     logs: Vec<String>,
+    #[command(flatten)]
+    flow: workflow::Options,
 }
 
 #[derive(Subcommand, Debug)]
@@ -113,6 +116,10 @@ const DROPPED: usize = EXAMPLE_KINDS.len();
 const DROPPED_LABEL: &str = "dropped by the MTU rule";
 
 fn main() -> ExitCode {
+    if workflow::wants_filter_help(std::env::args()) {
+        print!("{}", workflow::filter_help());
+        return ExitCode::SUCCESS;
+    }
     let args = Args::parse();
     let result = match &args.command {
         Some(Command::Path(p)) => path::run(p),
@@ -129,6 +136,14 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let settings = Settings { mtu: args.mtu, rule: args.rule.0, fcs: args.fcs.0 };
+    let selector = match workflow::Selector::new(&args.flow) {
+        Ok(s) => s,
+        Err(usage) => {
+            eprintln!("framelens: {usage}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let mut flow = workflow::Flow::new(&args.flow)?;
     let mut logs = Vec::new();
     for path in &args.logs {
         let f = std::fs::File::open(path).with_context(|| format!("cannot open log {path}"))?;
@@ -148,6 +163,9 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let mut per_kind = [0usize; EXAMPLE_KINDS.len() + 1];
     let mut buf = vec![0u8; 1 << 20];
     let mut write_err: Option<std::io::Error> = None;
+    if flow.csv() {
+        out.write_all(framelens::explain::view::csv_header().as_bytes())?;
+    }
     loop {
         let n = match input.read(&mut buf) {
             Ok(0) => break,
@@ -155,33 +173,45 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e).with_context(|| format!("cannot read {file}")),
         };
-        let pushed = scanner.push_with_frames(&buf[..n], |record, packet| {
-            if let Some(m) = matcher.as_mut() {
-                m.add(record, packet);
-            }
-            if args.json {
+        let pushed = scanner.push_selected(
+            &buf[..n],
+            |r, p, d| selector.select(r, p, d, &settings),
+            |record, packet, _| {
+                if let Some(m) = matcher.as_mut() {
+                    m.add(record, packet);
+                }
                 if write_err.is_none() {
-                    let line = frame_line(record, &settings);
-                    if let Err(e) = serde_json::to_writer(&mut out, &line)
-                        .map_err(std::io::Error::from)
-                        .and_then(|_| out.write_all(b"\n"))
-                    {
+                    if let Err(e) = flow.on_frame(&selector, record, packet, &settings, &mut out) {
                         write_err = Some(e);
                     }
                 }
-                return;
-            }
-            // The first frames of each kind, analysed in full while their bytes are at hand.
-            let dropped = drops(&record.mtu, &settings);
-            let kind =
-                if dropped { Some(DROPPED) } else { EXAMPLE_KINDS.iter().position(|f| record.ledger.flags.has(*f)) };
-            if let Some(k) = kind {
-                if per_kind[k] < args.examples {
-                    per_kind[k] += 1;
-                    examples.push((k, analyze(packet, &settings)));
+                if args.json {
+                    if write_err.is_none() {
+                        let line = frame_line(record, &settings);
+                        if let Err(e) = serde_json::to_writer(&mut out, &line)
+                            .map_err(std::io::Error::from)
+                            .and_then(|_| out.write_all(b"\n"))
+                        {
+                            write_err = Some(e);
+                        }
+                    }
+                    return;
                 }
-            }
-        });
+                // The first frames of each kind, analysed in full while their bytes are at hand.
+                let dropped = drops(&record.mtu, &settings);
+                let kind = if dropped {
+                    Some(DROPPED)
+                } else {
+                    EXAMPLE_KINDS.iter().position(|f| record.ledger.flags.has(*f))
+                };
+                if let Some(k) = kind {
+                    if per_kind[k] < args.examples {
+                        per_kind[k] += 1;
+                        examples.push((k, analyze(packet, &settings)));
+                    }
+                }
+            },
+        );
         if let Some(e) = write_err.take() {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 return Ok(ExitCode::SUCCESS);
@@ -206,16 +236,23 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
             None => serde_json::to_writer(&mut out, &SummaryLine { summary: &summary })?,
         }
         out.write_all(b"\n")?;
-    } else {
-        write_human(&mut out, args, &summary, &examples)?;
+    } else if !flow.csv() {
+        write_human(&mut out, args, selector.line().as_deref(), &summary, &examples)?;
         if let Some(r) = &report {
             write_log(&mut out, r)?;
         }
     }
+    let failed = flow.finish()?;
     out.flush().or_else(|e| if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(e) })?;
     if let Some(e) = &summary.error {
         eprintln!("framelens: {file}: {}", e.message);
         return Ok(ExitCode::from(1));
+    }
+    if !failed.is_empty() {
+        for f in &failed {
+            eprintln!("framelens: {f}");
+        }
+        return Ok(ExitCode::from(workflow::EXIT_FAIL_ON));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -239,6 +276,7 @@ fn write_log(out: &mut impl Write, r: &LogReport) -> std::io::Result<()> {
 fn write_human(
     out: &mut impl Write,
     args: &Args,
+    filter: Option<&str>,
     s: &Summary,
     examples: &[(usize, FrameAnalysis)],
 ) -> std::io::Result<()> {
@@ -253,6 +291,9 @@ fn write_human(
         thousands(c.bytes_captured)
     )?;
     writeln!(out, "Settings: MTU {}, rule {}, FCS {}", s.settings.mtu, s.settings.rule.name(), s.settings.fcs.key())?;
+    if let Some(line) = filter {
+        writeln!(out, "{line}")?;
+    }
     if !s.link_types.is_empty() {
         let links: Vec<String> = s.link_types.iter().map(|(l, n)| format!("{l}: {}", thousands(*n))).collect();
         writeln!(out, "Link types: {}", links.join(", "))?;

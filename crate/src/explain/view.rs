@@ -92,6 +92,45 @@ pub fn row(r: &FrameRecord, first_ts: Option<i64>, s: &Settings) -> Row {
     }
 }
 
+/// The frame list's column headings, as the web list shows them: the first
+/// line of a CSV export.
+pub const COLUMNS: [&str; 6] = ["#", "Time (s)", "Captured", "Expected", "Diff", "Verdict"];
+
+/// One field of CSV (RFC 4180): quoted when it holds a comma, a quote or a
+/// line break, with quotes doubled.
+fn csv_field(out: &mut String, f: &str) {
+    if f.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&f.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(f);
+    }
+}
+
+fn csv_record<'a>(fields: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, f) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        csv_field(&mut out, f);
+    }
+    out.push('\n');
+    out
+}
+
+/// The CSV header line.
+pub fn csv_header() -> String {
+    csv_record(COLUMNS)
+}
+
+/// A list row as one CSV line, its cells exactly as the list shows them.
+pub fn csv_line(r: &Row) -> String {
+    let number = r.number.to_string();
+    csv_record([number.as_str(), &r.time, &r.lengths, &r.expected, &r.difference, &r.verdict])
+}
+
 /// CSS class and legend name of a layer group.
 pub const fn group_key(g: LayerGroup) -> &'static str {
     match g {
@@ -196,6 +235,25 @@ mod tests {
             }
         });
         out.unwrap()
+    }
+
+    #[test]
+    fn csv_quotes_cells_with_commas_and_quotes_only() {
+        assert_eq!(csv_header(), "#,Time (s),Captured,Expected,Diff,Verdict\n");
+        let row = Row {
+            number: 15,
+            time: "9.000250".into(),
+            lengths: "1,520".into(),
+            expected: "1,518".into(),
+            difference: "+2".into(),
+            verdict: "2 unexplained, dropped at MTU 1500 \"x\"".into(),
+            dropped: true,
+            unexplained: true,
+        };
+        assert_eq!(
+            csv_line(&row),
+            "15,9.000250,\"1,520\",\"1,518\",+2,\"2 unexplained, dropped at MTU 1500 \"\"x\"\"\"\n"
+        );
     }
 
     #[test]
