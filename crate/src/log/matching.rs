@@ -16,6 +16,7 @@ use super::message::{known_driver, Message, MessageKind};
 use super::LogFile;
 use crate::capture::Frame;
 use crate::capture::Interface;
+use crate::frame::mtu::MtuFacts;
 use crate::scan::record::FrameRecord;
 use crate::scan::summary::{CaptureFinding, FindingKind};
 use crate::text::{count, plural, thousands};
@@ -31,7 +32,7 @@ pub const MAX_CANDIDATES_PER_SIZE: usize = 4096;
 const MAX_LINES_FOR_OFFSET: usize = 256;
 /// How far a line may be from its frame once the clocks agree, beyond the
 /// stamp's own resolution: logging and capture points differ by milliseconds.
-const SLACK_NS: i64 = 250_000_000;
+pub const SLACK_NS: i64 = 250_000_000;
 const FRAMES_PER_FINDING: usize = 20;
 
 /// What the user knows about the logs' clocks.
@@ -104,6 +105,8 @@ pub struct Matcher {
     settings: LogSettings,
     sizes: HashMap<u32, Vec<Candidate>>,
     first_frame_ns: Option<i64>,
+    /// The smallest key of `sizes`, kept so that [`Matcher::wants`] costs a comparison.
+    smallest: Option<u32>,
 }
 
 impl Matcher {
@@ -116,7 +119,8 @@ impl Matcher {
                 }
             }
         }
-        Matcher { files, settings, sizes, first_frame_ns: None }
+        let smallest = sizes.keys().min().copied();
+        Matcher { files, settings, sizes, first_frame_ns: None, smallest }
     }
 
     /// Memory the matcher may hold for frames, whatever the capture's size.
@@ -126,18 +130,38 @@ impl Matcher {
 
     /// Sees one frame of the scan (its record and its bytes).
     pub fn add(&mut self, r: &FrameRecord, p: &Frame<'_>) {
-        let Some(ns) = r.timestamp_ns else { return };
+        self.add_facts(r.number, r.timestamp_ns, r.interface, &r.mtu, p.data);
+    }
+
+    /// Sees one frame by its facts, for a reader that has no scan record
+    /// (the path survey): number in its file, timestamp, interface, the MTU
+    /// facts and the captured bytes.
+    pub fn add_facts(&mut self, number: u64, timestamp_ns: Option<i64>, interface: u32, mtu: &MtuFacts, data: &[u8]) {
+        let Some(ns) = timestamp_ns else { return };
         self.first_frame_ns.get_or_insert(ns);
         if self.sizes.is_empty() {
             return;
         }
-        let Some(list) = self.sizes.get_mut(&r.mtu.l2_payload()) else { return };
+        let Some(list) = self.sizes.get_mut(&mtu.l2_payload()) else { return };
         if list.len() >= MAX_CANDIDATES_PER_SIZE {
             return;
         }
-        let src_mac = (r.mtu.link == LinkKind::Ethernet && p.data.len() >= ethernet::HEADER_LEN)
-            .then(|| array::<6>(p.data, ethernet::field::SOURCE));
-        list.push(Candidate { frame: r.number, ns, interface: r.interface, src_mac, trailer: r.mtu.trailer_bytes });
+        let src_mac = (mtu.link == LinkKind::Ethernet && data.len() >= ethernet::HEADER_LEN)
+            .then(|| array::<6>(data, ethernet::field::SOURCE));
+        list.push(Candidate { frame: number, ns, interface, src_mac, trailer: mtu.trailer_bytes });
+    }
+
+    /// The smallest L2 payload a drop line names: a frame shorter than that
+    /// on the wire cannot be a candidate, so a reader may skip dissecting it.
+    /// `None` when no line names a size.
+    pub fn smallest_size(&self) -> Option<u32> {
+        self.smallest
+    }
+
+    /// Whether a frame of `original_len` bytes could be a candidate. Frames
+    /// still count for the syslog year while none is needed.
+    pub fn wants(&self, original_len: u32) -> bool {
+        self.first_frame_ns.is_none() || self.smallest_size().is_some_and(|m| original_len >= m)
     }
 
     /// Matches the lines to the frames seen; `interfaces` name the capture's
