@@ -4,7 +4,10 @@
 
 use super::{mtu_parser, Fcs, Rule};
 use anyhow::Context;
-use framelens::path::report::{journey_line, point_line, summary_line, ErrorFields};
+use framelens::log::matching::LogSettings;
+use framelens::log::message::MessageKind;
+use framelens::log::read_log;
+use framelens::path::report::{journey_line, log_line, log_offsets, point_line, summary_line, ErrorFields};
 use framelens::path::{seconds, Follower, Journey, PathSettings, PathSummary, Plan, Survey};
 use framelens::settings::Settings;
 use framelens::text::{count, thousands};
@@ -32,9 +35,10 @@ pub struct PathArgs {
     /// How many lost or changed journeys the human output shows.
     #[arg(long, default_value_t = 10)]
     examples: usize,
-    /// A kernel log to line up with the captures (not yet: issue 12).
-    #[arg(long, hide = true)]
-    log: Option<String>,
+    /// A kernel log to line up with the captures (kern.log, dmesg, journalctl
+    /// -k, -o short-iso-precise or -o json); repeatable.
+    #[arg(long = "log", value_name = "FILE")]
+    logs: Vec<String>,
 }
 
 /// Bytes read at a time. Small enough that the merge's per-file queue stays
@@ -42,10 +46,6 @@ pub struct PathArgs {
 const CHUNK: usize = 1 << 18;
 
 pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
-    if args.log.is_some() {
-        eprintln!("framelens: --log comes with kernel-log support (issue 12)");
-        return Ok(ExitCode::from(2));
-    }
     if args.captures.iter().any(|c| c == "-") {
         eprintln!("framelens: path reads each capture twice, so a capture cannot be standard input (\"-\")");
         return Ok(ExitCode::from(2));
@@ -57,8 +57,17 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
     let mut open_errors: Vec<(usize, String)> = Vec::new();
     let mut buf = vec![0u8; CHUNK];
 
-    // Pass 1: points, frame counts, clock offsets.
+    let mut logs = Vec::new();
+    for path in &args.logs {
+        let f = File::open(path).with_context(|| format!("cannot open log {path}"))?;
+        logs.push(read_log(path, std::io::BufReader::new(f))?);
+    }
+
+    // Pass 1: points, frame counts, clock offsets, the logs lined up.
     let mut survey = Survey::new(args.captures.len(), settings.frame);
+    if !logs.is_empty() {
+        survey = survey.with_logs(logs, LogSettings::default());
+    }
     for (i, name) in args.captures.iter().enumerate() {
         match File::open(name) {
             Ok(mut f) => loop {
@@ -70,7 +79,7 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
             Err(e) => open_errors.push((i, format!("cannot open {name}: {e}"))),
         }
     }
-    let plan = survey.finish(&args.captures);
+    let (plan, log_plan) = survey.finish_with_logs(&args.captures);
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -84,7 +93,7 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
 
     // Pass 2: every file again, merged in time; journeys as they close.
     let mut files: Vec<Option<File>> = args.captures.iter().map(|n| File::open(n).ok()).collect();
-    let mut follower = Follower::new(plan.clone(), settings);
+    let mut follower = Follower::new(plan.clone(), settings).with_logs(log_plan);
     let mut on_journey = |j: &Journey| {
         if args.json {
             emit(&mut out, &journey_line(&plan, j), &mut write_err);
@@ -126,7 +135,12 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
         return if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(ExitCode::SUCCESS) } else { Err(e.into()) };
     }
     if args.json {
-        let mut line = summary_line(&plan, &summary);
+        for e in &summary.log {
+            serde_json::to_writer(&mut out, &log_line(e))?;
+            out.write_all(b"\n")?;
+        }
+        let offsets = log_offsets(&summary);
+        let mut line = summary_line(&plan, &summary, &offsets);
         for (i, message) in &open_errors {
             line.path_summary.errors.push(ErrorFields {
                 file: &args.captures[*i],
@@ -220,6 +234,21 @@ fn write_human(
             }
         }
     }
+    if !s.log.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Kernel log lines ({}):", s.log.len())?;
+        for e in &s.log {
+            let about = if !e.journeys.is_empty() {
+                let list: Vec<String> = e.journeys.iter().map(|n| n.to_string()).collect();
+                format!(" → journey {}", list.join(", "))
+            } else if e.kind == MessageKind::OverMtu {
+                " → no journey: no captured packet matches".to_string()
+            } else {
+                String::new()
+            };
+            writeln!(out, "  {}:{} {}{about}", e.file, e.line, e.text)?;
+        }
+    }
     // Lost journeys first, then those that changed size, each in order.
     let mut shown: Vec<&Journey> = examples.iter().filter(|j| j.lost_after.is_some()).collect();
     shown.extend(examples.iter().filter(|j| j.lost_after.is_none()));
@@ -250,6 +279,9 @@ fn write_human(
         }
         for (a, b, c) in &j.changes {
             writeln!(out, "    {} → {}: {}", label(*a), label(*b), c.words)?;
+        }
+        for e in s.log.iter().filter(|e| e.journeys.contains(&j.index)) {
+            writeln!(out, "    kernel log {}:{}: {}", e.file, e.line, e.text)?;
         }
     }
     for (i, e) in &s.errors {

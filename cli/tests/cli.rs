@@ -315,13 +315,102 @@ fn path_unreadable_capture_prints_what_was_read_and_exits_1() {
 
 #[test]
 fn path_usage_errors_exit_2() {
-    let (code, _, stderr) = run(&story_dir(), &["path", "--log", "kern.log", "laptop.pcap"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("--log comes with kernel-log support (issue 12)"), "{stderr}");
     let (code, _, _) = run(&story_dir(), &["path", "-"]);
     assert_eq!(code, 2);
     let (code, _, _) = run(&story_dir(), &["path"]);
     assert_eq!(code, 2);
     let (code, _, _) = run(&story_dir(), &["path", "--mtu", "10", "laptop.pcap"]);
     assert_eq!(code, 2);
+}
+
+#[test]
+fn path_with_a_missing_log_is_an_error_naming_it() {
+    let (code, stdout, stderr) = run(&story_dir(), &["path", "--log", "no-such.log", "laptop.pcap"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("cannot open log no-such.log"), "{stderr}");
+    assert!(stdout.is_empty());
+}
+
+const STORY_LOG: &str = "controller-kern.log";
+
+#[test]
+fn path_json_log_lines_come_before_the_summary_with_their_journeys() {
+    let (code, stdout, stderr) =
+        run(&story_dir(), &["path", "--json", "--log", STORY_LOG, "laptop.pcap", "controller.pcapng"]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // 3 points, 17 journeys, 6 recognised log lines, the summary last.
+    assert_eq!(lines.len(), 3 + 17 + 6 + 1);
+    assert!(lines[3..20].iter().all(|l| l.get("journey").is_some()));
+    let log: Vec<&serde_json::Value> = lines[20..26].iter().map(|l| &l["log"]).collect();
+    assert_eq!(
+        log[2],
+        &serde_json::json!({"file": STORY_LOG, "line": 4, "time_ns": 1_733_050_810_217_605_000i64,
+            "device": "qr-5d0a1c2e-7f", "kind": "over_mtu",
+            "text": "qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500", "journeys": [14]})
+    );
+    // Keys in the contract's order.
+    assert!(stdout.lines().nth(22).unwrap().starts_with(
+        r#"{"log":{"file":"controller-kern.log","line":4,"time_ns":1733050810217605000,"device":"qr-5d0a1c2e-7f","kind":"over_mtu","text":"#
+    ));
+    let about: Vec<(u64, &serde_json::Value)> =
+        log.iter().map(|l| (l["line"].as_u64().unwrap(), &l["journeys"])).collect();
+    use serde_json::json;
+    assert_eq!(
+        about,
+        [(1, &json!([])), (2, &json!([])), (4, &json!([14])), (5, &json!([15])), (6, &json!([16])), (7, &json!([]))],
+        "the driver lines match nothing; the qg- line is about a device no capture saw"
+    );
+    assert_eq!(log[5]["device"], "qg-4c2a1b3d-5e");
+    let s = &lines[26]["path_summary"];
+    let loss = s["findings"][0]["sentence"].as_str().unwrap();
+    assert!(loss.contains("The kernel log controller-kern.log says `qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500` about all 3 of these packets"), "{loss}");
+    let kinds: Vec<&str> = s["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"kernel_log"), "{kinds:?}");
+    let ahead = s["log_clock_offsets_ns"][STORY_LOG].as_i64().unwrap();
+    assert_eq!(ahead, s["clock_offsets_ns"]["controller.pcapng"].as_i64().unwrap(), "the controller's own clock");
+    // Without --log the summary has no log offsets and no log lines.
+    let (_, plain, _) = run(&story_dir(), &["path", "--json", "laptop.pcap", "controller.pcapng"]);
+    assert!(!plain.contains("\"log\"") && !plain.contains("log_clock_offsets_ns"));
+}
+
+#[test]
+fn path_log_whose_clock_is_seconds_off_still_names_the_lost_journeys() {
+    // The story's drop lines from a host whose clock runs 7 s behind the controller's.
+    let text = "2024-12-01T11:00:03.217605+00:00 node-2 kernel: qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500\n\
+        2024-12-01T11:00:04.217605+00:00 node-2 kernel: qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500\n\
+        2024-12-01T11:00:05.217605+00:00 node-2 kernel: qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500\n\
+        2024-12-01T11:00:05.617250+00:00 node-2 kernel: qg-4c2a1b3d-5e: dropped over-mtu packet: 1508 > 1500\n";
+    let path = std::env::temp_dir().join(format!("framelens-cli-skewed-{}.log", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    let log = path.to_str().unwrap();
+    let (code, stdout, stderr) =
+        run(&story_dir(), &["path", "--json", "--log", log, "laptop.pcap", "controller.pcapng"]);
+    std::fs::remove_file(&path).ok();
+    assert_eq!(code, 0, "{stderr}");
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let journeys: Vec<&serde_json::Value> = lines.iter().filter_map(|l| l.get("log")).map(|l| &l["journeys"]).collect();
+    assert_eq!(
+        journeys,
+        [&serde_json::json!([14]), &serde_json::json!([15]), &serde_json::json!([16]), &serde_json::json!([])]
+    );
+    let s = &lines.last().unwrap()["path_summary"];
+    let controller = s["clock_offsets_ns"]["controller.pcapng"].as_i64().unwrap();
+    let off = s["log_clock_offsets_ns"][log].as_i64().unwrap();
+    assert!((off - (controller - 7_000_000_000)).abs() < 1_000_000, "{off}");
+}
+
+#[test]
+fn golden_path_story_with_its_kernel_log() {
+    let (code, stdout, stderr) =
+        run(&story_dir(), &["path", "--examples", "3", "--log", STORY_LOG, "laptop.pcap", "controller.pcapng"]);
+    assert_eq!(code, 0, "{stderr}");
+    let path = root().join("cli/tests/golden/path-story-log.txt");
+    if std::env::var_os("FRAMELENS_BLESS").is_some() {
+        std::fs::write(&path, &stdout).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    if want != stdout {
+        panic!("golden path output differs.\n--- expected ({})\n{want}\n--- actual\n{stdout}", path.display());
+    }
 }

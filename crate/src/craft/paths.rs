@@ -4,7 +4,7 @@
 //! framed with that hop's link: VLAN tags pushed or popped, a driver's
 //! trailer appended, or a VXLAN encapsulation around the whole frame.
 
-use super::{PcapWriter, PcapngWriter, CONTROLLER_MAC, LAPTOP_MAC};
+use super::{rfc3339, PcapWriter, PcapngWriter, CONTROLLER_MAC, LAPTOP_MAC};
 use etherparse::PacketBuilder;
 
 /// What an IP datagram carries.
@@ -163,7 +163,7 @@ pub fn story() -> Vec<(&'static str, Vec<u8>)> {
     let mut controller = PcapngWriter::new();
     let eth1 = controller.interface(1, "eth1", None);
     let qr = controller.interface(1, ROUTER_PORT, None);
-    let t0: u64 = 1_733_050_800_000_000_000; // 2024-12-01 11:00 UTC
+    let t0 = story_ping_ns(0) as u64; // 2024-12-01 11:00 UTC
     let ahead = CONTROLLER_AHEAD_NS as u64;
     // The laptop asks for the gateway first: not IP, so not followed.
     let mut arp = vec![0, 1, 8, 0, 6, 4, 0, 1];
@@ -211,6 +211,46 @@ pub fn story() -> Vec<(&'static str, Vec<u8>)> {
         laptop.push(t + 1_262_000, &f, f.len() as u32);
     }
     vec![("laptop.pcap", laptop.into_bytes()), ("controller.pcapng", controller.into_bytes())]
+}
+
+/// When [`story`]'s laptop sends ping `i` (0-based), on the laptop's clock.
+const fn story_ping_ns(i: usize) -> i64 {
+    1_733_050_800_000_000_000 + i as i64 * 1_000_000_000
+}
+
+/// The controller's kern.log beside [`story`], its clock `behind_ns` behind
+/// the controller's capture clock (0: the same host, the same clock): the
+/// USB NIC's driver registering on `eth1` (the ASIX driver known to append 2
+/// bytes), Open vSwitch dropping each of the three 1472-byte pings on its
+/// way out to the router port ([`ROUTER_PORT`]: `1502 > 1500`) 45 µs after
+/// `eth1` saw it, a drop on another router's gateway port that no capture
+/// saw (`qg-4c2a1b3d-5e`, `1508 > 1500`), and a line Framelens does not know.
+pub fn story_kern_log(behind_ns: i64) -> String {
+    let at = |laptop_ns: i64| rfc3339(laptop_ns + CONTROLLER_AHEAD_NS - behind_ns);
+    let mac: Vec<String> = CONTROLLER_MAC.iter().map(|b| format!("{b:02x}")).collect();
+    let mut log = format!(
+        "{} node-2 kernel: ax88179_178a 2-1:1.0 eth1: register 'ax88179_178a' at usb-0000:00:14.0-1, ASIX AX88179 USB 3.0 Gigabit Ethernet, {}\n",
+        at(story_ping_ns(0) - 3_600_000_000_000),
+        mac.join(":")
+    );
+    log.push_str(&format!(
+        "{} node-2 kernel: ax88179_178a 2-1:1.0 eth1: ax88179 - Link status is: 1\n",
+        at(story_ping_ns(0) - 3_599_000_000_000)
+    ));
+    log.push_str(&format!("{} node-2 systemd[1]: Started Session 4 of user stack.\n", at(story_ping_ns(2))));
+    for (i, &payload) in STORY_PAYLOADS.iter().enumerate() {
+        if payload > 1470 {
+            log.push_str(&format!(
+                "{} node-2 kernel: {ROUTER_PORT}: dropped over-mtu packet: 1502 > 1500\n",
+                at(story_ping_ns(i) + 310_000 + 45_000)
+            ));
+        }
+    }
+    log.push_str(&format!(
+        "{} node-2 kernel: qg-4c2a1b3d-5e: dropped over-mtu packet: 1508 > 1500\n",
+        at(story_ping_ns(9) + 400_000_000)
+    ));
+    log
 }
 
 #[cfg(test)]

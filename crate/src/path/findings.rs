@@ -232,6 +232,7 @@ impl Accumulator {
                 kind: PathFindingKind::Loss,
                 sentence: self.loss_sentence(&label(after), &label(before), l, self.passes.get(&(after, before))),
                 journeys: l.journeys.clone(),
+                between: Some((after, before)),
             });
         }
         for key in &self.group_order {
@@ -246,6 +247,7 @@ impl Accumulator {
                     count(g.count, "packet")
                 ),
                 journeys: g.journeys.clone(),
+                between: None,
             });
         }
         // A conversation one point sees one way only while another sees both.
@@ -270,6 +272,7 @@ impl Accumulator {
                     count(k, "packet")
                 ),
                 journeys: Vec::new(),
+                between: None,
             });
         }
         for f in plan.files.iter().skip(1) {
@@ -301,7 +304,12 @@ impl Accumulator {
                     count(u64::from(c.matched), "packet")
                 )
             };
-            findings.push(PathFinding { kind: PathFindingKind::ClockOffset, sentence, journeys: Vec::new() });
+            findings.push(PathFinding {
+                kind: PathFindingKind::ClockOffset,
+                sentence,
+                journeys: Vec::new(),
+                between: None,
+            });
         }
         if closed_early > 0 {
             findings.push(PathFinding {
@@ -313,6 +321,7 @@ impl Accumulator {
                     if closed_early == 1 { "its" } else { "their" }
                 ),
                 journeys: Vec::new(),
+                between: None,
             });
         }
         PathSummary {
@@ -328,6 +337,8 @@ impl Accumulator {
             ignored_frames,
             peak_in_flight: peak_in_flight as u64,
             errors,
+            log: Vec::new(),
+            log_clocks: Vec::new(),
         }
     }
 

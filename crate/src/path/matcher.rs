@@ -19,6 +19,7 @@ use crate::frame::mtu::MtuFacts;
 use crate::path::change::{between, Change};
 use crate::path::findings::Accumulator;
 use crate::path::identity::{identify, Facts, Identity};
+use crate::path::logs::LogPlan;
 use crate::path::point::PointKey;
 use crate::path::survey::Plan;
 use crate::path::PathSummary;
@@ -138,6 +139,7 @@ pub struct Follower {
     closed_early: u64,
     ignored_frames: u64,
     peak_in_flight: usize,
+    logs: Option<LogPlan>,
 }
 
 impl Follower {
@@ -171,7 +173,14 @@ impl Follower {
             closed_early: 0,
             ignored_frames: 0,
             peak_in_flight: 0,
+            logs: None,
         }
+    }
+
+    /// Ties the lines of kernel logs (lined up by the survey) to the journeys as they close.
+    pub fn with_logs(mut self, logs: Option<LogPlan>) -> Self {
+        self.logs = logs;
+        self
     }
 
     pub fn plan(&self) -> &Plan {
@@ -241,7 +250,12 @@ impl Follower {
         }
         self.drain(&mut on_journey);
         let errors = self.feeds.iter().enumerate().filter_map(|(i, f)| f.error.clone().map(|e| (i, e))).collect();
-        self.acc.summary(&self.plan, errors, self.closed_early, self.ignored_frames, self.peak_in_flight)
+        let mut summary =
+            self.acc.summary(&self.plan, errors, self.closed_early, self.ignored_frames, self.peak_in_flight);
+        if let Some(logs) = self.logs.take() {
+            (summary.log, summary.log_clocks) = logs.finish(&self.plan, &mut summary.findings);
+        }
+        summary
     }
 
     /// Merges the queued sightings in time order as far as every unfinished file has some.
@@ -360,6 +374,9 @@ impl Follower {
             .collect();
         let journey = Journey { index: j.index, seen: j.seen, lost_after, lost_before, changes };
         self.acc.add(&journey);
+        if let Some(logs) = &mut self.logs {
+            logs.journey(&self.plan, &journey);
+        }
         self.closed.push_back(journey);
     }
 }

@@ -21,17 +21,21 @@ pub mod change;
 pub mod clock;
 mod findings;
 pub mod identity;
+pub mod logs;
 pub mod matcher;
 pub mod point;
 pub mod report;
 pub mod survey;
 
 pub use findings::{seconds, MAX_FINDING_JOURNEYS};
+pub use logs::{LogClock, LogPlan, PathLogEntry};
 pub use matcher::{Follower, Journey, PathSettings, Sighting};
 pub use point::Point;
 pub use survey::{Plan, Survey};
 
 use crate::capture::CaptureError;
+use crate::log::matching::LogSettings;
+use crate::log::LogFile;
 use serde::Serialize;
 
 /// The kinds of capture-wide path findings.
@@ -52,9 +56,11 @@ pub enum PathFindingKind {
     ClockOffset,
     /// The in-flight bound closed journeys before their window ended.
     Bound,
+    /// What a kernel log says about the path's packets (`--log`).
+    KernelLog,
 }
 
-variants!(PathFindingKind[Loss, BytesAppear, BytesDisappear, Rewrite, OneWay, ClockOffset, Bound]);
+variants!(PathFindingKind[Loss, BytesAppear, BytesDisappear, Rewrite, OneWay, ClockOffset, Bound, KernelLog]);
 
 /// One capture-wide finding: a sentence and the journeys it is about.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -63,6 +69,9 @@ pub struct PathFinding {
     pub sentence: String,
     /// Journey indexes, at most [`MAX_FINDING_JOURNEYS`].
     pub journeys: Vec<u64>,
+    /// For a loss: (the last point that saw the packets, the point they never reached).
+    #[serde(skip)]
+    pub between: Option<(u16, u16)>,
 }
 
 /// What the whole path diagnosis found.
@@ -88,6 +97,10 @@ pub struct PathSummary {
     pub peak_in_flight: u64,
     /// Files that stopped at a fault: (file index, error).
     pub errors: Vec<(usize, CaptureError)>,
+    /// The recognised lines of the kernel logs, in log order, with their journeys (`--log`).
+    pub log: Vec<PathLogEntry>,
+    /// The logs' clocks against the first capture's, where matches found them.
+    pub log_clocks: Vec<LogClock>,
 }
 
 /// The chunk size [`follow_bytes`] feeds: what a face reading files would use.
@@ -99,9 +112,24 @@ const CHUNK: usize = 1 << 16;
 pub fn follow_bytes(
     files: &[(&str, &[u8])],
     settings: PathSettings,
+    on_journey: impl FnMut(&Plan, &Journey),
+) -> (Plan, PathSummary) {
+    follow_bytes_with_logs(files, Vec::new(), LogSettings::default(), settings, on_journey)
+}
+
+/// [`follow_bytes`] with kernel logs read beside the captures: the summary's
+/// `log` holds their lines with the journeys they are about.
+pub fn follow_bytes_with_logs(
+    files: &[(&str, &[u8])],
+    logs: Vec<LogFile>,
+    log_settings: LogSettings,
+    settings: PathSettings,
     mut on_journey: impl FnMut(&Plan, &Journey),
 ) -> (Plan, PathSummary) {
     let mut survey = Survey::new(files.len(), settings.frame);
+    if !logs.is_empty() {
+        survey = survey.with_logs(logs, log_settings);
+    }
     for (i, (_, bytes)) in files.iter().enumerate() {
         for chunk in bytes.chunks(CHUNK) {
             if survey.push(i, chunk).is_err() {
@@ -110,8 +138,8 @@ pub fn follow_bytes(
         }
     }
     let names: Vec<String> = files.iter().map(|(n, _)| n.to_string()).collect();
-    let plan = survey.finish(&names);
-    let mut follower = Follower::new(plan.clone(), settings);
+    let (plan, log_plan) = survey.finish_with_logs(&names);
+    let mut follower = Follower::new(plan.clone(), settings).with_logs(log_plan);
     let mut at = vec![0usize; files.len()];
     while let Some(f) = follower.wants() {
         let bytes = files[f].1;

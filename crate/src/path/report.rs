@@ -5,7 +5,7 @@
 
 use crate::path::matcher::Journey;
 use crate::path::survey::Plan;
-use crate::path::{PathFinding, PathSummary, Point};
+use crate::path::{PathFinding, PathLogEntry, PathSummary, Point};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
@@ -97,6 +97,12 @@ pub fn journey_line(plan: &Plan, j: &Journey) -> JourneyLine {
 /// `{FILE: NS}` in file order.
 pub struct Offsets<'a>(pub &'a [(String, i64)]);
 
+impl Offsets<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 impl Serialize for Offsets<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.0.len()))?;
@@ -133,6 +139,10 @@ pub struct SummaryFields<'a> {
     pub findings: &'a [PathFinding],
     pub counts: Counts,
     pub errors: Vec<ErrorFields<'a>>,
+    /// With `--log`: each wall-clock log's time minus the first capture's for
+    /// the same instant, where its lines matched packets. Absent otherwise.
+    #[serde(skip_serializing_if = "Offsets::is_empty")]
+    pub log_clock_offsets_ns: Offsets<'a>,
 }
 
 #[derive(Serialize)]
@@ -140,7 +150,23 @@ pub struct PathSummaryLine<'a> {
     pub path_summary: SummaryFields<'a>,
 }
 
-pub fn summary_line<'a>(plan: &'a Plan, s: &'a PathSummary) -> PathSummaryLine<'a> {
+/// One `{"log": …}` line: a recognised kernel-log line and its journeys.
+#[derive(Serialize)]
+pub struct LogLine<'a> {
+    pub log: &'a PathLogEntry,
+}
+
+pub fn log_line(e: &PathLogEntry) -> LogLine<'_> {
+    LogLine { log: e }
+}
+
+/// The wall-clock logs' offsets as the summary line writes them.
+pub fn log_offsets(s: &PathSummary) -> Vec<(String, i64)> {
+    s.log_clocks.iter().filter(|c| !c.boot).map(|c| (c.file.clone(), c.offset_ns)).collect()
+}
+
+/// The summary line; `log_offsets` from [`log_offsets`] (empty without `--log`).
+pub fn summary_line<'a>(plan: &'a Plan, s: &'a PathSummary, log_offsets: &'a [(String, i64)]) -> PathSummaryLine<'a> {
     PathSummaryLine {
         path_summary: SummaryFields {
             points_in_order: &s.points_in_order,
@@ -165,6 +191,7 @@ pub fn summary_line<'a>(plan: &'a Plan, s: &'a PathSummary) -> PathSummaryLine<'
                     message: e.to_string(),
                 })
                 .collect(),
+            log_clock_offsets_ns: Offsets(log_offsets),
         },
     }
 }

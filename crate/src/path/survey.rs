@@ -9,8 +9,11 @@ use crate::capture::{CaptureError, CaptureReader, Frame};
 use crate::frame::dissect::Dissector;
 use crate::frame::ledger::{account, FrameMeta};
 use crate::frame::mtu::MtuFacts;
+use crate::log::matching::LogSettings;
+use crate::log::LogFile;
 use crate::path::clock::{offsets, ClockOffset, Sample, Samples, CALIBRATION_PACKETS};
 use crate::path::identity::identify;
+use crate::path::logs::{reports, LogPlan, SurveyLogs};
 use crate::path::point::{label, Point, PointKey, MAX_POINTS};
 use crate::settings::Settings;
 use std::collections::BTreeMap;
@@ -71,6 +74,7 @@ struct FileSurvey {
 pub struct Survey {
     settings: Settings,
     files: Vec<FileSurvey>,
+    logs: Option<SurveyLogs>,
 }
 
 impl Survey {
@@ -87,7 +91,15 @@ impl Survey {
                 error: None,
             })
             .collect();
-        Survey { settings, files }
+        Survey { settings, files, logs: None }
+    }
+
+    /// Lines kernel logs up with the captures while surveying: one log
+    /// matcher per capture file sees that file's frames (only those long
+    /// enough for a drop line's size are dissected for it).
+    pub fn with_logs(mut self, logs: Vec<LogFile>, settings: LogSettings) -> Self {
+        self.logs = Some(SurveyLogs::new(logs, settings, self.files.len()));
+        self
     }
 
     /// Feeds the next chunk of file `file`. An error stops that file; the
@@ -96,7 +108,13 @@ impl Survey {
         let settings = self.settings;
         let Some(f) = self.files.get_mut(file) else { return Ok(()) };
         let FileSurvey { reader, dissector, frames_by_point, first_ns, last_ns, samples, sampled, error } = f;
+        let mut matcher = self.logs.as_mut().and_then(|l| l.matchers.get_mut(file));
         let r = reader.push(chunk, |p| {
+            if let Some(m) = matcher.as_deref_mut().filter(|m| m.wants(p.original_len)) {
+                let d = dissector.facts(p.data, p.link_type, p.original_len);
+                let ledger = account(d, p.data, FrameMeta { original_len: p.original_len, fcs: p.fcs }, &settings);
+                m.add_facts(p.number, p.timestamp_ns, p.interface, &MtuFacts::new(d, &ledger), p.data);
+            }
             *frames_by_point.entry(PointKey::of(&p)).or_default() += 1;
             if let Some(t) = p.timestamp_ns {
                 *first_ns = Some(first_ns.map_or(t, |f| f.min(t)));
@@ -126,15 +144,25 @@ impl Survey {
     }
 
     /// Ends the input: points, frame counts and clock offsets. `names` are the files as given.
-    pub fn finish(mut self, names: &[String]) -> Plan {
+    pub fn finish(self, names: &[String]) -> Plan {
+        self.finish_with_logs(names).0
+    }
+
+    /// [`Survey::finish`], and the logs lined up with the captures (when
+    /// [`Survey::with_logs`] gave some) for [`crate::path::Follower::with_logs`].
+    pub fn finish_with_logs(mut self, names: &[String]) -> (Plan, Option<LogPlan>) {
         let mut points = Vec::new();
         let mut infos = Vec::new();
+        let mut all_interfaces = Vec::new();
         for (i, f) in self.files.iter_mut().enumerate() {
             if let Err(e) = f.reader.finish() {
                 f.error.get_or_insert(e);
             }
             let name = names.get(i).cloned().unwrap_or_default();
             let interfaces = f.reader.interfaces();
+            if self.logs.is_some() {
+                all_interfaces.push(interfaces.clone());
+            }
             // Every interface the file describes is a point, even one that saw
             // nothing: "no packet here" is what a path diagnosis looks for.
             let mut keys = f.frames_by_point.clone();
@@ -173,7 +201,9 @@ impl Survey {
         for (info, clock) in infos.iter_mut().zip(offsets(&samples)) {
             info.clock = clock;
         }
-        Plan { files: infos, points }
+        let plan = Plan { files: infos, points };
+        let logs = self.logs.map(|l| LogPlan::resolve(l.logs, reports(l.matchers, &all_interfaces), &plan));
+        (plan, logs)
     }
 }
 
