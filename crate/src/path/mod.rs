@@ -20,7 +20,8 @@
 pub mod change;
 pub mod clock;
 mod findings;
-pub mod identity;
+/// Packet identity lives with the frame (the single-file scan uses it too).
+pub use crate::frame::identity;
 pub mod logs;
 pub mod matcher;
 pub mod point;

@@ -116,15 +116,23 @@ fn slice<'a>(data: &'a [u8], h: &Header) -> &'a [u8] {
     data.get(start..start.saturating_add(h.len as usize).min(data.len())).unwrap_or(&[])
 }
 
-/// The identity and the facts of one frame, or `None` for a frame without
-/// an IP datagram (ARP, LLDP, STP): those stay on their link and are not followed.
-pub fn identify(
-    d: &Dissection,
-    data: &[u8],
-    ledger: &Ledger,
-    mtu: &MtuFacts,
-    settings: &Settings,
-) -> Option<(Identity, Facts)> {
+/// What [`identify`] reads of the innermost datagram besides the key.
+struct Parts {
+    ip_at: usize,
+    inner: Inner,
+}
+
+/// A frame's packet key alone (the `key` of [`identify`]), for a reader that
+/// only needs to know whether it saw the same packet before: the single-file
+/// scan, which counts a packet seen on two interfaces of one capture once.
+/// `None` for a frame without an IP datagram.
+pub fn packet_key(d: &Dissection, data: &[u8]) -> Option<u64> {
+    key_and_parts(d, data).map(|(k, _)| k)
+}
+
+/// The identity key and the innermost datagram's parts: one definition for
+/// [`identify`] and [`packet_key`].
+fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
     let (ip_at, ip_header) = innermost_ip(d)?;
     let ip_bytes = slice(data, ip_header);
     let mut key = hasher();
@@ -203,6 +211,24 @@ pub fn identify(
     let payload = data.get(payload_start..datagram_end.min(payload_start + PAYLOAD_HASH_LEN)).unwrap_or(&[]);
     key.write(payload);
 
+    Some((
+        key.finish(),
+        Parts { ip_at, inner: Inner { src, dst, ttl, datagram_len, protocol, src_port, dst_port, has_ports } },
+    ))
+}
+
+/// The identity and the facts of one frame, or `None` for a frame without
+/// an IP datagram (ARP, LLDP, STP): those stay on their link and are not followed.
+pub fn identify(
+    d: &Dissection,
+    data: &[u8],
+    ledger: &Ledger,
+    mtu: &MtuFacts,
+    settings: &Settings,
+) -> Option<(Identity, Facts)> {
+    let (key, Parts { ip_at, inner }) = key_and_parts(d, data)?;
+    let ip_header = d.headers.get(ip_at)?;
+    let Inner { src, dst, protocol, src_port, dst_port, .. } = inner;
     let mut flow = hasher();
     flow.write_u8(protocol);
     for a in [src, dst] {
@@ -220,7 +246,7 @@ pub fn identify(
         vlans: [0; MAX_TAGS],
         tags: d.tags,
         tunnel: None,
-        inner: Inner { src, dst, ttl, datagram_len, protocol, src_port, dst_port, has_ports },
+        inner,
         regions: [None; MAX_REGIONS],
         dropped: false,
         measured: 0,
@@ -250,5 +276,5 @@ pub fn identify(
         facts.dropped = j.dropped;
         facts.measured = j.measured;
     }
-    Some((Identity { key: key.finish(), flow: flow.finish() }, facts))
+    Some((Identity { key, flow: flow.finish() }, facts))
 }
