@@ -9,6 +9,7 @@
 //! compact for a face that holds them all) and [`report`] (the JSON Lines
 //! contract).
 
+pub mod duplicates;
 pub mod record;
 pub mod report;
 pub mod retransmit;

@@ -5,8 +5,10 @@
 use crate::capture::{CaptureError, Direction};
 use crate::frame::dissect::{Dissection, MtuSignal};
 use crate::frame::finding::{Finding, FINDINGS};
+use crate::frame::identity::packet_key;
 use crate::frame::ledger::RegionKind;
 use crate::frame::mtu::{drops, MtuFacts};
+use crate::scan::duplicates::{point_of, Recent};
 use crate::scan::record::{CaptureMeta, FrameRecord};
 use crate::scan::retransmit::{FlowKey, Retransmissions};
 use crate::scan::sweep::{EchoSample, Sweep, SweepFacts};
@@ -266,6 +268,8 @@ pub struct SummaryBuilder {
     largest_segment: Option<(u32, u64)>,
     retransmissions: Retransmissions,
     unsupported_first: BTreeMap<u16, u64>,
+    /// Recent packets by point, so that a copy on another interface counts once.
+    recent: Recent,
 }
 
 impl SummaryBuilder {
@@ -284,6 +288,7 @@ impl SummaryBuilder {
             largest_segment: None,
             retransmissions: Retransmissions::default(),
             unsupported_first: BTreeMap::new(),
+            recent: Recent::default(),
         }
     }
 
@@ -294,7 +299,21 @@ impl SummaryBuilder {
             self.unsupported_first.entry(r.link_type.0).or_insert(r.number);
         }
 
+        // Patterns describe the frames of one source and interface: per frame.
         self.add_patterns(r, d, data);
+        // What follows counts packets: a copy of one already seen on another
+        // interface of this capture is the same packet (issue 13). Only the
+        // frames these findings read are looked up, to keep the scan cheap.
+        let counts_packets = d.echo.is_some()
+            || d.mtu_signal.is_some()
+            || d.tcp_syn_mss.is_some()
+            || d.tcp_payload.is_some_and(|p| p > 0);
+        if counts_packets
+            && packet_key(d, data)
+                .is_some_and(|k| self.recent.is_copy(k, point_of(r.interface, r.link_type, data), r.timestamp_ns))
+        {
+            return;
+        }
         self.add_echo(r, d, data);
         if let Some(s) = d.mtu_signal {
             if self.signals.len() < MAX_SIGNALS {
