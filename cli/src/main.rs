@@ -16,6 +16,7 @@ use framelens::text::thousands;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
+mod annotate;
 mod path;
 mod workflow;
 
@@ -52,6 +53,8 @@ struct Args {
     logs: Vec<String>,
     #[command(flatten)]
     flow: workflow::Options,
+    #[command(flatten)]
+    annotate: annotate::AnnotateOptions,
 }
 
 #[derive(Subcommand, Debug)]
@@ -144,6 +147,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         }
     };
     let mut flow = workflow::Flow::new(&args.flow)?;
+    let mut annotator = annotate::Annotator::new(&args.annotate)?;
     let mut logs = Vec::new();
     for path in &args.logs {
         let f = std::fs::File::open(path).with_context(|| format!("cannot open log {path}"))?;
@@ -179,6 +183,9 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
             |record, packet, _| {
                 if let Some(m) = matcher.as_mut() {
                     m.add(record, packet);
+                }
+                if let Some(a) = annotator.as_mut() {
+                    a.on_frame(record, packet, &settings);
                 }
                 if write_err.is_none() {
                     if let Err(e) = flow.on_frame(&selector, record, packet, &settings, &mut out) {
@@ -218,9 +225,15 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
             }
             return Err(e.into());
         }
+        if let Some(a) = annotator.as_mut() {
+            a.check()?;
+        }
         if pushed.is_err() {
             break; // the summary carries the error with its offset
         }
+    }
+    if let Some(a) = annotator.take() {
+        a.finish()?;
     }
     let mut summary = scanner.finish();
     let report = matcher.map(|m| m.finish(&summary.capture.interfaces));

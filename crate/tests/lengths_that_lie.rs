@@ -40,6 +40,7 @@ fn findings(f: &[u8]) -> Vec<String> {
         data: f,
         fcs: FcsHint::default(),
         direction: None,
+        interfaces: &[],
     };
     analyze(&packet, &Settings::default()).findings
 }

@@ -20,6 +20,7 @@
 pub(crate) mod error;
 mod pcap;
 mod pcapng;
+pub mod write;
 
 pub use error::{CaptureError, CaptureErrorKind};
 
@@ -145,6 +146,20 @@ pub struct Frame<'a> {
     pub direction: Option<Direction>,
     /// The captured bytes (`data.len()` is the captured length).
     pub data: &'a [u8],
+    /// The interfaces of the frame's section that the reader had read when it
+    /// read the frame, in the section's order: `interfaces[interface]` is the
+    /// frame's own. Whoever rewrites the capture (`capture::write`) needs
+    /// them, since `interface` counts within the section while
+    /// [`CaptureReader::interfaces`] runs across sections. Empty for a frame
+    /// rebuilt from a record or a diagnosis link.
+    pub interfaces: &'a [Interface],
+}
+
+impl Frame<'_> {
+    /// The interface description this frame was read with, if the reader gave it.
+    pub fn interface_description(&self) -> Option<&Interface> {
+        self.interfaces.get(self.interface as usize)
+    }
 }
 
 /// A [`Frame`] that owns its bytes: kept to recompute a frame's anatomy when
@@ -188,6 +203,7 @@ impl OwnedFrame {
             fcs: self.fcs,
             direction: self.direction,
             data: &self.data,
+            interfaces: &[],
         }
     }
 }
@@ -200,12 +216,34 @@ pub struct ReaderNote {
 }
 
 /// Interface metadata gathered from pcap headers and pcapng IDBs.
+///
+/// `section`, `tsresol` and `tsoffset` are what a writer needs to rebuild the
+/// interface; they are not part of the JSON summary (whose contract predates
+/// them), hence `serde(skip)`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Interface {
     pub link_type: LinkType,
     pub snaplen: u32,
     pub fcs_len: Option<u8>,
     pub name: Option<String>,
+    /// 0-based pcapng section the interface belongs to (0 for pcap).
+    #[serde(skip)]
+    pub section: u32,
+    /// Timestamp resolution as pcapng's `if_tsresol` codes it (section
+    /// 4.2): 10^-n seconds, or 2^-n with bit 7 set. A pcap file is 6 (µs) or
+    /// 9 (ns, the nanosecond magic).
+    #[serde(skip, default = "default_tsresol")]
+    pub tsresol: u8,
+    /// pcapng `if_tsoffset`: seconds added to every timestamp (0 for pcap).
+    #[serde(skip)]
+    pub tsoffset: i64,
+}
+
+/// pcapng's default `if_tsresol` (section 4.2): microseconds.
+pub const DEFAULT_TSRESOL: u8 = 6;
+
+fn default_tsresol() -> u8 {
+    DEFAULT_TSRESOL
 }
 
 /// A block the reader must have seen to read a later frame on its own: the

@@ -23,6 +23,9 @@ pub(super) struct PcapState {
     header: Option<PcapHeader>,
     link_type: LinkType,
     fcs_len: Option<u8>,
+    /// The file header as the one interface every frame refers to
+    /// ([`Frame::interfaces`]); filled in when the header is read.
+    interfaces: [Interface; 1],
 }
 
 impl PcapState {
@@ -33,6 +36,15 @@ impl PcapState {
             header: None,
             link_type: LinkType(0),
             fcs_len: None,
+            interfaces: [Interface {
+                link_type: LinkType(0),
+                snaplen: 0,
+                fcs_len: None,
+                name: None,
+                section: 0,
+                tsresol: super::DEFAULT_TSRESOL,
+                tsoffset: 0,
+            }],
         })
     }
 
@@ -44,12 +56,7 @@ impl PcapState {
     }
 
     pub fn interface(&self) -> Interface {
-        Interface {
-            link_type: self.link_type,
-            snaplen: self.header.as_ref().map_or(0, |h| h.snaplen),
-            fcs_len: self.fcs_len,
-            name: None,
-        }
+        self.interfaces[0].clone()
     }
 
     fn record_header_len(&self) -> usize {
@@ -103,6 +110,15 @@ impl PcapState {
                     ),
                 });
             }
+            self.interfaces[0] = Interface {
+                link_type: self.link_type,
+                snaplen: h.snaplen,
+                fcs_len: self.fcs_len,
+                name: None,
+                section: 0,
+                tsresol: if h.is_nanosecond_precision() { 9 } else { super::DEFAULT_TSRESOL },
+                tsoffset: 0,
+            };
             self.header = Some(h);
             return Ok(Step::Consumed(FILE_HEADER_LEN));
         };
@@ -161,6 +177,7 @@ impl PcapState {
             fcs: FcsHint { len: self.fcs_len, crc_error_flag: false },
             direction,
             data: block.data,
+            interfaces: &self.interfaces,
         });
         Ok(Step::Consumed(total))
     }

@@ -27,18 +27,15 @@ const OPT_IF_NAME: u16 = 2;
 const OPT_IF_FCSLEN: u16 = 13;
 const OPT_FLAGS: u16 = 2;
 
-/// Per-interface state of the current section.
-struct Iface {
-    public: Interface,
-    tsresol: u8,
-    tsoffset: i64,
-}
-
 pub(super) struct PcapngState {
     big_endian: bool,
-    interfaces: Vec<Iface>,
+    /// The current section's interfaces, in their order (their index is
+    /// the interface ID its packet blocks give).
+    interfaces: Vec<Interface>,
     /// Interfaces of earlier sections, for reporting.
     earlier: Vec<Interface>,
+    /// Section headers read so far (the current section is `sections - 1`).
+    sections: u32,
     /// The longest block read: [`MAX_BLOCK_BYTES`], raised (never lowered)
     /// by an interface whose link type has a larger record bound, as libpcap
     /// raises its `max_blocksize`.
@@ -55,11 +52,17 @@ fn malformed(at: u64, block_type: u32, reason: impl Into<String>) -> CaptureErro
 
 impl PcapngState {
     pub fn new() -> Self {
-        PcapngState { big_endian: false, interfaces: Vec::new(), earlier: Vec::new(), max_block: MAX_BLOCK_BYTES }
+        PcapngState {
+            big_endian: false,
+            interfaces: Vec::new(),
+            earlier: Vec::new(),
+            sections: 0,
+            max_block: MAX_BLOCK_BYTES,
+        }
     }
 
     pub fn all_interfaces(&self) -> Vec<Interface> {
-        self.earlier.iter().cloned().chain(self.interfaces.iter().map(|i| i.public.clone())).collect()
+        self.earlier.iter().chain(&self.interfaces).cloned().collect()
     }
 
     fn u32_at(&self, b: &[u8], at: usize) -> u32 {
@@ -160,7 +163,8 @@ impl PcapngState {
             ));
         }
         let old = core::mem::take(&mut self.interfaces);
-        self.earlier.extend(old.into_iter().map(|i| i.public));
+        self.earlier.extend(old);
+        self.sections = self.sections.saturating_add(1);
         Ok(())
     }
 
@@ -181,15 +185,19 @@ impl PcapngState {
             .map(|s| s.trim_end_matches('\0').to_string());
         let link_type = LinkType(idb.linktype.0 as u16);
         self.max_block = self.max_block.max(max_block_bytes_for(max_record_bytes(link_type)));
-        self.interfaces.push(Iface {
-            public: Interface { link_type, snaplen: idb.snaplen, fcs_len, name },
+        self.interfaces.push(Interface {
+            link_type,
+            snaplen: idb.snaplen,
+            fcs_len,
+            name,
+            section: self.sections.saturating_sub(1),
             tsresol: idb.if_tsresol,
             tsoffset: idb.if_tsoffset,
         });
         Ok(())
     }
 
-    fn interface(&self, id: u32, at: u64) -> Result<&Iface, CaptureError> {
+    fn interface(&self, id: u32, at: u64) -> Result<&Interface, CaptureError> {
         self.interfaces.get(id as usize).ok_or(CaptureError::new(
             at,
             CaptureErrorKind::PacketBeforeInterface { interface: id, defined: self.interfaces.len() as u32 },
@@ -198,11 +206,11 @@ impl PcapngState {
 
     /// Packet metadata from `epb_flags` (pcapng section 4.3.1): direction in
     /// bits 0–1, FCS length in octets in bits 5–8, CRC error in bit 24.
-    fn hint(&self, iface: &Iface, flags: Option<u32>) -> (FcsHint, Option<Direction>) {
+    fn hint(&self, iface: &Interface, flags: Option<u32>) -> (FcsHint, Option<Direction>) {
         let flags = flags.unwrap_or(0);
         let per_packet = ((flags >> 5) & 0xf) as u8;
         let fcs = FcsHint {
-            len: if per_packet != 0 { Some(per_packet) } else { iface.public.fcs_len },
+            len: if per_packet != 0 { Some(per_packet) } else { iface.fcs_len },
             crc_error_flag: flags & (1 << 24) != 0,
         };
         let direction = match flags & 0b11 {
@@ -258,12 +266,13 @@ impl PcapngState {
             number: *packets,
             offset: at,
             interface: epb.if_id,
-            link_type: iface.public.link_type,
+            link_type: iface.link_type,
             timestamp_ns: Some(to_nanos(units, iface.tsresol, iface.tsoffset)),
             original_len: epb.origlen,
             fcs,
             direction,
             data,
+            interfaces: &self.interfaces,
         });
         Ok(())
     }
@@ -284,8 +293,8 @@ impl PcapngState {
         let original_len = self.u32_at(block, 8);
         let body = &block[12..block.len() - 4];
         let mut caplen = (original_len as usize).min(body.len());
-        if iface.public.snaplen != 0 {
-            caplen = caplen.min(iface.public.snaplen as usize);
+        if iface.snaplen != 0 {
+            caplen = caplen.min(iface.snaplen as usize);
         }
         let (fcs, _) = self.hint(iface, None);
         *packets += 1;
@@ -293,12 +302,13 @@ impl PcapngState {
             number: *packets,
             offset: at,
             interface: 0,
-            link_type: iface.public.link_type,
+            link_type: iface.link_type,
             timestamp_ns: None,
             original_len,
             fcs,
             direction: None,
             data: &body[..caplen],
+            interfaces: &self.interfaces,
         });
         Ok(())
     }
@@ -342,12 +352,13 @@ impl PcapngState {
             number: *packets,
             offset: at,
             interface: if_id,
-            link_type: iface.public.link_type,
+            link_type: iface.link_type,
             timestamp_ns: Some(to_nanos(units, iface.tsresol, iface.tsoffset)),
             original_len,
             fcs,
             direction,
             data,
+            interfaces: &self.interfaces,
         });
         Ok(())
     }

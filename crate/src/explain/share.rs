@@ -165,6 +165,7 @@ impl SharedFrame {
             fcs: self.fcs,
             direction: None,
             data: &self.data,
+            interfaces: &[],
         }
     }
 
@@ -364,6 +365,7 @@ mod tests {
             fcs: FcsHint::default(),
             direction: None,
             data,
+            interfaces: &[],
         }
     }
 
