@@ -17,6 +17,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 mod annotate;
+mod follow;
 mod path;
 mod workflow;
 
@@ -55,6 +56,8 @@ struct Args {
     flow: workflow::Options,
     #[command(flatten)]
     annotate: annotate::AnnotateOptions,
+    #[command(flatten)]
+    follow: follow::FollowOptions,
 }
 
 #[derive(Subcommand, Debug)]
@@ -155,7 +158,10 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let mut matcher = (!args.logs.is_empty()).then(|| Matcher::new(logs, LogSettings::default()));
     let file = args.file.as_deref().unwrap_or("-");
-    let mut input: Box<dyn Read> = if file == "-" {
+    let mut follower = follow::Follower::new(&args.follow, file)?;
+    let mut input: Box<dyn Read> = if follower.is_some() {
+        Box::new(std::io::empty()) // the follower reads the input on its own thread
+    } else if file == "-" {
         Box::new(std::io::stdin().lock())
     } else {
         Box::new(std::fs::File::open(file).with_context(|| format!("cannot open {file}"))?)
@@ -170,15 +176,26 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if flow.csv() {
         out.write_all(framelens::explain::view::csv_header().as_bytes())?;
     }
+    let mut followed: Vec<u8>;
     loop {
-        let n = match input.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot read {file}")),
+        let chunk: &[u8] = if let Some(f) = follower.as_mut() {
+            match f.next_chunk()? {
+                Some(c) => {
+                    followed = c;
+                    &followed
+                }
+                None => break,
+            }
+        } else {
+            match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => &buf[..n],
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e).with_context(|| format!("cannot read {file}")),
+            }
         };
         let pushed = scanner.push_selected(
-            &buf[..n],
+            chunk,
             |r, p, d| selector.select(r, p, d, &settings),
             |record, packet, _| {
                 if let Some(m) = matcher.as_mut() {
@@ -193,7 +210,8 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
                     }
                 }
                 if args.json {
-                    if write_err.is_none() {
+                    // Followed, the JSON carries the findings as they change, not every frame.
+                    if write_err.is_none() && follower.is_none() {
                         let line = frame_line(record, &settings);
                         if let Err(e) = serde_json::to_writer(&mut out, &line)
                             .map_err(std::io::Error::from)
@@ -228,9 +246,18 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         if let Some(a) = annotator.as_mut() {
             a.check()?;
         }
+        if let Some(f) = follower.as_mut() {
+            f.report(&scanner, args.json, false, &mut out)?;
+            if flow.failing() {
+                break; // --fail-on: the summary so far, then exit status 3 at once
+            }
+        }
         if pushed.is_err() {
             break; // the summary carries the error with its offset
         }
+    }
+    if let Some(f) = follower.as_mut() {
+        f.report(&scanner, args.json, true, &mut out)?;
     }
     if let Some(a) = annotator.take() {
         a.finish()?;

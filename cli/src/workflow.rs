@@ -210,6 +210,11 @@ impl Flow {
         self.csv
     }
 
+    /// Whether a `--fail-on` kind was found already (`--follow` stops there).
+    pub fn failing(&self) -> bool {
+        self.fail_on.as_ref().is_some_and(|f| f.kinds.iter().any(|(_, n, _)| *n > 0))
+    }
+
     /// Ends the outputs; returns the `--fail-on` verdict, a sentence per kind
     /// found (none: the kinds were not found, or not asked for).
     pub fn finish(self) -> anyhow::Result<Vec<String>> {
