@@ -74,6 +74,12 @@ impl Scanner {
         mut on_frame: impl FnMut(&FrameRecord, &Frame<'_>, &Dissection),
     ) -> Result<(), CaptureError> {
         let Scanner { reader, dissector, settings, summary } = self;
+        // A copy of a packet needs a second capture point (issue 13). Once the
+        // file has told its format and names one interface only, there is
+        // none to look up, except between a Linux cooked v2 capture's
+        // interface indexes. Checked per chunk: the first chunk, where the
+        // interfaces are being read, is always looked up.
+        summary.set_one_interface(reader.format().is_some() && reader.interfaces().len() == 1);
         reader.push(chunk, |p| {
             let d = dissector.facts(p.data, p.link_type, p.original_len);
             let record = frame_record(d, &p, settings);
