@@ -246,6 +246,14 @@ fn default_tsresol() -> u8 {
     DEFAULT_TSRESOL
 }
 
+/// Whether a file's first bytes (at least 4) are a pcap or pcapng magic
+/// number: what tells a capture from any other file before reading it.
+pub fn has_capture_magic(head: &[u8]) -> bool {
+    let Some(m) = head.get(..4) else { return false };
+    let magic = [m[0], m[1], m[2], m[3]];
+    pcapng::is_section_header(magic) || pcap::PcapState::from_magic(magic).is_some()
+}
+
 /// A block the reader must have seen to read a later frame on its own: the
 /// pcap file header, a pcapng section header or interface description.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -651,6 +659,14 @@ mod tests {
     fn empty_input_is_named() {
         let e = read_all(&[], |_| {}).unwrap();
         assert_eq!(e.kind, CaptureErrorKind::Empty);
+    }
+
+    #[test]
+    fn capture_magic_tells_captures_from_other_files() {
+        assert!(has_capture_magic(&[0xd4, 0xc3, 0xb2, 0xa1, 2, 0]));
+        assert!(has_capture_magic(&[0x0a, 0x0d, 0x0d, 0x0a]));
+        assert!(!has_capture_magic(b"2024-12-01T10:00:10"));
+        assert!(!has_capture_magic(&[0xd4, 0xc3]));
     }
 
     #[test]

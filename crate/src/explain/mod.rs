@@ -8,6 +8,7 @@
 
 pub mod annotate;
 pub mod glossary;
+pub mod journey;
 pub mod lessons;
 pub mod share;
 pub mod ticket;

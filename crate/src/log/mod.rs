@@ -115,6 +115,19 @@ pub fn read_log(name: &str, source: impl Read) -> Result<LogFile, LogError> {
     Ok(file)
 }
 
+/// Whether a file's first bytes read as a kernel log: its whole lines (the
+/// last, perhaps cut, is left out) hold no binary line and at least half of
+/// them carry a timestamp of a known format.
+pub fn looks_like_log(head: &[u8]) -> bool {
+    let whole = match head.iter().rposition(|&b| b == b'\n') {
+        Some(i) => &head[..=i],
+        None => head,
+    };
+    let Ok(f) = read_log("", whole) else { return false };
+    let known = f.lines - f.unknown_format - f.too_long - f.binary;
+    f.binary == 0 && known > 0 && known * 2 >= f.lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +146,15 @@ mod tests {
         assert_eq!(f.lines, 8);
         assert_eq!(f.recognised.iter().map(|l| l.line).collect::<Vec<_>>(), [1, 2, 3, 7]);
         assert_eq!((f.unknown_format, f.unrecognised, f.binary, f.too_long), (2, 1, 1, 0));
+    }
+
+    #[test]
+    fn a_log_head_is_told_from_other_files() {
+        let log = std::fs::read("../static/examples/two-bytes-kern.log").unwrap();
+        assert!(looks_like_log(&log[..log.len().min(4096)]));
+        assert!(!looks_like_log(b"hello\nworld\n"));
+        assert!(!looks_like_log(&[0xd4, 0xc3, 0xb2, 0xa1, 0, 0, 0, 0, b'\n']));
+        assert!(!looks_like_log(b""));
     }
 
     struct Failing;

@@ -60,6 +60,8 @@ pub struct Sighting {
     pub point: u16,
     /// The frame's number in its own file, as `framelens --json FILE` numbers it.
     pub frame: u64,
+    /// Byte offset of its record or block in its file (to read it again).
+    pub offset: u64,
     /// The timestamp as its file recorded it.
     pub time_ns: i64,
     /// The same instant on the first file's clock.
@@ -185,6 +187,12 @@ impl Follower {
 
     pub fn plan(&self) -> &Plan {
         &self.plan
+    }
+
+    /// What reading one frame of `file` again needs: its reader's context
+    /// blocks so far, and whether they are complete (see [`crate::capture::context_for`]).
+    pub fn context(&self, file: usize) -> (&[crate::capture::ContextBlock], bool) {
+        self.feeds.get(file).map_or((&[][..], true), |f| (f.reader.context(), f.reader.context_complete()))
     }
 
     /// The file whose next bytes the merge waits for, or `None` once every file has ended.
@@ -404,6 +412,7 @@ fn sight(
         Sighting {
             point,
             frame: p.number,
+            offset: p.offset,
             time_ns,
             at_ns: time_ns.saturating_sub(offset_ns),
             len: ledger.len,
