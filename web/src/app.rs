@@ -4,9 +4,12 @@
 use crate::components::drop_zone::DropZone;
 use crate::components::frame_list::FrameList;
 use crate::components::glossary::{Glossary, GlossaryLinks};
+use crate::components::journey_detail::JourneyDetail;
 use crate::components::legend::Legend;
 use crate::components::lesson_gallery::LessonGallery;
 use crate::components::lesson_walker::LessonWalker;
+use crate::components::log_panel::LogPanel;
+use crate::components::path_view::PathView;
 use crate::components::progress::ProgressBar;
 use crate::components::selected_frame::SelectedFrame;
 use crate::components::settings_panel::SettingsPanel;
@@ -14,7 +17,7 @@ use crate::components::share_dialog::ShareDialog;
 use crate::components::shared_view::SharedView;
 use crate::components::summary::SummaryView;
 use crate::components::whatif::WhatIf;
-use crate::loader::{FrameReader, RecordAt, ScanWorker};
+use crate::loader::{classify, Dropped, FrameReader, RecordAt, ScanWorker};
 use crate::state::{Action, Phase, State};
 use framelens::capture::OwnedFrame;
 use framelens::explain::whatif::Baseline;
@@ -43,6 +46,9 @@ struct Handlers {
     lesson_step: Callback<usize>,
     close_lesson: Callback<()>,
     glossary_links: GlossaryLinks,
+    path_filter: Callback<crate::path_state::PathFilter>,
+    select_journey: Callback<Option<u64>>,
+    close_journey: Callback<()>,
     toggle_glossary: Callback<MouseEvent>,
     hide_glossary: Callback<()>,
 }
@@ -59,6 +65,9 @@ impl Handlers {
             lesson_step: dispatch.reform(Action::LessonStep),
             close_lesson: dispatch.reform(|()| Action::CloseLesson),
             glossary_links: GlossaryLinks(dispatch.reform(|id| Action::ShowGlossary(Some(id)))),
+            path_filter: dispatch.reform(Action::PathFilter),
+            select_journey: dispatch.reform(Action::SelectJourney),
+            close_journey: dispatch.reform(|()| Action::SelectJourney(None)),
             toggle_glossary: dispatch.reform(|_| Action::ToggleGlossary),
             hide_glossary: dispatch.reform(|()| Action::HideGlossary),
             dispatch,
@@ -74,6 +83,11 @@ pub fn App() -> Html {
         move |_| Handlers::new(dispatcher.to_callback())
     });
     let source = use_state(|| None::<(Blob, String)>);
+    // Every capture open, the kernel logs beside them, and the active capture (for the async handlers).
+    let sources = use_mut_ref(Vec::<(Blob, String)>::new);
+    let logs = use_mut_ref(Vec::<(Blob, String)>::new);
+    let current = use_mut_ref(|| None::<(Blob, String)>);
+    let next_path = use_mut_ref(|| 0u32);
     let next_id = use_mut_ref(|| 0u32);
     let reader = use_memo((), |_| FrameReader::default());
     let dragging = use_state(|| false);
@@ -87,8 +101,15 @@ pub fn App() -> Html {
         }
     });
 
+    // The path diagnosis runs in a worker of its own, beside the scan's.
+    let path_worker = use_memo((), {
+        let dispatch = on.dispatch.clone();
+        move |_| ScanWorker::start(dispatch).map_err(|m| format!("The page could not start its path worker ({m})."))
+    });
+
     let start = {
         let (state, source, next_id, worker) = (state.clone(), source.clone(), next_id.clone(), worker.clone());
+        let (logs, current) = (logs.clone(), current.clone());
         Callback::from(move |(blob, name): (Blob, String)| {
             let id = {
                 let mut n = next_id.borrow_mut();
@@ -99,28 +120,120 @@ pub fn App() -> Html {
             // (a dispatch renders at once, tens of ms); its first message
             // cannot arrive before this handler has returned.
             let sent = match worker.as_ref() {
-                Ok(w) => w.scan(id, &blob, state.settings),
+                Ok(w) => w.scan(id, &blob, state.settings, &logs.borrow()),
                 Err(m) => Err(m.clone()),
             };
             state.dispatch(Action::Start { load_id: id, name: name.clone(), size: blob.size() as u64 });
+            *current.borrow_mut() = Some((blob.clone(), name.clone()));
             source.set(Some((blob.clone(), name)));
             if let Err(message) = sent {
                 state.dispatch(Action::Failed { load_id: id, message });
             }
         })
     };
-    let on_file = start.reform(|f: File| {
-        let name = f.name();
-        (Blob::from(f), name)
-    });
+    // Two or more captures open: follow packets across all of them.
+    let follow = {
+        let (sources, path_worker, next_path, dispatch) =
+            (sources.clone(), path_worker.clone(), next_path.clone(), on.dispatch.clone());
+        let settings = state.settings;
+        Callback::from(move |()| {
+            let files = sources.borrow().clone();
+            if files.len() < 2 {
+                return;
+            }
+            let id = {
+                let mut n = next_path.borrow_mut();
+                *n += 1;
+                *n
+            };
+            dispatch.emit(Action::PathStart { path_id: id });
+            let sent = match path_worker.as_ref() {
+                Ok(w) => w.path(id, &files, settings),
+                Err(m) => Err(m.clone()),
+            };
+            if let Err(message) = sent {
+                dispatch.emit(Action::PathFailed { path_id: id, message });
+            }
+        })
+    };
+    // Dropped or picked files: captures join those open, kernel logs (told
+    // apart by the core from the first bytes) are read beside them.
+    let on_files = {
+        let (start, follow, dispatch) = (start.clone(), follow.clone(), on.dispatch.clone());
+        let (sources, logs, current) = (sources.clone(), logs.clone(), current.clone());
+        Callback::from(move |files: Vec<File>| {
+            let (start, follow, dispatch) = (start.clone(), follow.clone(), dispatch.clone());
+            let (sources, logs, current) = (sources.clone(), logs.clone(), current.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let (mut caps, mut new_logs) = (Vec::new(), Vec::new());
+                for f in files {
+                    let name = f.name();
+                    let blob = Blob::from(f);
+                    match classify(&blob).await {
+                        Dropped::Log => new_logs.push((blob, name)),
+                        Dropped::Capture | Dropped::Other => caps.push((blob, name)),
+                    }
+                }
+                let had = sources.borrow().len();
+                for (b, n) in &caps {
+                    let mut s = sources.borrow_mut();
+                    match s.iter_mut().find(|(_, m)| m == n) {
+                        Some(e) => e.0 = b.clone(),
+                        None => s.push((b.clone(), n.clone())),
+                    }
+                }
+                for (b, n) in &new_logs {
+                    let mut l = logs.borrow_mut();
+                    l.retain(|(_, m)| m != n);
+                    l.push((b.clone(), n.clone()));
+                }
+                dispatch.emit(Action::AddFiles {
+                    captures: caps.iter().map(|(b, n)| (n.clone(), b.size() as u64)).collect(),
+                    logs: new_logs.iter().map(|(_, n)| n.clone()).collect(),
+                    replace: false,
+                });
+                let active = current.borrow().clone();
+                match (caps.first(), active) {
+                    (Some(first), _) if had == 0 => start.emit(first.clone()),
+                    (_, Some(active)) if !new_logs.is_empty() => start.emit(active),
+                    (Some(first), None) => start.emit(first.clone()),
+                    _ => {}
+                }
+                if !caps.is_empty() && sources.borrow().len() >= 2 {
+                    follow.emit(());
+                }
+            });
+        })
+    };
+    let on_activate = {
+        let (start, dispatch, sources) = (start.clone(), on.dispatch.clone(), sources.clone());
+        Callback::from(move |i: usize| {
+            let src = sources.borrow().get(i).cloned();
+            if let Some(src) = src {
+                dispatch.emit(Action::Activate(i));
+                start.emit(src);
+            }
+        })
+    };
     let on_example = {
         let (start, dispatch, next_id) = (start.clone(), on.dispatch.clone(), next_id.clone());
+        let (sources, logs) = (sources.clone(), logs.clone());
         Callback::from(move |name: &'static str| {
             let (start, dispatch) = (start.clone(), dispatch.clone());
+            let (sources, logs) = (sources.clone(), logs.clone());
             let id = *next_id.borrow() + 1;
             wasm_bindgen_futures::spawn_local(async move {
                 match crate::loader::fetch_example(name).await {
-                    Ok(blob) => start.emit((blob, name.to_string())),
+                    Ok(blob) => {
+                        *sources.borrow_mut() = vec![(blob.clone(), name.to_string())];
+                        logs.borrow_mut().clear();
+                        dispatch.emit(Action::AddFiles {
+                            captures: vec![(name.to_string(), blob.size() as u64)],
+                            logs: vec![],
+                            replace: true,
+                        });
+                        start.emit((blob, name.to_string()))
+                    }
                     Err(m) => {
                         dispatch.emit(Action::Start { load_id: id, name: name.into(), size: 0 });
                         dispatch.emit(Action::Failed { load_id: id, message: m });
@@ -178,6 +291,29 @@ pub fn App() -> Html {
         });
     }
 
+    // The selected journey's frames, each from its own capture.
+    {
+        let (reader, dispatch, sources) = (reader.clone(), on.dispatch.clone(), sources.clone());
+        let path = state.path.as_ref().map(|p| (p.id, p.outcome.clone()));
+        use_effect_with((path.as_ref().map(|p| p.0), state.journey_reads_due()), move |(_, due)| {
+            let Some((path_id, outcome)) = path else { return };
+            for &(file, s) in due {
+                let Some((blob, _)) = sources.borrow().get(file).cloned() else { continue };
+                let context = Rc::new(outcome.as_ref().and_then(|o| o.contexts.get(file).cloned()).unwrap_or_default());
+                let at = RecordAt { number: s.frame, offset: s.offset, caplen: s.caplen };
+                let done = dispatch.reform(move |a: Action| match a {
+                    Action::FrameRead { number, packet, .. } => {
+                        Action::JourneyFrameRead { path_id, file, number, packet }
+                    }
+                    other => other,
+                });
+                // Reads of journey frames are told apart from the scan's by their own load ids.
+                let load = 0x8000_0000 | (path_id & 0x7f_ffff) << 8 | (file as u32 & 0xff);
+                reader.read(&blob, at, context, load, done);
+            }
+        });
+    }
+
     // State → URL fragment (a new history entry, so back/forward walk selections).
     use_effect_with(state.fragment(), |f| {
         if crate::state::Fragment::parse(&location_hash()) != *f {
@@ -224,12 +360,12 @@ pub fn App() -> Html {
         })
     };
     let on_drop = {
-        let (on_file, dragging) = (on_file.clone(), dragging.clone());
+        let (on_files, dragging) = (on_files.clone(), dragging.clone());
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
-            if let Some(f) = e.data_transfer().and_then(|dt| dt.files()).and_then(|l| l.get(0)) {
-                on_file.emit(f);
+            if let Some(l) = e.data_transfer().and_then(|dt| dt.files()) {
+                on_files.emit((0..l.length()).filter_map(|i| l.get(i)).collect());
             }
         })
     };
@@ -252,7 +388,7 @@ pub fn App() -> Html {
             if let Some(page) = &state.shared {
                 <SharedView page={page.clone()} on_action={on.dispatch.clone()} />
             }
-            <DropZone {on_file} {on_example} compact={loaded || state.shared.is_some()} />
+            <DropZone {on_files} {on_example} compact={loaded || state.shared.is_some()} />
             if loaded {
                 <ProgressBar progress={state.progress.clone()} frames={state.frames.len()} phase={state.phase.clone()} {on_cancel} />
                 <div class="layout">
@@ -260,6 +396,22 @@ pub fn App() -> Html {
                         <SummaryView file_name={state.file_name.clone()} phase={state.phase.clone()}
                             frames={state.frames.clone()} counts={state.counts} summary={state.summary.clone()} findings={state.interim.clone()} settings={state.settings}
                             on_select={on.select.clone()} />
+                        if state.captures.len() > 1 {
+                            <nav class="captures" data-testid="captures" aria-label="Open captures">
+                                { for state.captures.iter().enumerate().map(|(i, (name, _))| {
+                                    let onclick = on_activate.reform(move |_: MouseEvent| i);
+                                    let active = i == state.active;
+                                    html! { <button type="button" class={classes!("capture-tab", active.then_some("active"))}
+                                        data-testid="capture-tab" aria-pressed={active.to_string()} {onclick}>{ name.clone() }</button> }
+                                }) }
+                            </nav>
+                        }
+                        if let Some(path) = &state.path {
+                            <PathView path={path.clone()} on_filter={on.path_filter.clone()} on_select={on.select_journey.clone()} />
+                            if path.selected.is_some() {
+                                <JourneyDetail path={path.clone()} settings={state.settings} on_close={on.close_journey.clone()} />
+                            }
+                        }
                         <FrameList frames={state.frames.clone()} visible={state.visible.clone()} selected={state.shown}
                             settings={state.settings} filter={state.filter} on_select={on.select.clone()} on_step={on.step.clone()} on_filter={on.filter.clone()} />
                         if let Some(r) = shown {
@@ -271,10 +423,13 @@ pub fn App() -> Html {
                             <LessonWalker id={at.id} step={at.step} on_step={on.lesson_step.clone()} on_close={on.close_lesson.clone()} />
                         }
                         <SettingsPanel settings={state.settings} on_change={on.settings.clone()} />
+                        if let Some(log) = &state.log {
+                            <LogPanel log={log.clone()} files={state.log_files.clone()} on_select={on.select.clone()} />
+                        }
                         <Legend />
                         if let Some(r) = shown {
                             <SelectedFrame number={r.number} bytes={state.shown_bytes().cloned()} settings={state.settings}
-                                highlight={state.lesson_highlight()} on_share={on.share.clone()} />
+                                highlight={state.lesson_highlight()} log={state.frame_log(r.number)} on_share={on.share.clone()} />
                         } else {
                             <p class="hint">{ "Select a frame to see its anatomy (click a row, or use the arrow keys in the list)." }</p>
                         }

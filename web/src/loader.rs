@@ -84,13 +84,27 @@ impl ScanWorker {
                         findings: findings.map(Rc::new),
                     }
                 }
-                FromWorker::Finished { load_id, bytes_done, elapsed_ms, context, summary } => Action::Finished {
+                FromWorker::Finished { load_id, bytes_done, elapsed_ms, context, summary, log } => Action::Finished {
                     load_id,
                     summary: Rc::new(*summary),
                     bytes_done,
                     elapsed_ms,
                     context: Rc::new(context),
+                    log: log.map(Rc::new),
                 },
+                FromWorker::PathPoints { path_id, points } => Action::PathPoints { path_id, points: Rc::new(points) },
+                FromWorker::Journeys { path_id, journeys, texts, bytes_done, bytes_total, elapsed_ms } => {
+                    let bytes = Reflect::get(&data, &"records".into())
+                        .ok()
+                        .and_then(|r| r.dyn_into::<Uint8Array>().ok())
+                        .map_or_else(Vec::new, |a| a.to_vec());
+                    let words = bytes.chunks_exact(4).map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]])).collect();
+                    Action::Journeys { path_id, words, count: journeys, texts, bytes_done, bytes_total, elapsed_ms }
+                }
+                FromWorker::PathDone { path_id, outcome, elapsed_ms } => {
+                    Action::PathDone { path_id, outcome: Rc::new(*outcome), elapsed_ms }
+                }
+                FromWorker::PathFailed { path_id, message } => Action::PathFailed { path_id, message },
                 FromWorker::Failed { load_id, message } => Action::Failed { load_id, message },
             });
         });
@@ -99,11 +113,23 @@ impl ScanWorker {
     }
 
     fn post(&self, msg: &ToWorker, file: Option<&Blob>) -> Result<(), String> {
+        self.post_with(msg, file, &[])
+    }
+
+    /// Posts `msg` with a `file` and arrays of Blobs (`key`, blobs).
+    fn post_with(&self, msg: &ToWorker, file: Option<&Blob>, arrays: &[(&str, &[Blob])]) -> Result<(), String> {
         let json = serde_json::to_string(msg).map_err(|e| e.to_string())?;
         let obj = Object::new();
         let _ = Reflect::set(&obj, &"msg".into(), &json.into());
         if let Some(f) = file {
             let _ = Reflect::set(&obj, &"file".into(), f);
+        }
+        for (key, blobs) in arrays {
+            let a = js_sys::Array::new();
+            for b in *blobs {
+                a.push(b);
+            }
+            let _ = Reflect::set(&obj, &(*key).into(), &a);
         }
         if let Some(queue) = self.waiting.borrow_mut().as_mut() {
             queue.push(obj);
@@ -112,8 +138,18 @@ impl ScanWorker {
         self.worker.post_message(&obj).map_err(|e| js_message(&e))
     }
 
-    pub fn scan(&self, load_id: u32, blob: &Blob, settings: Settings) -> Result<(), String> {
-        self.post(&ToWorker::Scan { load_id, settings }, Some(blob))
+    /// Scans `blob`, matching the kernel `logs` (Blob, name) against its frames.
+    pub fn scan(&self, load_id: u32, blob: &Blob, settings: Settings, logs: &[(Blob, String)]) -> Result<(), String> {
+        let log_names = logs.iter().map(|(_, n)| n.clone()).collect();
+        let blobs: Vec<Blob> = logs.iter().map(|(b, _)| b.clone()).collect();
+        self.post_with(&ToWorker::Scan { load_id, settings, log_names }, Some(blob), &[("logs", &blobs)])
+    }
+
+    /// Follows packets across `files` (Blob, name).
+    pub fn path(&self, path_id: u32, files: &[(Blob, String)], settings: Settings) -> Result<(), String> {
+        let names = files.iter().map(|(_, n)| n.clone()).collect();
+        let blobs: Vec<Blob> = files.iter().map(|(b, _)| b.clone()).collect();
+        self.post_with(&ToWorker::Path { path_id, settings, names }, None, &[("files", &blobs)])
     }
 
     pub fn cancel(&self, load_id: u32) {
@@ -264,6 +300,24 @@ async fn read_packet_from_start(blob: Blob, number: u64) -> Result<Option<OwnedF
         }
     }
     Ok(found)
+}
+
+/// What a dropped file is, from its first 4 KiB: a capture (by its magic
+/// number), a kernel log, or neither.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dropped {
+    Capture,
+    Log,
+    Other,
+}
+
+pub async fn classify(blob: &Blob) -> Dropped {
+    let end = (blob.size() as u64).min(4096);
+    match read_slice(blob, 0, end).await {
+        Ok(head) if framelens::capture::has_capture_magic(&head) => Dropped::Capture,
+        Ok(head) if framelens::log::looks_like_log(&head) => Dropped::Log,
+        _ => Dropped::Other,
+    }
 }
 
 /// Fetches an example capture from the same origin as a `Blob`.

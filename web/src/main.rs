@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod markup;
+mod path_state;
 mod protocol;
 mod share_state;
 mod state;

@@ -1,9 +1,12 @@
 //! Messages between the page and the scan worker. Each message is a JS object
 //! `{ msg: <JSON of these types>, file?: Blob, records?: Uint8Array }`: the
 //! small parts as JSON, the file and the record bytes as they are (the record
-//! buffer is transferred, not copied).
+//! buffer is transferred, not copied). A path request carries its captures
+//! as `files: Blob[]`, a scan its kernel logs as `logs: Blob[]`; journeys
+//! come as `records`, their `framelens::explain::journey` words (u32, little endian).
 
 use framelens::capture::ContextBlock;
+use framelens::log::message::MessageKind;
 use framelens::scan::summary::{CaptureFinding, Counts, Summary};
 use framelens::settings::Settings;
 use serde::{Deserialize, Serialize};
@@ -12,8 +15,18 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Scan the `file` that comes with the message.
-    Scan { load_id: u32, settings: Settings },
+    /// Scan the `file` that comes with the message, matching the kernel
+    /// `logs` that come with it (named `log_names`) against its frames.
+    Scan {
+        load_id: u32,
+        settings: Settings,
+        #[serde(default)]
+        log_names: Vec<String>,
+    },
+    /// Follow packets across the `files` that come with the message (named `names`, in order).
+    Path { path_id: u32, settings: Settings, names: Vec<String> },
+    /// Stop the path diagnosis `path_id`.
+    CancelPath { path_id: u32 },
     /// Stop the scan of `load_id` (a newer scan also stops it).
     Cancel { load_id: u32 },
 }
@@ -23,6 +36,61 @@ pub enum ToWorker {
 pub struct ReadContext {
     pub blocks: Vec<ContextBlock>,
     pub complete: bool,
+}
+
+/// One recognised kernel-log line and the frames it was matched to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogRow {
+    pub file: String,
+    /// 1-based line number in its file.
+    pub line: u64,
+    pub kind: MessageKind,
+    pub device: Option<String>,
+    pub text: String,
+    /// In the capture's numbering; empty when nothing matched.
+    pub frames: Vec<u64>,
+}
+
+/// The kernel logs read beside the capture.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogView {
+    pub rows: Vec<LogRow>,
+    /// Logs that could not be read, in sentences.
+    pub errors: Vec<String>,
+}
+
+/// One capture point of a path diagnosis.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointView {
+    pub index: u16,
+    /// Index of its file in the request's order.
+    pub file: usize,
+    /// `controller.pcapng · eth1`.
+    pub label: String,
+    pub frames: u64,
+}
+
+/// A path finding: its sentence and the journeys it is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathFindingView {
+    pub kind: String,
+    pub sentence: String,
+    pub journeys: Vec<u64>,
+}
+
+/// What the path diagnosis found, once every file was read twice.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathOutcome {
+    pub points_in_order: Vec<u16>,
+    pub points_in_order_reverse: Vec<u16>,
+    pub findings: Vec<PathFindingView>,
+    pub journeys: u64,
+    pub lost: u64,
+    pub changed_size: u64,
+    /// Files that stopped at a fault, in sentences.
+    pub errors: Vec<String>,
+    /// Per file: what re-reading one of its frames needs.
+    pub contexts: Vec<ReadContext>,
 }
 
 /// Worker → page.
@@ -55,6 +123,32 @@ pub enum FromWorker {
         elapsed_ms: f64,
         context: ReadContext,
         summary: Box<Summary>,
+        /// The kernel logs matched, when the scan had some.
+        #[serde(default)]
+        log: Option<LogView>,
+    },
+    /// The survey of a path diagnosis is done: its points.
+    PathPoints {
+        path_id: u32,
+        points: Vec<PointView>,
+    },
+    /// `journeys` journeys closed (their words in `records`), with the change texts new since the last batch.
+    Journeys {
+        path_id: u32,
+        journeys: usize,
+        texts: Vec<String>,
+        bytes_done: u64,
+        bytes_total: u64,
+        elapsed_ms: f64,
+    },
+    PathDone {
+        path_id: u32,
+        outcome: Box<PathOutcome>,
+        elapsed_ms: f64,
+    },
+    PathFailed {
+        path_id: u32,
+        message: String,
     },
     /// The file itself could not be read (not a capture error: those come in the summary).
     Failed {
@@ -93,13 +187,27 @@ mod tests {
                 elapsed_ms: 2.0,
                 context: ctx,
                 summary: Box::new(summary.clone()),
+                log: Some(LogView { rows: vec![], errors: vec!["x".into()] }),
             },
+            FromWorker::Journeys {
+                path_id: 1,
+                journeys: 2,
+                texts: vec!["a".into()],
+                bytes_done: 1,
+                bytes_total: 2,
+                elapsed_ms: 0.5,
+            },
+            FromWorker::PathDone { path_id: 1, outcome: Box::default(), elapsed_ms: 1.0 },
             FromWorker::Failed { load_id: 1, message: "no".into() },
         ] {
             let json = serde_json::to_string(&m).unwrap();
             assert_eq!(serde_json::from_str::<FromWorker>(&json).unwrap(), m);
         }
-        let scan = ToWorker::Scan { load_id: 2, settings: Settings::default() };
-        assert_eq!(serde_json::from_str::<ToWorker>(&serde_json::to_string(&scan).unwrap()).unwrap(), scan);
+        for m in [
+            ToWorker::Scan { load_id: 2, settings: Settings::default(), log_names: vec!["kern.log".into()] },
+            ToWorker::Path { path_id: 3, settings: Settings::default(), names: vec!["a".into(), "b".into()] },
+        ] {
+            assert_eq!(serde_json::from_str::<ToWorker>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
+        }
     }
 }

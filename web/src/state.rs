@@ -1,7 +1,8 @@
 //! App state as one reducer: every change is an [`Action`], so the whole UI
 //! logic is tested natively by driving [`State::apply`] (no browser needed).
 
-use crate::protocol::ReadContext;
+use crate::path_state::{PathFilter, PathState};
+use crate::protocol::{LogView, PathOutcome, PointView, ReadContext};
 use crate::share_state::{clip_note, ShareDraft, SharedPage};
 use framelens::capture::OwnedFrame;
 use framelens::explain::lessons::{lesson, Highlight};
@@ -304,10 +305,65 @@ pub struct State {
     pub share: Option<ShareDraft>,
     /// A `#share=` link opened in this page.
     pub shared: Option<SharedPage>,
+    /// Every capture open (name, size), in the order they came; `active` is
+    /// the one the frame list shows (`file_name`).
+    pub captures: Vec<(String, u64)>,
+    pub active: usize,
+    /// Kernel logs read beside the captures, and what they said about the active one.
+    pub log_files: Vec<String>,
+    pub log: Option<Rc<LogView>>,
+    /// The path view, while two or more capture points are open.
+    pub path: Option<PathState>,
 }
 
 #[derive(Clone, Debug)]
 pub enum Action {
+    /// Files were dropped or picked (or an example opened, `replace`): the
+    /// captures join those open (one of the same name is replaced), the logs
+    /// are read beside them. The app scans and follows them.
+    AddFiles {
+        captures: Vec<(String, u64)>,
+        logs: Vec<String>,
+        replace: bool,
+    },
+    /// The frame list shows capture `i` of [`State::captures`].
+    Activate(usize),
+    /// A path diagnosis over every open capture started.
+    PathStart {
+        path_id: u32,
+    },
+    PathPoints {
+        path_id: u32,
+        points: Rc<Vec<PointView>>,
+    },
+    /// A batch of journeys: their `framelens::explain::journey` words.
+    Journeys {
+        path_id: u32,
+        words: Vec<u32>,
+        count: usize,
+        texts: Vec<String>,
+        bytes_done: u64,
+        bytes_total: u64,
+        elapsed_ms: f64,
+    },
+    PathDone {
+        path_id: u32,
+        outcome: Rc<PathOutcome>,
+        elapsed_ms: f64,
+    },
+    PathFailed {
+        path_id: u32,
+        message: String,
+    },
+    PathFilter(PathFilter),
+    SelectJourney(Option<u64>),
+    /// A frame of the selected journey was read from capture `file`.
+    JourneyFrameRead {
+        path_id: u32,
+        file: usize,
+        number: u64,
+        packet: Result<Option<Rc<OwnedFrame>>, String>,
+    },
     /// A new file starts loading; `load_id` is fresh (the loader tags its results with it).
     Start {
         load_id: u32,
@@ -332,6 +388,7 @@ pub enum Action {
         bytes_done: u64,
         elapsed_ms: f64,
         context: Rc<ReadContext>,
+        log: Option<Rc<LogView>>,
     },
     Cancel,
     Failed {
@@ -401,6 +458,25 @@ impl State {
         let at = self.lesson?;
         let step = lesson(at.id)?.steps.get(at.step)?;
         (self.shown == Some(step.frame)).then_some(step.highlight)
+    }
+
+    /// What the kernel logs said about frame `n`: `file:line: text` per line matched to it.
+    pub fn frame_log(&self, n: u64) -> Vec<String> {
+        let Some(log) = &self.log else { return Vec::new() };
+        log.rows
+            .iter()
+            .filter(|r| r.frames.contains(&n))
+            .map(|r| format!("{}:{}: {}", r.file, r.line, r.text))
+            .collect()
+    }
+
+    /// The frames of the selected journey still to be read: (file, frame record).
+    pub fn journey_reads_due(&self) -> Vec<(usize, framelens::explain::journey::Seen)> {
+        self.path.as_ref().map(|p| p.reads_due()).unwrap_or_default()
+    }
+
+    fn path_mut(&mut self, path_id: u32) -> Option<&mut PathState> {
+        self.path.as_mut().filter(|p| p.id == path_id)
     }
 
     /// The shown frame's bytes, once read (or why they could not be).
@@ -476,6 +552,7 @@ impl State {
                 self.interim = Rc::default();
                 self.context = Rc::default();
                 self.summary = None;
+                self.log = None;
                 self.rescan_due = false;
             }
             Action::Frames { load_id, records, index, bytes_done, elapsed_ms, context, findings }
@@ -512,8 +589,9 @@ impl State {
                     }
                 }
             }
-            Action::Finished { load_id, summary, bytes_done, elapsed_ms, context } if load_id == self.load_id => {
+            Action::Finished { load_id, summary, bytes_done, elapsed_ms, context, log } if load_id == self.load_id => {
                 if self.phase == Phase::Reading {
+                    self.log = log;
                     self.phase = Phase::Done;
                     self.progress.bytes_done = bytes_done;
                     self.progress.elapsed_ms = elapsed_ms;
@@ -531,6 +609,81 @@ impl State {
                 }
             }
             Action::Select(n) => self.select(n),
+            Action::AddFiles { captures, logs, replace } => {
+                if replace {
+                    self.captures.clear();
+                    self.log_files.clear();
+                    self.active = 0;
+                }
+                for (name, size) in captures {
+                    match self.captures.iter_mut().find(|(n, _)| *n == name) {
+                        Some(c) => c.1 = size,
+                        None => self.captures.push((name, size)),
+                    }
+                }
+                for l in logs {
+                    if !self.log_files.contains(&l) {
+                        self.log_files.push(l);
+                    }
+                }
+                if self.captures.len() < 2 {
+                    self.path = None;
+                }
+            }
+            Action::Activate(i) => {
+                if i < self.captures.len() {
+                    self.active = i;
+                }
+            }
+            Action::PathStart { path_id } => {
+                self.path = (self.captures.len() >= 2)
+                    .then(|| PathState::new(path_id, self.captures.iter().map(|(n, _)| n.clone()).collect()));
+            }
+            Action::PathPoints { path_id, points } => {
+                if let Some(p) = self.path_mut(path_id) {
+                    p.points = points;
+                }
+            }
+            Action::Journeys { path_id, words, count, texts, bytes_done, bytes_total, elapsed_ms } => {
+                if let Some(p) = self.path_mut(path_id) {
+                    if let Err(e) = p.add(&words, count, texts) {
+                        p.failed = Some(format!("The path's results could not be read: {e}"));
+                    }
+                    p.progress = Progress { bytes_done, bytes_total, elapsed_ms };
+                }
+            }
+            Action::PathDone { path_id, outcome, elapsed_ms } => {
+                if let Some(p) = self.path_mut(path_id) {
+                    p.outcome = Some(outcome);
+                    p.progress.bytes_done = p.progress.bytes_total;
+                    p.progress.elapsed_ms = elapsed_ms;
+                }
+            }
+            Action::PathFailed { path_id, message } => {
+                if let Some(p) = self.path_mut(path_id) {
+                    p.failed = Some(message);
+                }
+            }
+            Action::PathFilter(f) => {
+                if let Some(p) = &mut self.path {
+                    p.set_filter(f);
+                }
+            }
+            Action::SelectJourney(j) => {
+                if let Some(p) = &mut self.path {
+                    p.selected = j;
+                }
+            }
+            Action::JourneyFrameRead { path_id, file, number, packet } => {
+                if let Some(p) = self.path_mut(path_id) {
+                    let bytes = match packet {
+                        Ok(Some(f)) => Ok(f),
+                        Ok(None) => Err(format!("Frame {number} is not in this capture.")),
+                        Err(m) => Err(format!("Frame {number} could not be re-read: {m}")),
+                    };
+                    p.frame_read(file, number, bytes);
+                }
+            }
             Action::FrameRead { load: _, number, packet } => {
                 let bytes = match packet {
                     Ok(Some(p)) => Ok(p),
@@ -655,6 +808,7 @@ impl Reducible for State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::path_state::PathFilter;
     use framelens::scan::scan_bytes;
 
     fn records(path: &str) -> (Vec<FrameRecord>, Summary) {
@@ -684,7 +838,14 @@ mod tests {
     }
 
     fn finished(load_id: u32, summary: Summary) -> Action {
-        Action::Finished { load_id, summary: Rc::new(summary), bytes_done: 0, elapsed_ms: 0.0, context: Rc::default() }
+        Action::Finished {
+            load_id,
+            summary: Rc::new(summary),
+            bytes_done: 0,
+            elapsed_ms: 0.0,
+            context: Rc::default(),
+            log: None,
+        }
     }
 
     fn loaded(path: &str) -> State {
@@ -1109,5 +1270,161 @@ mod tests {
             }
         }
         assert!(State::default().apply(Action::Hash("#mtu=1400".into())).shared.is_none());
+    }
+
+    /// The path story followed by the core as the worker does it: its points,
+    /// journeys in batches of `batch`, and the outcome.
+    fn story_path(batch: usize) -> (Rc<Vec<PointView>>, Vec<Action>, Rc<PathOutcome>) {
+        use framelens::explain::journey::{encode, Texts};
+        let files = framelens::craft::paths::story();
+        let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let mut texts = Texts::default();
+        let mut words = Vec::new();
+        let mut actions = Vec::new();
+        let mut count = 0;
+        let (plan, summary) = framelens::path::follow_bytes(&refs, Default::default(), |plan, j| {
+            encode(plan, j, &mut texts, &mut words);
+            count += 1;
+            if count == batch {
+                let w = std::mem::take(&mut words);
+                actions.push((w, count, texts.take_new()));
+                count = 0;
+            }
+        });
+        actions.push((words, count, texts.take_new()));
+        let points = plan
+            .points
+            .iter()
+            .map(|p| PointView { index: p.index, file: p.file, label: p.label.clone(), frames: p.frames })
+            .collect();
+        let outcome = PathOutcome {
+            points_in_order: summary.points_in_order.clone(),
+            points_in_order_reverse: summary.points_in_order_reverse.clone(),
+            findings: summary
+                .findings
+                .iter()
+                .map(|f| crate::protocol::PathFindingView {
+                    kind: serde_json::to_value(f.kind).unwrap().as_str().unwrap().into(),
+                    sentence: f.sentence.clone(),
+                    journeys: f.journeys.clone(),
+                })
+                .collect(),
+            journeys: summary.journeys,
+            lost: summary.lost,
+            changed_size: summary.changed_size,
+            ..PathOutcome::default()
+        };
+        let actions = actions
+            .into_iter()
+            .map(|(words, count, texts)| Action::Journeys {
+                path_id: 7,
+                words,
+                count,
+                texts,
+                bytes_done: 1,
+                bytes_total: 2,
+                elapsed_ms: 1.0,
+            })
+            .collect();
+        (Rc::new(points), actions, Rc::new(outcome))
+    }
+
+    fn two_captures() -> State {
+        State::default().apply(Action::AddFiles {
+            captures: vec![("laptop.pcap".into(), 10), ("controller.pcapng".into(), 20)],
+            logs: vec![],
+            replace: true,
+        })
+    }
+
+    #[test]
+    fn captures_join_those_open_and_a_path_needs_two() {
+        let st = State::default().apply(Action::AddFiles {
+            captures: vec![("a.pcap".into(), 1)],
+            logs: vec![],
+            replace: true,
+        });
+        let st = st.apply(Action::PathStart { path_id: 1 });
+        assert!(st.path.is_none(), "one capture has no path view");
+        let st = st.apply(Action::AddFiles {
+            captures: vec![("b.pcap".into(), 2), ("a.pcap".into(), 3)],
+            logs: vec!["kern.log".into()],
+            replace: false,
+        });
+        assert_eq!(st.captures, [("a.pcap".to_string(), 3), ("b.pcap".to_string(), 2)]);
+        assert_eq!(st.log_files, ["kern.log"]);
+        let st = st.apply(Action::PathStart { path_id: 2 }).apply(Action::Activate(1)).apply(Action::Activate(9));
+        assert_eq!(st.active, 1);
+        assert_eq!(st.path.as_ref().unwrap().files, ["a.pcap", "b.pcap"]);
+        let st = st.apply(Action::AddFiles { captures: vec![("c.pcap".into(), 1)], logs: vec![], replace: true });
+        assert!(st.path.is_none() && st.log_files.is_empty() && st.active == 0);
+    }
+
+    #[test]
+    fn journeys_arrive_in_batches_filter_and_select_with_their_frames() {
+        let (points, batches, outcome) = story_path(5);
+        assert!(batches.len() > 2);
+        let mut st = two_captures().apply(Action::PathStart { path_id: 7 });
+        st = st.apply(Action::PathPoints { path_id: 7, points: points.clone() });
+        // Another diagnosis' batch changes nothing.
+        st = st.apply(Action::PathPoints { path_id: 6, points: Rc::default() });
+        st = st.apply(Action::PathFilter(PathFilter::Lost));
+        for b in batches {
+            st = st.apply(b);
+        }
+        let p = st.path.as_ref().unwrap();
+        assert_eq!(p.journeys.len() as u64, outcome.journeys);
+        assert_eq!(p.visible.len() as u64, outcome.lost, "the lost filter grows batch by batch");
+        assert_eq!(p.columns(), (0..points.len() as u16).collect::<Vec<_>>());
+        st = st.apply(Action::PathDone { path_id: 7, outcome: outcome.clone(), elapsed_ms: 5.0 });
+        let p = st.path.as_ref().unwrap();
+        assert_eq!(p.columns()[..outcome.points_in_order.len()], outcome.points_in_order[..]);
+        assert!(p.loss_sentences()[0].contains("never reach"), "{:?}", p.loss_sentences());
+        st = st.apply(Action::PathFilter(PathFilter::ChangedSize));
+        assert_eq!(st.path.as_ref().unwrap().visible.len() as u64, outcome.changed_size);
+        st = st.apply(Action::PathFilter(PathFilter::All));
+        assert_eq!(st.path.as_ref().unwrap().visible.len() as u64, outcome.journeys);
+        // Selecting a lost journey asks for its frames at each point that saw it.
+        let lost =
+            st.path.as_ref().unwrap().journeys.iter_from(0).find(|(_, j)| j.lost_after().is_some()).unwrap().1.index();
+        st = st.apply(Action::SelectJourney(Some(lost)));
+        let due = st.journey_reads_due();
+        assert_eq!(due.len(), 2);
+        assert_eq!(due.iter().map(|(f, _)| *f).collect::<Vec<_>>(), [0, 1]);
+        let (file, seen) = due[0];
+        st = st.apply(Action::JourneyFrameRead { path_id: 7, file, number: seen.frame, packet: Ok(None) });
+        assert_eq!(st.journey_reads_due().len(), 1);
+        assert!(st.path.as_ref().unwrap().frame(file, seen.frame).unwrap().is_err());
+    }
+
+    #[test]
+    fn the_kernel_log_names_its_frames() {
+        use crate::protocol::{LogRow, LogView};
+        use framelens::log::message::MessageKind;
+        let (recs, summary) = records(STORY);
+        let st = State::default().apply(Action::Start { load_id: 1, name: "x".into(), size: 10 });
+        let st = st.apply(frames(1, &recs, 0..recs.len()));
+        let row = LogRow {
+            file: "kern.log".into(),
+            line: 4,
+            kind: MessageKind::OverMtu,
+            device: Some("qg-1".into()),
+            text: "qg-1: dropped over-mtu packet: 1502 > 1500".into(),
+            frames: vec![3],
+        };
+        let log = Rc::new(LogView { rows: vec![row], errors: vec![] });
+        let st = st.apply(Action::Finished {
+            load_id: 1,
+            summary: Rc::new(summary),
+            bytes_done: 0,
+            elapsed_ms: 0.0,
+            context: Rc::default(),
+            log: Some(log),
+        });
+        assert_eq!(st.frame_log(3), ["kern.log:4: qg-1: dropped over-mtu packet: 1502 > 1500"]);
+        assert!(st.frame_log(2).is_empty());
+        // A rescan forgets it until its own log comes.
+        let st = st.apply(Action::Start { load_id: 2, name: "x".into(), size: 10 });
+        assert!(st.frame_log(3).is_empty());
     }
 }

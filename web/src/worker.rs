@@ -10,7 +10,13 @@ mod protocol;
 
 #[cfg(target_arch = "wasm32")]
 mod imp {
-    use crate::protocol::{FromWorker, ReadContext, ToWorker};
+    use crate::protocol::{
+        FromWorker, LogRow, LogView, PathFindingView, PathOutcome, PointView, ReadContext, ToWorker,
+    };
+    use framelens::explain::journey::{encode, Texts};
+    use framelens::log::matching::{LogSettings, Matcher};
+    use framelens::log::read_log;
+    use framelens::path::{Follower, PathSettings, Survey};
     use framelens::scan::store::RecordBatch;
     use framelens::scan::Scanner;
     use framelens::settings::Settings;
@@ -32,6 +38,8 @@ mod imp {
     thread_local! {
         /// The scan whose results are still wanted; 0 after a cancel.
         static LIVE: Cell<u32> = const { Cell::new(0) };
+        /// The path diagnosis whose results are still wanted; 0 after a cancel.
+        static LIVE_PATH: Cell<u32> = const { Cell::new(0) };
     }
 
     fn scope() -> DedicatedWorkerGlobalScope {
@@ -101,7 +109,31 @@ mod imp {
         e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
     }
 
-    async fn scan(blob: Blob, settings: Settings, load_id: u32) {
+    /// Reads the kernel logs that came with a scan (each whole: the reader
+    /// keeps at most `log::MAX_KEPT` lines of it) into a matcher.
+    async fn read_logs(logs: Vec<(Blob, String)>) -> (Option<Matcher>, Vec<String>) {
+        if logs.is_empty() {
+            return (None, Vec::new());
+        }
+        let (mut files, mut errors) = (Vec::new(), Vec::new());
+        for (blob, name) in logs {
+            let bytes = match JsFuture::from(blob.array_buffer()).await {
+                Ok(b) => Uint8Array::new(&b).to_vec(),
+                Err(e) => {
+                    errors.push(format!("{name} could not be read: {}", message(&e)));
+                    continue;
+                }
+            };
+            match read_log(&name, bytes.as_slice()) {
+                Ok(f) => files.push(f),
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+        (Some(Matcher::new(files, LogSettings::default())), errors)
+    }
+
+    async fn scan(blob: Blob, settings: Settings, load_id: u32, logs: Vec<(Blob, String)>) {
+        let (mut matcher, log_errors) = read_logs(logs).await;
         let t0 = js_sys::Date::now();
         let elapsed = || js_sys::Date::now() - t0;
         let failed = |m: String| {
@@ -137,7 +169,15 @@ mod imp {
                     next = Some(JsFuture::from(stream.read(Some(chunk.buffer()))));
                     at += buf.len() as u64;
                     batch_bytes += buf.len() as u64;
-                    scanner.push(&buf, |r| batch.push(r)).is_err()
+                    match matcher.as_mut() {
+                        Some(m) => scanner
+                            .push_with_frames(&buf, |r, p| {
+                                batch.push(r);
+                                m.add(r, p);
+                            })
+                            .is_err(),
+                        None => scanner.push(&buf, |r| batch.push(r)).is_err(),
+                    }
                 }
                 _ => false,
             };
@@ -181,21 +221,213 @@ mod imp {
         }
         let (blocks, complete) = scanner.context();
         let context = ReadContext { blocks: blocks.to_vec(), complete };
-        let summary = Box::new(scanner.finish());
-        post(&FromWorker::Finished { load_id, bytes_done: at, elapsed_ms: elapsed(), context, summary }, None);
+        let mut summary = Box::new(scanner.finish());
+        let log = matcher.map(|m| {
+            let report = m.finish(&summary.capture.interfaces);
+            summary.findings.extend(report.findings.iter().cloned());
+            let rows = report
+                .entries
+                .into_iter()
+                .map(|e| LogRow {
+                    file: e.file,
+                    line: e.line,
+                    kind: e.kind,
+                    device: e.device,
+                    text: e.text,
+                    frames: e.frames,
+                })
+                .collect();
+            LogView { rows, errors: log_errors }
+        });
+        post(&FromWorker::Finished { load_id, bytes_done: at, elapsed_ms: elapsed(), context, summary, log }, None);
+    }
+
+    /// Journeys per message to the page.
+    const JOURNEY_BATCH: usize = 16_384;
+
+    /// The next chunk of `stream` copied into `buf`, its next read started:
+    /// `None` at the end.
+    async fn next_chunk(
+        stream: &FileStream,
+        pending: &mut Option<JsFuture>,
+        buf: &mut Vec<u8>,
+    ) -> Result<Option<()>, String> {
+        let Some(p) = pending.take() else { return Ok(None) };
+        let result = p.await.map_err(|e| message(&e))?;
+        let done = Reflect::get(&result, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+        let chunk = Reflect::get(&result, &"value".into()).ok().and_then(|v| v.dyn_into::<Uint8Array>().ok());
+        match (done, chunk) {
+            (false, Some(chunk)) => {
+                buf.resize(chunk.length() as usize, 0);
+                chunk.copy_to(buf);
+                *pending = Some(JsFuture::from(stream.read(Some(chunk.buffer()))));
+                Ok(Some(()))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Follows packets across the captures: the core's survey reads every
+    /// file once, its follower reads them all again, merged in time; the
+    /// journeys go to the page as their words, [`JOURNEY_BATCH`] at a time.
+    async fn path(files: Vec<Blob>, names: Vec<String>, settings: Settings, path_id: u32) {
+        let t0 = js_sys::Date::now();
+        let elapsed = || js_sys::Date::now() - t0;
+        let live = || LIVE_PATH.get() == path_id;
+        let failed = |m: String| post(&FromWorker::PathFailed { path_id, message: m }, None);
+        let settings = PathSettings { frame: settings, ..PathSettings::default() };
+        let bytes_total: u64 = files.iter().map(|b| b.size() as u64).sum::<u64>() * 2;
+        let mut bytes_done = 0u64;
+        let mut buf = Vec::new();
+        let mut survey = Survey::new(files.len(), settings.frame);
+        for (i, blob) in files.iter().enumerate() {
+            let stream = FileStream::open(blob);
+            let mut pending = Some(JsFuture::from(stream.read(None)));
+            loop {
+                match next_chunk(&stream, &mut pending, &mut buf).await {
+                    Ok(Some(())) => {}
+                    Ok(None) => break,
+                    Err(m) => return failed(format!("{} could not be read: {m}", names[i])),
+                }
+                if !live() {
+                    stream.cancel();
+                    return;
+                }
+                bytes_done += buf.len() as u64;
+                if survey.push(i, &buf).is_err() {
+                    stream.cancel();
+                    break;
+                }
+            }
+        }
+        let plan = survey.finish(&names);
+        let points = plan
+            .points
+            .iter()
+            .map(|p| PointView { index: p.index, file: p.file, label: p.label.clone(), frames: p.frames })
+            .collect();
+        post(&FromWorker::PathPoints { path_id, points }, None);
+        let mut follower = Follower::new(plan.clone(), settings);
+        let streams: Vec<FileStream> = files.iter().map(FileStream::open).collect();
+        let mut pending: Vec<Option<JsFuture>> = streams.iter().map(|s| Some(JsFuture::from(s.read(None)))).collect();
+        let mut texts = Texts::default();
+        let mut words: Vec<u32> = Vec::new();
+        let mut count = 0usize;
+        let send = |words: &mut Vec<u32>, count: &mut usize, texts: &mut Texts, bytes_done: u64| {
+            let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+            let msg = FromWorker::Journeys {
+                path_id,
+                journeys: *count,
+                texts: texts.take_new(),
+                bytes_done,
+                bytes_total,
+                elapsed_ms: elapsed(),
+            };
+            post(&msg, Some(bytes));
+            words.clear();
+            *count = 0;
+        };
+        while let Some(f) = follower.wants() {
+            match next_chunk(&streams[f], &mut pending[f], &mut buf).await {
+                Ok(Some(())) => {
+                    bytes_done += buf.len() as u64;
+                    follower.push(f, &buf);
+                }
+                Ok(None) => follower.end(f),
+                Err(m) => return failed(format!("{} could not be read: {m}", names[f])),
+            }
+            if !live() {
+                streams.iter().for_each(FileStream::cancel);
+                return;
+            }
+            follower.drain(|j| {
+                encode(&plan, j, &mut texts, &mut words);
+                count += 1;
+            });
+            if count >= JOURNEY_BATCH {
+                send(&mut words, &mut count, &mut texts, bytes_done);
+            }
+        }
+        let contexts = (0..files.len())
+            .map(|f| {
+                let (blocks, complete) = follower.context(f);
+                ReadContext { blocks: blocks.to_vec(), complete }
+            })
+            .collect();
+        let summary = follower.finish(|j| {
+            encode(&plan, j, &mut texts, &mut words);
+            count += 1;
+        });
+        send(&mut words, &mut count, &mut texts, bytes_done);
+        let outcome = PathOutcome {
+            points_in_order: summary.points_in_order.clone(),
+            points_in_order_reverse: summary.points_in_order_reverse.clone(),
+            findings: summary
+                .findings
+                .iter()
+                .map(|f| PathFindingView {
+                    kind: serde_json::to_value(f.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default(),
+                    sentence: f.sentence.clone(),
+                    journeys: f.journeys.clone(),
+                })
+                .collect(),
+            journeys: summary.journeys,
+            lost: summary.lost,
+            changed_size: summary.changed_size,
+            errors: summary
+                .errors
+                .iter()
+                .map(|(f, e)| format!("{}: {e}", names.get(*f).map_or("", |n| n.as_str())))
+                .collect(),
+            contexts,
+        };
+        post(&FromWorker::PathDone { path_id, outcome: Box::new(outcome), elapsed_ms: elapsed() }, None);
+    }
+
+    /// The Blobs of the message's array `key`.
+    fn blobs(data: &JsValue, key: &str) -> Vec<Blob> {
+        Reflect::get(data, &key.into())
+            .ok()
+            .and_then(|a| a.dyn_into::<Array>().ok())
+            .map(|a| a.iter().filter_map(|b| b.dyn_into::<Blob>().ok()).collect())
+            .unwrap_or_default()
     }
 
     fn on_message(e: MessageEvent) {
         let data = e.data();
         let msg = Reflect::get(&data, &"msg".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
         match serde_json::from_str::<ToWorker>(&msg) {
-            Ok(ToWorker::Scan { load_id, settings }) => {
+            Ok(ToWorker::Scan { load_id, settings, log_names }) => {
                 LIVE.set(load_id);
+                let logs: Vec<(Blob, String)> = blobs(&data, "logs").into_iter().zip(log_names).collect();
                 match Reflect::get(&data, &"file".into()).ok().and_then(|f| f.dyn_into::<Blob>().ok()) {
-                    Some(blob) => wasm_bindgen_futures::spawn_local(scan(blob, settings, load_id)),
+                    Some(blob) => wasm_bindgen_futures::spawn_local(scan(blob, settings, load_id, logs)),
                     None => {
                         post(&FromWorker::Failed { load_id, message: "No file came with the request.".into() }, None)
                     }
+                }
+            }
+            Ok(ToWorker::Path { path_id, settings, names }) => {
+                LIVE_PATH.set(path_id);
+                let files = blobs(&data, "files");
+                if files.len() == names.len() {
+                    wasm_bindgen_futures::spawn_local(path(files, names, settings, path_id));
+                } else {
+                    post(
+                        &FromWorker::PathFailed {
+                            path_id,
+                            message: "The captures did not come with the request.".into(),
+                        },
+                        None,
+                    );
+                }
+            }
+            Ok(ToWorker::CancelPath { path_id }) => {
+                if LIVE_PATH.get() == path_id {
+                    LIVE_PATH.set(0);
                 }
             }
             Ok(ToWorker::Cancel { load_id }) => {
@@ -229,6 +461,14 @@ mod imp {
                 scanned += bytes.len();
             }
         }
+        // And the path matcher's, on the path story.
+        let story = framelens::craft::paths::story();
+        let files: Vec<(&str, &[u8])> = story.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let mut texts = Texts::default();
+        let mut words = Vec::new();
+        let _ = framelens::path::follow_bytes(&files, PathSettings::default(), |plan, j| {
+            encode(plan, j, &mut texts, &mut words)
+        });
     }
 
     pub fn start() {

@@ -5,7 +5,8 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub on_file: Callback<File>,
+    /// The files picked at once: captures and kernel logs.
+    pub on_files: Callback<Vec<File>>,
     pub on_example: Callback<&'static str>,
     /// Smaller once a capture is shown.
     pub compact: bool,
@@ -15,11 +16,11 @@ pub struct Props {
 #[component]
 pub fn DropZone(props: &Props) -> Html {
     let on_change = {
-        let on_file = props.on_file.clone();
+        let on_files = props.on_files.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(f) = input.files().and_then(|l| l.get(0)) {
-                on_file.emit(f);
+            if let Some(l) = input.files() {
+                on_files.emit((0..l.length()).filter_map(|i| l.get(i)).collect());
             }
             input.set_value("");
         })
@@ -40,8 +41,8 @@ pub fn DropZone(props: &Props) -> Html {
     html! {
         <div {class} data-testid="drop-zone">
             <label class="file-pick">
-                <span class="drop-text">{ "Drop a .pcap or .pcapng file anywhere, or " }<u>{ "choose one" }</u></span>
-                <input type="file" accept=".pcap,.pcapng,.cap" data-testid="file-input" onchange={on_change} />
+                <span class="drop-text">{ "Drop .pcap or .pcapng files (and kernel logs) anywhere, or " }<u>{ "choose them" }</u></span>
+                <input type="file" multiple=true accept=".pcap,.pcapng,.cap,.log,.txt" data-testid="file-input" onchange={on_change} />
             </label>
             <label class="examples">
                 <span>{ "or open an example: " }</span>

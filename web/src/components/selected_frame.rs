@@ -19,6 +19,9 @@ pub struct Props {
     /// A lesson step's highlight, for the anatomy.
     #[prop_or_default]
     pub highlight: Option<Highlight>,
+    /// What the kernel logs said about this frame (`file:line: text` per line).
+    #[prop_or_default]
+    pub log: Vec<String>,
     /// Opens the share dialog for the frame on show.
     pub on_share: Callback<Rc<OwnedFrame>>,
 }
@@ -43,6 +46,12 @@ pub fn SelectedFrame(props: &Props) -> Html {
                             { "Share…" }
                         </button>
                     </div>
+                    if !props.log.is_empty() {
+                        <p class="frame-log" data-testid="frame-log">
+                            { "The kernel said about this frame: " }
+                            { for props.log.iter().map(|l| html! { <q>{ l.clone() }</q> }) }
+                        </p>
+                    }
                     <Anatomy packet={p.clone()} settings={props.settings} highlight={props.highlight} />
                 </>
             }

@@ -1,0 +1,45 @@
+//! The kernel-log lines read beside the capture, each linked to the frames
+//! the core matched it to (a click selects the first).
+
+use crate::protocol::LogView;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub log: Rc<LogView>,
+    pub files: Vec<String>,
+    pub on_select: Callback<u64>,
+}
+
+#[component]
+pub fn LogPanel(props: &Props) -> Html {
+    let rows = props.log.rows.iter().map(|r| {
+        let frames = r.frames.clone();
+        let first = frames.first().copied();
+        let onclick = props.on_select.reform(move |_: MouseEvent| first.unwrap_or(0));
+        let linked = if frames.is_empty() {
+            html! { <span class="frames none">{ "no frame" }</span> }
+        } else {
+            let list: Vec<String> = frames.iter().take(8).map(|n| n.to_string()).collect();
+            let more = if frames.len() > 8 { format!(" +{}", frames.len() - 8) } else { String::new() };
+            html! { <button type="button" class="frames" {onclick} data-testid="log-frames">{ format!("frame {}{more}", list.join(", ")) }</button> }
+        };
+        html! {
+            <li class={classes!("log-line", r.frames.is_empty().then_some("unmatched"))} data-testid="log-line"
+                data-line={r.line.to_string()} data-frames={r.frames.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")}>
+                <span class="where">{ format!("{}:{}", r.file, r.line) }</span>
+                <span class="text">{ r.text.clone() }</span>
+                { linked }
+            </li>
+        }
+    });
+    html! {
+        <section class="log-panel" data-testid="log-panel">
+            <h2>{ format!("Kernel log ({})", props.files.join(", ")) }</h2>
+            if props.log.rows.is_empty() { <p class="hint">{ "No line of these logs is one Framelens recognises." }</p> }
+            { for props.log.errors.iter().map(|e| html! { <p class="status error">{ e.clone() }</p> }) }
+            <ul>{ for rows }</ul>
+        </section>
+    }
+}
