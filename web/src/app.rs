@@ -174,7 +174,6 @@ pub fn App() -> Html {
                         Dropped::Capture | Dropped::Other => caps.push((blob, name)),
                     }
                 }
-                let had = sources.borrow().len();
                 for (b, n) in &caps {
                     let mut s = sources.borrow_mut();
                     match s.iter_mut().find(|(_, m)| m == n) {
@@ -192,11 +191,17 @@ pub fn App() -> Html {
                     logs: new_logs.iter().map(|(_, n)| n.clone()).collect(),
                     replace: false,
                 });
+                // The first capture dropped is the one the frame list shows;
+                // a log alone rescans the capture shown with it.
                 let active = current.borrow().clone();
                 match (caps.first(), active) {
-                    (Some(first), _) if had == 0 => start.emit(first.clone()),
-                    (_, Some(active)) if !new_logs.is_empty() => start.emit(active),
-                    (Some(first), None) => start.emit(first.clone()),
+                    (Some(first), _) => {
+                        if let Some(i) = sources.borrow().iter().position(|(_, n)| *n == first.1) {
+                            dispatch.emit(Action::Activate(i));
+                        }
+                        start.emit(first.clone());
+                    }
+                    (None, Some(active)) if !new_logs.is_empty() => start.emit(active),
                     _ => {}
                 }
                 if !caps.is_empty() && sources.borrow().len() >= 2 {
