@@ -55,10 +55,15 @@ async function marked(page, frame) {
   await anatomy.locator('[data-testid=highlight]').waitFor({ timeout: 10_000 });
   return anatomy.evaluate((root) => {
     const note = root.querySelector('[data-testid=highlight]');
-    const bytes = [...root.querySelectorAll('.hex .b')];
+    // A byte's offset: its row's (the .off label, hex) plus its place in the row;
+    // folded payload rows (compact anatomy) hold no bytes.
+    const bytes = [...root.querySelectorAll('.hex .hex-row')].flatMap((row) => {
+      const at = parseInt(row.querySelector('.off').textContent, 16);
+      return [...row.querySelectorAll('.b')].map((b, j) => [at + j, b]);
+    });
     return {
       note: [Number(note.dataset.start), Number(note.dataset.len)],
-      bytes: bytes.flatMap((b, i) => (b.hasAttribute('data-highlight') ? [i] : [])),
+      bytes: bytes.flatMap(([i, b]) => (b.hasAttribute('data-highlight') ? [i] : [])),
       fields: [...root.querySelectorAll('.field[data-highlight]')].map((f) => ({
         start: Number(f.dataset.start),
         len: Number(f.dataset.len),

@@ -45,6 +45,13 @@ async function anatomyOf(page, frame, scope = '') {
     els.map((e) => ({ kind: e.dataset.region, start: Number(e.dataset.start), len: Number(e.dataset.len), valid: e.dataset.valid })),
   );
   const ledger = await anatomy.locator('[data-testid=ledger]').textContent();
+  // Open the folded payload runs (compact anatomy), so that every byte is compared.
+  const folds = anatomy.locator('[data-testid=hex-fold]');
+  for (let n = await folds.count(); n > 0; n--) {
+    await folds.first().click();
+    await page.waitForFunction(([sel, left]) => document.querySelectorAll(sel).length === left,
+      [`${scope} [data-testid=anatomy][data-frame="${frame}"] [data-testid=hex-fold]`, n - 1]);
+  }
   const hex = (await anatomy.locator('.hex .b').allTextContents()).join('');
   const dropped = await anatomy.locator('[data-testid=mtu-verdict]').getAttribute('data-dropped');
   return { regions, ledger, hex, dropped };

@@ -18,6 +18,7 @@ use crate::components::shared_view::SharedView;
 use crate::components::summary::SummaryView;
 use crate::components::whatif::WhatIf;
 use crate::loader::{classify, Dropped, FrameReader, RecordAt, ScanWorker};
+use crate::share_state::SharedPage;
 use crate::state::{Action, Phase, State};
 use framelens::capture::OwnedFrame;
 use framelens::explain::whatif::Baseline;
@@ -51,6 +52,7 @@ struct Handlers {
     close_journey: Callback<()>,
     toggle_glossary: Callback<MouseEvent>,
     hide_glossary: Callback<()>,
+    unfold: Callback<(u64, u32)>,
 }
 
 impl Handlers {
@@ -70,6 +72,7 @@ impl Handlers {
             close_journey: dispatch.reform(|()| Action::SelectJourney(None)),
             toggle_glossary: dispatch.reform(|_| Action::ToggleGlossary),
             hide_glossary: dispatch.reform(|()| Action::HideGlossary),
+            unfold: dispatch.reform(|(frame, start)| Action::Unfold { frame, start }),
             dispatch,
         }
     }
@@ -377,6 +380,10 @@ pub fn App() -> Html {
 
     let loaded = state.phase != Phase::Empty;
     let shown = state.shown.and_then(|n| state.frames.by_number(n));
+    let shared_unfolded = match &state.shared {
+        Some(SharedPage::Open { packet, .. }) => state.unfolded_in(packet.number),
+        _ => Vec::new(),
+    };
     html! {
         <div class={classes!("app", (*dragging).then_some("dragging"), (!loaded).then_some("start"))}
             ondragover={on_dragover} ondragenter={Callback::from(|e: DragEvent| e.prevent_default())}
@@ -391,7 +398,7 @@ pub fn App() -> Html {
                     onclick={on.toggle_glossary.clone()}>{ "Glossary" }</button>
             </header>
             if let Some(page) = &state.shared {
-                <SharedView page={page.clone()} on_action={on.dispatch.clone()} />
+                <SharedView page={page.clone()} on_action={on.dispatch.clone()} unfolded={shared_unfolded} />
             }
             <DropZone {on_files} {on_example} compact={loaded || state.shared.is_some()} />
             if loaded {
@@ -434,7 +441,8 @@ pub fn App() -> Html {
                         <Legend />
                         if let Some(r) = shown {
                             <SelectedFrame number={r.number} bytes={state.shown_bytes().cloned()} settings={state.settings}
-                                highlight={state.lesson_highlight()} log={state.frame_log(r.number)} on_share={on.share.clone()} />
+                                highlight={state.lesson_highlight()} log={state.frame_log(r.number)} on_share={on.share.clone()}
+                                unfolded={state.unfolded_in(r.number)} on_unfold={on.unfold.clone()} />
                         } else {
                             <p class="hint">{ "Select a frame to see its anatomy (click a row, or use the arrow keys in the list)." }</p>
                         }

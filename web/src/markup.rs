@@ -4,12 +4,13 @@
 //! components that use them). Pure, so tested natively; whatever text goes in
 //! is escaped.
 
-use framelens::explain::view::{byte_owners, group_key, Row};
+use framelens::explain::view::{byte_owners, folds, group_key, Row, HEX_ROW};
 use framelens::frame::analysis::FrameAnalysis;
+use framelens::text::thousands;
 use std::rc::Rc;
 
 /// Bytes per row of the hex map.
-pub const PER_ROW: usize = 16;
+pub const PER_ROW: usize = HEX_ROW;
 
 /// The rows in view (their index in the filtered list, and the row) as one
 /// HTML string, set as the innerHTML of the rows' box: a jump far down the
@@ -54,14 +55,37 @@ pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
 /// The hex map's rows: each byte a `span.b` with its layer group's colour,
 /// the index of the span that owns it (`data-span`), and `data-highlight` if
 /// a lesson step marks it. Only hex digits, numbers and fixed names go in.
-pub fn hex_html(a: &FrameAnalysis, data: &[u8], marked: Option<(u32, u32)>) -> Rc<str> {
+///
+/// Long runs of payload rows (the core's [`folds`]) stand as one
+/// `div.hex-fold` row holding a `button[data-fold=START]` ("… 1,456 payload
+/// bytes"), unless `open` holds their first byte or a marked byte lies inside
+/// them: what a lesson or a share link points at is always on the page.
+pub fn hex_html(a: &FrameAnalysis, data: &[u8], marked: Option<(u32, u32)>, open: &[u32]) -> Rc<str> {
     use std::fmt::Write;
     let owners = byte_owners(a, data.len());
+    let shut: Vec<_> = folds(a, &owners)
+        .into_iter()
+        .filter(|f| !open.contains(&f.start) && !marked.is_some_and(|(s, e)| f.overlaps(s, e)))
+        .collect();
+    let mut shut = shut.iter().peekable();
     let mut out = String::with_capacity(data.len() * 48 + data.len() / PER_ROW * 48);
-    for (row, bytes) in data.chunks(PER_ROW).enumerate() {
-        let _ = write!(out, r#"<div class="hex-row"><span class="off">{:04x}</span>"#, row * PER_ROW);
-        for (j, b) in bytes.iter().enumerate() {
-            let i = row * PER_ROW + j;
+    let mut row = 0;
+    while row * PER_ROW < data.len() {
+        let at = row * PER_ROW;
+        if let Some(f) = shut.next_if(|f| f.start as usize == at) {
+            let (first, last) = (f.start, f.end - 1);
+            let n = thousands(f.len().into());
+            let _ = write!(
+                out,
+                r#"<div class="hex-row hex-fold"><span class="off">{first:04x}</span><button type="button" class="fold" data-testid="hex-fold" data-fold="{first}" data-len="{}" title="Show bytes {first}–{last}">… {n} payload bytes <span class="fold-range">{first:04x}–{last:04x}</span></button></div>"#,
+                f.len(),
+            );
+            row = f.end as usize / PER_ROW;
+            continue;
+        }
+        let _ = write!(out, r#"<div class="hex-row"><span class="off">{at:04x}</span>"#);
+        for (j, b) in data[at..(at + PER_ROW).min(data.len())].iter().enumerate() {
+            let i = at + j;
             let owner = owners[i];
             let group = owner.map_or("none", |k| group_key(a.spans[k].layer.group()));
             let mark = marked.is_some_and(|(s, e)| (s as usize..e as usize).contains(&i));
@@ -75,6 +99,7 @@ pub fn hex_html(a: &FrameAnalysis, data: &[u8], marked: Option<(u32, u32)>) -> R
             let _ = write!(out, ">{b:02x}</span>");
         }
         out.push_str("</div>");
+        row += 1;
     }
     out.into()
 }
@@ -112,6 +137,54 @@ mod tests {
         assert_eq!(escape("FCS ok"), "FCS ok");
     }
 
+    fn two_bytes_15() -> (FrameAnalysis, Vec<u8>) {
+        let bytes = std::fs::read("../static/examples/two-bytes.pcap").unwrap();
+        let mut packet = None;
+        framelens::capture::read_all(&bytes, |p| {
+            if p.number == 15 {
+                packet = Some(framelens::capture::OwnedFrame::from_packet(&p));
+            }
+        });
+        let p = packet.unwrap();
+        (framelens::frame::analysis::analyze(&p.packet(), &Default::default()), p.data)
+    }
+
+    #[test]
+    fn a_long_payload_is_one_row_until_opened_and_the_trailer_stays_in_view() {
+        let (a, data) = two_bytes_15();
+        let html = hex_html(&a, &data, None, &[]);
+        // 95 rows: 3 before the payload run (0..48), the run as one row, 1 after it (1504..1520).
+        assert_eq!(html.matches(r#"<div class="hex-row">"#).count(), 4, "{html}");
+        assert_eq!(html.matches(r#"<div class="hex-row hex-fold">"#).count(), 1);
+        assert!(html.contains(r#"data-testid="hex-fold" data-fold="48" data-len="1456""#), "{html}");
+        assert!(html.contains("… 1,456 payload bytes"), "{html}");
+        assert_eq!(html.matches(r#"<span class="b "#).count(), data.len() - 1456);
+        // The stray bytes 25 7f are still the last two bytes shown.
+        let tail: Vec<&str> = html.rsplit(r#"<span class="b "#).take(2).collect();
+        assert!(tail[0].contains(">7f<") && tail[1].contains(">25<"), "{tail:?}");
+        // Opened: every byte, every row, no fold.
+        let open = hex_html(&a, &data, None, &[48]);
+        assert_eq!(open.matches(r#"<span class="b "#).count(), data.len());
+        assert_eq!(open.matches(r#"<div class="hex-row">"#).count(), data.len().div_ceil(PER_ROW));
+        assert!(!open.contains("hex-fold"));
+    }
+
+    #[test]
+    fn marked_bytes_inside_a_fold_force_it_open() {
+        let (a, data) = two_bytes_15();
+        // A share link's span (or a lesson's) that reaches into the payload.
+        for marked in [(40, 50), (1000, 1001), (1500, 1520)] {
+            let html = hex_html(&a, &data, Some(marked), &[]);
+            assert!(!html.contains("hex-fold"), "{marked:?}");
+            assert_eq!(html.matches(r#"<span class="b "#).count(), data.len());
+            assert_eq!(html.matches("data-highlight").count(), (marked.1 - marked.0) as usize);
+        }
+        // A mark outside the run keeps it shut.
+        let html = hex_html(&a, &data, Some((1518, 1520)), &[]);
+        assert_eq!(html.matches("hex-row hex-fold").count(), 1);
+        assert_eq!(html.matches("data-highlight").count(), 2);
+    }
+
     #[test]
     fn every_byte_of_the_two_bytes_frame_is_one_element_and_the_stray_bytes_are_extra() {
         let bytes = std::fs::read("../static/examples/two-bytes.pcap").unwrap();
@@ -124,7 +197,7 @@ mod tests {
         let p = packet.unwrap();
         let a = framelens::frame::analysis::analyze(&p.packet(), &Default::default());
         let len = p.data.len();
-        let html = hex_html(&a, &p.data, Some((len as u32 - 2, len as u32)));
+        let html = hex_html(&a, &p.data, Some((len as u32 - 2, len as u32)), &[48]);
         assert_eq!(html.matches(r#"<span class="b "#).count(), len);
         assert_eq!(html.matches(r#"<div class="hex-row">"#).count(), len.div_ceil(PER_ROW));
         // The last two bytes: 25 7f after the datagram, marked for the lesson.

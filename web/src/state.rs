@@ -314,6 +314,9 @@ pub struct State {
     pub log: Option<Rc<LogView>>,
     /// The path view, while two or more capture points are open.
     pub path: Option<PathState>,
+    /// Folded payload runs of the hex map the reader opened, as (frame
+    /// number, first byte of the run); a new load folds them again.
+    pub unfolded: Rc<Vec<(u64, u32)>>,
 }
 
 #[derive(Clone, Debug)]
@@ -437,6 +440,11 @@ pub enum Action {
     /// The reader changed MTU, rule or FCS mode on the shared frame.
     SharedSettings(Settings),
     CloseShared,
+    /// Open the hex map's folded payload run at byte `start` of frame `frame`.
+    Unfold {
+        frame: u64,
+        start: u32,
+    },
 }
 
 impl State {
@@ -477,6 +485,11 @@ impl State {
 
     fn path_mut(&mut self, path_id: u32) -> Option<&mut PathState> {
         self.path.as_mut().filter(|p| p.id == path_id)
+    }
+
+    /// The first bytes of the payload runs opened in frame `frame`'s hex map.
+    pub fn unfolded_in(&self, frame: u64) -> Vec<u32> {
+        self.unfolded.iter().filter(|(f, _)| *f == frame).map(|(_, s)| *s).collect()
     }
 
     /// The shown frame's bytes, once read (or why they could not be).
@@ -554,6 +567,7 @@ impl State {
                 self.summary = None;
                 self.log = None;
                 self.rescan_due = false;
+                self.unfolded = Rc::default();
             }
             Action::Frames { load_id, records, index, bytes_done, elapsed_ms, context, findings }
                 if load_id == self.load_id =>
@@ -756,6 +770,11 @@ impl State {
                 }
             }
             Action::CloseShared => self.shared = None,
+            Action::Unfold { frame, start } => {
+                if !self.unfolded.contains(&(frame, start)) {
+                    Rc::make_mut(&mut self.unfolded).push((frame, start));
+                }
+            }
         }
         self
     }
@@ -1426,5 +1445,23 @@ mod tests {
         // A rescan forgets it until its own log comes.
         let st = st.apply(Action::Start { load_id: 2, name: "x".into(), size: 10 });
         assert!(st.frame_log(3).is_empty());
+    }
+
+    #[test]
+    fn an_opened_payload_run_stays_open_for_its_frame_until_another_load() {
+        let st = loaded(STORY).apply(Action::Select(Some(15))).apply(read(1, 15));
+        assert_eq!(st.unfolded_in(15), Vec::<u32>::new(), "folded at first");
+        let st = st.apply(Action::Unfold { frame: 15, start: 48 }).apply(Action::Unfold { frame: 15, start: 48 });
+        assert_eq!((st.unfolded_in(15), st.unfolded_in(13)), (vec![48], vec![]), "once, for that frame only");
+        // It renders open: the markup gets the run's start.
+        let Some(Ok(p)) = st.shown_bytes() else { panic!() };
+        let a = framelens::frame::analysis::analyze(&p.packet(), &st.settings);
+        let html = crate::markup::hex_html(&a, &p.data, None, &st.unfolded_in(15));
+        assert_eq!(html.matches(r#"<span class="b "#).count(), 1520);
+        // Other frames and back: still open; a new load folds it again.
+        let st = st.apply(Action::Select(Some(13))).apply(Action::Select(Some(15)));
+        assert_eq!(st.unfolded_in(15), vec![48]);
+        let st = st.apply(Action::Start { load_id: 2, name: "y".into(), size: 1 });
+        assert!(st.unfolded.is_empty());
     }
 }

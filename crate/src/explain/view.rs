@@ -219,6 +219,73 @@ pub fn byte_owners(a: &FrameAnalysis, caplen: usize) -> Vec<Option<usize>> {
     owner
 }
 
+/// Bytes per row of the hex map.
+pub const HEX_ROW: usize = 16;
+
+/// Fewest whole rows a run of payload must fill to be folded: shorter runs
+/// cost less screen than the line that would stand for them.
+pub const FOLD_MIN_ROWS: usize = 3;
+
+/// A run of whole hex-map rows that all lie inside one payload span: a face
+/// shows it as one line ("… 1,408 payload bytes") until the reader opens it,
+/// so the headers, the field list and the bytes after the datagram fit on
+/// one screen. `start` and `end` are byte offsets on row boundaries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fold {
+    pub start: u32,
+    pub end: u32,
+    /// The payload span (index in `FrameAnalysis::spans`) that owns every byte.
+    pub span: usize,
+}
+
+impl Fold {
+    pub const fn len(&self) -> u32 {
+        self.end - self.start
+    }
+
+    pub const fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    /// Whether any byte of `start..end` falls inside the fold.
+    pub const fn overlaps(&self, start: u32, end: u32) -> bool {
+        start < self.end && end > self.start
+    }
+}
+
+/// The folds of a frame's hex map, in order: maximal runs of at least
+/// [`FOLD_MIN_ROWS`] consecutive rows of [`HEX_ROW`] bytes whose every byte
+/// is owned (see [`byte_owners`]) by the same payload span. A row that holds
+/// a header byte, a byte after the datagram or the frame's last partial row
+/// is never folded. `owners` is [`byte_owners`] of the frame.
+pub fn folds(a: &FrameAnalysis, owners: &[Option<usize>]) -> Vec<Fold> {
+    let payload_row = |row: &[Option<usize>]| match row.first().copied().flatten() {
+        Some(k) if a.spans.get(k).is_some_and(|s| s.layer.group() == LayerGroup::Payload) => {
+            row.iter().all(|o| *o == Some(k)).then_some(k)
+        }
+        _ => None,
+    };
+    let mut out: Vec<Fold> = Vec::new();
+    let mut run: Option<(usize, usize, usize)> = None; // (first row, rows, span)
+    let close = |run: Option<(usize, usize, usize)>, out: &mut Vec<Fold>| {
+        if let Some((first, rows, span)) = run.filter(|r| r.1 >= FOLD_MIN_ROWS) {
+            let start = (first * HEX_ROW) as u32;
+            out.push(Fold { start, end: start + (rows * HEX_ROW) as u32, span });
+        }
+    };
+    for (i, row) in owners.chunks_exact(HEX_ROW).enumerate() {
+        run = match (run, payload_row(row)) {
+            (Some((first, rows, span)), Some(k)) if k == span => Some((first, rows + 1, span)),
+            (prev, now) => {
+                close(prev, &mut out);
+                now.map(|k| (i, 1, k))
+            }
+        };
+    }
+    close(run, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,5 +349,58 @@ mod tests {
         assert_eq!(r.verdict, "14 padding");
         assert_eq!(r.time, "0.000000");
         assert!(!r.dropped && !r.unexplained);
+    }
+
+    fn frame_of(path: &str, number: u64) -> OwnedFrame {
+        let bytes = std::fs::read(path).unwrap();
+        let mut out = None;
+        read_all(&bytes, |p| {
+            if p.number == number {
+                out = Some(OwnedFrame::from_packet(&p));
+            }
+        });
+        out.unwrap()
+    }
+
+    #[test]
+    fn a_1520_byte_ping_folds_its_payload_rows_and_keeps_headers_and_trailer() {
+        let p = frame_of("../static/examples/two-bytes.pcap", 15);
+        let a = analyze(&p.packet(), &Settings::default());
+        let owners = byte_owners(&a, p.data.len());
+        let f = folds(&a, &owners);
+        assert_eq!(f.len(), 1, "{f:?}");
+        let fold = f[0];
+        // Ethernet 14 + IPv4 20 + ICMP 8 end at 42: the row 32..48 holds headers.
+        assert_eq!((fold.start, fold.end), (48, 1504), "{fold:?}");
+        assert_eq!(a.spans[fold.span].layer, crate::wire::Layer::Payload);
+        assert_eq!(fold.len(), 1456);
+        // Every folded byte is the payload's; the 2 unexplained bytes at 1518 stay outside.
+        assert!((fold.start..fold.end).all(|b| owners[b as usize] == Some(fold.span)));
+        assert!(!fold.overlaps(1518, 1520) && fold.overlaps(1000, 1001) && !fold.overlaps(0, 48));
+    }
+
+    #[test]
+    fn short_payloads_and_frames_without_payload_fold_nothing() {
+        // 60 bytes: no three whole rows of payload.
+        let p = first_packet("../static/examples/udpPacketWithEthernetTrailers.pcap");
+        let a = analyze(&p.packet(), &Settings::default());
+        assert_eq!(folds(&a, &byte_owners(&a, p.data.len())), []);
+        // Every frame of every example: folds lie on row boundaries, inside payload, apart.
+        for name in ["two-bytes.pcap", "vxlan.pcap", "datacenter.pcap", "gro-tso.pcap", "fcs.pcapng"] {
+            let bytes = std::fs::read(format!("../static/examples/{name}")).unwrap();
+            read_all(&bytes, |p| {
+                let a = analyze(&p, &Settings::default());
+                let owners = byte_owners(&a, p.data.len());
+                let f = folds(&a, &owners);
+                for w in f.windows(2) {
+                    assert!(w[0].end < w[1].start || w[0].span != w[1].span, "{name} {}: {f:?}", p.number);
+                }
+                for x in &f {
+                    assert!(x.start as usize % HEX_ROW == 0 && x.len() as usize >= FOLD_MIN_ROWS * HEX_ROW);
+                    assert!(x.end as usize <= p.data.len());
+                    assert_eq!(a.spans[x.span].layer.group(), LayerGroup::Payload, "{name} {}", p.number);
+                }
+            });
+        }
     }
 }

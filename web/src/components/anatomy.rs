@@ -22,6 +22,12 @@ pub struct Props {
     /// What a lesson step points at: its bytes and fields are marked `data-highlight`.
     #[prop_or_default]
     pub highlight: Option<Highlight>,
+    /// The folded payload runs of the hex map the reader opened (their first bytes).
+    #[prop_or_default]
+    pub unfolded: Vec<u32>,
+    /// A click on a folded run: its first byte (the page sends `Action::Unfold`).
+    #[prop_or_default]
+    pub on_unfold: Callback<u32>,
 }
 
 fn marked_sentence(start: u32, end: u32) -> String {
@@ -85,12 +91,39 @@ pub fn Anatomy(props: &Props) -> Html {
     // highlight: ~1,500 byte elements as one innerHTML instead of as many
     // virtual nodes, so selecting a frame stays quick. Hovering changes no
     // string: the effect below moves the `hl` class on the elements.
+    // Runs opened here: the page keeps them as `Action::Unfold` where it
+    // passes `on_unfold`; an anatomy without it (a journey's frames side by
+    // side) still opens a run on a click, until its frame changes.
+    let opened_here = use_state(Vec::<u32>::new);
+    {
+        let opened_here = opened_here.clone();
+        use_effect_with(props.packet.clone(), move |_| opened_here.set(Vec::new()));
+    }
+    let open: Vec<u32> = props.unfolded.iter().chain(opened_here.iter()).copied().collect();
     let hex = {
         let (packet, highlight) = (props.packet.clone(), props.highlight);
         let analysis = analysis.clone();
-        use_memo((packet, props.settings, highlight), move |(p, _, h)| {
+        use_memo((packet, props.settings, highlight, open), move |(p, _, h, open)| {
             let marked = h.and_then(|h| h.resolve(&analysis));
-            hex_html(&analysis, &p.data, marked)
+            hex_html(&analysis, &p.data, marked, open)
+        })
+    };
+    // A folded run is a button inside the innerHTML: one listener on the map.
+    let on_click = {
+        let (on_unfold, opened_here) = (props.on_unfold.clone(), opened_here.clone());
+        Callback::from(move |e: MouseEvent| {
+            let start = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|el| el.closest("[data-fold]").ok().flatten())
+                .and_then(|el| el.get_attribute("data-fold"))
+                .and_then(|v| v.parse::<u32>().ok());
+            if let Some(start) = start {
+                if !opened_here.contains(&start) {
+                    opened_here.set(opened_here.iter().copied().chain([start]).collect());
+                }
+                on_unfold.emit(start);
+            }
         })
     };
     let hex_ref = use_node_ref();
@@ -203,7 +236,7 @@ pub fn Anatomy(props: &Props) -> Html {
             }
             <p class="hover-line" aria-live="polite">{ hover_line }</p>
             <div class="anatomy-grid">
-                <div class="hex" ref={hex_ref} onmouseover={on_over}></div>
+                <div class="hex" ref={hex_ref} onmouseover={on_over} onclick={on_click}></div>
                 <ul class="fields">{ for fields }</ul>
             </div>
         </section>

@@ -24,6 +24,11 @@ pub struct Props {
     pub log: Vec<String>,
     /// Opens the share dialog for the frame on show.
     pub on_share: Callback<Rc<OwnedFrame>>,
+    /// The hex map's payload runs opened in this frame, and a click on a folded one.
+    #[prop_or_default]
+    pub unfolded: Vec<u32>,
+    #[prop_or_default]
+    pub on_unfold: Callback<(u64, u32)>,
 }
 
 #[component]
@@ -52,7 +57,8 @@ pub fn SelectedFrame(props: &Props) -> Html {
                             { for props.log.iter().map(|l| html! { <q>{ l.clone() }</q> }) }
                         </p>
                     }
-                    <Anatomy packet={p.clone()} settings={props.settings} highlight={props.highlight} />
+                    <Anatomy packet={p.clone()} settings={props.settings} highlight={props.highlight}
+                        unfolded={props.unfolded.clone()} on_unfold={props.on_unfold.reform(move |start| (n, start))} />
                 </>
             }
         }

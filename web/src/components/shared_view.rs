@@ -15,6 +15,9 @@ use yew::prelude::*;
 pub struct Props {
     pub page: SharedPage,
     pub on_action: Callback<Action>,
+    /// The hex map's payload runs opened in the shared frame.
+    #[prop_or_default]
+    pub unfolded: Vec<u32>,
 }
 
 /// Drops the `#share=` fragment from the address bar without a reload or a
@@ -46,6 +49,8 @@ pub fn SharedView(props: &Props) -> Html {
         },
         SharedPage::Open { frame, packet, settings } => {
             let on_settings = props.on_action.reform(Action::SharedSettings);
+            let frame_no = packet.number;
+            let on_unfold = props.on_action.reform(move |start| Action::Unfold { frame: frame_no, start });
             let number = frame.frame_number.map_or("a shared frame".to_string(), |n| format!("frame {n}"));
             let privacy = if frame.headers_only {
                 "Headers only: the sender replaced the payload bytes with zeros; lengths, headers and the bytes after the datagram are theirs."
@@ -86,7 +91,8 @@ pub fn SharedView(props: &Props) -> Html {
                     </div>
                     <SettingsPanel settings={*settings} on_change={on_settings} />
                     <Anatomy packet={packet.clone()} settings={*settings}
-                        highlight={frame.span.map(|(start, end)| Highlight::Bytes { start, end })} />
+                        highlight={frame.span.map(|(start, end)| Highlight::Bytes { start, end })}
+                        unfolded={props.unfolded.clone()} {on_unfold} />
                 </section>
             }
         }
