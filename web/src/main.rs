@@ -18,8 +18,14 @@ mod components;
 mod loader;
 
 /// Example captures shipped in `static/examples/` (served as `static/examples/`; see its SOURCES.md).
-pub const EXAMPLES: [&str; 5] =
-    ["two-bytes.pcap", "udpPacketWithEthernetTrailers.pcap", "802.1ad_QinQ.pcap", "vntag.pcap", "mixed-vlan-mpls.pcap"];
+pub const EXAMPLES: [&str; 6] = [
+    "two-bytes.pcap",
+    "udpPacketWithEthernetTrailers.pcap",
+    "802.1ad_QinQ.pcap",
+    "vntag.pcap",
+    "mixed-vlan-mpls.pcap",
+    "datacenter.pcap",
+];
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

@@ -41,6 +41,44 @@ pub enum Tunnel {
 }
 
 impl Tunnel {
+    /// Every tunnel a what-if can wrap the frame in, in the order a face lists them.
+    pub const ALL: [Tunnel; 6] = [
+        Tunnel::None,
+        Tunnel::Vxlan,
+        Tunnel::Gre { key: false },
+        Tunnel::Gre { key: true },
+        Tunnel::Gretap { key: false },
+        Tunnel::Gretap { key: true },
+    ];
+
+    /// Stable identifier (form values, test hooks).
+    pub const fn key(self) -> &'static str {
+        match self {
+            Tunnel::None => "none",
+            Tunnel::Vxlan => "vxlan",
+            Tunnel::Gre { key: false } => "gre",
+            Tunnel::Gre { key: true } => "gre-key",
+            Tunnel::Gretap { key: false } => "gretap",
+            Tunnel::Gretap { key: true } => "gretap-key",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Tunnel> {
+        Tunnel::ALL.into_iter().find(|t| t.key() == key)
+    }
+
+    /// What a face shows in its choice of tunnels.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Tunnel::None => "none",
+            Tunnel::Vxlan => "VXLAN (frame in UDP)",
+            Tunnel::Gre { key: false } => "GRE (datagram only)",
+            Tunnel::Gre { key: true } => "GRE with key",
+            Tunnel::Gretap { key: false } => "GRETAP (frame in GRE)",
+            Tunnel::Gretap { key: true } => "GRETAP with key",
+        }
+    }
+
     pub const fn name(self) -> &'static str {
         match self {
             Tunnel::None => "none",
@@ -82,6 +120,36 @@ impl Change {
                 0 => None,
                 o => Some(o == macsec::overhead(true)),
             },
+        }
+    }
+}
+
+/// The MACsec choices of a what-if ([`Change::macsec`]): none, a SecTAG
+/// without the SCI, a SecTAG with it.
+pub const MACSEC: [Option<bool>; 3] = [None, Some(false), Some(true)];
+
+/// Stable identifier of a MACsec choice (form values, test hooks).
+pub const fn macsec_key(m: Option<bool>) -> &'static str {
+    match m {
+        None => "none",
+        Some(false) => "macsec",
+        Some(true) => "macsec-sci",
+    }
+}
+
+pub fn macsec_from_key(key: &str) -> Option<Option<bool>> {
+    MACSEC.into_iter().find(|m| macsec_key(*m) == key)
+}
+
+/// What a face shows for a MACsec choice, with the bytes it adds.
+pub fn macsec_label(m: Option<bool>) -> String {
+    match m {
+        None => "none".into(),
+        Some(sci) => {
+            let all = macsec::overhead(sci);
+            let sectag = all - macsec::ICV_LEN;
+            let with = if sci { " with SCI" } else { "" };
+            format!("SecTAG {sectag}{with} + ICV {} (+{all})", macsec::ICV_LEN)
         }
     }
 }
@@ -539,5 +607,19 @@ mod tests {
             assert!(!o.verdict.dropped && o.verdict.sentence.contains("not dissected"), "{tunnel:?}: {:?}", o.verdict);
             assert_eq!(o.largest_datagram, None);
         }
+    }
+
+    #[test]
+    fn the_choices_a_face_lists_come_with_keys_labels_and_sizes() {
+        for t in Tunnel::ALL {
+            assert_eq!(Tunnel::from_key(t.key()), Some(t));
+        }
+        assert_eq!(Tunnel::from_key("ipip"), None);
+        let labels: Vec<String> = MACSEC.into_iter().map(macsec_label).collect();
+        assert_eq!(labels, ["none", "SecTAG 8 + ICV 16 (+24)", "SecTAG 16 with SCI + ICV 16 (+32)"]);
+        for m in MACSEC {
+            assert_eq!(macsec_from_key(macsec_key(m)), Some(m));
+        }
+        assert_eq!(macsec_from_key("wireguard"), None);
     }
 }

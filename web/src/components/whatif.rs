@@ -1,10 +1,13 @@
 //! The what-if panel of a selected frame: change the MTU, the device rule,
-//! the tags, the trailer bytes or wrap the frame in a tunnel, and see the
-//! sizes and the verdict `framelens::explain::whatif` computes.
+//! the tags, the trailer bytes, wrap the frame in a tunnel or in MACsec, and
+//! see the sizes and the verdict `framelens::explain::whatif` computes. The
+//! choices (tunnels, MACsec) and their names come from the core too.
 
 use crate::components::glossary::Term;
 use framelens::explain::glossary::{entry, for_rule};
-use framelens::explain::whatif::{what_if, Baseline, Change, Tunnel, MAX_TAGS, MAX_TRAILER};
+use framelens::explain::whatif::{
+    macsec_from_key, macsec_key, macsec_label, what_if, Baseline, Change, Tunnel, MACSEC, MAX_TAGS, MAX_TRAILER,
+};
 use framelens::settings::{DeviceRule, Settings, MTU_RANGE};
 use framelens::text::thousands;
 use wasm_bindgen::JsCast;
@@ -17,15 +20,6 @@ pub struct Props {
     pub base: Baseline,
     pub settings: Settings,
 }
-
-const TUNNELS: [(&str, &str, Tunnel); 6] = [
-    ("none", "none", Tunnel::None),
-    ("vxlan", "VXLAN (frame in UDP)", Tunnel::Vxlan),
-    ("gre", "GRE (datagram only)", Tunnel::Gre { key: false }),
-    ("gre-key", "GRE with key", Tunnel::Gre { key: true }),
-    ("gretap", "GRETAP (frame in GRE)", Tunnel::Gretap { key: false }),
-    ("gretap-key", "GRETAP with key", Tunnel::Gretap { key: true }),
-];
 
 fn input_u32(e: &Event) -> Option<u32> {
     e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).and_then(|i| i.value().trim().parse().ok())
@@ -65,10 +59,8 @@ pub fn WhatIf(props: &Props) -> Html {
     let on_tags = update(|c, e| Change { tags: input_u32(e).map_or(c.tags, |t| t.min(MAX_TAGS.into()) as u8), ..c });
     let on_trailer =
         update(|c, e| Change { trailer_bytes: input_u32(e).map_or(c.trailer_bytes, |t| t.min(MAX_TRAILER)), ..c });
-    let on_tunnel = update(|c, e| {
-        let key = select_value(e);
-        Change { tunnel: TUNNELS.iter().find(|t| t.0 == key).map_or(c.tunnel, |t| t.2), ..c }
-    });
+    let on_tunnel = update(|c, e| Change { tunnel: Tunnel::from_key(&select_value(e)).unwrap_or(c.tunnel), ..c });
+    let on_macsec = update(|c, e| Change { macsec: macsec_from_key(&select_value(e)).unwrap_or(c.macsec), ..c });
     let on_v6 = update(|c, e| {
         let on = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()).is_some_and(|i| i.checked());
         Change { underlay_ipv6: on, ..c }
@@ -97,7 +89,6 @@ pub fn WhatIf(props: &Props) -> Html {
                 <td class={classes!(changed.then_some("changed"))} data-value={after.clone()}>{ after }</td></tr>
         }
     };
-    let tunnel_key = TUNNELS.iter().find(|t| t.2 == c.tunnel).map_or("none", |t| t.0);
     let headroom = if o.headroom >= 0 {
         format!("{} byte{} to spare", o.headroom, if o.headroom == 1 { "" } else { "s" })
     } else {
@@ -131,9 +122,16 @@ pub fn WhatIf(props: &Props) -> Html {
                     if let Some(e) = entry("trailer") { <Term entry={e} /> }</label>
                 <label>{ "Tunnel " }
                     <select data-testid="whatif-tunnel" onchange={on_tunnel}>
-                        { for TUNNELS.iter().map(|t| html! { <option value={t.0} selected={t.0 == tunnel_key}>{ t.1 }</option> }) }
+                        { for Tunnel::ALL.iter().map(|t| html! { <option value={t.key()} selected={*t == c.tunnel}>{ t.label() }</option> }) }
                     </select>
                     if let Some(e) = entry(if matches!(c.tunnel, Tunnel::Vxlan) { "vxlan" } else { "gre" }) { <Term entry={e} /> }</label>
+                <label>{ "MACsec " }
+                    <select data-testid="whatif-macsec" onchange={on_macsec}>
+                        { for MACSEC.iter().map(|m| html! {
+                            <option value={macsec_key(*m)} selected={*m == c.macsec}>{ macsec_label(*m) }</option>
+                        }) }
+                    </select>
+                    if let Some(e) = entry("macsec") { <Term entry={e} /> }</label>
                 if c.tunnel != Tunnel::None {
                     <label><input type="checkbox" checked={c.underlay_ipv6} data-testid="whatif-ipv6" onchange={on_v6} />
                         { " IPv6 underlay (+20)" }</label>
