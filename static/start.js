@@ -9,3 +9,12 @@ const bindings = await import(tag.dataset.js);
 const wasm = await bindings.default({ module_or_path: tag.dataset.wasm });
 window.wasmBindings = bindings;
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+
+// Offline and installable: the service worker (../sw.js, at the app's root)
+// keeps this build's own files for when there is no network. Not an error
+// where it cannot run (a plain-http host other than localhost, a private window).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker
+    .register(new URL('../sw.js', import.meta.url), { updateViaCache: 'none' })
+    .catch((e) => console.warn(`Framelens works online only here: ${e}`));
+}
