@@ -118,7 +118,7 @@ pub fn far_end_sweep(v6: bool, vlan: u16, pings: &[(usize, bool)]) -> Vec<u8> {
     w.into_bytes()
 }
 
-/// The "2 bytes" story (`../shared/seed/two-bytes-story.txt`): captured on the
+/// The "2 bytes" story that started this project (README.md): captured on the
 /// OpenStack controller's USB NIC, whose driver appends `25 7f` to every frame
 /// it receives. A `ping -s` sweep on VLAN 100: up to 1470 bytes is answered;
 /// 1472 (a 1500-byte datagram, 1502 with the 2 bytes) is dropped by Open
