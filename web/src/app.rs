@@ -2,6 +2,7 @@
 //! (file reads, the URL fragment), and the views as child components.
 
 use crate::components::drop_zone::DropZone;
+use crate::components::filter_bar::FilterBar;
 use crate::components::frame_list::FrameList;
 use crate::components::glossary::{Glossary, GlossaryLinks};
 use crate::components::journey_detail::JourneyDetail;
@@ -41,6 +42,7 @@ struct Handlers {
     select: Callback<u64>,
     step: Callback<i64>,
     filter: Callback<crate::state::Filter>,
+    expr: Callback<String>,
     settings: Callback<Settings>,
     share: Callback<Rc<OwnedFrame>>,
     open_lesson: Callback<&'static str>,
@@ -61,6 +63,7 @@ impl Handlers {
             select: dispatch.reform(|n| Action::Select(Some(n))),
             step: dispatch.reform(Action::Step),
             filter: dispatch.reform(Action::SetFilter),
+            expr: dispatch.reform(Action::SetExpr),
             settings: dispatch.reform(Action::SetSettings),
             share: dispatch.reform(Action::OpenShare),
             open_lesson: dispatch.reform(Action::OpenLesson),
@@ -321,6 +324,55 @@ pub fn App() -> Html {
             }
         });
     }
+    // A display filter that needs the frames' bytes: the worker re-reads the file.
+    {
+        let (worker, source) = (worker.clone(), source.clone());
+        use_effect_with(state.select_due(), move |due| {
+            if let (Some(req), Some((blob, _)), Ok(w)) = (due, (*source).as_ref(), worker.as_ref()) {
+                if let Err(m) = w.select(req, blob) {
+                    web_sys::console::error_1(&m.into());
+                }
+            }
+        });
+    }
+    // Downloads of the list as shown: CSV made here from the records, the
+    // annotated pcapng written by the worker from the file.
+    let stem = state.file_name.as_deref().map_or("capture", |n| n.rsplit_once('.').map_or(n, |(s, _)| s)).to_string();
+    let on_csv = {
+        let (state, stem) = (state.clone(), stem.clone());
+        Callback::from(move |()| {
+            let parts = js_sys::Array::new();
+            for piece in crate::display_filter::csv_pieces(&state.frames, &state.visible, &state.settings, 20_000) {
+                parts.push(&piece.into());
+            }
+            let bag = web_sys::BlobPropertyBag::new();
+            bag.set_type("text/csv");
+            let name = format!("{stem}.csv");
+            let note = match Blob::new_with_str_sequence_and_options(&parts, &bag)
+                .map_err(|e| format!("{e:?}"))
+                .and_then(|b| crate::loader::download(&b, &name))
+            {
+                Ok(()) => format!("{name}: {} rows.", state.visible.len()),
+                Err(m) => format!("The CSV could not be saved: {m}"),
+            };
+            state.dispatch(Action::Exported(note));
+        })
+    };
+    let on_annotate = {
+        let (state, source, worker) = (state.clone(), source.clone(), worker.clone());
+        Callback::from(move |()| {
+            let (Some((blob, _)), Ok(w)) = ((*source).as_ref(), worker.as_ref()) else { return };
+            let numbers = match &state.visible {
+                crate::state::Visible::All(_) => None,
+                crate::state::Visible::Some(v) => Some(v.as_slice()),
+            };
+            let name = format!("{stem}.annotated.pcapng");
+            state.dispatch(Action::Exported(format!("Writing {name}\u{2026}")));
+            if let Err(m) = w.annotate(state.load_id, blob, state.settings, numbers, name) {
+                state.dispatch(Action::Exported(m));
+            }
+        })
+    };
 
     // State → URL fragment (a new history entry, so back/forward walk selections).
     use_effect_with(state.fragment(), |f| {
@@ -424,6 +476,10 @@ pub fn App() -> Html {
                                 <JourneyDetail path={path.clone()} settings={state.settings} on_close={on.close_journey.clone()} />
                             }
                         }
+                        <FilterBar text={state.expr_text.clone()} expr={state.expr.clone()}
+                            pending={state.expr.pending(state.load_id, &state.settings)} shown={state.visible.len()}
+                            ready={matches!(state.phase, Phase::Done | Phase::Cancelled)} note={state.export_note.clone()}
+                            on_apply={on.expr.clone()} {on_csv} {on_annotate} />
                         <FrameList frames={state.frames.clone()} visible={state.visible.clone()} selected={state.shown}
                             settings={state.settings} filter={state.filter} on_select={on.select.clone()} on_step={on.step.clone()} on_filter={on.filter.clone()} />
                         if let Some(r) = shown {

@@ -3,6 +3,7 @@
 //! frame alone from the file (an [`Action::FrameRead`]); fetches example
 //! captures.
 
+use crate::display_filter::SelectRequest;
 use crate::protocol::{FromWorker, ReadContext, ToWorker};
 use crate::state::{Action, RecordIndex};
 use framelens::capture::{context_for, packet_at, record_read_len, CaptureReader, ContextBlock, OwnedFrame};
@@ -32,6 +33,8 @@ pub struct ScanWorker {
     worker: Worker,
     /// Requests made before the worker said it is ready, in order.
     waiting: Rc<RefCell<Option<Vec<Object>>>>,
+    /// The name the annotated pcapng being written will be downloaded as.
+    annotating: Rc<RefCell<Option<String>>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
@@ -40,6 +43,8 @@ impl ScanWorker {
         let worker = Worker::new(WORKER_URL).map_err(|e| js_message(&e))?;
         let waiting = Rc::new(RefCell::new(Some(Vec::<Object>::new())));
         let (w, queue) = (worker.clone(), waiting.clone());
+        let annotating = Rc::new(RefCell::new(None::<String>));
+        let name = annotating.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             let data = e.data();
             let msg = Reflect::get(&data, &"msg".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
@@ -105,19 +110,53 @@ impl ScanWorker {
                     Action::PathDone { path_id, outcome: Rc::new(*outcome), elapsed_ms }
                 }
                 FromWorker::PathFailed { path_id, message } => Action::PathFailed { path_id, message },
+                FromWorker::Selected { load_id, expr, settings, error } => {
+                    let numbers = match error {
+                        Some(m) => Err(m),
+                        None => Ok(Rc::new(
+                            Reflect::get(&data, &"records".into())
+                                .ok()
+                                .and_then(|r| r.dyn_into::<Uint8Array>().ok())
+                                .map_or_else(Vec::new, |a| a.to_vec())
+                                .chunks_exact(8)
+                                .map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default()))
+                                .collect(),
+                        )),
+                    };
+                    Action::ExprMatches { load_id, text: expr, settings, numbers }
+                }
+                FromWorker::Annotated { load_id: _, frames, commented, error } => {
+                    let file = Reflect::get(&data, &"file".into()).ok().and_then(|f| f.dyn_into::<Blob>().ok());
+                    let name = name.borrow_mut().take().unwrap_or_else(|| "annotated.pcapng".into());
+                    Action::Exported(match (error, file) {
+                        (Some(m), _) => format!("The annotated pcapng could not be written: {m}"),
+                        (None, None) => "The annotated pcapng could not be written.".into(),
+                        (None, Some(file)) => match download(&file, &name) {
+                            Ok(()) => format!("{name}: {frames} frames written, {commented} with a comment."),
+                            Err(m) => format!("The annotated pcapng could not be saved: {m}"),
+                        },
+                    })
+                }
                 FromWorker::Failed { load_id, message } => Action::Failed { load_id, message },
             });
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        Ok(ScanWorker { worker, waiting, _on_message: on_message })
+        Ok(ScanWorker { worker, waiting, annotating, _on_message: on_message })
     }
 
     fn post(&self, msg: &ToWorker, file: Option<&Blob>) -> Result<(), String> {
-        self.post_with(msg, file, &[])
+        self.post_with(msg, file, &[], None)
     }
 
-    /// Posts `msg` with a `file` and arrays of Blobs (`key`, blobs).
-    fn post_with(&self, msg: &ToWorker, file: Option<&Blob>, arrays: &[(&str, &[Blob])]) -> Result<(), String> {
+    /// Posts `msg` with a `file`, arrays of Blobs (`key`, blobs) and frame
+    /// numbers (as `records`, u64 little-endian).
+    fn post_with(
+        &self,
+        msg: &ToWorker,
+        file: Option<&Blob>,
+        arrays: &[(&str, &[Blob])],
+        numbers: Option<&[u64]>,
+    ) -> Result<(), String> {
         let json = serde_json::to_string(msg).map_err(|e| e.to_string())?;
         let obj = Object::new();
         let _ = Reflect::set(&obj, &"msg".into(), &json.into());
@@ -131,6 +170,10 @@ impl ScanWorker {
             }
             let _ = Reflect::set(&obj, &(*key).into(), &a);
         }
+        if let Some(ns) = numbers {
+            let bytes: Vec<u8> = ns.iter().flat_map(|n| n.to_le_bytes()).collect();
+            let _ = Reflect::set(&obj, &"records".into(), &Uint8Array::from(bytes.as_slice()));
+        }
         if let Some(queue) = self.waiting.borrow_mut().as_mut() {
             queue.push(obj);
             return Ok(());
@@ -142,14 +185,35 @@ impl ScanWorker {
     pub fn scan(&self, load_id: u32, blob: &Blob, settings: Settings, logs: &[(Blob, String)]) -> Result<(), String> {
         let log_names = logs.iter().map(|(_, n)| n.clone()).collect();
         let blobs: Vec<Blob> = logs.iter().map(|(b, _)| b.clone()).collect();
-        self.post_with(&ToWorker::Scan { load_id, settings, log_names }, Some(blob), &[("logs", &blobs)])
+        self.post_with(&ToWorker::Scan { load_id, settings, log_names }, Some(blob), &[("logs", &blobs)], None)
     }
 
     /// Follows packets across `files` (Blob, name).
     pub fn path(&self, path_id: u32, files: &[(Blob, String)], settings: Settings) -> Result<(), String> {
         let names = files.iter().map(|(_, n)| n.clone()).collect();
         let blobs: Vec<Blob> = files.iter().map(|(b, _)| b.clone()).collect();
-        self.post_with(&ToWorker::Path { path_id, settings, names }, None, &[("files", &blobs)])
+        self.post_with(&ToWorker::Path { path_id, settings, names }, None, &[("files", &blobs)], None)
+    }
+
+    /// Asks for the frames of `blob` that a byte expression matches (an [`Action::ExprMatches`]).
+    pub fn select(&self, req: &SelectRequest, blob: &Blob) -> Result<(), String> {
+        let msg = ToWorker::Select { load_id: req.load_id, expr: req.text.clone(), settings: req.settings };
+        self.post(&msg, Some(blob))
+    }
+
+    /// Writes `blob` as an annotated pcapng (only the frames `numbers`, when
+    /// given) and downloads it as `name`; ends in an [`Action::Exported`].
+    pub fn annotate(
+        &self,
+        load_id: u32,
+        blob: &Blob,
+        settings: Settings,
+        numbers: Option<&[u64]>,
+        name: String,
+    ) -> Result<(), String> {
+        *self.annotating.borrow_mut() = Some(name);
+        let msg = ToWorker::Annotate { load_id, settings, all: numbers.is_none() };
+        self.post_with(&msg, Some(blob), &[], numbers)
     }
 
     pub fn cancel(&self, load_id: u32) {
@@ -318,6 +382,23 @@ pub async fn classify(blob: &Blob) -> Dropped {
         Ok(head) if framelens::log::looks_like_log(&head) => Dropped::Log,
         _ => Dropped::Other,
     }
+}
+
+/// Saves `blob` as a download named `name`, through a `blob:` URL (no network).
+pub fn download(blob: &Blob, name: &str) -> Result<(), String> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(|e| js_message(&e))?;
+    let a: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|e| js_message(&e))?.dyn_into().map_err(|e| js_message(&e))?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    // The download has taken the URL once the click has been handled.
+    wasm_bindgen_futures::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(60_000).await;
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    Ok(())
 }
 
 /// Fetches an example capture from the same origin as a `Blob`.

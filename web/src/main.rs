@@ -4,6 +4,7 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 #![forbid(unsafe_code)]
 
+mod display_filter;
 mod markup;
 mod path_state;
 mod protocol;

@@ -29,6 +29,15 @@ pub enum ToWorker {
     CancelPath { path_id: u32 },
     /// Stop the scan of `load_id` (a newer scan also stops it).
     Cancel { load_id: u32 },
+    /// Re-read the `file` and evaluate the display filter `expr` on every
+    /// frame's bytes: answered by [`FromWorker::Selected`]. A newer request
+    /// stops an older one.
+    Select { load_id: u32, expr: String, settings: Settings },
+    /// Re-read the `file` and write it as an annotated pcapng (the core's
+    /// writer, comments from `framelens::explain::annotate`): only the frames
+    /// whose numbers come with the message (`numbers`: u64 little-endian,
+    /// ascending), or every frame when `all`. Answered by [`FromWorker::Annotated`].
+    Annotate { load_id: u32, settings: Settings, all: bool },
 }
 
 /// What the page needs to re-read one frame alone: the reader's context blocks.
@@ -149,6 +158,22 @@ pub enum FromWorker {
     PathFailed {
         path_id: u32,
         message: String,
+    },
+    /// The frames that match `expr` (the `records` buffer: their numbers,
+    /// u64 little-endian, ascending), or why they could not be found.
+    Selected {
+        load_id: u32,
+        expr: String,
+        settings: Settings,
+        error: Option<String>,
+    },
+    /// The annotated pcapng, as the `file` Blob that comes with the message
+    /// (`error`: why there is none).
+    Annotated {
+        load_id: u32,
+        frames: u64,
+        commented: u64,
+        error: Option<String>,
     },
     /// The file itself could not be read (not a capture error: those come in the summary).
     Failed {

@@ -1,6 +1,7 @@
 //! App state as one reducer: every change is an [`Action`], so the whole UI
 //! logic is tested natively by driving [`State::apply`] (no browser needed).
 
+use crate::display_filter::{decode, encode, ByteMatches, Expr, SelectRequest};
 use crate::path_state::{PathFilter, PathState};
 use crate::protocol::{LogView, PathOutcome, PointView, ReadContext};
 use crate::share_state::{clip_note, ShareDraft, SharedPage};
@@ -121,13 +122,15 @@ pub struct LessonAt {
     pub step: usize,
 }
 
-/// What the URL fragment carries: `#frame=12&mtu=1500&rule=ovs-kernel&fcs=auto`,
+/// What the URL fragment carries: `#frame=12&mtu=1500&rule=ovs-kernel&fcs=auto`
+/// (and `&filter=<expression, percent-encoded>` when one is set),
 /// or in a lesson `#lesson=two-bytes&step=2` (the lesson sets frame and settings).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Fragment {
     pub frame: Option<u64>,
     pub settings: Settings,
     pub lesson: Option<LessonAt>,
+    pub filter: Option<String>,
 }
 
 impl Fragment {
@@ -149,6 +152,7 @@ impl Fragment {
                 "fcs" => f.settings.fcs = FcsMode::from_key(v).unwrap_or(f.settings.fcs),
                 "lesson" => f.lesson = lesson(v).map(|l| LessonAt { id: l.id, step: 0 }),
                 "step" => step = v.parse::<usize>().map_or(0, |n| n.saturating_sub(1)),
+                "filter" => f.filter = Some(decode(v)).filter(|t| !t.trim().is_empty()),
                 _ => {}
             }
         }
@@ -168,6 +172,9 @@ impl Fragment {
             out.push_str(&format!("frame={n}&"));
         }
         out.push_str(&format!("mtu={}&rule={}&fcs={}", s.mtu, s.rule.key(), s.fcs.key()));
+        if let Some(t) = &self.filter {
+            out.push_str(&format!("&filter={}", encode(t)));
+        }
         out
     }
 }
@@ -198,12 +205,14 @@ impl Default for Visible {
 }
 
 impl Visible {
-    /// The frames of `frames` that `filter` lets through at `settings`.
-    pub fn of(frames: &RecordStore, filter: Filter, settings: &Settings) -> Visible {
-        if filter == Filter::All {
+    /// The frames of `frames` (of load `load_id`) that both `filter` and
+    /// `expr` let through at `settings`.
+    pub fn of(frames: &RecordStore, filter: Filter, expr: &Expr, settings: &Settings, load_id: u32) -> Visible {
+        if filter == Filter::All && !expr.is_active() {
             return Visible::All(frames.len());
         }
-        Visible::Some(Rc::new(frames.iter().filter(|r| filter.matches(r, settings)).map(|r| r.number).collect()))
+        let pass = |r: &FrameRecord| filter.matches(r, settings) && expr.admits(r, settings, load_id);
+        Visible::Some(Rc::new(frames.iter().filter(pass).map(|r| r.number).collect()))
     }
 
     pub fn len(&self) -> usize {
@@ -292,9 +301,14 @@ pub struct State {
     /// Frames of this load read from the file lately (see [`Action::FrameRead`]).
     pub frames_read: FrameCache,
     pub filter: Filter,
-    /// The frames `filter` lets through, rebuilt only when the filter, the
+    /// The display-filter expression as typed and applied ("" for none), and compiled.
+    pub expr_text: String,
+    pub expr: Expr,
+    /// The frames `filter` and `expr` let through, rebuilt only when they, the
     /// frames or (for a filter that uses them) the settings change.
     pub visible: Visible,
+    /// What the last download said (frames written, or why it failed).
+    pub export_note: Option<String>,
     /// The scan's settings differ from `settings` in FCS mode: a rescan is due.
     pub rescan_due: bool,
     /// The lesson being walked, if any.
@@ -411,6 +425,17 @@ pub enum Action {
     /// Up or down by `delta` rows among the frames the filter shows.
     Step(i64),
     SetFilter(Filter),
+    /// A display-filter expression was applied (Enter in its box, a link).
+    SetExpr(String),
+    /// The worker's matches for a byte expression (`Err`: the file could not be re-read).
+    ExprMatches {
+        load_id: u32,
+        text: String,
+        settings: Settings,
+        numbers: Result<Rc<Vec<u64>>, String>,
+    },
+    /// A download finished or failed: its sentence.
+    Exported(String),
     SetSettings(Settings),
     /// The URL fragment changed (load, back/forward, a typed link).
     Fragment(Fragment),
@@ -451,8 +476,24 @@ impl State {
     pub fn fragment(&self) -> Fragment {
         match self.lesson {
             Some(l) => Fragment { lesson: Some(l), ..Fragment::default() },
-            None => Fragment { frame: self.selected, settings: self.settings, lesson: None },
+            None => Fragment {
+                frame: self.selected,
+                settings: self.settings,
+                lesson: None,
+                filter: Some(self.expr_text.clone()).filter(|t| !t.is_empty()),
+            },
         }
+    }
+
+    /// The byte expression's evaluation the worker should run now: once the
+    /// scan has ended, when no matches for this load and settings are at hand.
+    pub fn select_due(&self) -> Option<SelectRequest> {
+        let ended = matches!(self.phase, Phase::Done | Phase::Cancelled);
+        (ended && self.expr.pending(self.load_id, &self.settings)).then(|| SelectRequest {
+            load_id: self.load_id,
+            text: self.expr_text.clone(),
+            settings: self.settings,
+        })
     }
 
     /// The capture the open lesson needs and that is not the one loaded (or loading).
@@ -540,7 +581,20 @@ impl State {
     fn set_filter(&mut self, f: Filter) {
         if f != self.filter {
             self.filter = f;
-            self.visible = Visible::of(&self.frames, f, &self.settings);
+            self.rebuild_visible();
+        }
+    }
+
+    fn rebuild_visible(&mut self) {
+        self.visible = Visible::of(&self.frames, self.filter, &self.expr, &self.settings, self.load_id);
+    }
+
+    fn set_expr(&mut self, text: String) {
+        let text = text.trim().to_string();
+        if text != self.expr_text {
+            self.expr = Expr::compile(&text);
+            self.expr_text = text;
+            self.rebuild_visible();
         }
     }
 
@@ -559,7 +613,7 @@ impl State {
                 self.phase = Phase::Reading;
                 self.progress = Progress { bytes_done: 0, bytes_total: size, elapsed_ms: 0.0 };
                 self.frames = RecordStore::default();
-                self.visible = Visible::of(&self.frames, self.filter, &self.settings);
+                self.rebuild_visible();
                 self.frames_read = FrameCache::default();
                 self.counts = Counts::default();
                 self.interim = Rc::default();
@@ -588,8 +642,9 @@ impl State {
                     self.visible = match &self.visible {
                         Visible::All(_) => Visible::All(self.frames.len()),
                         Visible::Some(v) => {
-                            let (f, s) = (self.filter, self.settings);
-                            let more = self.frames.iter_from(first).filter(|r| f.matches(r, &s)).map(|r| r.number);
+                            let (f, s, e, id) = (self.filter, self.settings, &self.expr, self.load_id);
+                            let more = self.frames.iter_from(first);
+                            let more = more.filter(|r| f.matches(r, &s) && e.admits(r, &s, id)).map(|r| r.number);
                             Visible::Some(Rc::new(v.iter().copied().chain(more).collect()))
                         }
                     };
@@ -723,6 +778,23 @@ impl State {
                 }
             }
             Action::SetFilter(f) => self.set_filter(f),
+            Action::SetExpr(t) => self.set_expr(t),
+            Action::ExprMatches { load_id, text, settings, numbers } => {
+                if load_id == self.load_id && text == self.expr_text {
+                    match (&mut self.expr, numbers) {
+                        (Expr::Bytes { matches, .. }, Ok(numbers)) => {
+                            *matches = Some(ByteMatches { load_id, settings, numbers });
+                        }
+                        (_, Err(m)) => {
+                            self.expr =
+                                Expr::Error { message: format!("The file could not be re-read: {m}"), column: 0 }
+                        }
+                        _ => {}
+                    }
+                    self.rebuild_visible();
+                }
+            }
+            Action::Exported(note) => self.export_note = Some(note),
             Action::SetSettings(s) => self.set_settings(s),
             Action::Fragment(f) => match f.lesson {
                 Some(at) => self.open_lesson(at),
@@ -730,6 +802,7 @@ impl State {
                     self.lesson = None;
                     self.select(f.frame);
                     self.set_settings(f.settings);
+                    self.set_expr(f.filter.unwrap_or_default());
                 }
             },
             Action::RescanStarted => self.rescan_due = false,
@@ -790,6 +863,7 @@ impl State {
         if self.lesson.map(|x| x.id) != Some(l.id) {
             self.set_settings(l.settings);
             self.set_filter(Filter::All);
+            self.set_expr(String::new());
         }
         if let Some(s) = l.steps.get(step).or(l.steps.last()) {
             self.select(Some(s.frame));
@@ -807,8 +881,8 @@ impl State {
         self.settings = s;
         if recount {
             self.counts = Counts::of(self.frames.iter(), &s);
-            if self.filter.uses_settings() {
-                self.visible = Visible::of(&self.frames, self.filter, &s);
+            if self.filter.uses_settings() || self.expr.is_active() {
+                self.rebuild_visible();
             }
         }
     }
@@ -1185,7 +1259,7 @@ mod tests {
         let half = recs.len() / 2;
         let st = st.apply(frames(3, &recs, 0..half)).apply(frames(3, &recs, half..recs.len()));
         let st = st.apply(finished(3, summary));
-        let whole = Visible::of(&st.frames, Filter::Unexplained, &st.settings);
+        let whole = Visible::of(&st.frames, Filter::Unexplained, &Expr::None, &st.settings, st.load_id);
         let rows = |v: &Visible| (0..v.len()).filter_map(|i| v.get(i)).collect::<Vec<_>>();
         assert_eq!(rows(&st.visible), rows(&whole));
         assert!(st.visible.len() > 0);
@@ -1463,5 +1537,105 @@ mod tests {
         assert_eq!(st.unfolded_in(15), vec![48]);
         let st = st.apply(Action::Start { load_id: 2, name: "y".into(), size: 1 });
         assert!(st.unfolded.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod expr_tests {
+    use super::*;
+    use framelens::scan::scan_bytes;
+
+    fn loaded(path: &str) -> State {
+        let bytes = std::fs::read(path).unwrap();
+        let mut b = framelens::scan::store::RecordBatch::new();
+        let summary = scan_bytes(&bytes, Settings::default(), |r| b.push(r));
+        let len = b.len();
+        let (records, blocks) = b.into_parts();
+        let counts_so_far = summary.counts;
+        let index = Box::new(RecordIndex { blocks, len, counts_so_far, settings: Settings::default() });
+        State::default()
+            .apply(Action::Start { load_id: 1, name: "x".into(), size: 1 })
+            .apply(Action::Frames {
+                load_id: 1,
+                records,
+                index,
+                bytes_done: 0,
+                elapsed_ms: 0.0,
+                context: None,
+                findings: None,
+            })
+            .apply(Action::Finished {
+                load_id: 1,
+                summary: Rc::new(summary),
+                bytes_done: 0,
+                elapsed_ms: 0.0,
+                context: Rc::default(),
+                log: None,
+            })
+    }
+
+    fn rows(v: &Visible) -> Vec<u64> {
+        (0..v.len()).filter_map(|i| v.get(i)).collect()
+    }
+
+    const STORY: &str = "../static/examples/two-bytes.pcap";
+
+    #[test]
+    fn a_record_expression_narrows_the_list_with_the_chips_and_goes_into_the_fragment() {
+        let st = loaded(STORY).apply(Action::SetExpr(" region == \"trailer\" ".into()));
+        assert_eq!(st.expr_text, "region == \"trailer\"");
+        let trailer = rows(&st.visible);
+        let chip = rows(&loaded(STORY).apply(Action::SetFilter(Filter::Unexplained)).visible);
+        assert_eq!(trailer, chip, "the expression and the chip agree");
+        assert!(!trailer.is_empty() && st.select_due().is_none(), "answered on the page");
+        let both = st.clone().apply(Action::SetFilter(Filter::Padding));
+        assert!(rows(&both.visible).iter().all(|n| trailer.contains(n)));
+        let f = st.fragment();
+        assert_eq!(f.format(), "#mtu=1500&rule=ovs-kernel&fcs=auto&filter=region%20%3D%3D%20%22trailer%22");
+        assert_eq!(Fragment::parse(&f.format()), f);
+        // The page's own fragment changes nothing; a link without a filter clears it.
+        assert!(st.ignores(&Action::Hash(f.format())));
+        let cleared = st.apply(Action::Hash("#mtu=1500".into()));
+        assert_eq!((cleared.expr_text.as_str(), cleared.visible.clone()), ("", Visible::All(cleared.frames.len())));
+    }
+
+    #[test]
+    fn an_expression_that_does_not_compile_says_where_and_narrows_nothing() {
+        let st = loaded(STORY).apply(Action::SetExpr("ip.sorce == 10.0.0.1".into()));
+        assert_eq!(st.visible, Visible::All(st.frames.len()));
+        let Expr::Error { message, column } = &st.expr else { panic!("{:?}", st.expr) };
+        assert_eq!((message.as_str(), *column), ("unknown field `ip.sorce` at column 1; did you mean `ip.src`?", 1));
+        assert_eq!(Fragment::parse(&st.fragment().format()).filter.as_deref(), Some("ip.sorce == 10.0.0.1"));
+    }
+
+    #[test]
+    fn a_byte_expression_is_asked_of_the_worker_and_shows_its_matches() {
+        let st = loaded(STORY).apply(Action::SetExpr("ip.proto == 1".into()));
+        assert_eq!(st.visible.len(), 0, "nothing until the worker answers");
+        let due = st.select_due().expect("the worker is asked");
+        assert_eq!((due.load_id, due.text.as_str()), (1, "ip.proto == 1"));
+        let answer = |st: State, load_id, text: &str, numbers: Vec<u64>| {
+            st.apply(Action::ExprMatches {
+                load_id,
+                text: text.into(),
+                settings: due.settings,
+                numbers: Ok(Rc::new(numbers)),
+            })
+        };
+        let stale = answer(st.clone(), 0, "ip.proto == 1", vec![1]);
+        assert_eq!((stale.visible.len(), stale.select_due().is_some()), (0, true), "another load's answer");
+        let st = answer(st, 1, "ip.proto == 1", vec![2, 5, 9]);
+        assert_eq!(rows(&st.visible), vec![2, 5, 9]);
+        assert!(st.select_due().is_none());
+        // Other settings: asked again, with them.
+        let st = st.apply(Action::SetSettings(Settings { mtu: 9000, ..Settings::default() }));
+        assert_eq!((st.visible.len(), st.select_due().map(|d| d.settings.mtu)), (0, Some(9000)));
+        let failed = st.apply(Action::ExprMatches {
+            load_id: 1,
+            text: "ip.proto == 1".into(),
+            settings: Settings::default(),
+            numbers: Err("NotReadableError".into()),
+        });
+        assert!(matches!(&failed.expr, Expr::Error { message, .. } if message.contains("NotReadableError")));
     }
 }

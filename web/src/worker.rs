@@ -13,7 +13,11 @@ mod imp {
     use crate::protocol::{
         FromWorker, LogRow, LogView, PathFindingView, PathOutcome, PointView, ReadContext, ToWorker,
     };
+    use framelens::capture::write::PcapngWriter;
+    use framelens::explain::annotate::{comment, worth_a_comment};
     use framelens::explain::journey::{encode, Texts};
+    use framelens::filter::{Filter, Subject};
+    use framelens::frame::analysis::analyze;
     use framelens::log::matching::{LogSettings, Matcher};
     use framelens::log::read_log;
     use framelens::path::{Follower, PathSettings, Survey};
@@ -21,7 +25,8 @@ mod imp {
     use framelens::scan::Scanner;
     use framelens::settings::Settings;
     use js_sys::{Array, ArrayBuffer, Object, Promise, Reflect, Uint8Array};
-    use std::cell::Cell;
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
@@ -40,6 +45,8 @@ mod imp {
         static LIVE: Cell<u32> = const { Cell::new(0) };
         /// The path diagnosis whose results are still wanted; 0 after a cancel.
         static LIVE_PATH: Cell<u32> = const { Cell::new(0) };
+        /// Counts display-filter requests: only the newest one runs on.
+        static SELECTS: Cell<u32> = const { Cell::new(0) };
     }
 
     fn scope() -> DedicatedWorkerGlobalScope {
@@ -59,6 +66,17 @@ mod imp {
             None => scope().post_message(&obj),
         };
         if let Err(e) = result {
+            web_sys::console::error_2(&"framelens worker: post failed".into(), &e);
+        }
+    }
+
+    /// Posts `msg` with a Blob (`file`) beside it.
+    fn post_file(msg: &FromWorker, file: &Blob) {
+        let Ok(json) = serde_json::to_string(msg) else { return };
+        let obj = Object::new();
+        let _ = Reflect::set(&obj, &"msg".into(), &json.into());
+        let _ = Reflect::set(&obj, &"file".into(), file);
+        if let Err(e) = scope().post_message(&obj) {
             web_sys::console::error_2(&"framelens worker: post failed".into(), &e);
         }
     }
@@ -396,6 +414,156 @@ mod imp {
             .unwrap_or_default()
     }
 
+    /// Reads the whole file again, handing each chunk to `each` while it
+    /// returns true. `Ok(false)`: stopped because `live` said so.
+    async fn reread(blob: &Blob, live: impl Fn() -> bool, mut each: impl FnMut(&[u8]) -> bool) -> Result<bool, String> {
+        let stream = FileStream::open(blob);
+        let mut buf: Vec<u8> = Vec::new();
+        let mut next = Some(JsFuture::from(stream.read(None)));
+        while let Some(pending) = next.take() {
+            let result = pending.await.map_err(|e| message(&e))?;
+            if !live() {
+                stream.cancel();
+                return Ok(false);
+            }
+            let done = Reflect::get(&result, &"done".into()).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+            let chunk = Reflect::get(&result, &"value".into()).ok().and_then(|v| v.dyn_into::<Uint8Array>().ok());
+            if let (false, Some(chunk)) = (done, chunk) {
+                buf.resize(chunk.length() as usize, 0);
+                chunk.copy_to(&mut buf);
+                next = Some(JsFuture::from(stream.read(Some(chunk.buffer()))));
+                if !each(&buf) {
+                    stream.cancel();
+                    break;
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// The display filter on every frame's bytes and dissection: posts the
+    /// numbers of the frames that match (a capture error ends the list there).
+    async fn select(blob: Blob, load_id: u32, expr: String, settings: Settings) {
+        let seq = SELECTS.get();
+        let answer = |error: Option<String>, numbers: Option<Vec<u8>>| {
+            let msg = FromWorker::Selected { load_id, expr: expr.clone(), settings, error };
+            post(&msg, numbers)
+        };
+        let filter = match Filter::compile(&expr) {
+            Ok(f) => f,
+            Err(e) => return answer(Some(e.to_string()), None),
+        };
+        let mut scanner = Scanner::new(settings);
+        let mut numbers = Vec::<u8>::new();
+        let read = reread(
+            &blob,
+            || SELECTS.get() == seq,
+            |chunk| {
+                let pushed = scanner.push_selected(
+                    chunk,
+                    |r, p, d| {
+                        if filter.matches(&Subject::with_packet(r, &settings, d, p.data)) {
+                            numbers.extend_from_slice(&r.number.to_le_bytes());
+                        }
+                        // Not counted: the page has the summary already.
+                        false
+                    },
+                    |_, _, _| {},
+                );
+                pushed.is_ok()
+            },
+        )
+        .await;
+        match read {
+            Ok(true) => answer(None, Some(numbers)),
+            Ok(false) => {}
+            Err(m) => answer(Some(m), None),
+        }
+    }
+
+    /// Bytes of the annotated pcapng held before they go into a Blob part.
+    const PART: usize = 4 << 20;
+
+    /// The writer's output: shared, so that it can be drained between chunks.
+    #[derive(Clone, Default)]
+    struct Sink(Rc<RefCell<Vec<u8>>>);
+
+    impl std::io::Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Moves what the writer wrote into a new Blob part.
+    fn drain(sink: &Sink, parts: &Array) {
+        let mut buf = sink.0.borrow_mut();
+        if !buf.is_empty() {
+            if let Ok(part) = Blob::new_with_u8_array_sequence(&Array::of1(&Uint8Array::from(buf.as_slice()))) {
+                parts.push(&part);
+            }
+            buf.clear();
+        }
+    }
+
+    /// The file as an annotated pcapng: every frame (or those of `numbers`,
+    /// ascending) through the core's writer, with Framelens' verdict as the
+    /// comment of each frame that has something to say. The output goes into
+    /// Blob parts of at most a few MiB, so the worker never holds the whole.
+    async fn annotate(blob: Blob, load_id: u32, settings: Settings, numbers: Option<Vec<u64>>) {
+        let sink = Sink::default();
+        let parts = Array::new();
+        let mut writer = PcapngWriter::new(sink.clone());
+        let mut scanner = Scanner::new(settings);
+        let (mut next, mut frames, mut commented) = (0usize, 0u64, 0u64);
+        let mut error = None;
+        let read = reread(
+            &blob,
+            || true,
+            |chunk| {
+                let pushed = scanner.push_with_frames(chunk, |r, p| {
+                    if error.is_some() {
+                        return;
+                    }
+                    if let Some(ns) = &numbers {
+                        while ns.get(next).is_some_and(|&n| n < r.number) {
+                            next += 1;
+                        }
+                        if ns.get(next) != Some(&r.number) {
+                            return;
+                        }
+                    }
+                    let text = worth_a_comment(r, &settings).then(|| comment(&analyze(p, &settings), p.data));
+                    match writer.write_frame(p, text.as_deref()) {
+                        Ok(()) => {
+                            frames += 1;
+                            commented += u64::from(text.is_some());
+                        }
+                        Err(e) => error = Some(e.to_string()),
+                    }
+                });
+                if sink.0.borrow().len() >= PART {
+                    drain(&sink, &parts);
+                }
+                pushed.is_ok() && error.is_none()
+            },
+        )
+        .await;
+        let error = match (read, writer.finish()) {
+            (Err(m), _) => Some(format!("The file could not be re-read: {m}")),
+            (_, Err(e)) => Some(e.to_string()),
+            _ => error,
+        };
+        drain(&sink, &parts);
+        let bag = web_sys::BlobPropertyBag::new();
+        bag.set_type("application/x-pcapng");
+        let out = Blob::new_with_blob_sequence_and_options(&parts, &bag).unwrap_or_else(|_| Blob::new().unwrap());
+        post_file(&FromWorker::Annotated { load_id, frames, commented, error }, &out);
+    }
+
     fn on_message(e: MessageEvent) {
         let data = e.data();
         let msg = Reflect::get(&data, &"msg".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
@@ -428,6 +596,33 @@ mod imp {
             Ok(ToWorker::CancelPath { path_id }) => {
                 if LIVE_PATH.get() == path_id {
                     LIVE_PATH.set(0);
+                }
+            }
+            Ok(ToWorker::Select { load_id, expr, settings }) => {
+                SELECTS.set(SELECTS.get().wrapping_add(1));
+                match Reflect::get(&data, &"file".into()).ok().and_then(|f| f.dyn_into::<Blob>().ok()) {
+                    Some(blob) => wasm_bindgen_futures::spawn_local(select(blob, load_id, expr, settings)),
+                    None => post(
+                        &FromWorker::Selected {
+                            load_id,
+                            expr,
+                            settings,
+                            error: Some("No file came with the request.".into()),
+                        },
+                        None,
+                    ),
+                }
+            }
+            Ok(ToWorker::Annotate { load_id, settings, all }) => {
+                let numbers = (!all).then(|| {
+                    let bytes = Reflect::get(&data, &"records".into())
+                        .ok()
+                        .and_then(|r| r.dyn_into::<Uint8Array>().ok())
+                        .map_or_else(Vec::new, |a| a.to_vec());
+                    bytes.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default())).collect()
+                });
+                if let Some(blob) = Reflect::get(&data, &"file".into()).ok().and_then(|f| f.dyn_into::<Blob>().ok()) {
+                    wasm_bindgen_futures::spawn_local(annotate(blob, load_id, settings, numbers));
                 }
             }
             Ok(ToWorker::Cancel { load_id }) => {

@@ -1,5 +1,6 @@
 pub mod anatomy;
 pub mod drop_zone;
+pub mod filter_bar;
 pub mod frame_list;
 pub mod glossary;
 pub mod journey_detail;
