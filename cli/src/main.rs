@@ -36,15 +36,8 @@ struct Args {
     /// Print JSON Lines: one object per frame, then {"summary": …}.
     #[arg(long)]
     json: bool,
-    /// MTU for the drop verdicts, in bytes.
-    #[arg(long, default_value_t = 1500, value_parser = mtu_parser())]
-    mtu: u32,
-    /// Whose MTU rule to apply.
-    #[arg(long, default_value = "ovs-kernel")]
-    rule: Rule,
-    /// How to treat a possible FCS at the end of Ethernet frames.
-    #[arg(long, default_value = "auto")]
-    fcs: Fcs,
+    #[command(flatten)]
+    settings: SettingsArgs,
     /// How many example frames of each kind the human summary shows.
     #[arg(long, default_value_t = 2)]
     examples: usize,
@@ -65,6 +58,27 @@ enum Command {
     /// Follow each packet across the capture points of several captures: where
     /// it was seen, what changed between two points, where it was lost, and why.
     Path(path::PathArgs),
+}
+
+/// The settings every command judges frames by: one definition of the
+/// options, their defaults and help, flattened into each command.
+#[derive(clap::Args, Debug)]
+pub(crate) struct SettingsArgs {
+    /// MTU for the drop verdicts, in bytes.
+    #[arg(long, default_value_t = 1500, value_parser = mtu_parser())]
+    pub(crate) mtu: u32,
+    /// Whose MTU rule to apply.
+    #[arg(long, default_value = "ovs-kernel")]
+    pub(crate) rule: Rule,
+    /// How to treat a possible FCS at the end of Ethernet frames.
+    #[arg(long, default_value = "auto")]
+    pub(crate) fcs: Fcs,
+}
+
+impl SettingsArgs {
+    pub(crate) fn settings(&self) -> Settings {
+        Settings { mtu: self.mtu, rule: self.rule.0, fcs: self.fcs.0 }
+    }
 }
 
 /// The MTU range the core accepts ([`MTU_RANGE`]), as clap checks it.
@@ -141,7 +155,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> anyhow::Result<ExitCode> {
-    let settings = Settings { mtu: args.mtu, rule: args.rule.0, fcs: args.fcs.0 };
+    let settings = args.settings.settings();
     let selector = match workflow::Selector::new(&args.flow) {
         Ok(s) => s,
         Err(usage) => {

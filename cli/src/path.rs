@@ -2,14 +2,13 @@
 //! point. Two passes over the files (the survey, then the merge), so each
 //! capture is read twice and standard input cannot be one of them.
 
-use super::{mtu_parser, Fcs, Rule};
+use super::SettingsArgs;
 use anyhow::Context;
 use framelens::log::matching::LogSettings;
 use framelens::log::message::MessageKind;
 use framelens::log::read_log;
 use framelens::path::report::{journey_line, log_line, log_offsets, point_line, summary_line, ErrorFields};
 use framelens::path::{seconds, Follower, Journey, PathSettings, PathSummary, Plan, Survey};
-use framelens::settings::Settings;
 use framelens::text::{count, thousands};
 use std::fs::File;
 use std::io::{Read, Write};
@@ -23,15 +22,8 @@ pub struct PathArgs {
     /// Print JSON Lines: {"point": …} per point, {"journey": …} per packet, then {"path_summary": …}.
     #[arg(long)]
     json: bool,
-    /// MTU for the drop verdicts, in bytes.
-    #[arg(long, default_value_t = 1500, value_parser = mtu_parser())]
-    mtu: u32,
-    /// Whose MTU rule to apply.
-    #[arg(long, default_value = "ovs-kernel")]
-    rule: Rule,
-    /// How to treat a possible FCS at the end of Ethernet frames.
-    #[arg(long, default_value = "auto")]
-    fcs: Fcs,
+    #[command(flatten)]
+    settings: SettingsArgs,
     /// How many lost or changed journeys the human output shows.
     #[arg(long, default_value_t = 10)]
     examples: usize,
@@ -50,10 +42,7 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
         eprintln!("framelens: path reads each capture twice, so a capture cannot be standard input (\"-\")");
         return Ok(ExitCode::from(2));
     }
-    let settings = PathSettings {
-        frame: Settings { mtu: args.mtu, rule: args.rule.0, fcs: args.fcs.0 },
-        ..PathSettings::default()
-    };
+    let settings = PathSettings { frame: args.settings.settings(), ..PathSettings::default() };
     let mut open_errors: Vec<(usize, String)> = Vec::new();
     let mut buf = vec![0u8; CHUNK];
 
@@ -196,8 +185,8 @@ fn write_human(
         "Path over {} and {}; MTU {}, rule {}",
         count(plan.files.len() as u64, "capture"),
         count(plan.points.len() as u64, "point"),
-        args.mtu,
-        args.rule.0.name()
+        args.settings.mtu,
+        args.settings.rule.0.name()
     )?;
     writeln!(out)?;
     writeln!(out, "Points:")?;

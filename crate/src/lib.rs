@@ -31,11 +31,12 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 /// Gives an enum of unit variants its one list: `ALL` (every variant, in the
-/// order given, which is also its code order), `code()` (the position in
-/// `ALL`) and `from_code()`. The match in `code` names every variant of the
-/// list and must be exhaustive, so a variant added to the enum but not to the
-/// list does not compile. Codes are stable as long as the list's order is:
-/// the record store and share links keep them.
+/// order given), `code()` (the position in `ALL`) and `from_code()`. The
+/// match in `code` names every variant of the list and must be exhaustive, so
+/// a variant added to the enum but not to the list does not compile; a const
+/// assertion makes the list's order the declaration order, so `code` is the
+/// discriminant (it runs per frame in the record store). Codes are stable as
+/// long as that order is: the record store and share links keep them.
 macro_rules! variants {
     ($ty:ident [$($v:ident),+ $(,)?]) => {
         impl $ty {
@@ -44,20 +45,20 @@ macro_rules! variants {
             /// The position in [`Self::ALL`].
             pub const fn code(self) -> u8 {
                 match self {
-                    $($ty::$v)|+ => {}
+                    $($ty::$v)|+ => self as u8,
                 }
-                let mut i = 0;
-                while i < Self::ALL.len() {
-                    if Self::ALL[i] as u8 == self as u8 {
-                        return i as u8;
-                    }
-                    i += 1;
-                }
-                // Unreachable: the exhaustive match above proves every variant is listed.
-                0
             }
 
+            const _LIST_IN_DECLARATION_ORDER: () = {
+                let mut i = 0;
+                while i < Self::ALL.len() {
+                    assert!(Self::ALL[i] as usize == i, "list the variants in declaration order");
+                    i += 1;
+                }
+            };
+
             pub const fn from_code(code: u8) -> Option<Self> {
+                let () = Self::_LIST_IN_DECLARATION_ORDER;
                 if (code as usize) < Self::ALL.len() {
                     Some(Self::ALL[code as usize])
                 } else {

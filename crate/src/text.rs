@@ -26,6 +26,19 @@ pub fn plural(n: impl Into<u64>) -> &'static str {
     }
 }
 
+/// `s` cut to at most `max` bytes, at a character boundary: for fields of a
+/// bounded byte length (share-link notes, pcapng options).
+pub fn cut_to_bytes(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
 /// `n` and its noun, pluralised and with thousands separators: `1 frame`,
 /// `1,204 frames`.
 pub fn count(n: impl Into<u64>, noun: &str) -> String {
@@ -45,6 +58,15 @@ mod tests {
         assert_eq!(thousands(1_518), "1,518");
         assert_eq!(thousands(221_198), "221,198");
         assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+    }
+
+    #[test]
+    fn cut_to_bytes_never_splits_a_character() {
+        assert_eq!(cut_to_bytes("abc", 5), "abc");
+        assert_eq!(cut_to_bytes("abc", 2), "ab");
+        // "é" is 2 bytes: cutting inside it keeps the character out.
+        assert_eq!(cut_to_bytes("aé", 2), "a");
+        assert_eq!(cut_to_bytes("aé", 3), "aé");
     }
 
     #[test]

@@ -378,6 +378,19 @@ impl CaptureReader {
         }
     }
 
+    /// How many interfaces [`CaptureReader::interfaces`] would list, without
+    /// copying them (the scan asks once per chunk).
+    pub fn interface_count(&self) -> usize {
+        if let Some((_, i)) = &self.before_error {
+            return i.len();
+        }
+        match &self.state {
+            State::Pcap(_) => 1,
+            State::Pcapng(p) => p.interface_count(),
+            _ => 0,
+        }
+    }
+
     /// Interfaces seen so far (the pcap file header counts as interface 0).
     pub fn interfaces(&self) -> Vec<Interface> {
         if let Some((_, i)) = &self.before_error {

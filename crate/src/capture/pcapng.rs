@@ -61,6 +61,10 @@ impl PcapngState {
         }
     }
 
+    pub fn interface_count(&self) -> usize {
+        self.earlier.len() + self.interfaces.len()
+    }
+
     pub fn all_interfaces(&self) -> Vec<Interface> {
         self.earlier.iter().chain(&self.interfaces).cloned().collect()
     }

@@ -170,7 +170,7 @@ impl<W: Write> PcapngWriter<W> {
         self.u16(0);
         self.u32(i.snaplen);
         if let Some(name) = &i.name {
-            self.option(OPT_IF_NAME, cut(name, MAX_OPTION_VALUE).as_bytes());
+            self.option(OPT_IF_NAME, crate::text::cut_to_bytes(name, MAX_OPTION_VALUE).as_bytes());
         }
         if i.tsresol != DEFAULT_TSRESOL {
             self.option(OPT_IF_TSRESOL, &[i.tsresol]);
@@ -197,7 +197,7 @@ impl<W: Write> PcapngWriter<W> {
                 tsresol: iface.tsresol,
             })?,
         };
-        let comment = comment.map(|c| cut(c, MAX_OPTION_VALUE));
+        let comment = comment.map(|c| crate::text::cut_to_bytes(c, MAX_OPTION_VALUE));
         let flags = epb_flags(f, iface);
         // The block's whole length, checked against the reader's own bound
         // for this link type before the bytes are copied: a frame too large
@@ -325,18 +325,6 @@ pub fn units_for(ns: i64, tsresol: u8, tsoffset: i64) -> Option<u64> {
     (to_nanos(units, tsresol, tsoffset) == ns).then_some(units)
 }
 
-/// `s` cut to at most `max` bytes at a character boundary.
-fn cut(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -458,7 +446,7 @@ mod tests {
         let b = w.finish().unwrap();
         let (frames, _) = reread(&b);
         assert_eq!(frames[0].0.timestamp_ns, Some(0));
-        assert_eq!(cut(&long, MAX_OPTION_VALUE).len(), 65_534);
+        assert_eq!(crate::text::cut_to_bytes(&long, MAX_OPTION_VALUE).len(), 65_534);
     }
 
     #[test]

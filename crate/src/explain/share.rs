@@ -209,7 +209,7 @@ impl SharedFrame {
             b.extend_from_slice(&s.to_be_bytes());
             b.extend_from_slice(&e.to_be_bytes());
         }
-        let note = truncate_utf8(&self.note, MAX_NOTE);
+        let note = crate::text::cut_to_bytes(&self.note, MAX_NOTE);
         b.extend_from_slice(&(note.len() as u16).to_be_bytes());
         b.extend_from_slice(note.as_bytes());
         let data = &self.data[..self.data.len().min(MAX_FRAME)];
@@ -335,17 +335,6 @@ impl<'a> Reader<'a> {
         let b = self.take(8, field)?;
         Ok(u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
     }
-}
-
-fn truncate_utf8(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
 }
 
 #[cfg(test)]

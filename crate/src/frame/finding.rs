@@ -117,16 +117,11 @@ impl Finding {
     }
 
     /// Where this finding sits in [`Finding::ALL`] (and in per-finding arrays).
+    /// `ALL` lists the variants in declaration order (asserted below at
+    /// compile time), so this is the discriminant: it runs per finding per
+    /// frame in the counts.
     pub const fn index(self) -> usize {
-        let mut i = 0;
-        while i < FINDINGS {
-            if Finding::ALL[i] as u8 == self as u8 {
-                return i;
-            }
-            i += 1;
-        }
-        // Unreachable: ALL holds every variant (tested).
-        0
+        self as usize
     }
 
     /// The name in JSON and in `--fail-on`-style options: the public contract.
@@ -187,6 +182,14 @@ impl Finding {
         Finding::ALL.into_iter().find(|f| f.key() == key)
     }
 }
+
+const _: () = {
+    let mut i = 0;
+    while i < FINDINGS {
+        assert!(Finding::ALL[i] as usize == i, "Finding::ALL is in declaration order");
+        i += 1;
+    }
+};
 
 /// A frame's findings as bits: small enough for the compact scan record.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]

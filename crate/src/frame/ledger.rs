@@ -22,13 +22,13 @@ pub enum RegionKind {
     Padding,
     /// A 4-byte Ethernet frame check sequence.
     Fcs,
-    /// MACsec's 16-byte integrity check value (IEEE 802.1AE): explained
-    /// bytes, not a trailer.
-    Icv,
     /// A vendor trailer identified by its own structure.
     Vendor,
     /// Bytes nothing explains.
     Trailer,
+    /// MACsec's 16-byte integrity check value (IEEE 802.1AE): explained
+    /// bytes, not a trailer. Last, so that the older kinds keep their codes.
+    Icv,
 }
 
 variants!(RegionKind[Padding, Fcs, Vendor, Trailer, Icv]);

@@ -79,7 +79,7 @@ impl Scanner {
         // none to look up, except between a Linux cooked v2 capture's
         // interface indexes. Checked per chunk: the first chunk, where the
         // interfaces are being read, is always looked up.
-        summary.set_one_interface(reader.format().is_some() && reader.interfaces().len() == 1);
+        summary.set_one_interface(reader.format().is_some() && reader.interface_count() == 1);
         reader.push(chunk, |p| {
             let d = dissector.facts(p.data, p.link_type, p.original_len);
             let record = frame_record(d, &p, settings);
