@@ -322,7 +322,7 @@ fn write_log(out: &mut impl Write, r: &LogReport) -> std::io::Result<()> {
             let f: Vec<String> = e.frames.iter().map(|n| n.to_string()).collect();
             format!(" → frame {}", f.join(", "))
         };
-        writeln!(out, "  {}:{} {}{frames}", e.file, e.line, e.text)?;
+        writeln!(out, "  {}:{} {}{frames}", e.fields.file, e.fields.line, e.fields.text)?;
     }
     Ok(())
 }

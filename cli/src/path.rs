@@ -230,12 +230,12 @@ fn write_human(
             let about = if !e.journeys.is_empty() {
                 let list: Vec<String> = e.journeys.iter().map(|n| n.to_string()).collect();
                 format!(" → journey {}", list.join(", "))
-            } else if e.kind == MessageKind::OverMtu {
+            } else if e.fields.kind == MessageKind::OverMtu {
                 " → no journey: no captured packet matches".to_string()
             } else {
                 String::new()
             };
-            writeln!(out, "  {}:{} {}{about}", e.file, e.line, e.text)?;
+            writeln!(out, "  {}:{} {}{about}", e.fields.file, e.fields.line, e.fields.text)?;
         }
     }
     // Lost journeys first, then those that changed size, each in order.
@@ -270,7 +270,7 @@ fn write_human(
             writeln!(out, "    {} → {}: {}", label(*a), label(*b), c.words)?;
         }
         for e in s.log.iter().filter(|e| e.journeys.contains(&j.index)) {
-            writeln!(out, "    kernel log {}:{}: {}", e.file, e.line, e.text)?;
+            writeln!(out, "    kernel log {}:{}: {}", e.fields.file, e.fields.line, e.fields.text)?;
         }
     }
     for (i, e) in &s.errors {

@@ -23,14 +23,14 @@ fn story_with_log(behind_ns: i64) -> LogReport {
 }
 
 fn frames_of(r: &LogReport, kind: MessageKind) -> Vec<Vec<u64>> {
-    r.entries.iter().filter(|e| e.kind == kind).map(|e| e.frames.clone()).collect()
+    r.entries.iter().filter(|e| e.fields.kind == kind).map(|e| e.frames.clone()).collect()
 }
 
 #[test]
 fn drop_lines_match_the_story_frames_whose_l2_payload_is_their_n() {
     let r = story_with_log(0);
     assert_eq!(frames_of(&r, MessageKind::OverMtu), [vec![15], vec![16], vec![]]);
-    let kinds: Vec<MessageKind> = r.entries.iter().map(|e| e.kind).collect();
+    let kinds: Vec<MessageKind> = r.entries.iter().map(|e| e.fields.kind).collect();
     assert_eq!(
         kinds,
         [
@@ -43,8 +43,11 @@ fn drop_lines_match_the_story_frames_whose_l2_payload_is_their_n() {
         ]
     );
     let e = &r.entries[2];
-    assert_eq!((e.file.as_str(), e.line, e.device.as_deref()), ("kern.log", 5, Some("qg-4c2a1b3d-5e")));
-    assert_eq!(e.text, "qg-4c2a1b3d-5e: dropped over-mtu packet: 1502 > 1500");
+    assert_eq!(
+        (e.fields.file.as_str(), e.fields.line, e.fields.device.as_deref()),
+        ("kern.log", 5, Some("qg-4c2a1b3d-5e"))
+    );
+    assert_eq!(e.fields.text, "qg-4c2a1b3d-5e: dropped over-mtu packet: 1502 > 1500");
     let sentences: Vec<&str> =
         r.findings.iter().filter(|f| f.kind == FindingKind::KernelLog).map(|f| f.sentence.as_str()).collect();
     assert_eq!(

@@ -24,14 +24,14 @@ fn follow_with(logs: Vec<LogFile>) -> PathSummary {
 
 /// (line, journeys) of every line of one kind.
 fn lines_of(s: &PathSummary, kind: MessageKind) -> Vec<(u64, Vec<u64>)> {
-    s.log.iter().filter(|e| e.kind == kind).map(|e| (e.line, e.journeys.clone())).collect()
+    s.log.iter().filter(|e| e.fields.kind == kind).map(|e| (e.fields.line, e.journeys.clone())).collect()
 }
 
 #[test]
 fn story_drop_lines_are_about_the_three_lost_pings() {
     let s = follow_with(vec![log("controller-kern.log", &paths::story_kern_log(0))]);
     // The driver, its link, then the three drops; the systemd line is not recognised.
-    let kinds: Vec<MessageKind> = s.log.iter().map(|e| e.kind).collect();
+    let kinds: Vec<MessageKind> = s.log.iter().map(|e| e.fields.kind).collect();
     use MessageKind::*;
     assert_eq!(kinds, [Driver, Link, OverMtu, OverMtu, OverMtu, OverMtu]);
     // Journeys 14, 15 and 16 are the 1472-byte pings lost after eth1.
@@ -40,11 +40,11 @@ fn story_drop_lines_are_about_the_three_lost_pings() {
         [(4, vec![14]), (5, vec![15]), (6, vec![16]), (7, vec![])],
         "the qg- line is about a device no capture saw"
     );
-    assert!(s.log.iter().filter(|e| e.kind != OverMtu).all(|e| e.journeys.is_empty()));
+    assert!(s.log.iter().filter(|e| e.fields.kind != OverMtu).all(|e| e.journeys.is_empty()));
     let e = &s.log[2];
-    assert_eq!(e.device.as_deref(), Some(paths::ROUTER_PORT));
-    assert_eq!(e.text, "qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500");
-    assert_eq!(e.time_ns, Some(1_733_050_807_000_000_000 + paths::CONTROLLER_AHEAD_NS + 355_000));
+    assert_eq!(e.fields.device.as_deref(), Some(paths::ROUTER_PORT));
+    assert_eq!(e.fields.text, "qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500");
+    assert_eq!(e.fields.time_ns, Some(1_733_050_807_000_000_000 + paths::CONTROLLER_AHEAD_NS + 355_000));
     assert_eq!((e.capture, e.frames.as_slice()), (Some(1), &[29][..]), "controller.pcapng frame 29, at eth1");
 }
 

@@ -247,11 +247,11 @@ mod imp {
                 .entries
                 .into_iter()
                 .map(|e| LogRow {
-                    file: e.file,
-                    line: e.line,
-                    kind: e.kind,
-                    device: e.device,
-                    text: e.text,
+                    file: e.fields.file,
+                    line: e.fields.line,
+                    kind: e.fields.kind,
+                    device: e.fields.device,
+                    text: e.fields.text,
                     frames: e.frames,
                 })
                 .collect();

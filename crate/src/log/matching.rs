@@ -44,9 +44,10 @@ pub struct LogSettings {
     pub boot_time_ns: Option<i64>,
 }
 
-/// One recognised line in the summary's `"log"` array.
+/// What one recognised log line says, as every report prints it: the
+/// single-file summary's `"log"` array and `framelens path`'s log lines.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LogEntry {
+pub struct LogLineFields {
     pub file: String,
     pub line: u64,
     /// The line's time as its log wrote it, in ns since the epoch (before the
@@ -55,6 +56,13 @@ pub struct LogEntry {
     pub device: Option<String>,
     pub kind: MessageKind,
     pub text: String,
+}
+
+/// One recognised line in the summary's `"log"` array.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LogEntry {
+    #[serde(flatten)]
+    pub fields: LogLineFields,
     /// Frame numbers (file numbering) the line is about; empty when none matched.
     pub frames: Vec<u64>,
 }
@@ -212,14 +220,16 @@ impl Matcher {
                     _ => {}
                 }
                 report.entries.push(LogEntry {
-                    file: file.name.clone(),
-                    line: l.line,
-                    time_ns: t
-                        .map(|(t, _)| t)
-                        .filter(|_| !matches!(l.stamp, Stamp::Boot(_)) || self.boot_time(file).is_some()),
-                    device: l.message.device().map(str::to_string),
-                    kind: l.message.kind(),
-                    text: l.text.clone(),
+                    fields: LogLineFields {
+                        file: file.name.clone(),
+                        line: l.line,
+                        time_ns: t
+                            .map(|(t, _)| t)
+                            .filter(|_| !matches!(l.stamp, Stamp::Boot(_)) || self.boot_time(file).is_some()),
+                        device: l.message.device().map(str::to_string),
+                        kind: l.message.kind(),
+                        text: l.text.clone(),
+                    },
                     frames,
                 });
             }

@@ -25,7 +25,7 @@
 use crate::capture::Interface;
 use crate::frame::ledger::RegionKind;
 use crate::log::line::Stamp;
-use crate::log::matching::{LogReport, LogSettings, Matcher, SLACK_NS};
+use crate::log::matching::{LogLineFields, LogReport, LogSettings, Matcher, SLACK_NS};
 use crate::log::message::{known_driver, Message, MessageKind};
 use crate::log::LogFile;
 use crate::path::findings::seconds;
@@ -47,16 +47,8 @@ const LINES_IN_SENTENCE: usize = 8;
 /// One recognised log line, as `framelens path --json` prints it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PathLogEntry {
-    /// The log as given.
-    pub file: String,
-    /// 1-based line number in its log.
-    pub line: u64,
-    /// The line's own time in ns since the epoch (before any clock offset);
-    /// `null` for `dmesg` lines without a known boot time.
-    pub time_ns: Option<i64>,
-    pub device: Option<String>,
-    pub kind: MessageKind,
-    pub text: String,
+    #[serde(flatten)]
+    pub fields: LogLineFields,
     /// The journeys the line is about; empty when it matched none.
     pub journeys: Vec<u64>,
     /// The capture file whose frames the line matched.
@@ -157,7 +149,7 @@ impl LogPlan {
                     .get(range.clone())
                     .unwrap_or(&[])
                     .iter()
-                    .filter(|e| !e.frames.is_empty() && names_device(f, e.device.as_deref()))
+                    .filter(|e| !e.frames.is_empty() && names_device(f, e.fields.device.as_deref()))
                     .count()
             };
             let decider = estimates
@@ -190,19 +182,14 @@ impl LogPlan {
                 let chosen = matched
                     .iter()
                     .copied()
-                    .find(|&f| names_device(f, base.device.as_deref()))
+                    .find(|&f| names_device(f, base.fields.device.as_deref()))
                     .or_else(|| decider.filter(|d| matched.contains(d)))
                     .or_else(|| {
                         matched.iter().copied().max_by_key(|&f| (estimates[f].map_or(0, |e| e.1), std::cmp::Reverse(f)))
                     });
                 let e = chosen.and_then(at).unwrap_or(base);
                 entries.push(PathLogEntry {
-                    file: e.file.clone(),
-                    line: e.line,
-                    time_ns: e.time_ns,
-                    device: e.device.clone(),
-                    kind: e.kind,
-                    text: e.text.clone(),
+                    fields: e.fields.clone(),
                     journeys: Vec::new(),
                     capture: chosen,
                     frames: if chosen.is_some() { e.frames.clone() } else { Vec::new() },
@@ -276,15 +263,15 @@ impl LogPlan {
             let Some(l) = self.losses.get(&(after, before)) else { continue };
             let mut by_log: BTreeMap<&str, Vec<&PathLogEntry>> = BTreeMap::new();
             for &e in &l.entries {
-                by_log.entry(self.entries[e].file.as_str()).or_default().push(&self.entries[e]);
+                by_log.entry(self.entries[e].fields.file.as_str()).or_default().push(&self.entries[e]);
             }
             for (log, lines) in by_log {
                 f.sentence.push_str(&self.loss_words(log, &lines, l, name(after), name(before)));
             }
         }
         for log in &self.logs {
-            let mine: Vec<&PathLogEntry> = self.entries.iter().filter(|e| e.file == log.name).collect();
-            let drops: Vec<&&PathLogEntry> = mine.iter().filter(|e| e.kind == MessageKind::OverMtu).collect();
+            let mine: Vec<&PathLogEntry> = self.entries.iter().filter(|e| e.fields.file == log.name).collect();
+            let drops: Vec<&&PathLogEntry> = mine.iter().filter(|e| e.fields.kind == MessageKind::OverMtu).collect();
             let phrase = MessageKind::OverMtu.phrase();
             // Lines about packets no later point was capturing for: dropped after the last point that saw them.
             let mut beyond: BTreeMap<u16, Vec<&PathLogEntry>> = BTreeMap::new();
@@ -313,7 +300,7 @@ impl LogPlan {
             let unmatched: Vec<&&PathLogEntry> = drops.iter().filter(|e| e.journeys.is_empty()).copied().collect();
             if !unmatched.is_empty() {
                 let n = unmatched.len() as u64;
-                let mut devices: Vec<&str> = unmatched.iter().filter_map(|e| e.device.as_deref()).collect();
+                let mut devices: Vec<&str> = unmatched.iter().filter_map(|e| e.fields.device.as_deref()).collect();
                 devices.sort_unstable();
                 devices.dedup();
                 let lines: Vec<&PathLogEntry> = unmatched.iter().map(|e| **e).collect();
@@ -398,11 +385,11 @@ impl LogPlan {
             (true, _) => format!("all {} of these packets", thousands(n)),
             (false, _) => format!("{} of these {} packets", thousands(n), thousands(l.lost)),
         };
-        let text = lines.first().map_or("", |e| e.text.as_str());
-        let same = lines.iter().all(|e| e.text == text);
+        let text = lines.first().map_or("", |e| e.fields.text.as_str());
+        let same = lines.iter().all(|e| e.fields.text == text);
         let said = if same { format!("`{text}`") } else { format!("`{text}` and lines like it") };
         let mut s = format!(" The kernel log {log} says {said} about {quantity} ({})", line_list(lines));
-        let device = lines.first().and_then(|e| e.device.as_deref());
+        let device = lines.first().and_then(|e| e.fields.device.as_deref());
         if device.is_some() && device == before {
             s.push_str(&format!("; {} is the interface they never reached", device.unwrap_or_default()));
         } else if device.is_some() && device == after {
@@ -433,7 +420,7 @@ impl LogPlan {
 }
 
 fn line_list(lines: &[&PathLogEntry]) -> String {
-    let nums: Vec<String> = lines.iter().take(LINES_IN_SENTENCE).map(|e| e.line.to_string()).collect();
+    let nums: Vec<String> = lines.iter().take(LINES_IN_SENTENCE).map(|e| e.fields.line.to_string()).collect();
     let more = if lines.len() > LINES_IN_SENTENCE { ", …" } else { "" };
     format!("line{} {}{more}", plural(lines.len() as u64), nums.join(", "))
 }
