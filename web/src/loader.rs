@@ -259,6 +259,23 @@ pub struct FrameReader {
 }
 
 impl FrameReader {
+    /// [`FrameReader::read`] once the page has painted: for reads ahead,
+    /// which must not delay the frame the user asked for.
+    pub fn read_after_paint(
+        self: &Rc<Self>,
+        blob: &Blob,
+        at: RecordAt,
+        context: Rc<ReadContext>,
+        load_id: u32,
+        done: Callback<Action>,
+    ) {
+        let (reader, blob) = (self.clone(), blob.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            after_paint().await;
+            reader.read(&blob, at, context, load_id, done);
+        });
+    }
+
     /// Reads the frame at `at` of load `load_id` and emits its
     /// [`Action::FrameRead`]; nothing if that read is under way already.
     pub fn read(&self, blob: &Blob, at: RecordAt, context: Rc<ReadContext>, load_id: u32, done: Callback<Action>) {
@@ -273,6 +290,18 @@ impl FrameReader {
             done.emit(Action::FrameRead { load: load_id, number: at.number, packet });
         });
     }
+}
+
+/// Resolves after the browser's next paint: a requestAnimationFrame callback
+/// runs just before a paint, and a task queued from it runs after.
+async fn after_paint() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(&resolve);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+    gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
 /// Re-reads one frame's bytes and metadata: the context blocks the scan

@@ -48,7 +48,9 @@ fn show_marked() {
 
 #[component]
 pub fn Anatomy(props: &Props) -> Html {
-    let hovered = use_state(|| None::<usize>);
+    // `_eq`: resetting what is already reset renders nothing, and a new
+    // frame then renders once, not twice.
+    let hovered = use_state_eq(|| None::<usize>);
     {
         let hovered = hovered.clone();
         use_effect_with(props.packet.clone(), move |_| hovered.set(None));
@@ -94,7 +96,7 @@ pub fn Anatomy(props: &Props) -> Html {
     // Runs opened here: the page keeps them as `Action::Unfold` where it
     // passes `on_unfold`; an anatomy without it (a journey's frames side by
     // side) still opens a run on a click, until its frame changes.
-    let opened_here = use_state(Vec::<u32>::new);
+    let opened_here = use_state_eq(Vec::<u32>::new);
     {
         let opened_here = opened_here.clone();
         use_effect_with(props.packet.clone(), move |_| opened_here.set(Vec::new()));

@@ -44,51 +44,54 @@ fn list_height(rows: usize) -> f64 {
 
 #[component]
 pub fn FrameList(props: &Props) -> Html {
-    let scroll_top = use_state(|| 0.0f64);
+    // Where the list is scrolled, as this component last set or read it. A
+    // cell, not a state: the position fitted to a new selection is worked
+    // out in this render, so a selection renders the list once (an effect
+    // setting a state would render it a second time, on every selection).
+    let scroll_top = use_mut_ref(|| 0.0f64);
+    let redraw = use_force_update();
     let list_ref = use_node_ref();
     // Set when this component scrolls the list itself: the scroll event that
     // follows needs no read of scrollTop (which would force a layout).
     let scrolled_here = use_mut_ref(|| false);
-
-    // A new filter starts at the top.
-    {
-        let (list_ref, scroll_top, scrolled_here) = (list_ref.clone(), scroll_top.clone(), scrolled_here.clone());
-        use_effect_with(props.filter, move |_| {
-            if *scroll_top != 0.0 {
-                if let Some(el) = list_ref.cast::<HtmlElement>() {
-                    *scrolled_here.borrow_mut() = true;
-                    scroll_before_paint(el, 0.0);
-                }
-                scroll_top.set(0.0);
+    // The filter, selection and rows the position was last fitted to, and
+    // the position the list still has to be scrolled to.
+    let fitted = use_mut_ref(|| None::<(Filter, Option<u64>, Visible)>);
+    let scroll_due = use_mut_ref(|| None::<f64>);
+    let inputs = (props.filter, props.selected, props.visible.clone());
+    if fitted.borrow().as_ref() != Some(&inputs) {
+        let before = fitted.replace(Some(inputs));
+        let visible = &props.visible;
+        let view = list_height(visible.len());
+        let max_top = (visible.len() as f64 * ROW_HEIGHT - view).max(0.0);
+        // A new filter starts at the top; the browser clamps scrollTop when
+        // the list shrinks, without a scroll event.
+        let new_filter = before.is_some_and(|(f, _, _)| f != props.filter);
+        let mut top = if new_filter { 0.0 } else { scroll_top.borrow().min(max_top) };
+        // Keep the selected row in view (keyboard navigation, `#frame=N`,
+        // findings). Computed from the list's own numbers, never read from
+        // the page: reading scrollTop or clientHeight here would force a
+        // layout of the whole page (with the previous frame's hex map).
+        if let Some(i) = props.selected.and_then(|n| visible.position(n)) {
+            let row = i as f64 * ROW_HEIGHT;
+            if row < top {
+                top = row;
+            } else if row + ROW_HEIGHT > top + view {
+                top = row + ROW_HEIGHT - view;
             }
-        });
+        }
+        if top != *scroll_top.borrow() {
+            *scroll_top.borrow_mut() = top;
+            *scroll_due.borrow_mut() = Some(top);
+        }
     }
-    // Keep the selected row in view (keyboard navigation, `#frame=N`, findings).
-    // Computed from the list's own numbers, never read from the page: reading
-    // scrollTop or clientHeight here would force a layout of the whole page
-    // (with the previous frame's hex map) on every selection.
     {
-        let (list_ref, scroll_top, scrolled_here) = (list_ref.clone(), scroll_top.clone(), scrolled_here.clone());
-        let visible = props.visible.clone();
-        use_effect_with((props.selected, visible), move |(sel, visible)| {
-            let view = list_height(visible.len());
-            let max_top = (visible.len() as f64 * ROW_HEIGHT - view).max(0.0);
-            // The browser clamps scrollTop when the list shrinks, without a scroll event.
-            let mut top = scroll_top.min(max_top);
-            if let Some(i) = sel.and_then(|n| visible.position(n)) {
-                let row = i as f64 * ROW_HEIGHT;
-                if row < top {
-                    top = row;
-                } else if row + ROW_HEIGHT > top + view {
-                    top = row + ROW_HEIGHT - view;
-                }
-            }
-            if top != *scroll_top {
-                if let Some(el) = list_ref.cast::<HtmlElement>() {
-                    *scrolled_here.borrow_mut() = true;
-                    scroll_before_paint(el, top);
-                }
-                scroll_top.set(top);
+        let (list_ref, scroll_due, scrolled_here) = (list_ref.clone(), scroll_due.clone(), scrolled_here.clone());
+        use_effect(move || {
+            let due = scroll_due.borrow_mut().take();
+            if let (Some(top), Some(el)) = (due, list_ref.cast::<HtmlElement>()) {
+                *scrolled_here.borrow_mut() = true;
+                scroll_before_paint(el, top);
             }
         });
     }
@@ -100,7 +103,11 @@ pub fn FrameList(props: &Props) -> Html {
                 return;
             }
             let el: HtmlElement = e.target_unchecked_into();
-            scroll_top.set(f64::from(el.scroll_top()));
+            let top = f64::from(el.scroll_top());
+            if top != *scroll_top.borrow() {
+                *scroll_top.borrow_mut() = top;
+                redraw.force_update();
+            }
         })
     };
     let on_key = {
@@ -121,7 +128,7 @@ pub fn FrameList(props: &Props) -> Html {
     };
 
     let total = props.visible.len();
-    let first = ((*scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(total);
+    let first = ((*scroll_top.borrow() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN).min(total);
     let last = (first + (VIEW_HEIGHT / ROW_HEIGHT) as usize + 2 * OVERSCAN).min(total);
     let first_ts = props.frames.get(0).and_then(|r| r.timestamp_ns);
     // Unfiltered rows are consecutive records: decoded in one run, not one by one.

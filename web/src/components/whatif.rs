@@ -35,18 +35,23 @@ fn opt(n: Option<u32>) -> String {
 
 #[component]
 pub fn WhatIf(props: &Props) -> Html {
-    let change = use_state(|| Change::keep(&props.base, props.settings));
-    {
-        // Another frame, or new settings: start again from the frame as it is.
-        let change = change.clone();
-        use_effect_with((props.number, props.base, props.settings), move |(_, base, settings)| {
-            change.set(Change::keep(base, *settings));
-        });
-    }
-    let c = *change;
+    // The change the user made, kept with the frame and settings it was made
+    // for: another frame, or new settings, start again from the frame as it
+    // is, in the same render (resetting it in an effect would render twice
+    // on every selection).
+    let key = (props.number, props.base, props.settings);
+    let made = use_state(|| None::<((u64, Baseline, Settings), Change)>);
+    let c = match *made {
+        Some((k, c)) if k == key => c,
+        _ => Change::keep(&props.base, props.settings),
+    };
+    let change = {
+        let made = made.clone();
+        move |c: Change| made.set(Some((key, c)))
+    };
     let update = |f: fn(Change, &Event) -> Change| {
         let change = change.clone();
-        Callback::from(move |e: Event| change.set(f(*change, &e)))
+        Callback::from(move |e: Event| change(f(c, &e)))
     };
     let on_mtu = update(|c, e| match input_u32(e).filter(|m| MTU_RANGE.contains(m)) {
         Some(mtu) => Change { settings: Settings { mtu, ..c.settings }, ..c },
@@ -68,14 +73,13 @@ pub fn WhatIf(props: &Props) -> Html {
     let step_tags = |delta: i32| {
         let change = change.clone();
         Callback::from(move |_: MouseEvent| {
-            let c = *change;
             let tags = (i32::from(c.tags) + delta).clamp(0, i32::from(MAX_TAGS)) as u8;
-            change.set(Change { tags, ..c });
+            change(Change { tags, ..c });
         })
     };
     let reset = {
-        let (change, base, settings) = (change.clone(), props.base, props.settings);
-        Callback::from(move |_: MouseEvent| change.set(Change::keep(&base, settings)))
+        let (made, base, settings) = (made.clone(), props.base, props.settings);
+        Callback::from(move |_: MouseEvent| made.set(Some((key, Change::keep(&base, settings)))))
     };
 
     let o = what_if(&props.base, &c);
