@@ -205,10 +205,10 @@ fn write_human(
     writeln!(
         out,
         "{} followed: {} seen at more than one point, {} changed size, {} lost.",
-        count(s.journeys, "packet"),
-        thousands(s.multi_point),
-        thousands(s.changed_size),
-        thousands(s.lost)
+        count(s.counts.journeys, "packet"),
+        thousands(s.counts.multi_point),
+        thousands(s.counts.changed_size),
+        thousands(s.counts.lost)
     )?;
     if !s.findings.is_empty() {
         writeln!(out)?;

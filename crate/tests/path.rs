@@ -50,7 +50,7 @@ fn story_journeys_follow_requests_and_replies_across_nat() {
     let (_, journeys, summary) = follow(&paths::story(), PathSettings::default());
     // 7 answered pings (request + reply) and 3 unanswered requests.
     assert_eq!(journeys.len(), 17);
-    assert_eq!(summary.journeys, 17);
+    assert_eq!(summary.counts.journeys, 17);
     // The first ping: laptop frame 2 (after the ARP), eth1 frame 1, qr frame 2.
     assert_eq!(route(&journeys[0]), [(0, 2), (1, 1), (2, 2)]);
     assert_eq!(journeys[0].lost_after, None);
@@ -85,7 +85,7 @@ fn story_large_pings_are_lost_between_eth1_and_the_router_port() {
         assert_eq!(j.seen[1].len, 1520);
         assert_eq!(j.seen[1].facts.inner.datagram_len, 1500);
     }
-    assert_eq!(summary.lost, 3);
+    assert_eq!(summary.counts.lost, 3);
     let loss = summary.findings.iter().find(|f| f.kind == PathFindingKind::Loss).unwrap();
     assert_eq!(loss.journeys, lost.iter().map(|j| j.index).collect::<Vec<_>>());
     assert_eq!(
@@ -247,7 +247,7 @@ fn a_packet_seen_at_one_point_only_is_a_journey_of_one() {
     let (_, journeys, summary) = follow(&[("one.pcap", a.into_bytes())], PathSettings::default());
     assert_eq!(journeys.len(), 1);
     assert_eq!(route(&journeys[0]), [(0, 1)]);
-    assert_eq!((journeys[0].lost_after, summary.lost), (None, 0));
+    assert_eq!((journeys[0].lost_after, summary.counts.lost), (None, 0));
     // 52 bytes of frame: the sender padded it to 60.
     assert_eq!((journeys[0].seen[0].len, journeys[0].seen[0].extra), (60, Some(8)));
 }
@@ -270,14 +270,14 @@ fn in_flight_bound_closes_the_oldest_journeys_early() {
     let files = [("a.pcap", a.into_bytes()), ("b.pcap", b.into_bytes())];
     let bounded = PathSettings { max_in_flight: 10, ..PathSettings::default() };
     let (_, journeys, summary) = follow(&files, bounded);
-    assert!(summary.peak_in_flight <= 10);
-    assert!(summary.closed_early > 0);
+    assert!(summary.counts.peak_in_flight <= 10);
+    assert!(summary.counts.closed_early > 0);
     // Every sighting is still in exactly one journey.
     assert_eq!(journeys.iter().map(|j| j.seen.len()).sum::<usize>(), 100);
     assert!(summary.findings.iter().any(|f| f.kind == PathFindingKind::Bound));
     // Unbounded, each packet is one journey of two.
     let (_, journeys, summary) = follow(&files, PathSettings::default());
-    assert_eq!((journeys.len(), summary.closed_early), (50, 0));
+    assert_eq!((journeys.len(), summary.counts.closed_early), (50, 0));
 }
 
 #[test]

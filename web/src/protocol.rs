@@ -87,15 +87,24 @@ pub struct PathFindingView {
     pub journeys: Vec<u64>,
 }
 
+impl From<&framelens::path::PathFinding> for PathFindingView {
+    fn from(f: &framelens::path::PathFinding) -> Self {
+        PathFindingView {
+            // The JSON name `path --json` gives the kind.
+            kind: serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            sentence: f.sentence.clone(),
+            journeys: f.journeys.clone(),
+        }
+    }
+}
+
 /// What the path diagnosis found, once every file was read twice.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathOutcome {
     pub points_in_order: Vec<u16>,
     pub points_in_order_reverse: Vec<u16>,
     pub findings: Vec<PathFindingView>,
-    pub journeys: u64,
-    pub lost: u64,
-    pub changed_size: u64,
+    pub counts: framelens::path::PathCounts,
     /// Files that stopped at a fault, in sentences.
     pub errors: Vec<String>,
     /// Per file: what re-reading one of its frames needs.

@@ -1393,18 +1393,8 @@ mod tests {
         let outcome = PathOutcome {
             points_in_order: summary.points_in_order.clone(),
             points_in_order_reverse: summary.points_in_order_reverse.clone(),
-            findings: summary
-                .findings
-                .iter()
-                .map(|f| crate::protocol::PathFindingView {
-                    kind: serde_json::to_value(f.kind).unwrap().as_str().unwrap().into(),
-                    sentence: f.sentence.clone(),
-                    journeys: f.journeys.clone(),
-                })
-                .collect(),
-            journeys: summary.journeys,
-            lost: summary.lost,
-            changed_size: summary.changed_size,
+            findings: summary.findings.iter().map(Into::into).collect(),
+            counts: summary.counts,
             ..PathOutcome::default()
         };
         let actions = actions
@@ -1466,17 +1456,17 @@ mod tests {
             st = st.apply(b);
         }
         let p = st.path.as_ref().unwrap();
-        assert_eq!(p.journeys.len() as u64, outcome.journeys);
-        assert_eq!(p.visible.len() as u64, outcome.lost, "the lost filter grows batch by batch");
+        assert_eq!(p.journeys.len() as u64, outcome.counts.journeys);
+        assert_eq!(p.visible.len() as u64, outcome.counts.lost, "the lost filter grows batch by batch");
         assert_eq!(p.columns(), (0..points.len() as u16).collect::<Vec<_>>());
         st = st.apply(Action::PathDone { path_id: 7, outcome: outcome.clone(), elapsed_ms: 5.0 });
         let p = st.path.as_ref().unwrap();
         assert_eq!(p.columns()[..outcome.points_in_order.len()], outcome.points_in_order[..]);
         assert!(p.loss_sentences()[0].contains("never reach"), "{:?}", p.loss_sentences());
         st = st.apply(Action::PathFilter(PathFilter::ChangedSize));
-        assert_eq!(st.path.as_ref().unwrap().visible.len() as u64, outcome.changed_size);
+        assert_eq!(st.path.as_ref().unwrap().visible.len() as u64, outcome.counts.changed_size);
         st = st.apply(Action::PathFilter(PathFilter::All));
-        assert_eq!(st.path.as_ref().unwrap().visible.len() as u64, outcome.journeys);
+        assert_eq!(st.path.as_ref().unwrap().visible.len() as u64, outcome.counts.journeys);
         // Selecting a lost journey asks for its frames at each point that saw it.
         let lost =
             st.path.as_ref().unwrap().journeys.iter_from(0).find(|(_, j)| j.lost_after().is_some()).unwrap().1.index();

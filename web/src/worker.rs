@@ -10,9 +10,7 @@ mod protocol;
 
 #[cfg(target_arch = "wasm32")]
 mod imp {
-    use crate::protocol::{
-        FromWorker, LogRow, LogView, PathFindingView, PathOutcome, PointView, ReadContext, ToWorker,
-    };
+    use crate::protocol::{FromWorker, LogRow, LogView, PathOutcome, PointView, ReadContext, ToWorker};
     use framelens::capture::write::PcapngWriter;
     use framelens::explain::annotate::{comment, worth_a_comment};
     use framelens::explain::journey::{encode, Texts};
@@ -380,21 +378,8 @@ mod imp {
         let outcome = PathOutcome {
             points_in_order: summary.points_in_order.clone(),
             points_in_order_reverse: summary.points_in_order_reverse.clone(),
-            findings: summary
-                .findings
-                .iter()
-                .map(|f| PathFindingView {
-                    kind: serde_json::to_value(f.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(String::from))
-                        .unwrap_or_default(),
-                    sentence: f.sentence.clone(),
-                    journeys: f.journeys.clone(),
-                })
-                .collect(),
-            journeys: summary.journeys,
-            lost: summary.lost,
-            changed_size: summary.changed_size,
+            findings: summary.findings.iter().map(Into::into).collect(),
+            counts: summary.counts,
             errors: summary
                 .errors
                 .iter()

@@ -303,16 +303,16 @@ mod tests {
             encode(plan, j, &mut texts, &mut words);
         });
         let mut store = JourneyStore::default();
-        assert_eq!(store.append(&words, usize::MAX).unwrap(), summary.journeys as usize);
+        assert_eq!(store.append(&words, usize::MAX).unwrap(), summary.counts.journeys as usize);
         (plan, summary, store, texts.take_new())
     }
 
     #[test]
     fn the_story_reads_back_from_the_store_with_its_loss_and_changes() {
         let (plan, summary, store, texts) = story();
-        assert_eq!(store.len() as u64, summary.journeys);
+        assert_eq!(store.len() as u64, summary.counts.journeys);
         let lost: Vec<_> = store.iter().filter(|j| j.lost_after().is_some()).collect();
-        assert_eq!(lost.len() as u64, summary.lost);
+        assert_eq!(lost.len() as u64, summary.counts.lost);
         let cols = columns(plan.points.len(), &summary.points_in_order, &summary.points_in_order_reverse);
         assert_eq!(cols.len(), plan.points.len());
         for j in &lost {
@@ -326,7 +326,7 @@ mod tests {
             store.iter().find(|j| cells(j, &cols).iter().any(|c| matches!(c, Cell::Seen { delta, .. } if *delta > 0)));
         assert!(grew.is_some());
         assert!(texts.iter().any(|t| t.contains("+2 unexplained bytes 25 7f")), "{texts:?}");
-        assert_eq!(store.iter().filter(|j| j.changed_size()).count() as u64, summary.changed_size);
+        assert_eq!(store.iter().filter(|j| j.changed_size()).count() as u64, summary.counts.changed_size);
         // Every change's id names one of the texts, once.
         for j in store.iter() {
             assert!(j.changes().all(|(_, _, id)| (id as usize) < texts.len()));

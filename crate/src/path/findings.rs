@@ -10,7 +10,7 @@ use crate::path::change::ChangeKind;
 use crate::path::identity::{Addr, RegionFacts};
 use crate::path::matcher::Journey;
 use crate::path::survey::Plan;
-use crate::path::{PathFinding, PathFindingKind, PathSummary};
+use crate::path::{PathCounts, PathFinding, PathFindingKind, PathSummary};
 use crate::settings::{DeviceRule, Settings};
 use crate::text::{count, thousands};
 use foldhash::HashMap;
@@ -329,13 +329,15 @@ impl Accumulator {
             points_in_order_reverse,
             clock_offsets: plan.files.iter().map(|f| (f.name.clone(), f.clock.offset_ns)).collect(),
             findings,
-            journeys: self.journeys,
-            multi_point: self.multi,
-            changed_size: self.changed,
-            lost: self.lost,
-            closed_early,
-            ignored_frames,
-            peak_in_flight: peak_in_flight as u64,
+            counts: PathCounts {
+                journeys: self.journeys,
+                multi_point: self.multi,
+                changed_size: self.changed,
+                lost: self.lost,
+                closed_early,
+                ignored_frames,
+                peak_in_flight: peak_in_flight as u64,
+            },
             errors,
             log: Vec::new(),
             log_clocks: Vec::new(),

@@ -37,7 +37,7 @@ pub use survey::{Plan, Survey};
 use crate::capture::CaptureError;
 use crate::log::matching::LogSettings;
 use crate::log::LogFile;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The kinds of capture-wide path findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -75,16 +75,10 @@ pub struct PathFinding {
     pub between: Option<(u16, u16)>,
 }
 
-/// What the whole path diagnosis found.
-#[derive(Clone, Debug)]
-pub struct PathSummary {
-    /// Point indexes along the path in the direction most packets take.
-    pub points_in_order: Vec<u16>,
-    /// The points the other direction's packets pass, in their order.
-    pub points_in_order_reverse: Vec<u16>,
-    /// (file as given, offset in ns against the first file), in file order.
-    pub clock_offsets: Vec<(String, i64)>,
-    pub findings: Vec<PathFinding>,
+/// How many journeys the diagnosis followed, and of what kind: the
+/// `counts` of `path --json`'s summary line, in that order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PathCounts {
     pub journeys: u64,
     /// Journeys seen at more than one point.
     pub multi_point: u64,
@@ -96,6 +90,19 @@ pub struct PathSummary {
     pub ignored_frames: u64,
     /// The most journeys open at once.
     pub peak_in_flight: u64,
+}
+
+/// What the whole path diagnosis found.
+#[derive(Clone, Debug)]
+pub struct PathSummary {
+    /// Point indexes along the path in the direction most packets take.
+    pub points_in_order: Vec<u16>,
+    /// The points the other direction's packets pass, in their order.
+    pub points_in_order_reverse: Vec<u16>,
+    /// (file as given, offset in ns against the first file), in file order.
+    pub clock_offsets: Vec<(String, i64)>,
+    pub findings: Vec<PathFinding>,
+    pub counts: PathCounts,
     /// Files that stopped at a fault: (file index, error).
     pub errors: Vec<(usize, CaptureError)>,
     /// The recognised lines of the kernel logs, in log order, with their journeys (`--log`).

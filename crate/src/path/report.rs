@@ -5,7 +5,7 @@
 
 use crate::path::matcher::Journey;
 use crate::path::survey::Plan;
-use crate::path::{PathFinding, PathLogEntry, PathSummary, Point};
+use crate::path::{PathCounts, PathFinding, PathLogEntry, PathSummary, Point};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
@@ -121,23 +121,12 @@ pub struct ErrorFields<'a> {
 }
 
 #[derive(Serialize)]
-pub struct Counts {
-    pub journeys: u64,
-    pub multi_point: u64,
-    pub changed_size: u64,
-    pub lost: u64,
-    pub closed_early: u64,
-    pub ignored_frames: u64,
-    pub peak_in_flight: u64,
-}
-
-#[derive(Serialize)]
 pub struct SummaryFields<'a> {
     pub points_in_order: &'a [u16],
     pub points_in_order_reverse: &'a [u16],
     pub clock_offsets_ns: Offsets<'a>,
     pub findings: &'a [PathFinding],
-    pub counts: Counts,
+    pub counts: PathCounts,
     pub errors: Vec<ErrorFields<'a>>,
     /// With `--log`: each wall-clock log's time minus the first capture's for
     /// the same instant, where its lines matched packets. Absent otherwise.
@@ -173,15 +162,7 @@ pub fn summary_line<'a>(plan: &'a Plan, s: &'a PathSummary, log_offsets: &'a [(S
             points_in_order_reverse: &s.points_in_order_reverse,
             clock_offsets_ns: Offsets(&s.clock_offsets),
             findings: &s.findings,
-            counts: Counts {
-                journeys: s.journeys,
-                multi_point: s.multi_point,
-                changed_size: s.changed_size,
-                lost: s.lost,
-                closed_early: s.closed_early,
-                ignored_frames: s.ignored_frames,
-                peak_in_flight: s.peak_in_flight,
-            },
+            counts: s.counts,
             errors: s
                 .errors
                 .iter()

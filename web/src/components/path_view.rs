@@ -60,7 +60,7 @@ pub fn PathView(props: &Props) -> Html {
             <p class="status" data-testid="path-status" data-complete="true"
                 title={format!("The page holds these packets in {} KB", p.journeys.bytes() / 1024)}>
                 { format!("{} packets followed across {} points in {:.0} ms: {} lost, {} changed size.",
-                    count(o.journeys), p.points.len(), p.progress.elapsed_ms, count(o.lost), count(o.changed_size)) }
+                    count(o.counts.journeys), p.points.len(), p.progress.elapsed_ms, count(o.counts.lost), count(o.counts.changed_size)) }
                 if p.not_kept > 0 { { format!(" The view keeps the first {}; {} more were followed and counted.", count(p.journeys.len() as u64), count(p.not_kept)) } }
             </p>
         },
