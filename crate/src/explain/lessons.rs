@@ -119,6 +119,14 @@ impl Lesson {
         }
     }
 
+    /// Whether `capture` is one of the captures the lesson opens.
+    pub fn opens(&self, capture: &str) -> bool {
+        match &self.source {
+            Source::Capture { file } => *file == capture,
+            Source::Path(set) => set.captures.contains(&capture),
+        }
+    }
+
     /// The files of a path lesson.
     pub const fn path(&self) -> Option<&PathSet> {
         match &self.source {
