@@ -87,10 +87,11 @@ fn a_byte_range_highlight_stays_inside_the_frame() {
     assert_eq!(Highlight::Bytes { start: 6, end: 6 }.resolve(&a), None);
 }
 
+/// (name, bytes) of each capture and (name, text) of each log.
+type Files = (Vec<(&'static str, Vec<u8>)>, Vec<(&'static str, String)>);
+
 /// The path lesson's files, as the web app fetches them (`static/<dir>/`).
-fn path_files(
-    set: &framelens::explain::lessons::PathSet,
-) -> (Vec<(&'static str, Vec<u8>)>, Vec<(&'static str, String)>) {
+fn path_files(set: &framelens::explain::lessons::PathSet) -> Files {
     let read = |name: &str| {
         let path = format!("{}/../{}", env!("CARGO_MANIFEST_DIR"), set.url(name));
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
