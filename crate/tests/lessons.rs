@@ -1,5 +1,8 @@
 //! Every lesson walked from start to end: each step's frame exists in its
-//! capture and its highlight resolves to bytes of that frame.
+//! capture and its highlight resolves to bytes of that frame. The path
+//! lesson's steps are checked against the core's own path analysis of its
+//! files: each journey exists, its frame at the step's point is the step's
+//! frame, the lost one is lost where the step says, the log line is about it.
 
 use framelens::capture::read_all;
 use framelens::craft::gallery;
@@ -9,10 +12,11 @@ use framelens::frame::analysis::analyze;
 #[test]
 fn every_step_highlights_the_bytes_it_talks_about() {
     let captures = gallery();
-    assert_eq!(LESSONS.len(), 10);
-    for lesson in LESSONS {
-        let bytes =
-            &captures.iter().find(|(n, _)| *n == lesson.capture).unwrap_or_else(|| panic!("{}", lesson.capture)).1;
+    assert_eq!(LESSONS.len(), 11);
+    let single: Vec<_> = LESSONS.iter().filter_map(|l| Some((l, l.capture()?))).collect();
+    assert_eq!(single.len(), 10, "ten lessons over one gallery capture each");
+    for (lesson, capture) in single {
+        let bytes = &captures.iter().find(|(n, _)| *n == capture).unwrap_or_else(|| panic!("{capture}")).1;
         let mut analyses = Vec::new();
         assert!(read_all(bytes, |p| analyses.push(analyze(&p, &lesson.settings))).is_none());
         assert!(!lesson.steps.is_empty() && !lesson.takeaway.is_empty() && !lesson.check.is_empty());
@@ -22,6 +26,7 @@ fn every_step_highlights_the_bytes_it_talks_about() {
             lesson.id
         );
         for (i, step) in lesson.steps.iter().enumerate() {
+            assert_eq!(step.at, None, "{} step {}: a single-capture step names no journey", lesson.id, i + 1);
             let a = analyses
                 .get(step.frame as usize - 1)
                 .unwrap_or_else(|| panic!("{} step {i}: no frame {}", lesson.id, step.frame));
@@ -49,15 +54,16 @@ fn lesson_claims_match_the_engine() {
         out.unwrap()
     };
     let l = framelens::explain::lessons::lesson("two-bytes").unwrap();
-    assert!(frame(l.capture, 15, &l.settings).mtu.dropped);
-    assert!(!frame(l.capture, 13, &l.settings).mtu.dropped);
+    let capture = |l: &framelens::explain::lessons::Lesson| l.capture().unwrap();
+    assert!(frame(capture(l), 15, &l.settings).mtu.dropped);
+    assert!(!frame(capture(l), 13, &l.settings).mtu.dropped);
     let l = framelens::explain::lessons::lesson("vlan-qinq").unwrap();
-    assert_eq!(frame(l.capture, 6, &l.settings).ledger.len, 1522);
-    assert!(frame(l.capture, 6, &l.settings).mtu.dropped);
+    assert_eq!(frame(capture(l), 6, &l.settings).ledger.len, 1522);
+    assert!(frame(capture(l), 6, &l.settings).mtu.dropped);
     let l = framelens::explain::lessons::lesson("snaplen").unwrap();
-    assert_eq!(frame(l.capture, 2, &l.settings).ledger.l3_end, Some(14 + 240));
+    assert_eq!(frame(capture(l), 2, &l.settings).ledger.l3_end, Some(14 + 240));
     let l = framelens::explain::lessons::lesson("pmtu-blackhole").unwrap();
-    assert!(frame(l.capture, 4, &l.settings).mtu.dropped, "1500-byte DF datagram over a 1400 link");
+    assert!(frame(capture(l), 4, &l.settings).mtu.dropped, "1500-byte DF datagram over a 1400 link");
 }
 
 /// A diagnosis link's span is shown with the same highlight: clipped to the
@@ -79,4 +85,118 @@ fn a_byte_range_highlight_stays_inside_the_frame() {
     assert_eq!(Highlight::Bytes { start: len - 2, end: len + 50 }.resolve(&a), Some((len - 2, len)));
     assert_eq!(Highlight::Bytes { start: len, end: len + 4 }.resolve(&a), None);
     assert_eq!(Highlight::Bytes { start: 6, end: 6 }.resolve(&a), None);
+}
+
+/// (name, bytes) of each capture and (name, text) of each log.
+type Files = (Vec<(&'static str, Vec<u8>)>, Vec<(&'static str, String)>);
+
+/// The path lesson's files, as the web app fetches them (`static/<dir>/`).
+fn path_files(set: &framelens::explain::lessons::PathSet) -> Files {
+    let read = |name: &str| {
+        let path = format!("{}/../{}", env!("CARGO_MANIFEST_DIR"), set.url(name));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let captures = set.captures.iter().map(|&n| (n, read(n))).collect();
+    let logs = set.logs.iter().map(|&n| (n, String::from_utf8(read(n)).unwrap())).collect();
+    (captures, logs)
+}
+
+#[test]
+fn path_lesson_steps_are_what_the_path_analysis_finds() {
+    use framelens::explain::lessons::lesson;
+    use framelens::log::read_log;
+    use framelens::path::{follow_bytes_with_logs, PathSettings};
+    let l = lesson("path-story").unwrap();
+    let set = l.path().expect("the path story is a path lesson");
+    assert_eq!(l.capture(), None);
+    let (captures, logs) = path_files(set);
+    assert_eq!(set.shown_capture(), Some("controller.pcapng"));
+    let refs: Vec<(&str, &[u8])> = captures.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let log_files = logs.iter().map(|(n, t)| read_log(n, t.as_bytes()).unwrap()).collect();
+    let settings = PathSettings { frame: l.settings, ..PathSettings::default() };
+    let mut journeys = Vec::new();
+    let (plan, summary) =
+        follow_bytes_with_logs(&refs, log_files, Default::default(), settings, |_, j| journeys.push(j.clone()));
+    assert!(summary.errors.is_empty(), "{:?}", summary.errors);
+    // Three points on two hosts whose clocks differ: the laptop, then the controller 3.217 s ahead.
+    assert_eq!(plan.points.len(), 3);
+    assert_eq!(format!("{:.3}", plan.files[1].clock.offset_ns as f64 / 1e9), "3.217");
+    // Each file's frames, analysed at the lesson's settings.
+    let analyses: Vec<Vec<_>> = captures
+        .iter()
+        .map(|(_, bytes)| {
+            let mut v = Vec::new();
+            assert!(read_all(bytes, |p| v.push(analyze(&p, &l.settings))).is_none());
+            v
+        })
+        .collect();
+    let mut points_seen = std::collections::BTreeSet::new();
+    for (i, step) in l.steps.iter().enumerate() {
+        let at = step.at.unwrap_or_else(|| panic!("path step {} names its journey and point", i + 1));
+        let where_ = format!("step {} (journey {}, point {})", i + 1, at.journey, at.point);
+        let j = journeys.iter().find(|j| j.index == at.journey).unwrap_or_else(|| panic!("{where_}: no such journey"));
+        let point = &plan.points[usize::from(at.point)];
+        assert_eq!(point.label, at.label, "{where_}: the point's name");
+        let seen = j.seen.iter().find(|s| s.point == at.point).unwrap_or_else(|| panic!("{where_}: not seen there"));
+        assert_eq!(seen.frame, step.frame, "{where_}: the journey's frame at that point");
+        if at.lost_after {
+            assert_eq!(j.lost_after, Some(at.point), "{where_}: lost after this point");
+        }
+        let a = &analyses[point.file][step.frame as usize - 1];
+        let (start, end) = step.highlight.resolve(a).unwrap_or_else(|| panic!("{where_}: highlights nothing"));
+        assert!(start < end && end <= a.ledger.caplen, "{where_}");
+        if let Some(line) = at.log_line {
+            let e =
+                summary.log.iter().find(|e| e.fields.line == line).unwrap_or_else(|| panic!("{where_}: line {line}"));
+            assert_eq!(e.fields.file, set.logs[0]);
+            assert_eq!(e.journeys, [at.journey], "{where_}: the log line is about this packet");
+            assert_eq!((e.capture, e.frames.as_slice()), (Some(point.file), &[step.frame][..]), "{where_}");
+        }
+        points_seen.insert(at.point);
+    }
+    assert_eq!(points_seen.len(), 3, "the lesson stops at every point");
+    // The story as the steps tell it. Step 2: the 1472-byte ping leaves the
+    // laptop as a 1500-byte datagram and is lost; no reply to it anywhere.
+    let big = &journeys[l.steps[1].at.unwrap().journey as usize];
+    assert_eq!((big.seen[0].facts.inner.datagram_len, big.lost_after), (1500, Some(1)));
+    assert_eq!(journeys.iter().filter(|j| j.lost_after.is_some()).count(), 3, "and its two retries");
+    // Steps 3 and 4: at eth1 the same packet with a VLAN tag and 25 7f, 1,520 bytes.
+    let eth1 = &analyses[1][l.steps[3].frame as usize - 1];
+    let (t0, t1) = l.steps[3].highlight.resolve(eth1).unwrap();
+    assert_eq!((eth1.ledger.len, t0, t1), (1520, 1518, 1520));
+    assert!(eth1.mtu.dropped, "1,502 bytes of L2 payload over MTU 1500");
+    // Step 6 outlines exactly those 1,502 bytes.
+    assert_eq!(l.steps[5].highlight.resolve(eth1), Some((18, 1520)));
+    // Step 5: the answered 1470-byte ping at the router port, after DNAT.
+    let qr = &analyses[1][l.steps[4].frame as usize - 1];
+    let (d0, d1) = l.steps[4].highlight.resolve(qr).unwrap();
+    assert_eq!(d1 - d0, 4);
+    assert!(journeys[l.steps[4].at.unwrap().journey as usize].lost_after.is_none());
+}
+
+/// The web app reads the lesson's log beside the capture it shows: there the
+/// quoted line matches the step's frame too (the log panel's link).
+#[test]
+fn path_lesson_log_line_matches_its_frame_in_the_capture_shown() {
+    use framelens::explain::lessons::lesson;
+    use framelens::log::matching::{LogSettings, Matcher};
+    use framelens::log::read_log;
+    use framelens::scan::Scanner;
+    let l = lesson("path-story").unwrap();
+    let set = l.path().unwrap();
+    let (captures, logs) = path_files(set);
+    let shown = &captures[set.shown].1;
+    let log_files = logs.iter().map(|(n, t)| read_log(n, t.as_bytes()).unwrap()).collect();
+    let mut m = Matcher::new(log_files, LogSettings::default());
+    let mut scanner = Scanner::new(l.settings);
+    scanner.push_with_frames(shown, |r, p| m.add(r, p)).unwrap();
+    let report = m.finish(&scanner.finish().capture.interfaces);
+    let quoting: Vec<_> = l.steps.iter().filter(|s| s.at.is_some_and(|a| a.log_line.is_some())).collect();
+    assert!(!quoting.is_empty());
+    for s in quoting {
+        let line = s.at.unwrap().log_line.unwrap();
+        let e = report.entries.iter().find(|e| e.fields.line == line).unwrap();
+        assert_eq!(e.frames, [s.frame], "line {line}");
+        assert!(s.text.contains(&e.fields.text), "the step quotes the line word for word: {}", e.fields.text);
+    }
 }

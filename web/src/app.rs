@@ -262,6 +262,46 @@ pub fn App() -> Html {
             }
         });
     }
+    // A path lesson opens its captures and logs as one drop of them all (in
+    // the lesson's order, which numbers the points): the frame list shows
+    // the capture its logs are about, and the path view follows them all.
+    {
+        let (start, follow, dispatch, next_id) = (start.clone(), follow.clone(), on.dispatch.clone(), next_id.clone());
+        let (sources, logs) = (sources.clone(), logs.clone());
+        use_effect_with(state.lesson_path_due(), move |due| {
+            let Some(set) = *due else { return };
+            let (sources, logs) = (sources.clone(), logs.clone());
+            let id = *next_id.borrow() + 1;
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut fetched = (Vec::new(), Vec::new());
+                for (names, into) in [(set.captures, &mut fetched.0), (set.logs, &mut fetched.1)] {
+                    for &name in names {
+                        match crate::loader::fetch_static(&set.url(name), name).await {
+                            Ok(blob) => into.push((blob, name.to_string())),
+                            Err(m) => {
+                                dispatch.emit(Action::Start { load_id: id, name: name.into(), size: 0 });
+                                dispatch.emit(Action::Failed { load_id: id, message: m });
+                                return;
+                            }
+                        }
+                    }
+                }
+                let (caps, new_logs) = fetched;
+                *sources.borrow_mut() = caps.clone();
+                *logs.borrow_mut() = new_logs.clone();
+                dispatch.emit(Action::AddFiles {
+                    captures: caps.iter().map(|(b, n)| (n.clone(), b.size() as u64)).collect(),
+                    logs: new_logs.iter().map(|(_, n)| n.clone()).collect(),
+                    replace: true,
+                });
+                if let Some(shown) = caps.get(set.shown) {
+                    dispatch.emit(Action::Activate(set.shown));
+                    start.emit(shown.clone());
+                }
+                follow.emit(());
+            });
+        });
+    }
     let on_cancel = {
         let (state, worker) = (state.clone(), worker.clone());
         Callback::from(move |()| {
@@ -481,7 +521,8 @@ pub fn App() -> Html {
                         if let Some(path) = &state.path {
                             <PathView path={path.clone()} on_filter={on.path_filter.clone()} on_select={on.select_journey.clone()} />
                             if path.selected.is_some() {
-                                <JourneyDetail path={path.clone()} settings={state.settings} on_close={on.close_journey.clone()} />
+                                <JourneyDetail path={path.clone()} settings={state.settings} lesson={state.lesson_journey_highlight()}
+                                    on_close={on.close_journey.clone()} />
                             }
                         }
                         <FilterBar text={state.expr_text.clone()} expr={state.expr.clone()}
@@ -500,7 +541,7 @@ pub fn App() -> Html {
                         }
                         <SettingsPanel settings={state.settings} on_change={on.settings.clone()} />
                         if let Some(log) = &state.log {
-                            <LogPanel log={log.clone()} files={state.log_files.clone()} on_select={on.select.clone()} />
+                            <LogPanel log={log.clone()} files={state.log_files.clone()} marked={state.lesson_log_line()} on_select={on.select.clone()} />
                         }
                         <Legend />
                         if let Some(r) = shown {

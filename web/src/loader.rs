@@ -432,9 +432,13 @@ pub fn download(blob: &Blob, name: &str) -> Result<(), String> {
 
 /// Fetches an example capture from the same origin as a `Blob`.
 pub async fn fetch_example(name: &str) -> Result<Blob, String> {
+    fetch_static(&format!("static/examples/{name}"), name).await
+}
+
+/// Fetches a file of the app's own (`url` relative to the page) as a `Blob`.
+pub async fn fetch_static(url: &str, name: &str) -> Result<Blob, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let resp =
-        JsFuture::from(window.fetch_with_str(&format!("static/examples/{name}"))).await.map_err(|e| js_message(&e))?;
+    let resp = JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| js_message(&e))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|e| js_message(&e))?;
     if !resp.ok() {
         return Err(format!("the example {name} is missing (HTTP {})", resp.status()));

@@ -6,7 +6,7 @@ use crate::path_state::{PathFilter, PathState};
 use crate::protocol::{LogView, PathOutcome, PointView, ReadContext};
 use crate::share_state::{clip_note, ShareDraft, SharedPage};
 use framelens::capture::OwnedFrame;
-use framelens::explain::lessons::{lesson, Highlight};
+use framelens::explain::lessons::{lesson, Highlight, PathSet, Stop};
 use framelens::frame::mtu::drops;
 use framelens::scan::record::FrameRecord;
 use framelens::scan::store::RecordStore;
@@ -498,15 +498,46 @@ impl State {
 
     /// The capture the open lesson needs and that is not the one loaded (or loading).
     pub fn lesson_capture_due(&self) -> Option<&'static str> {
-        let l = lesson(self.lesson?.id)?;
-        (self.file_name.as_deref() != Some(l.capture)).then_some(l.capture)
+        let capture = lesson(self.lesson?.id)?.capture()?;
+        (self.file_name.as_deref() != Some(capture)).then_some(capture)
     }
 
-    /// What the open lesson's current step highlights, while its frame is shown.
+    /// The files the open path lesson needs, while they are not the captures
+    /// (in its order) and logs open.
+    pub fn lesson_path_due(&self) -> Option<&'static PathSet> {
+        let set = lesson(self.lesson?.id)?.path()?;
+        let open = self.captures.iter().map(|(n, _)| n.as_str()).eq(set.captures.iter().copied())
+            && self.log_files.iter().map(String::as_str).eq(set.logs.iter().copied());
+        (!open).then_some(set)
+    }
+
+    /// What the open lesson's current step highlights, while its frame is
+    /// shown (a path step's frame is in the journey's detail, not the list).
     pub fn lesson_highlight(&self) -> Option<Highlight> {
         let at = self.lesson?;
         let step = lesson(at.id)?.steps.get(at.step)?;
-        (self.shown == Some(step.frame)).then_some(step.highlight)
+        (step.at.is_none() && self.shown == Some(step.frame)).then_some(step.highlight)
+    }
+
+    /// The journey and point the open path lesson's current step stands at.
+    pub fn lesson_stop(&self) -> Option<Stop> {
+        let at = self.lesson?;
+        lesson(at.id)?.steps.get(at.step)?.at
+    }
+
+    /// What the current path step highlights, at which point, while its
+    /// journey is the one selected in the path view.
+    pub fn lesson_journey_highlight(&self) -> Option<(u16, Highlight)> {
+        let at = self.lesson?;
+        let step = lesson(at.id)?.steps.get(at.step)?;
+        let stop = step.at?;
+        (self.path.as_ref()?.selected == Some(stop.journey)).then_some((stop.point, step.highlight))
+    }
+
+    /// The kernel-log line the current step quotes: (the lesson's log, line).
+    pub fn lesson_log_line(&self) -> Option<(&'static str, u64)> {
+        let log = lesson(self.lesson?.id)?.path()?.logs.first()?;
+        Some((log, self.lesson_stop()?.log_line?))
     }
 
     /// What the kernel logs said about frame `n`: `file:line: text` per line matched to it.
@@ -605,7 +636,7 @@ impl State {
         match action {
             Action::Start { load_id, name, size } => {
                 // Another capture than the lesson's ends the lesson.
-                if self.lesson.and_then(|l| lesson(l.id)).is_some_and(|l| l.capture != name) {
+                if self.lesson.and_then(|l| lesson(l.id)).is_some_and(|l| !l.opens(&name)) {
                     self.lesson = None;
                 }
                 self.load_id = load_id;
@@ -707,6 +738,11 @@ impl State {
             Action::PathStart { path_id } => {
                 self.path = (self.captures.len() >= 2)
                     .then(|| PathState::new(path_id, self.captures.iter().map(|(n, _)| n.clone()).collect()));
+                // A path lesson's step selects its journey as soon as there is a path.
+                let stop = self.lesson_stop();
+                if let (Some(p), Some(stop)) = (&mut self.path, stop) {
+                    p.selected = Some(stop.journey);
+                }
             }
             Action::PathPoints { path_id, points } => {
                 if let Some(p) = self.path_mut(path_id) {
@@ -853,8 +889,8 @@ impl State {
     }
 
     /// Opens a lesson or moves within it: a new lesson brings its settings
-    /// and shows all frames; every step selects its frame (the takeaway keeps
-    /// the last step's frame).
+    /// and shows all frames; every step selects its frame, a path lesson's
+    /// step its journey (the takeaway keeps the last step's).
     fn open_lesson(&mut self, at: LessonAt) {
         let Some(l) = lesson(at.id) else {
             return;
@@ -865,8 +901,15 @@ impl State {
             self.set_filter(Filter::All);
             self.set_expr(String::new());
         }
-        if let Some(s) = l.steps.get(step).or(l.steps.last()) {
-            self.select(Some(s.frame));
+        match l.steps.get(step).or(l.steps.last()) {
+            // A path step selects its journey (in the path view, once there is one).
+            Some(&framelens::explain::lessons::Step { at: Some(stop), .. }) => {
+                if let Some(p) = &mut self.path {
+                    p.selected = Some(stop.journey);
+                }
+            }
+            Some(s) => self.select(Some(s.frame)),
+            None => {}
         }
         self.lesson = Some(LessonAt { id: l.id, step });
     }
@@ -1478,6 +1521,69 @@ mod tests {
         st = st.apply(Action::JourneyFrameRead { path_id: 7, file, number: seen.frame, packet: Ok(None) });
         assert_eq!(st.journey_reads_due().len(), 1);
         assert!(st.path.as_ref().unwrap().frame(file, seen.frame).unwrap().is_err());
+    }
+
+    #[test]
+    fn a_path_lesson_opens_its_files_together_and_each_step_selects_its_journey() {
+        let l = lesson("path-story").unwrap();
+        let stop = |k: usize| l.steps[k].at.unwrap();
+        let st = State::default().apply(Action::Fragment(Fragment::parse("#lesson=path-story")));
+        let set = st.lesson_path_due().expect("its files are due");
+        assert_eq!((set.captures, set.logs), (&["laptop.pcap", "controller.pcapng"][..], &["controller-kern.log"][..]));
+        assert_eq!(st.lesson_capture_due(), None, "no single capture to fetch");
+        assert_eq!(st.fragment().format(), "#lesson=path-story&step=1");
+        // The app opens them as one drop: the captures in the lesson's order, the log beside them.
+        let st = st.apply(Action::AddFiles {
+            captures: vec![("laptop.pcap".into(), 1), ("controller.pcapng".into(), 2)],
+            logs: vec!["controller-kern.log".into()],
+            replace: true,
+        });
+        assert_eq!(st.lesson_path_due(), None, "the request is met");
+        let st = st.apply(Action::Activate(1)).apply(Action::Start {
+            load_id: 1,
+            name: "controller.pcapng".into(),
+            size: 2,
+        });
+        assert_eq!(st.lesson.map(|l| l.id), Some("path-story"), "one of its captures keeps the lesson");
+        // The path starts: the step's journey is selected at once, and is
+        // highlighted at its point once its journeys came; the list shows nothing for it.
+        let (points, batches, _) = story_path(4);
+        let mut st = st.apply(Action::PathStart { path_id: 7 });
+        assert_eq!(st.path.as_ref().unwrap().selected, Some(stop(0).journey));
+        st = st.apply(Action::PathPoints { path_id: 7, points });
+        for b in batches {
+            st = st.apply(b);
+        }
+        assert_eq!(st.lesson_journey_highlight(), Some((0, l.steps[0].highlight)));
+        assert_eq!((st.lesson_highlight(), st.selected), (None, None));
+        assert_eq!(st.journey_reads_due().len(), 3, "the answered ping's frames at the three points");
+        // The lost packet at eth1, the 1,502 bytes outlined.
+        let st = st.apply(Action::LessonStep(5));
+        let p = st.path.as_ref().unwrap();
+        assert_eq!(p.selected, Some(stop(5).journey));
+        assert_eq!(p.selected_journey().unwrap().lost_after(), Some(1));
+        assert_eq!(st.lesson_journey_highlight(), Some((1, Highlight::Bytes { start: 18, end: 1520 })));
+        assert_eq!(st.fragment().format(), "#lesson=path-story&step=6");
+        // The step that quotes the kernel log marks its line.
+        let st = st.apply(Action::LessonStep(6));
+        assert_eq!(
+            (st.lesson_log_line(), st.lesson_stop().map(|s| s.point)),
+            (Some(("controller-kern.log", 4)), Some(1))
+        );
+        assert_eq!(st.clone().apply(Action::LessonStep(5)).lesson_log_line(), None);
+        // Another journey chosen by hand keeps the lesson and drops the highlight.
+        let by_hand = st.clone().apply(Action::SelectJourney(Some(0)));
+        assert_eq!((by_hand.lesson.map(|l| l.step), by_hand.lesson_journey_highlight()), (Some(6), None));
+        // The takeaway keeps the last step's journey, with nothing highlighted.
+        let end = by_hand.apply(Action::LessonStep(99));
+        let p = end.path.as_ref().unwrap();
+        assert_eq!((end.lesson.map(|l| l.step), p.selected), (Some(7), Some(stop(6).journey)));
+        assert_eq!((end.lesson_journey_highlight(), end.lesson_log_line()), (None, None));
+        // The other capture of the lesson keeps it; a capture not in it ends it.
+        let st = end.apply(Action::Start { load_id: 2, name: "laptop.pcap".into(), size: 1 });
+        assert!(st.lesson.is_some());
+        let st = st.apply(Action::Start { load_id: 3, name: "two-bytes.pcap".into(), size: 1 });
+        assert_eq!(st.lesson, None);
     }
 
     #[test]

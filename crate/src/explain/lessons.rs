@@ -1,7 +1,10 @@
-//! Lessons: worked examples over the gallery captures ([`crate::craft::gallery`]).
-//! Each step selects a frame and highlights the bytes it talks about; the
-//! web app walks them, and a test checks that every highlight resolves to
-//! bytes of the frame's analysis.
+//! Lessons: worked examples over the gallery captures ([`crate::craft::gallery`])
+//! and over the path story's captures ([`crate::craft::paths::story`]).
+//! Each step selects a frame and highlights the bytes it talks about; a step
+//! of a path lesson also names the packet's journey and the capture point
+//! whose frame it shows ([`Stop`]). The web app walks them, and tests check
+//! that every highlight resolves to bytes of the frame's analysis and that
+//! every stop is what the path analysis finds.
 
 use crate::frame::analysis::FrameAnalysis;
 use crate::frame::ledger::RegionKind;
@@ -45,11 +48,51 @@ impl Highlight {
     }
 }
 
+/// Where a step of a path lesson stands: one packet's journey at one
+/// capture point, as `framelens path` over the lesson's captures numbers them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Stop {
+    /// The journey's index (0-based, in order of first sighting).
+    pub journey: u64,
+    /// The capture point whose frame of that journey the step shows.
+    pub point: u16,
+    /// That point's name (`controller.pcapng · eth1`).
+    pub label: &'static str,
+    /// The step says the packet was lost after this point.
+    pub lost_after: bool,
+    /// The kernel-log line (1-based, of the lesson's first log) the step quotes about this packet.
+    pub log_line: Option<u64>,
+}
+
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct Step {
+    /// The frame shown; in a path lesson, its number in the file of `at`'s point.
     pub frame: u64,
+    /// In a path lesson: the journey and point the frame belongs to.
+    pub at: Option<Stop>,
     pub highlight: Highlight,
     pub text: &'static str,
+}
+
+/// The files a lesson opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Source {
+    /// One capture in `static/examples/`.
+    Capture { file: &'static str },
+    /// Several files in `static/<dir>/`, opened together as a drop of them all.
+    Path(PathSet),
+}
+
+/// The captures and kernel logs of a path lesson.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PathSet {
+    pub dir: &'static str,
+    /// In this order: point indices follow it (files first, then interfaces).
+    pub captures: &'static [&'static str],
+    pub logs: &'static [&'static str],
+    /// The capture the frame list shows (index into `captures`): the one the logs are read beside.
+    pub shown: usize,
 }
 
 #[derive(Clone, Copy, Debug, Serialize)]
@@ -59,8 +102,7 @@ pub struct Lesson {
     pub title: &'static str,
     /// One line for the gallery card.
     pub summary: &'static str,
-    /// File name in `static/examples/`.
-    pub capture: &'static str,
+    pub source: Source,
     pub settings: Settings,
     pub steps: &'static [Step],
     pub takeaway: &'static str,
@@ -68,8 +110,71 @@ pub struct Lesson {
     pub check: &'static [&'static str],
 }
 
+impl Lesson {
+    /// The capture of a single-capture lesson (a file name in `static/examples/`).
+    pub const fn capture(&self) -> Option<&'static str> {
+        match self.source {
+            Source::Capture { file } => Some(file),
+            Source::Path(_) => None,
+        }
+    }
+
+    /// Whether `capture` is one of the captures the lesson opens.
+    pub fn opens(&self, capture: &str) -> bool {
+        match &self.source {
+            Source::Capture { file } => *file == capture,
+            Source::Path(set) => set.captures.contains(&capture),
+        }
+    }
+
+    /// The files of a path lesson.
+    pub const fn path(&self) -> Option<&PathSet> {
+        match &self.source {
+            Source::Path(set) => Some(set),
+            Source::Capture { .. } => None,
+        }
+    }
+}
+
+impl PathSet {
+    /// Where the web app fetches `file` from (relative to the page).
+    pub fn url(&self, file: &str) -> String {
+        format!("static/{}/{file}", self.dir)
+    }
+
+    /// The capture the frame list shows.
+    pub fn shown_capture(&self) -> Option<&'static str> {
+        self.captures.get(self.shown).copied()
+    }
+}
+
 const fn s(frame: u64, highlight: Highlight, text: &'static str) -> Step {
-    Step { frame, highlight, text }
+    Step { frame, at: None, highlight, text }
+}
+/// A path step: frame `frame` of `label`'s file, journey `journey` at point `point`.
+const fn p(
+    journey: u64,
+    point: u16,
+    label: &'static str,
+    frame: u64,
+    highlight: Highlight,
+    text: &'static str,
+) -> Step {
+    Step { frame, at: Some(Stop { journey, point, label, lost_after: false, log_line: None }), highlight, text }
+}
+/// The same step, saying the packet was lost after this point.
+const fn lost(mut step: Step) -> Step {
+    if let Some(at) = &mut step.at {
+        at.lost_after = true;
+    }
+    step
+}
+/// The same step, quoting line `line` of the lesson's kernel log.
+const fn quoting(mut step: Step, line: u64) -> Step {
+    if let Some(at) = &mut step.at {
+        at.log_line = Some(line);
+    }
+    step
 }
 const fn region(region: RegionKind) -> Highlight {
     Highlight::Region { region }
@@ -87,7 +192,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "two-bytes",
         title: "Two bytes that cost two days",
         summary: "A USB NIC driver appends 2 bytes to every frame, and 1472-byte pings vanish at an Open vSwitch with MTU 1500.",
-        capture: "two-bytes.pcap",
+        source: Source::Capture { file: "two-bytes.pcap" },
         settings: DEFAULT,
         steps: &[
             s(13, field(Layer::Ipv4, "Total length"), "A ping with `ping -s 1470`: 1470 bytes of data + 8 ICMP + 20 IPv4 = a 1498-byte datagram. Its total length field says so."),
@@ -104,7 +209,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "etherleak",
         title: "Padding that leaks memory",
         summary: "Short frames padded with leftover memory instead of zeros.",
-        capture: "etherleak.pcap",
+        source: Source::Capture { file: "etherleak.pcap" },
         settings: DEFAULT,
         steps: &[
             s(1, layer(Layer::Tcp), "A pure TCP ACK: 14 + 20 + 20 = 54 bytes, 6 short of Ethernet's 60-byte minimum."),
@@ -118,7 +223,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "fcs",
         title: "An FCS in the capture, valid or not",
         summary: "A tap keeps each frame's CRC-32; one frame was damaged on the wire.",
-        capture: "fcs.pcapng",
+        source: Source::Capture { file: "fcs.pcapng" },
         settings: DEFAULT,
         steps: &[
             s(1, region(RegionKind::Fcs), "On the tap interface the capture kept each frame's FCS: the last 4 bytes are the Ethernet CRC-32 of the rest. The CRC proves it."),
@@ -133,7 +238,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "vlan-qinq",
         title: "What tags do to frame sizes",
         summary: "Each tag adds 4 bytes; with QinQ a full datagram makes a 1522-byte frame.",
-        capture: "vlan-qinq.pcap",
+        source: Source::Capture { file: "vlan-qinq.pcap" },
         settings: Settings { mtu: 1500, rule: DeviceRule::LinuxBridge, fcs: crate::settings::FcsMode::Auto },
         steps: &[
             s(1, region(RegionKind::Padding), "A small UDP datagram (38 bytes), untagged: 52 bytes, padded to 60."),
@@ -148,7 +253,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "vxlan",
         title: "VXLAN and MTU 1450",
         summary: "50 bytes of overlay headers, and why Neutron gives instances MTU 1450.",
-        capture: "vxlan.pcap",
+        source: Source::Capture { file: "vxlan.pcap" },
         settings: Settings { mtu: 1500, rule: DeviceRule::IpRouter, fcs: crate::settings::FcsMode::Auto },
         steps: &[
             s(1, layer(Layer::Vxlan), "An instance's frame travels inside UDP: outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 = 50 bytes of overhead."),
@@ -162,7 +267,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "gro-tso",
         title: "Super-frames on the capturing host",
         summary: "9 KB and 20 KB frames on the capturing host that never crossed the wire.",
-        capture: "gro-tso.pcap",
+        source: Source::Capture { file: "gro-tso.pcap" },
         settings: DEFAULT,
         steps: &[
             s(1, layer(Layer::Tcp), "A normal full-size segment: 1448 bytes of data."),
@@ -176,7 +281,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "snaplen",
         title: "Snaplen: bytes missing from the capture, not the wire",
         summary: "`tcpdump -s 96` kept the headers; the rest is missing from the capture only.",
-        capture: "snaplen.pcap",
+        source: Source::Capture { file: "snaplen.pcap" },
         settings: DEFAULT,
         steps: &[
             s(2, field(Layer::Ipv4, "Total length"), "The datagram claims 240 bytes, but the capture stopped at 96: `tcpdump -s 96`."),
@@ -189,7 +294,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "pmtu-blackhole",
         title: "A path-MTU black hole",
         summary: "The handshake works, big segments stall, and the ICMP message is ignored.",
-        capture: "pmtu-blackhole.pcap",
+        source: Source::Capture { file: "pmtu-blackhole.pcap" },
         settings: Settings { mtu: 1400, rule: DeviceRule::IpRouter, fcs: crate::settings::FcsMode::Auto },
         steps: &[
             s(1, field(Layer::Tcp, "Option: MSS"), "The handshake announces MSS 1460: both ends assume a 1500-byte path."),
@@ -204,7 +309,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "cooked",
         title: "tcpdump -i any: Linux cooked captures",
         summary: "No Ethernet header, unpadded outgoing frames, received ones with padding and trailers.",
-        capture: "cooked.pcap",
+        source: Source::Capture { file: "cooked.pcap" },
         settings: DEFAULT,
         steps: &[
             s(1, layer(Layer::LinuxSll2), "No Ethernet header: a 20-byte cooked header (SLL2) replaces it."),
@@ -219,7 +324,7 @@ pub static LESSONS: &[Lesson] = &[
         id: "ieee8023",
         title: "802.3 frames: a length instead of a type",
         summary: "A length instead of an EtherType bounds the LLC payload; the rest is padding.",
-        capture: "ieee8023.pcap",
+        source: Source::Capture { file: "ieee8023.pcap" },
         settings: DEFAULT,
         steps: &[
             s(1, field(Layer::Ethernet, "Type/length"), "Values up to 1500 in this field are a length, not an EtherType: 38 bytes of LLC data follow."),
@@ -230,7 +335,34 @@ pub static LESSONS: &[Lesson] = &[
         takeaway: "When the type field is a length, it bounds the payload exactly; everything after it is padding or trailer.",
         check: &["Spanning tree and CDP/LLDP traffic on switch ports is normal 802.3"],
     },
+    Lesson {
+        id: "path-story",
+        title: "One ping, three capture points",
+        summary: "A 1472-byte ping leaves a laptop, grows 2 bytes at the controller's NIC and never reaches the router port.",
+        source: Source::Path(PathSet {
+            dir: "path-story",
+            captures: &["laptop.pcap", "controller.pcapng"],
+            logs: &["controller-kern.log"],
+            shown: 1,
+        }),
+        settings: DEFAULT,
+        steps: &[
+            p(12, 0, LAPTOP, 14, field(Layer::Ipv4, "Total length"), "On the laptop, `ping -s 1470` to the floating IP 192.168.10.150: a 1498-byte datagram, and it is answered. The path view follows it (packet #13) across the three capture points: the laptop's NIC, the controller's USB NIC `eth1` and the Neutron router port `qr-5d0a1c2e-7f`."),
+            p(14, 0, LAPTOP, 16, field(Layer::Ipv4, "Total length"), "`ping -s 1472` makes a 1500-byte datagram, exactly MTU 1500. The laptop sends it three times (packets #15 to #17) and no reply comes. Its own capture shows nothing wrong: 1,514 bytes, every one explained."),
+            p(14, 1, ETH1, 29, layer(Layer::Vlan), "The controller's NIC `eth1` sees the same packet (same IPv4 ID, same ICMP sequence), 3.217 s later by the controller's clock: the two hosts' clocks differ, and Framelens estimates the offset from the packets both captures saw. It arrives over the VLAN 100 trunk: 4 bytes of 802.1Q tag."),
+            p(14, 1, ETH1, 29, region(RegionKind::Trailer), "And 2 bytes more than its headers explain: `25 7f` after the 1500-byte datagram, 1,520 bytes in all (+6 in the path view). The USB NIC's driver appends them to every frame it receives."),
+            p(12, 2, ROUTER, 26, field(Layer::Ipv4, "Destination"), "The router port sees the 1470-byte ping after DNAT: destination 10.0.0.5, TTL 63, without the tag and without the 2 bytes."),
+            lost(p(14, 1, ETH1, 29, Highlight::Bytes { start: 18, end: 1520 }, "It never sees the 1472-byte one: the path view marks it lost at `qr-5d0a1c2e-7f`, and its two retries too. Only packets with a 1500-byte datagram vanish between `eth1` and the router port: with the 2 bytes, the 1,502 bytes after the Ethernet header and tag (outlined) exceed MTU 1500 under Open vSwitch's rule.")),
+            quoting(p(14, 1, ETH1, 29, region(RegionKind::Trailer), "The controller's kernel log names the drop: line 4 of `controller-kern.log`, `qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500`, is about this very packet (frame 29 of controller.pcapng: the same size, the same time). Line 1 names the NIC's driver, ax88179_178a, known to append 2 bytes."), 4),
+        ],
+        takeaway: "Follow the packet, not one capture: the laptop's capture only misses a reply, the controller's NIC shows the 2 extra bytes, and the router port's silence shows where the packet died. Captures of several points, their clocks reconciled, say where and why.",
+        check: &["Capture at every hop at once (`tcpdump -i eth1 -w …` and `-i qr-…` on the controller, the client's own NIC) and read them together: `framelens path laptop.pcap controller.pcapng`", "`framelens path --log kern.log …`: the kernel's drop line tied to the packet", "`ethtool -i eth1`: the driver that adds the bytes"],
+    },
 ];
+
+const LAPTOP: &str = "laptop.pcap · 0";
+const ETH1: &str = "controller.pcapng · eth1";
+const ROUTER: &str = "controller.pcapng · qr-5d0a1c2e-7f";
 
 pub fn lesson(id: &str) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.id == id)

@@ -1,5 +1,6 @@
 //! The selected journey: its changes in words, and its frames' anatomies side
-//! by side in time order, the bytes that appeared since the point before outlined.
+//! by side in time order, the bytes that appeared since the point before
+//! outlined (or, at a path lesson step's point, the bytes the step names).
 
 use crate::components::anatomy::Anatomy;
 use crate::path_state::PathState;
@@ -13,6 +14,9 @@ use yew::prelude::*;
 pub struct Props {
     pub path: PathState,
     pub settings: Settings,
+    /// A path lesson's step: the point whose frame shows its highlight.
+    #[prop_or_default]
+    pub lesson: Option<(u16, Highlight)>,
     pub on_close: Callback<()>,
 }
 
@@ -25,6 +29,7 @@ pub fn JourneyDetail(props: &Props) -> Html {
     let mut before = None;
     let frames = seen.iter().map(|s| {
         let label = p.label(s.point);
+        let lesson = props.lesson.is_some_and(|(point, _)| point == s.point);
         let bytes = p.file_of(s.point).and_then(|f| p.frame(f, s.frame)).cloned();
         let body = match bytes {
             Some(Ok(frame)) => {
@@ -36,7 +41,11 @@ pub fn JourneyDetail(props: &Props) -> Html {
                         format!("{n} byte{} appeared since the point before (outlined).", if n == 1 { "" } else { "s" })
                     }
                 };
-                let highlight = spans.first().map(|&(start, end)| Highlight::Bytes { start, end });
+                let appeared = spans.first().map(|&(start, end)| Highlight::Bytes { start, end });
+                let highlight = match props.lesson {
+                    Some((point, h)) if point == s.point => Some(h),
+                    _ => appeared,
+                };
                 before = Some(a);
                 html! { <>
                     if !note.is_empty() { <p class="appeared" data-testid="journey-appeared">{ note }</p> }
@@ -47,7 +56,8 @@ pub fn JourneyDetail(props: &Props) -> Html {
             None => html! { <p class="loading">{ format!("Reading frame {}\u{2026}", s.frame) }</p> },
         };
         html! {
-            <div class="journey-frame" data-testid="journey-frame" data-point={s.point.to_string()}>
+            <div class={classes!("journey-frame", lesson.then_some("lesson-point"))} data-testid="journey-frame"
+                data-point={s.point.to_string()} data-lesson={lesson.then_some("true")}>
                 <h3>{ format!("{label} \u{b7} frame {}", s.frame) }</h3>
                 { body }
             </div>

@@ -1,6 +1,8 @@
 //! The step walker of an open lesson: the current step's text (its frame is
-//! selected and its bytes highlighted in the anatomy), previous and next, and
-//! after the last step the takeaway and what to check on a real system.
+//! selected and its bytes highlighted in the anatomy; in a path lesson its
+//! packet is selected in the path view, the frame at the step's capture point
+//! highlighted), previous and next, and after the last step the takeaway and
+//! what to check on a real system.
 
 use crate::components::glossary::with_code;
 use framelens::explain::lessons::{lesson, Highlight};
@@ -37,10 +39,16 @@ pub fn LessonWalker(props: &Props) -> Html {
     let body = match l.steps.get(at) {
         Some(s) => {
             let (what, kind) = describe(&s.highlight);
+            let place = match s.at {
+                Some(stop) => format!("packet #{} at {} · frame {}", stop.journey + 1, stop.label, s.frame),
+                None => format!("frame {}", s.frame),
+            };
             html! {
                 <div class="lesson-step" data-testid="lesson-step" data-step={(at + 1).to_string()}
-                    data-frame={s.frame.to_string()} data-highlight-kind={kind}>
-                    <p class="step-count">{ format!("Step {} of {n} · frame {}", at + 1, s.frame) }
+                    data-frame={s.frame.to_string()} data-highlight-kind={kind}
+                    data-journey={s.at.map(|a| a.journey.to_string())} data-point={s.at.map(|a| a.point.to_string())}
+                    data-lost={s.at.and_then(|a| a.lost_after.then_some("true"))}>
+                    <p class="step-count">{ format!("Step {} of {n} · {place}", at + 1) }
                         <span class="step-what">{ format!(" · highlighted: {what}") }</span></p>
                     <p class="step-text">{ with_code(s.text) }</p>
                 </div>

@@ -1,5 +1,6 @@
 //! The kernel-log lines read beside the capture, each linked to the frames
-//! the core matched it to (a click selects the first).
+//! the core matched it to (a click selects the first); the line a lesson step
+//! quotes is marked.
 
 use crate::protocol::LogView;
 use std::rc::Rc;
@@ -9,6 +10,9 @@ use yew::prelude::*;
 pub struct Props {
     pub log: Rc<LogView>,
     pub files: Vec<String>,
+    /// The line a lesson step quotes: (log file, line).
+    #[prop_or_default]
+    pub marked: Option<(&'static str, u64)>,
     pub on_select: Callback<u64>,
 }
 
@@ -25,8 +29,10 @@ pub fn LogPanel(props: &Props) -> Html {
             let more = if frames.len() > 8 { format!(" +{}", frames.len() - 8) } else { String::new() };
             html! { <button type="button" class="frames" {onclick} data-testid="log-frames">{ format!("frame {}{more}", list.join(", ")) }</button> }
         };
+        let marked = props.marked.is_some_and(|(file, line)| r.file == file && r.line == line);
         html! {
-            <li class={classes!("log-line", r.frames.is_empty().then_some("unmatched"))} data-testid="log-line"
+            <li class={classes!("log-line", r.frames.is_empty().then_some("unmatched"), marked.then_some("marked"))} data-testid="log-line"
+                data-marked={marked.then_some("true")}
                 data-line={r.line.to_string()} data-frames={r.frames.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")}>
                 <span class="where">{ format!("{}:{}", r.file, r.line) }</span>
                 <span class="text">{ r.text.clone() }</span>

@@ -1,7 +1,8 @@
 //! The path view: the capture points as columns in path order, one row per
 //! packet followed across them (its length at each point, the changes
 //! marked, a lost packet marked where it vanished), filters, the loss
-//! findings in words. Only the rows in view are in the page.
+//! findings in words. Only the rows in view are in the page; a journey
+//! selected from elsewhere (a lesson step) is scrolled into view.
 
 use crate::path_state::{PathFilter, PathState};
 use framelens::explain::journey::{cells, Cell};
@@ -41,9 +42,25 @@ fn cell_html(cell: Cell, point: u16) -> Html {
 #[component]
 pub fn PathView(props: &Props) -> Html {
     let scroll_top = use_state(|| 0.0f64);
+    let list = use_node_ref();
     let p = &props.path;
     let columns = p.columns();
     let rows = p.visible.len();
+    // The selected journey's row, among those the filter shows.
+    let selected_row =
+        p.selected.and_then(|i| p.journeys.position(i)).and_then(|pos| p.visible.binary_search(&(pos as u32)).ok());
+    {
+        let list = list.clone();
+        use_effect_with(selected_row, move |row| {
+            let (Some(row), Some(el)) = (*row, list.cast::<HtmlElement>()) else { return };
+            let top = row as f64 * ROW_HEIGHT;
+            let view = f64::from(el.scroll_top());
+            if top < view || top + ROW_HEIGHT > view + VIEW_HEIGHT {
+                // The scroll event that follows moves the rows in view.
+                el.set_scroll_top((top - VIEW_HEIGHT / 2.0).max(0.0) as i32);
+            }
+        });
+    }
     let first = ((*scroll_top / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
     let last = (((*scroll_top + VIEW_HEIGHT) / ROW_HEIGHT) as usize + OVERSCAN).min(rows);
     let grid = format!("grid-template-columns: 5em repeat({}, minmax(7em, 1fr))", columns.len());
@@ -103,7 +120,7 @@ pub fn PathView(props: &Props) -> Html {
                 <span class="cell num">{ "packet" }</span>
                 { for columns.iter().map(|&c| html! { <span class="cell" data-testid="path-point" data-point={c.to_string()}>{ p.label(c) }</span> }) }
             </div>
-            <div class="journeys" style={format!("height:{}px", (rows.max(3) as f64 * ROW_HEIGHT).min(VIEW_HEIGHT))} {onscroll}>
+            <div class="journeys" ref={list} style={format!("height:{}px", (rows.max(3) as f64 * ROW_HEIGHT).min(VIEW_HEIGHT))} {onscroll}>
                 <div class="journeys-inner" style={format!("height:{}px", rows as f64 * ROW_HEIGHT)}>
                     { for body }
                 </div>
