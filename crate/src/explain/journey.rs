@@ -276,15 +276,7 @@ pub fn appeared(before: &FrameAnalysis, after: &FrameAnalysis) -> Vec<(u32, u32)
             out.push((s.start, s.end));
         }
     }
-    out.sort_unstable();
-    let mut merged: Vec<(u32, u32)> = Vec::new();
-    for (s, e) in out {
-        match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
-        }
-    }
-    merged
+    crate::explain::view::merge_runs(out)
 }
 
 #[cfg(test)]
