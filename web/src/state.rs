@@ -1530,7 +1530,7 @@ mod tests {
         // It renders open: the markup gets the run's start.
         let Some(Ok(p)) = st.shown_bytes() else { panic!() };
         let a = framelens::frame::analysis::analyze(&p.packet(), &st.settings);
-        let html = crate::markup::hex_html(&a, &p.data, None, &st.unfolded_in(15));
+        let html = crate::markup::hex_html(&a, &p.data, &[], &st.unfolded_in(15));
         assert_eq!(html.matches(r#"<span class="b "#).count(), 1520);
         // Other frames and back: still open; a new load folds it again.
         let st = st.apply(Action::Select(Some(13))).apply(Action::Select(Some(15)));
