@@ -75,6 +75,12 @@ pub enum ShareError {
     Corrupt,
     /// It would expand beyond the limit.
     TooLarge,
+    /// A journey link (version 2) longer than any journey needs.
+    JourneyTooLong {
+        len: usize,
+    },
+    /// A journey link that would expand beyond its limit.
+    JourneyTooLargeDecoded,
     BadMagic,
     /// The decoded data ends before `field`, which starts at byte `offset` of it.
     Truncated {
@@ -108,13 +114,14 @@ impl fmt::Display for ShareError {
             }
             ShareError::UnsupportedVersion(v) => write!(
                 f,
-                "This link uses format version {v}, which this Framelens does not know (it reads version {VERSION}, a frame, and {}, a journey); it was made by a newer Framelens.",
-                journey::VERSION
+                "This link uses format version {v}, which this Framelens does not know (it reads version {VERSION}); it was made by a newer Framelens."
             ),
-            ShareError::TooLong { len } => write!(f, "The link is {len} characters long, more than any shared frame or journey needs; it is not a Framelens link."),
+            ShareError::TooLong { len } => write!(f, "The link is {len} characters long, more than any shared frame needs ({MAX_LINK}); it is not a Framelens link."),
+            ShareError::JourneyTooLong { len } => write!(f, "The link is {len} characters long, more than any shared journey needs ({}); it is not a Framelens link.", journey::MAX_LINK),
             ShareError::NotBase64 => write!(f, "The link is damaged: it contains characters a Framelens link never has (it may have been cut or wrapped by a mail program)."),
             ShareError::Corrupt => write!(f, "The link is damaged or cut short: its compressed data cannot be read."),
-            ShareError::TooLarge => write!(f, "The link would expand beyond what a shared frame ({MAX_DECODED} bytes) or journey ({} bytes) can be: refused.", journey::MAX_DECODED),
+            ShareError::TooLarge => write!(f, "The link would expand beyond {MAX_DECODED} bytes, more than one frame can be: refused."),
+            ShareError::JourneyTooLargeDecoded => write!(f, "The link would expand beyond {} bytes, more than one journey can be: refused.", journey::MAX_DECODED),
             ShareError::BadMagic => write!(f, "The link's data does not start with Framelens' marker: it is not a diagnosis link."),
             ShareError::Truncated { field, offset } => write!(f, "The link is cut short: it ends before the {field} (byte {offset} of its decoded data)."),
             ShareError::Invalid { field, value, offset } => write!(f, "The link is damaged: its {field} (byte {offset} of its decoded data) is {value}, which is impossible."),
@@ -240,7 +247,7 @@ impl SharedFrame {
 
     /// Decodes `v1.<base64url>`, a whole fragment `#share=v1.…`, or a URL ending in one.
     pub fn decode(link: &str) -> Result<Self, ShareError> {
-        let raw = unpack(link, VERSION, MAX_LINK, MAX_DECODED)?;
+        let raw = unpack(link, Bounds { version: VERSION, max_link: MAX_LINK, max_decoded: MAX_DECODED })?;
         Self::parse(&raw)
     }
 
@@ -291,24 +298,33 @@ impl SharedFrame {
     }
 }
 
-/// A link of version `version` (`v<N>.<base64url>`, a fragment `#share=…`
-/// or a URL ending in one) inflated, refused past `max_link` characters or
-/// `max_decoded` bytes.
-fn unpack(link: &str, version: u32, max_link: usize, max_decoded: usize) -> Result<Vec<u8>, ShareError> {
+/// What one kind of link may be.
+struct Bounds {
+    version: u32,
+    max_link: usize,
+    max_decoded: usize,
+}
+
+/// A link of version `b.version` (`v<N>.<base64url>`, a fragment `#share=…`
+/// or a URL ending in one) inflated, refused past `b.max_link` characters or
+/// `b.max_decoded` bytes.
+fn unpack(link: &str, b: Bounds) -> Result<Vec<u8>, ShareError> {
+    let frame = b.version == VERSION;
     let s = link_body(link)?;
-    if s.len() > max_link {
-        return Err(ShareError::TooLong { len: s.len() });
+    if s.len() > b.max_link {
+        let len = s.len();
+        return Err(if frame { ShareError::TooLong { len } } else { ShareError::JourneyTooLong { len } });
     }
     let (v, body) = split_version(s)?;
-    if v != version {
+    if v != b.version {
         return Err(ShareError::UnsupportedVersion(v));
     }
     let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(body).map_err(|_| ShareError::NotBase64)?;
-    miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, max_decoded).map_err(|e| {
-        if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
-            ShareError::TooLarge
-        } else {
-            ShareError::Corrupt
+    miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, b.max_decoded).map_err(|e| {
+        match (e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput, frame) {
+            (true, true) => ShareError::TooLarge,
+            (true, false) => ShareError::JourneyTooLargeDecoded,
+            (false, _) => ShareError::Corrupt,
         }
     })
 }

@@ -24,7 +24,7 @@
 //! frame bytes in all, [`MAX_CHANGES`] changes and [`MAX_FINDINGS`] findings,
 //! and never more than [`MAX_DECODED`] bytes after decompression.
 
-use super::{pack, put_settings, put_text16, put_text8, unpack, Reader, ShareError, SharedFrame, MAGIC};
+use super::{pack, put_settings, put_text16, put_text8, unpack, Bounds, Reader, ShareError, SharedFrame, MAGIC};
 use super::{FLAG_CRC_ERROR, FLAG_FCS_LEN, FLAG_FCS_RECOMPUTED, FLAG_HEADERS_ONLY, MAX_FRAME, MAX_NOTE};
 use crate::capture::{FcsHint, Frame};
 use crate::settings::Settings;
@@ -234,7 +234,7 @@ impl SharedJourney {
 
     /// Decodes `v2.<base64url>`, a whole fragment `#share=v2.…`, or a URL ending in one.
     pub fn decode(link: &str) -> Result<Self, ShareError> {
-        let raw = unpack(link, VERSION, MAX_LINK, MAX_DECODED)?;
+        let raw = unpack(link, Bounds { version: VERSION, max_link: MAX_LINK, max_decoded: MAX_DECODED })?;
         Self::parse(&raw)
     }
 
@@ -532,9 +532,13 @@ pub(crate) mod tests {
         assert_eq!(SharedJourney::decode(&link[..half]), Err(ShareError::Corrupt));
         let bomb = miniz_oxide::deflate::compress_to_vec(&vec![0u8; 10_000_000], 9);
         let bomb = format!("v2.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bomb));
-        assert_eq!(SharedJourney::decode(&bomb), Err(ShareError::TooLarge));
+        assert_eq!(SharedJourney::decode(&bomb), Err(ShareError::JourneyTooLargeDecoded));
+        assert_eq!(
+            ShareError::JourneyTooLargeDecoded.to_string(),
+            "The link would expand beyond 322936 bytes, more than one journey can be: refused."
+        );
         let long = format!("v2.{}", "A".repeat(MAX_LINK + 1));
-        assert_eq!(SharedJourney::decode(&long), Err(ShareError::TooLong { len: MAX_LINK + 4 }));
+        assert_eq!(SharedJourney::decode(&long), Err(ShareError::JourneyTooLong { len: MAX_LINK + 4 }));
         assert_eq!(SharedJourney::decode(&link_of(b"XX\x02")), Err(ShareError::BadMagic));
     }
 
