@@ -228,8 +228,8 @@ test('damaged links show the core sentence, never a blank page', async () => {
   const cases = [
     [STORY_V1.slice(0, 43), 'The link is damaged or cut short: its compressed data cannot be read.'],
     ['v1.!!!!', 'The link is damaged: it contains characters a Framelens link never has (it may have been cut or wrapped by a mail program).'],
-    ['v9.AAAA', 'This link uses format version 9, which this Framelens does not know (it reads version 1); it was made by a newer Framelens.'],
-    ['hello', 'This is not a Framelens diagnosis link: it should start with "v1." after "#share=".'],
+    ['v9.AAAA', 'This link uses format version 9, which this Framelens does not know (it reads versions 1 and 2); it was made by a newer Framelens.'],
+    ['hello', 'This is not a Framelens diagnosis link: it should start with "v1." or "v2." after "#share=".'],
     [`v1.${bomb}`, 'The link would expand beyond 264208 bytes, more than one frame can be: refused.'],
   ];
   for (const [link, sentence] of cases) {

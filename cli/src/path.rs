@@ -4,6 +4,9 @@
 
 use super::SettingsArgs;
 use anyhow::Context;
+use framelens::capture::{context_for, packet_at, record_read_len, CaptureReader, ContextBlock, OwnedFrame};
+use framelens::explain::share::journey::from_path;
+use framelens::explain::ticket::journey_markdown;
 use framelens::log::matching::LogSettings;
 use framelens::log::message::MessageKind;
 use framelens::log::read_log;
@@ -11,7 +14,7 @@ use framelens::path::report::{journey_line, log_line, log_offsets, point_line, s
 use framelens::path::{seconds, Follower, Journey, PathSettings, PathSummary, Plan, Survey};
 use framelens::text::{count, thousands};
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -31,6 +34,33 @@ pub struct PathArgs {
     /// -k, -o short-iso-precise or -o json); repeatable.
     #[arg(long = "log", value_name = "FILE")]
     logs: Vec<String>,
+    /// The journey (its 0-based index, as in the JSON) that --markdown and --share are about.
+    #[arg(long, value_name = "N")]
+    journey: Option<u64>,
+    /// With --journey: print its Markdown report for a ticket instead of the summary.
+    #[arg(long)]
+    markdown: bool,
+    /// With --journey: print its diagnosis link's fragment (`#share=v2.…`, headers only) instead of the summary.
+    #[arg(long)]
+    share: bool,
+    /// With --share: keep every captured byte, payload included.
+    #[arg(long)]
+    full_bytes: bool,
+}
+
+impl PathArgs {
+    /// The usage error in the journey options, if any.
+    fn journey_usage(&self) -> Option<&'static str> {
+        match (self.journey.is_some(), self.markdown || self.share) {
+            (true, false) => Some("--journey needs --markdown or --share (what to print of it)"),
+            (false, true) => Some("--markdown and --share need --journey N (which packet)"),
+            _ if self.journey.is_some() && self.json => {
+                Some("--journey prints a report or a link, not JSON: drop --json")
+            }
+            _ if self.full_bytes && !self.share => Some("--full-bytes needs --share"),
+            _ => None,
+        }
+    }
 }
 
 /// Bytes read at a time. Small enough that the merge's per-file queue stays
@@ -40,6 +70,10 @@ const CHUNK: usize = 1 << 18;
 pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
     if args.captures.iter().any(|c| c == "-") {
         eprintln!("framelens: path reads each capture twice, so a capture cannot be standard input (\"-\")");
+        return Ok(ExitCode::from(2));
+    }
+    if let Some(usage) = args.journey_usage() {
+        eprintln!("framelens: {usage}");
         return Ok(ExitCode::from(2));
     }
     let settings = PathSettings { frame: args.settings.settings(), ..PathSettings::default() };
@@ -73,6 +107,7 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut examples: Vec<Journey> = Vec::new();
+    let mut chosen: Option<Journey> = None;
     let mut write_err: Option<std::io::Error> = None;
     if args.json {
         for p in &plan.points {
@@ -84,7 +119,11 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
     let mut files: Vec<Option<File>> = args.captures.iter().map(|n| File::open(n).ok()).collect();
     let mut follower = Follower::new(plan.clone(), settings).with_logs(log_plan);
     let mut on_journey = |j: &Journey| {
-        if args.json {
+        if args.journey.is_some() {
+            if Some(j.index) == args.journey {
+                chosen = Some(j.clone());
+            }
+        } else if args.json {
             emit(&mut out, &journey_line(&plan, j), &mut write_err);
         } else {
             // The first lost ones and the first that changed size, kept apart
@@ -119,11 +158,50 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
         }
         follower.drain(&mut on_journey);
     }
+    // What re-reading one frame of each file needs, now that every file was read.
+    let contexts: Vec<(Vec<ContextBlock>, bool)> =
+        (0..args.captures.len()).map(|f| (follower.context(f).0.to_vec(), follower.context(f).1)).collect();
     let summary = follower.finish(&mut on_journey);
     if let Some(e) = write_err.take() {
         return if e.kind() == std::io::ErrorKind::BrokenPipe { Ok(ExitCode::SUCCESS) } else { Err(e.into()) };
     }
-    if args.json {
+    if let Some(n) = args.journey {
+        let Some(j) = chosen else {
+            eprintln!(
+                "framelens: no journey {n}: the captures gave {} (0 to {})",
+                summary.counts.journeys,
+                summary.counts.journeys.saturating_sub(1)
+            );
+            return Ok(ExitCode::from(1));
+        };
+        let frames = j
+            .seen
+            .iter()
+            .map(|s| {
+                let file = plan.points.get(usize::from(s.point)).map_or(0, |p| p.file);
+                let name = &args.captures[file];
+                let (blocks, complete) = &contexts[file];
+                reread(name, blocks, *complete, s.frame, s.offset, s.caplen)
+                    .with_context(|| format!("cannot read frame {} of {name} again", s.frame))?
+                    .with_context(|| format!("frame {} of {name} is not where the first reading found it", s.frame))
+            })
+            .collect::<anyhow::Result<Vec<OwnedFrame>>>()?;
+        let packets: Vec<_> = frames.iter().map(OwnedFrame::packet).collect();
+        let journey = |headers_only| from_path(&plan, &summary.findings, &j, &packets, settings.frame, headers_only);
+        if args.markdown {
+            out.write_all(journey_markdown(&journey(false)).as_bytes())?;
+        }
+        if args.share {
+            match journey(!args.full_bytes).to_fragment() {
+                Ok(f) => writeln!(out, "#{f}")?,
+                Err(e) => {
+                    out.flush()?;
+                    eprintln!("framelens: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            }
+        }
+    } else if args.json {
         for e in &summary.log {
             serde_json::to_writer(&mut out, &log_line(e))?;
             out.write_all(b"\n")?;
@@ -150,6 +228,60 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
         eprintln!("framelens: {}: {e}", args.captures[*i]);
     }
     Ok(if open_errors.is_empty() && summary.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Frame `number` of capture `name` read again: its context blocks and its
+/// record at `offset` (`capture::packet_at`), else the file from its start.
+fn reread(
+    name: &str,
+    blocks: &[ContextBlock],
+    complete: bool,
+    number: u64,
+    offset: u64,
+    caplen: u32,
+) -> std::io::Result<Option<OwnedFrame>> {
+    let mut f = File::open(name)?;
+    let size = f.metadata()?.len();
+    if let Some(blocks) = context_for(blocks, complete, offset) {
+        let mut context = Vec::new();
+        for b in &blocks {
+            context.extend_from_slice(&read_at(&mut f, b.offset, u64::from(b.len))?);
+        }
+        let len = record_read_len(caplen).min(size.saturating_sub(offset));
+        let record = read_at(&mut f, offset, len)?;
+        if let Some(p) = packet_at(&context, &record, number, offset) {
+            if p.data.len() == caplen as usize {
+                return Ok(Some(p));
+            }
+        }
+    }
+    f.seek(SeekFrom::Start(0))?;
+    let mut reader = CaptureReader::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut found = None;
+    loop {
+        let n = read(&mut f, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        let r = reader.push(&buf[..n], |p| {
+            if p.number == number && found.is_none() {
+                found = Some(OwnedFrame::from_packet(&p));
+            }
+        });
+        if r.is_err() || found.is_some() {
+            break;
+        }
+    }
+    Ok(found)
+}
+
+/// `len` bytes of `f` from `offset` (fewer at its end).
+fn read_at(f: &mut File, offset: u64, len: u64) -> std::io::Result<Vec<u8>> {
+    f.seek(SeekFrom::Start(offset))?;
+    let mut out = Vec::new();
+    f.take(len).read_to_end(&mut out)?;
+    Ok(out)
 }
 
 fn read(f: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {

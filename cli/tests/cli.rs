@@ -414,3 +414,64 @@ fn golden_path_story_with_its_kernel_log() {
         panic!("golden path output differs.\n--- expected ({})\n{want}\n--- actual\n{stdout}", path.display());
     }
 }
+
+#[test]
+fn path_journey_markdown_and_share_print_the_lost_ping() {
+    let files = ["laptop.pcap", "controller.pcapng"];
+    // Journey 14 is the first 1472-byte ping, lost after eth1 (as the JSON says).
+    let (_, json, _) = run(&story_dir(), &["path", "--json", files[0], files[1]]);
+    let line = json.lines().find(|l| l.starts_with("{\"journey\":{\"index\":14,")).unwrap();
+    let j: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(j["journey"]["lost_after"], 1);
+
+    let (code, md, stderr) = run(&story_dir(), &["path", "--journey", "14", "--markdown", files[0], files[1]]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(md.starts_with("## Packet #15: seen at 2 points, lost after `controller.pcapng · eth1`\n"), "{md}");
+    assert!(md.contains("| `laptop.pcap · 0` | 16 | +0 µs | 1,514 | 1,500 | 0 |\n"), "{md}");
+    assert!(md.contains("| `controller.pcapng · eth1` | 29 | +308 µs | 1,520 | 1,500 | 2 |\n"), "{md}");
+    assert!(md.contains("- laptop.pcap · 0 → controller.pcapng · eth1: +2 unexplained bytes 25 7f\n"), "{md}");
+    assert!(!md.contains("Payload bytes are zeros"), "the report is of the frames as captured");
+
+    let (code, out, stderr) = run(&story_dir(), &["path", "--journey", "14", "--share", files[0], files[1]]);
+    assert_eq!(code, 0, "{stderr}");
+    let link = out.trim_end();
+    assert!(link.starts_with("#share=v2."), "{link}");
+    let shared = framelens::explain::share::SharedJourney::decode(link).unwrap();
+    assert!(shared.headers_only);
+    assert_eq!(shared.index, 14);
+    let frames: Vec<u64> = shared.seen.iter().map(|s| s.frame.frame_number.unwrap()).collect();
+    let json_frames: Vec<u64> =
+        j["journey"]["seen"].as_array().unwrap().iter().map(|s| s["frame"].as_u64().unwrap()).collect();
+    assert_eq!(frames, json_frames, "the same frames as the JSON contract");
+    assert_eq!(shared.lost.unwrap().before, "controller.pcapng · qr-5d0a1c2e-7f");
+    // Its report is the CLI's, but for the headers-only note.
+    let report =
+        framelens::explain::ticket::journey_markdown(&framelens::explain::share::SharedJourney::decode(link).unwrap());
+    assert_eq!(report.replace("Payload bytes are zeros in the shared frames (headers only); lengths, headers and the bytes after each datagram are as captured.\n", ""), md);
+
+    let (_, full, _) = run(&story_dir(), &["path", "--journey", "14", "--share", "--full-bytes", files[0], files[1]]);
+    let full = framelens::explain::share::SharedJourney::decode(full.trim_end()).unwrap();
+    assert!(!full.headers_only && full.seen[0].frame.data[42..].iter().any(|&b| b != 0));
+}
+
+#[test]
+fn path_journey_options_need_each_other_and_a_journey_that_exists() {
+    let files = ["laptop.pcap", "controller.pcapng"];
+    for args in [
+        &["--journey", "1"][..],
+        &["--markdown"][..],
+        &["--share"][..],
+        &["--journey", "1", "--share", "--json"][..],
+        &["--full-bytes"][..],
+    ] {
+        let mut all = vec!["path"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&files);
+        let (code, stdout, stderr) = run(&story_dir(), &all);
+        assert_eq!((code, stdout.as_str()), (2, ""), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("framelens: --"), "{args:?}: {stderr}");
+    }
+    let (code, stdout, stderr) = run(&story_dir(), &["path", "--journey", "99", "--markdown", files[0], files[1]]);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert_eq!(stderr, "framelens: no journey 99: the captures gave 17 (0 to 16)\n");
+}

@@ -7,7 +7,7 @@
 //! compile it as a module of their own.
 
 use framelens::capture::FcsHint;
-use framelens::explain::share::SharedFrame;
+use framelens::explain::share::{Shared, SharedFrame, SharedJourney};
 use framelens::frame::dissect::dissect_with_spans;
 use framelens::frame::ledger::{account, FrameMeta};
 use framelens::scan::Scanner;
@@ -59,12 +59,17 @@ pub fn dissect_target(data: &[u8]) {
     assert_eq!(covered, l.extra.unwrap_or(0), "regions do not cover the extra bytes: {l:?}");
 }
 
-/// Diagnosis-link decoding on arbitrary strings: a frame or an error, never
-/// a panic or an unbounded allocation; what decodes re-encodes to the same
-/// frame.
+/// Diagnosis-link decoding on arbitrary strings: a frame, a journey or an
+/// error, never a panic or an unbounded allocation; what decodes re-encodes
+/// to the same frame or journey.
 pub fn share_target(data: &[u8]) {
     let s = String::from_utf8_lossy(data);
-    if let Ok(f) = SharedFrame::decode(&s) {
-        assert_eq!(SharedFrame::decode(&f.encode()), Ok(f));
+    match Shared::decode(&s) {
+        Ok(Shared::Frame(f)) => assert_eq!(SharedFrame::decode(&f.encode()), Ok(f)),
+        Ok(Shared::Journey(j)) => {
+            let link = j.encode().expect("a decoded journey fits a link");
+            assert_eq!(SharedJourney::decode(&link), Ok(j));
+        }
+        Err(_) => {}
     }
 }

@@ -6,6 +6,7 @@ use crate::components::filter_bar::FilterBar;
 use crate::components::frame_list::FrameList;
 use crate::components::glossary::{Glossary, GlossaryLinks};
 use crate::components::journey_detail::JourneyDetail;
+use crate::components::journey_share_dialog::JourneyShareDialog;
 use crate::components::legend::Legend;
 use crate::components::lesson_gallery::LessonGallery;
 use crate::components::lesson_walker::LessonWalker;
@@ -52,6 +53,7 @@ struct Handlers {
     path_filter: Callback<crate::path_state::PathFilter>,
     select_journey: Callback<Option<u64>>,
     close_journey: Callback<()>,
+    share_journey: Callback<()>,
     toggle_glossary: Callback<MouseEvent>,
     hide_glossary: Callback<()>,
     unfold: Callback<(u64, u32)>,
@@ -73,6 +75,7 @@ impl Handlers {
             path_filter: dispatch.reform(Action::PathFilter),
             select_journey: dispatch.reform(Action::SelectJourney),
             close_journey: dispatch.reform(|()| Action::SelectJourney(None)),
+            share_journey: dispatch.reform(|()| Action::OpenJourneyShare),
             toggle_glossary: dispatch.reform(|_| Action::ToggleGlossary),
             hide_glossary: dispatch.reform(|()| Action::HideGlossary),
             unfold: dispatch.reform(|(frame, start)| Action::Unfold { frame, start }),
@@ -522,7 +525,7 @@ pub fn App() -> Html {
                             <PathView path={path.clone()} on_filter={on.path_filter.clone()} on_select={on.select_journey.clone()} />
                             if path.selected.is_some() {
                                 <JourneyDetail path={path.clone()} settings={state.settings} lesson={state.lesson_journey_highlight()}
-                                    on_close={on.close_journey.clone()} />
+                                    on_close={on.close_journey.clone()} on_share={on.share_journey.clone()} />
                             }
                         }
                         <FilterBar text={state.expr_text.clone()} expr={state.expr.clone()}
@@ -562,6 +565,9 @@ pub fn App() -> Html {
             }
             if let Some(draft) = &state.share {
                 <ShareDialog draft={draft.clone()} file_name={state.file_name.clone()} on_action={on.dispatch.clone()} />
+            }
+            if let Some(draft) = &state.share_journey {
+                <JourneyShareDialog draft={draft.clone()} on_action={on.dispatch.clone()} />
             }
             if let Some(target) = state.glossary {
                 <Glossary {target} on_close={on.hide_glossary.clone()} />

@@ -54,18 +54,20 @@ pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
 
 /// The hex map's rows: each byte a `span.b` with its layer group's colour,
 /// the index of the span that owns it (`data-span`), and `data-highlight` if
-/// a lesson step marks it. Only hex digits, numbers and fixed names go in.
+/// one of the `marked` runs (a lesson step's bytes, a share link's span, the
+/// bytes that appeared along a journey; sorted) holds it. Only hex digits,
+/// numbers and fixed names go in.
 ///
 /// Long runs of payload rows (the core's [`folds`]) stand as one
 /// `div.hex-fold` row holding a `button[data-fold=START]` ("… 1,456 payload
 /// bytes"), unless `open` holds their first byte or a marked byte lies inside
 /// them: what a lesson or a share link points at is always on the page.
-pub fn hex_html(a: &FrameAnalysis, data: &[u8], marked: Option<(u32, u32)>, open: &[u32]) -> Rc<str> {
+pub fn hex_html(a: &FrameAnalysis, data: &[u8], marked: &[(u32, u32)], open: &[u32]) -> Rc<str> {
     use std::fmt::Write;
     let owners = byte_owners(a, data.len());
     let shut: Vec<_> = folds(a, &owners)
         .into_iter()
-        .filter(|f| !open.contains(&f.start) && !marked.is_some_and(|(s, e)| f.overlaps(s, e)))
+        .filter(|f| !open.contains(&f.start) && !marked.iter().any(|&(s, e)| f.overlaps(s, e)))
         .collect();
     let mut shut = shut.iter().peekable();
     let mut out = String::with_capacity(data.len() * 48 + data.len() / PER_ROW * 48);
@@ -88,7 +90,7 @@ pub fn hex_html(a: &FrameAnalysis, data: &[u8], marked: Option<(u32, u32)>, open
             let i = at + j;
             let owner = owners[i];
             let group = owner.map_or("none", |k| group_key(a.spans[k].layer.group()));
-            let mark = marked.is_some_and(|(s, e)| (s as usize..e as usize).contains(&i));
+            let mark = marked.iter().any(|&(s, e)| (s as usize..e as usize).contains(&i));
             let _ = write!(out, r#"<span class="b g-{group}{}""#, if mark { " marked" } else { "" });
             if let Some(k) = owner {
                 let _ = write!(out, r#" data-span="{k}""#);
@@ -152,7 +154,7 @@ mod tests {
     #[test]
     fn a_long_payload_is_one_row_until_opened_and_the_trailer_stays_in_view() {
         let (a, data) = two_bytes_15();
-        let html = hex_html(&a, &data, None, &[]);
+        let html = hex_html(&a, &data, &[], &[]);
         // 95 rows: 3 before the payload run (0..48), the run as one row, 1 after it (1504..1520).
         assert_eq!(html.matches(r#"<div class="hex-row">"#).count(), 4, "{html}");
         assert_eq!(html.matches(r#"<div class="hex-row hex-fold">"#).count(), 1);
@@ -163,7 +165,7 @@ mod tests {
         let tail: Vec<&str> = html.rsplit(r#"<span class="b "#).take(2).collect();
         assert!(tail[0].contains(">7f<") && tail[1].contains(">25<"), "{tail:?}");
         // Opened: every byte, every row, no fold.
-        let open = hex_html(&a, &data, None, &[48]);
+        let open = hex_html(&a, &data, &[], &[48]);
         assert_eq!(open.matches(r#"<span class="b "#).count(), data.len());
         assert_eq!(open.matches(r#"<div class="hex-row">"#).count(), data.len().div_ceil(PER_ROW));
         assert!(!open.contains("hex-fold"));
@@ -174,15 +176,29 @@ mod tests {
         let (a, data) = two_bytes_15();
         // A share link's span (or a lesson's) that reaches into the payload.
         for marked in [(40, 50), (1000, 1001), (1500, 1520)] {
-            let html = hex_html(&a, &data, Some(marked), &[]);
+            let html = hex_html(&a, &data, &[marked], &[]);
             assert!(!html.contains("hex-fold"), "{marked:?}");
             assert_eq!(html.matches(r#"<span class="b "#).count(), data.len());
             assert_eq!(html.matches("data-highlight").count(), (marked.1 - marked.0) as usize);
         }
         // A mark outside the run keeps it shut.
-        let html = hex_html(&a, &data, Some((1518, 1520)), &[]);
+        let html = hex_html(&a, &data, &[(1518, 1520)], &[]);
         assert_eq!(html.matches("hex-row hex-fold").count(), 1);
         assert_eq!(html.matches("data-highlight").count(), 2);
+    }
+
+    #[test]
+    fn several_runs_are_each_outlined_and_the_fold_between_them_stays_shut() {
+        let (a, data) = two_bytes_15();
+        // A journey's two runs: the VLAN tag (14–17) and the 2 driver bytes.
+        let html = hex_html(&a, &data, &[(14, 18), (1518, 1520)], &[]);
+        assert_eq!(html.matches("data-highlight").count(), 6);
+        assert_eq!(html.matches(" marked\"").count(), 6);
+        assert_eq!(html.matches("hex-row hex-fold").count(), 1, "neither run is inside the payload");
+        // A run inside the payload opens its fold; the others stay marked.
+        let html = hex_html(&a, &data, &[(14, 18), (700, 702), (1518, 1520)], &[]);
+        assert!(!html.contains("hex-fold"));
+        assert_eq!(html.matches("data-highlight").count(), 8);
     }
 
     #[test]
@@ -197,7 +213,7 @@ mod tests {
         let p = packet.unwrap();
         let a = framelens::frame::analysis::analyze(&p.packet(), &Default::default());
         let len = p.data.len();
-        let html = hex_html(&a, &p.data, Some((len as u32 - 2, len as u32)), &[48]);
+        let html = hex_html(&a, &p.data, &[(len as u32 - 2, len as u32)], &[48]);
         assert_eq!(html.matches(r#"<span class="b "#).count(), len);
         assert_eq!(html.matches(r#"<div class="hex-row">"#).count(), len.div_ceil(PER_ROW));
         // The last two bytes: 25 7f after the datagram, marked for the lesson.

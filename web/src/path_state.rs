@@ -3,8 +3,11 @@
 //! filter, the journey selected and its frames read from their files.
 
 use crate::protocol::{PathOutcome, PointView};
+use crate::share_state::{DraftSighting, JourneyDraft};
 use crate::state::{FrameBytes, Progress};
 use framelens::explain::journey::{columns, JourneyRef, JourneyStore, Seen};
+use framelens::explain::share::journey::SharedLoss;
+use framelens::settings::Settings;
 use std::rc::Rc;
 
 /// The most journeys the page keeps (about [`framelens::explain::journey::BYTES_PER_JOURNEY`]
@@ -197,6 +200,47 @@ impl PathState {
             let _ = c.remove(0);
         }
         c.push(((file, number), bytes));
+    }
+
+    /// The selected journey ready to share at `settings`: once every frame
+    /// of it was read from its file (`None` before, or if one could not be).
+    pub fn share_draft(&self, settings: Settings) -> Option<JourneyDraft> {
+        let j = self.selected_journey()?;
+        let offset = |point: u16| {
+            let file = self.file_of(point)?;
+            self.outcome.as_ref().and_then(|o| o.clock_offsets_ns.get(file).copied())
+        };
+        let seen = j
+            .seen()
+            .map(|s| {
+                let packet = self.frame(self.file_of(s.point)?, s.frame)?.clone().ok()?;
+                Some(DraftSighting {
+                    point: self.label(s.point),
+                    clock_offset_ns: offset(s.point).unwrap_or(0),
+                    packet,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let index = j.index();
+        Some(JourneyDraft {
+            index,
+            seen,
+            changes: j.changes().filter_map(|(_, _, t)| self.texts.get(t as usize).cloned()).collect(),
+            lost: j
+                .lost_after()
+                .zip(j.lost_before())
+                .map(|(a, b)| SharedLoss { after: self.label(a), before: self.label(b) }),
+            findings: self
+                .outcome
+                .iter()
+                .flat_map(|o| o.findings.iter())
+                .filter(|f| f.journeys.contains(&index))
+                .map(|f| f.sentence.clone())
+                .collect(),
+            settings,
+            headers_only: true,
+            note: String::new(),
+        })
     }
 
     /// The loss finding's sentences (what the view says under its table).

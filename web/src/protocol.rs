@@ -109,6 +109,9 @@ pub struct PathOutcome {
     pub errors: Vec<String>,
     /// Per file: what re-reading one of its frames needs.
     pub contexts: Vec<ReadContext>,
+    /// Per file: how far its clock runs ahead of the first file's, in ns.
+    #[serde(default)]
+    pub clock_offsets_ns: Vec<i64>,
 }
 
 /// Worker → page.

@@ -4,7 +4,8 @@
 //! (`framelens::explain::share`, `framelens::explain::ticket`); this only holds the choices.
 
 use framelens::capture::OwnedFrame;
-use framelens::explain::share::{SharedFrame, MAX_NOTE};
+use framelens::explain::share::journey::SharedLoss;
+use framelens::explain::share::{Shared, SharedFrame, SharedJourney, MAX_NOTE};
 use framelens::explain::ticket;
 use framelens::frame::analysis::{analyze, FrameAnalysis};
 use framelens::frame::ledger::RegionKind;
@@ -78,6 +79,62 @@ impl ShareDraft {
     }
 }
 
+/// One sighting of a journey being shared: its point's label, its file's
+/// clock offset and its frame as re-read from the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DraftSighting {
+    pub point: String,
+    pub clock_offset_ns: i64,
+    pub packet: Rc<OwnedFrame>,
+}
+
+/// The share dialog's choices for one journey (the path view's selected one).
+#[derive(Clone, Debug, PartialEq)]
+pub struct JourneyDraft {
+    pub index: u64,
+    pub seen: Vec<DraftSighting>,
+    pub changes: Vec<String>,
+    pub lost: Option<SharedLoss>,
+    pub findings: Vec<String>,
+    pub settings: Settings,
+    /// Payload bytes of every frame become zeros (the default).
+    pub headers_only: bool,
+    pub note: String,
+}
+
+impl JourneyDraft {
+    /// The journey as a link carries it, headers only or not.
+    pub fn shared(&self, headers_only: bool) -> SharedJourney {
+        let mut j = SharedJourney::new(self.index, self.settings, headers_only);
+        for s in &self.seen {
+            j.push(&s.point, s.clock_offset_ns, &s.packet.packet());
+        }
+        j.changes = self.changes.clone();
+        j.lost = self.lost.clone();
+        j.findings = self.findings.clone();
+        j.note = self.note.clone();
+        j
+    }
+
+    /// The link (`page#share=v2.…`), or the core's sentence why it cannot be one.
+    pub fn link(&self, page: &str) -> Result<String, String> {
+        self.shared(self.headers_only).to_fragment().map(|f| format!("{page}#{f}")).map_err(|e| e.to_string())
+    }
+
+    /// Payload bytes the link replaces with zeros, over every frame (0 with full bytes).
+    pub fn zeroed(&self) -> u32 {
+        if !self.headers_only {
+            return 0;
+        }
+        self.seen.iter().map(|s| SharedFrame::payload_bytes(&s.packet.packet())).sum()
+    }
+
+    /// The Markdown report (of the frames as captured, with the note).
+    pub fn markdown(&self) -> String {
+        ticket::journey_markdown(&self.shared(false))
+    }
+}
+
 /// Cuts a note to what a link carries, on a character boundary.
 pub fn clip_note(note: &str) -> String {
     let mut end = note.len().min(MAX_NOTE);
@@ -97,6 +154,13 @@ pub enum SharedPage {
         /// The reader's settings, starting from the sender's.
         settings: Settings,
     },
+    /// A journey: its sightings' frames as packets for their anatomies.
+    Journey {
+        journey: Rc<SharedJourney>,
+        packets: Vec<Rc<OwnedFrame>>,
+        /// The reader's settings, starting from the sender's.
+        settings: Settings,
+    },
     /// The core's sentence for a link that cannot be opened.
     Error(String),
 }
@@ -108,11 +172,24 @@ impl SharedPage {
         if !h.split('&').any(|kv| kv.starts_with("share=")) {
             return None;
         }
-        Some(match SharedFrame::decode(h) {
-            Ok(f) => {
+        Some(match Shared::decode(h) {
+            Ok(Shared::Frame(f)) => {
                 let packet = Rc::new(OwnedFrame::from_packet(&f.packet()));
                 let settings = f.settings;
                 SharedPage::Open { frame: Rc::new(f), packet, settings }
+            }
+            Ok(Shared::Journey(j)) => {
+                let packets = j
+                    .seen
+                    .iter()
+                    .map(|s| {
+                        let mut p = OwnedFrame::from_packet(&s.frame.packet());
+                        p.timestamp_ns = s.time_ns;
+                        Rc::new(p)
+                    })
+                    .collect();
+                let settings = j.settings;
+                SharedPage::Journey { journey: Rc::new(j), packets, settings }
             }
             Err(e) => SharedPage::Error(e.to_string()),
         })

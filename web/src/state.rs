@@ -4,7 +4,7 @@
 use crate::display_filter::{decode, encode, ByteMatches, Expr, SelectRequest};
 use crate::path_state::{PathFilter, PathState};
 use crate::protocol::{LogView, PathOutcome, PointView, ReadContext};
-use crate::share_state::{clip_note, ShareDraft, SharedPage};
+use crate::share_state::{clip_note, JourneyDraft, ShareDraft, SharedPage};
 use framelens::capture::OwnedFrame;
 use framelens::explain::lessons::{lesson, Highlight, PathSet, Stop};
 use framelens::frame::mtu::drops;
@@ -317,6 +317,8 @@ pub struct State {
     pub glossary: Option<Option<&'static str>>,
     /// The share dialog, while it is open.
     pub share: Option<ShareDraft>,
+    /// The share dialog of the path view's selected journey, while it is open.
+    pub share_journey: Option<JourneyDraft>,
     /// A `#share=` link opened in this page.
     pub shared: Option<SharedPage>,
     /// Every capture open (name, size), in the order they came; `active` is
@@ -453,6 +455,9 @@ pub enum Action {
     ToggleGlossary,
     /// Open the share dialog for this frame (the anatomy's packet).
     OpenShare(Rc<OwnedFrame>),
+    /// Open the share dialog for the path view's selected journey (once its frames are read).
+    OpenJourneyShare,
+    /// Closes either share dialog; the choices below apply to the one open.
     CloseShare,
     ShareHeadersOnly(bool),
     ShareNote(String),
@@ -853,14 +858,26 @@ impl State {
             Action::HideGlossary => self.glossary = None,
             Action::ToggleGlossary => self.glossary = if self.glossary.is_some() { None } else { Some(None) },
             Action::OpenShare(p) => self.share = Some(ShareDraft::new(p, self.settings)),
-            Action::CloseShare => self.share = None,
+            Action::OpenJourneyShare => {
+                self.share_journey = self.path.as_ref().and_then(|p| p.share_draft(self.settings));
+            }
+            Action::CloseShare => {
+                self.share = None;
+                self.share_journey = None;
+            }
             Action::ShareHeadersOnly(h) => {
                 if let Some(d) = &mut self.share {
+                    d.headers_only = h;
+                }
+                if let Some(d) = &mut self.share_journey {
                     d.headers_only = h;
                 }
             }
             Action::ShareNote(n) => {
                 if let Some(d) = &mut self.share {
+                    d.note = clip_note(&n);
+                }
+                if let Some(d) = &mut self.share_journey {
                     d.note = clip_note(&n);
                 }
             }
@@ -874,7 +891,8 @@ impl State {
                 self.shared = SharedPage::from_hash(&hash);
             }
             Action::SharedSettings(new) => {
-                if let Some(SharedPage::Open { settings, .. }) = &mut self.shared {
+                if let Some(SharedPage::Open { settings, .. } | SharedPage::Journey { settings, .. }) = &mut self.shared
+                {
                     *settings = new;
                 }
             }
@@ -1587,6 +1605,66 @@ mod tests {
     }
 
     #[test]
+    fn a_lost_journey_is_shared_as_one_link_that_opens_its_sightings() {
+        let (points, batches, outcome) = story_path(1000);
+        let mut st = two_captures().apply(Action::PathStart { path_id: 7 });
+        st = st.apply(Action::PathPoints { path_id: 7, points });
+        for b in batches {
+            st = st.apply(b);
+        }
+        st = st.apply(Action::PathDone { path_id: 7, outcome, elapsed_ms: 1.0 });
+        let lost =
+            st.path.as_ref().unwrap().journeys.iter_from(0).find(|(_, j)| j.lost_after().is_some()).unwrap().1.index();
+        st = st.apply(Action::SelectJourney(Some(lost)));
+        // Not before its frames are read.
+        assert!(st.clone().apply(Action::OpenJourneyShare).share_journey.is_none());
+        let files = framelens::craft::paths::story();
+        for (file, seen) in st.journey_reads_due() {
+            let mut packet = None;
+            framelens::capture::read_all(&files[file].1, |p| {
+                if p.number == seen.frame {
+                    packet = Some(Rc::new(OwnedFrame::from_packet(&p)));
+                }
+            });
+            st = st.apply(Action::JourneyFrameRead { path_id: 7, file, number: seen.frame, packet: Ok(packet) });
+        }
+        st = st.apply(Action::OpenJourneyShare).apply(Action::ShareNote("ping -s 1472 dies".into()));
+        let d = st.share_journey.clone().expect("the dialog opens");
+        assert_eq!(
+            d.seen.iter().map(|s| s.point.as_str()).collect::<Vec<_>>(),
+            ["laptop.pcap · 0", "controller.pcapng · eth1"]
+        );
+        assert!(d.headers_only);
+        assert_eq!(d.zeroed(), 2 * 1472, "both frames' ping payload");
+        assert!(d.markdown().contains("- laptop.pcap · 0 → controller.pcapng · eth1: +2 unexplained bytes 25 7f\n"));
+        assert!(d
+            .markdown()
+            .contains("**Lost after `controller.pcapng · eth1`:** never seen at `controller.pcapng · qr-5d0a1c2e-7f`"));
+        let link = d.link("https://example.invalid/").unwrap();
+        let full = st.clone().apply(Action::ShareHeadersOnly(false)).share_journey.unwrap();
+        assert_eq!(full.zeroed(), 0);
+        assert!(full.link("").unwrap().len() > link.len());
+        // Opened in a fresh page: the shared journey, its frames, the sender's settings.
+        let (_, hash) = link.split_once('#').unwrap();
+        let opened = State::default().apply(Action::Hash(format!("#{hash}")));
+        let Some(SharedPage::Journey { journey, packets, settings }) = opened.shared.clone() else {
+            panic!("{:?}", opened.shared)
+        };
+        assert_eq!((journey.note.as_str(), packets.len(), settings), ("ping -s 1472 dies", 2, Settings::default()));
+        assert_eq!(packets[1].data[1518..], [0x25, 0x7f]);
+        let at = |st: &State| match &st.shared {
+            Some(SharedPage::Journey { packets, settings, .. }) => {
+                framelens::frame::analysis::analyze(&packets[1].packet(), settings).mtu.dropped
+            }
+            _ => panic!(),
+        };
+        assert!(at(&opened), "1502 > 1500 at eth1");
+        let wider = opened.apply(Action::SharedSettings(Settings { mtu: 1502, ..Settings::default() }));
+        assert!(!at(&wider));
+        assert!(st.apply(Action::CloseShare).share_journey.is_none());
+    }
+
+    #[test]
     fn the_kernel_log_names_its_frames() {
         use crate::protocol::{LogRow, LogView};
         use framelens::log::message::MessageKind;
@@ -1626,7 +1704,7 @@ mod tests {
         // It renders open: the markup gets the run's start.
         let Some(Ok(p)) = st.shown_bytes() else { panic!() };
         let a = framelens::frame::analysis::analyze(&p.packet(), &st.settings);
-        let html = crate::markup::hex_html(&a, &p.data, None, &st.unfolded_in(15));
+        let html = crate::markup::hex_html(&a, &p.data, &[], &st.unfolded_in(15));
         assert_eq!(html.matches(r#"<span class="b "#).count(), 1520);
         // Other frames and back: still open; a new load folds it again.
         let st = st.apply(Action::Select(Some(13))).apply(Action::Select(Some(15)));

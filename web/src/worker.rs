@@ -386,6 +386,7 @@ mod imp {
                 .map(|(f, e)| format!("{}: {e}", names.get(*f).map_or("", |n| n.as_str())))
                 .collect(),
             contexts,
+            clock_offsets_ns: summary.clock_offsets.iter().map(|(_, ns)| *ns).collect(),
         };
         post(&FromWorker::PathDone { path_id, outcome: Box::new(outcome), elapsed_ms: elapsed() }, None);
     }

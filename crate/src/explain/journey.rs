@@ -276,15 +276,7 @@ pub fn appeared(before: &FrameAnalysis, after: &FrameAnalysis) -> Vec<(u32, u32)
             out.push((s.start, s.end));
         }
     }
-    out.sort_unstable();
-    let mut merged: Vec<(u32, u32)> = Vec::new();
-    for (s, e) in out {
-        match merged.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => merged.push((s, e)),
-        }
-    }
-    merged
+    crate::explain::view::merge_runs(out)
 }
 
 #[cfg(test)]
@@ -351,7 +343,7 @@ mod tests {
     }
 
     #[test]
-    fn the_trailer_bytes_that_appear_at_the_controller_are_outlined() {
+    fn the_tag_and_the_trailer_that_appear_at_the_controller_are_two_runs() {
         let (_, _, store, _) = story();
         let files = crate::craft::paths::story();
         let j = store.iter().find(|j| j.lost_after().is_some()).unwrap();
@@ -371,7 +363,13 @@ mod tests {
         let (a, b) = (frame(&seen[0]), frame(&seen[1]));
         let spans = appeared(&a, &b);
         let len = b.ledger.caplen;
-        assert!(spans.contains(&(len - 2, len)), "{spans:?}");
+        // Two runs: the VLAN 100 tag (the 802.1Q span as the dissector draws
+        // it, TCI and inner EtherType after the TPID) and the 2 driver bytes
+        // at the end: 6 bytes, as the journey's changes add up (+4, +2).
+        assert_eq!(spans, [(14, 18), (len - 2, len)], "{spans:?}");
+        assert_eq!(spans.iter().map(|(s, e)| e - s).sum::<u32>(), 6);
         assert!(appeared(&a, &a).is_empty());
+        // Back the other way nothing appears: the tag and the bytes went.
+        assert!(appeared(&b, &a).is_empty());
     }
 }

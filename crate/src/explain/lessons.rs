@@ -46,6 +46,13 @@ impl Highlight {
             }
         }
     }
+
+    /// The runs several highlights cover in `a`, sorted and merged: an
+    /// anatomy outlines every one (a journey's frame has a tag and a trailer
+    /// that appeared).
+    pub fn resolve_all<'h>(highlights: impl IntoIterator<Item = &'h Highlight>, a: &FrameAnalysis) -> Vec<(u32, u32)> {
+        crate::explain::view::merge_runs(highlights.into_iter().filter_map(|h| h.resolve(a)).collect())
+    }
 }
 
 /// Where a step of a path lesson stands: one packet's journey at one

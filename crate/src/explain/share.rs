@@ -8,6 +8,9 @@
 //! [span start u32, end u32] | note length u16, note UTF-8 | data length u32, data`.
 //! The whole is raw-DEFLATE compressed and base64url-encoded without padding.
 //! Decoding is bounded: a link never expands beyond [`MAX_DECODED`] bytes.
+//!
+//! Version 2 carries a journey instead: one packet at several capture points
+//! ([`journey`], [`SharedJourney`]). [`Shared::decode`] opens either.
 
 use crate::capture::{FcsHint, Frame};
 use crate::frame::dissect::dissect_with_spans;
@@ -18,6 +21,9 @@ use crate::wire::link::LinkType;
 use crate::wire::Layer;
 use base64::Engine;
 use core::fmt;
+
+pub mod journey;
+pub use journey::{SharedJourney, SharedSighting};
 
 pub const VERSION: u32 = 1;
 const MAGIC: &[u8; 2] = b"FL";
@@ -69,13 +75,29 @@ pub enum ShareError {
     Corrupt,
     /// It would expand beyond the limit.
     TooLarge,
+    /// A journey link (version 2) longer than any journey needs.
+    JourneyTooLong {
+        len: usize,
+    },
+    /// A journey link that would expand beyond its limit.
+    JourneyTooLargeDecoded,
     BadMagic,
+    /// The decoded data ends before `field`, which starts at byte `offset` of it.
     Truncated {
         field: &'static str,
+        offset: usize,
     },
+    /// `field`, at byte `offset` of the decoded data, holds an impossible `value`.
     Invalid {
         field: &'static str,
         value: u64,
+        offset: usize,
+    },
+    /// A journey too large for a link (encoding): `count` of `what`, more than `max`.
+    JourneyTooLarge {
+        what: &'static str,
+        count: u64,
+        max: u64,
     },
 }
 
@@ -83,18 +105,28 @@ impl fmt::Display for ShareError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ShareError::Empty => write!(f, "The link carries no shared frame."),
-            ShareError::MissingVersion => write!(f, "This is not a Framelens diagnosis link: it should start with \"v1.\" after \"#share=\"."),
+            ShareError::MissingVersion => write!(f, "This is not a Framelens diagnosis link: it should start with \"v1.\" or \"v2.\" after \"#share=\"."),
+            ShareError::UnsupportedVersion(v) if *v == VERSION => {
+                write!(f, "This link carries one frame (format version {v}), not a journey.")
+            }
+            ShareError::UnsupportedVersion(v) if *v == journey::VERSION => {
+                write!(f, "This link carries a journey (format version {v}), not one frame.")
+            }
             ShareError::UnsupportedVersion(v) => write!(
                 f,
-                "This link uses format version {v}, which this Framelens does not know (it reads version {VERSION}); it was made by a newer Framelens."
+                "This link uses format version {v}, which this Framelens does not know (it reads versions {VERSION} and {}); it was made by a newer Framelens.",
+                journey::VERSION
             ),
             ShareError::TooLong { len } => write!(f, "The link is {len} characters long, more than any shared frame needs ({MAX_LINK}); it is not a Framelens link."),
+            ShareError::JourneyTooLong { len } => write!(f, "The link is {len} characters long, more than any shared journey needs ({}); it is not a Framelens link.", journey::MAX_LINK),
             ShareError::NotBase64 => write!(f, "The link is damaged: it contains characters a Framelens link never has (it may have been cut or wrapped by a mail program)."),
             ShareError::Corrupt => write!(f, "The link is damaged or cut short: its compressed data cannot be read."),
             ShareError::TooLarge => write!(f, "The link would expand beyond {MAX_DECODED} bytes, more than one frame can be: refused."),
+            ShareError::JourneyTooLargeDecoded => write!(f, "The link would expand beyond {} bytes, more than one journey can be: refused.", journey::MAX_DECODED),
             ShareError::BadMagic => write!(f, "The link's data does not start with Framelens' marker: it is not a diagnosis link."),
-            ShareError::Truncated { field } => write!(f, "The link is cut short: it ends before the {field}."),
-            ShareError::Invalid { field, value } => write!(f, "The link is damaged: its {field} is {value}, which is impossible."),
+            ShareError::Truncated { field, offset } => write!(f, "The link is cut short: it ends before the {field} (byte {offset} of its decoded data)."),
+            ShareError::Invalid { field, value, offset } => write!(f, "The link is damaged: its {field} (byte {offset} of its decoded data) is {value}, which is impossible."),
+            ShareError::JourneyTooLarge { what, count, max } => write!(f, "This journey has {count} {what}, more than a link carries ({max}): it cannot be shared as one link."),
         }
     }
 }
@@ -201,53 +233,27 @@ impl SharedFrame {
         if let Some(n) = self.fcs.len {
             b.push(n);
         }
-        b.extend_from_slice(&self.settings.mtu.to_be_bytes());
-        b.push(self.settings.rule.code());
-        b.push(self.settings.fcs.code());
+        put_settings(&mut b, &self.settings);
         b.extend_from_slice(&self.frame_number.unwrap_or(0).to_be_bytes());
         if let Some((s, e)) = self.span {
             b.extend_from_slice(&s.to_be_bytes());
             b.extend_from_slice(&e.to_be_bytes());
         }
-        let note = crate::text::cut_to_bytes(&self.note, MAX_NOTE);
-        b.extend_from_slice(&(note.len() as u16).to_be_bytes());
-        b.extend_from_slice(note.as_bytes());
+        put_text16(&mut b, &self.note, MAX_NOTE);
         let data = &self.data[..self.data.len().min(MAX_FRAME)];
         b.extend_from_slice(&(data.len() as u32).to_be_bytes());
         b.extend_from_slice(data);
-        let packed = miniz_oxide::deflate::compress_to_vec(&b, 9);
-        format!("v{VERSION}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed))
+        pack(VERSION, &b)
     }
 
     /// Decodes `v1.<base64url>`, a whole fragment `#share=v1.…`, or a URL ending in one.
     pub fn decode(link: &str) -> Result<Self, ShareError> {
-        let s = link.rsplit_once("share=").map_or(link, |(_, rest)| rest);
-        let s = s.split('&').next().unwrap_or("").trim();
-        if s.is_empty() {
-            return Err(ShareError::Empty);
-        }
-        if s.len() > MAX_LINK {
-            return Err(ShareError::TooLong { len: s.len() });
-        }
-        let (version, body) = s.strip_prefix('v').and_then(|r| r.split_once('.')).ok_or(ShareError::MissingVersion)?;
-        let version: u32 = version.parse().map_err(|_| ShareError::MissingVersion)?;
-        if version != VERSION {
-            return Err(ShareError::UnsupportedVersion(version));
-        }
-        let packed =
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(body).map_err(|_| ShareError::NotBase64)?;
-        let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DECODED).map_err(|e| {
-            if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
-                ShareError::TooLarge
-            } else {
-                ShareError::Corrupt
-            }
-        })?;
+        let raw = unpack(link, Bounds { version: VERSION, max_link: MAX_LINK, max_decoded: MAX_DECODED })?;
         Self::parse(&raw)
     }
 
     fn parse(raw: &[u8]) -> Result<Self, ShareError> {
-        let mut r = Reader { b: raw };
+        let mut r = Reader::new(raw);
         if r.take(2, "marker")? != MAGIC {
             return Err(ShareError::BadMagic);
         }
@@ -257,39 +263,25 @@ impl SharedFrame {
         }
         let flags = r.u8("flags")?;
         if flags & !0x1f != 0 {
-            return Err(ShareError::Invalid { field: "flags", value: flags.into() });
+            return Err(r.invalid("flags", flags.into(), 1));
         }
         let link_type = LinkType(r.u16("link type")?);
         let original_len = r.u32("original length")?;
         let fcs_len = if flags & FLAG_FCS_LEN != 0 { Some(r.u8("FCS length")?) } else { None };
-        let mtu = r.u32("MTU")?;
-        if !MTU_RANGE.contains(&mtu) {
-            return Err(ShareError::Invalid { field: "MTU", value: mtu.into() });
-        }
-        let rule_i = r.u8("device rule")?;
-        let rule =
-            DeviceRule::from_code(rule_i).ok_or(ShareError::Invalid { field: "device rule", value: rule_i.into() })?;
-        let mode_i = r.u8("FCS mode")?;
-        let fcs = FcsMode::from_code(mode_i).ok_or(ShareError::Invalid { field: "FCS mode", value: mode_i.into() })?;
+        let settings = r.settings()?;
         let number = r.u64("frame number")?;
+        let span_at = r.at;
         let span = if flags & FLAG_SPAN != 0 { Some((r.u32("span start")?, r.u32("span end")?)) } else { None };
-        let note_len = usize::from(r.u16("note length")?);
-        if note_len > MAX_NOTE {
-            return Err(ShareError::Invalid { field: "note length", value: note_len as u64 });
-        }
-        let note = String::from_utf8(r.take(note_len, "note")?.to_vec())
-            .map_err(|_| ShareError::Invalid { field: "note", value: note_len as u64 })?;
+        let note = r.text16("note", MAX_NOTE)?;
         let data_len = r.u32("frame length")? as usize;
         if data_len > MAX_FRAME {
-            return Err(ShareError::Invalid { field: "frame length", value: data_len as u64 });
+            return Err(r.invalid("frame length", data_len as u64, 4));
         }
         let data = r.take(data_len, "frame bytes")?.to_vec();
-        if !r.b.is_empty() {
-            return Err(ShareError::Invalid { field: "trailing data length", value: r.b.len() as u64 });
-        }
+        r.end()?;
         if let Some((s, e)) = span {
             if s >= e || e as usize > data.len() {
-                return Err(ShareError::Invalid { field: "selected span end", value: e.into() });
+                return Err(ShareError::Invalid { field: "selected span end", value: e.into(), offset: span_at + 4 });
             }
         }
         Ok(SharedFrame {
@@ -297,7 +289,7 @@ impl SharedFrame {
             original_len,
             fcs: FcsHint { len: fcs_len, crc_error_flag: flags & FLAG_CRC_ERROR != 0 },
             data,
-            settings: Settings { mtu, rule, fcs },
+            settings,
             frame_number: (number != 0).then_some(number),
             span,
             note,
@@ -307,18 +299,109 @@ impl SharedFrame {
     }
 }
 
-struct Reader<'a> {
+/// What one kind of link may be.
+struct Bounds {
+    version: u32,
+    max_link: usize,
+    max_decoded: usize,
+}
+
+/// A link of version `b.version` (`v<N>.<base64url>`, a fragment `#share=…`
+/// or a URL ending in one) inflated, refused past `b.max_link` characters or
+/// `b.max_decoded` bytes.
+fn unpack(link: &str, b: Bounds) -> Result<Vec<u8>, ShareError> {
+    let frame = b.version == VERSION;
+    let s = link_body(link)?;
+    if s.len() > b.max_link {
+        let len = s.len();
+        return Err(if frame { ShareError::TooLong { len } } else { ShareError::JourneyTooLong { len } });
+    }
+    let (v, body) = split_version(s)?;
+    if v != b.version {
+        return Err(ShareError::UnsupportedVersion(v));
+    }
+    let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(body).map_err(|_| ShareError::NotBase64)?;
+    miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, b.max_decoded).map_err(|e| {
+        match (e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput, frame) {
+            (true, true) => ShareError::TooLarge,
+            (true, false) => ShareError::JourneyTooLargeDecoded,
+            (false, _) => ShareError::Corrupt,
+        }
+    })
+}
+
+/// The `v<N>.<base64url>` part of a link, fragment or URL.
+fn link_body(link: &str) -> Result<&str, ShareError> {
+    let s = link.rsplit_once("share=").map_or(link, |(_, rest)| rest);
+    let s = s.split('&').next().unwrap_or("").trim();
+    if s.is_empty() {
+        return Err(ShareError::Empty);
+    }
+    Ok(s)
+}
+
+/// `v<N>.` and the rest.
+fn split_version(s: &str) -> Result<(u32, &str), ShareError> {
+    let (version, body) = s.strip_prefix('v').and_then(|r| r.split_once('.')).ok_or(ShareError::MissingVersion)?;
+    let version: u32 = version.parse().map_err(|_| ShareError::MissingVersion)?;
+    Ok((version, body))
+}
+
+/// `raw` DEFLATE-compressed and base64url-encoded behind `v<version>.`.
+fn pack(version: u32, raw: &[u8]) -> String {
+    let packed = miniz_oxide::deflate::compress_to_vec(raw, 9);
+    format!("v{version}.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// What a `#share=` link opens: one frame (version 1) or a journey (version 2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shared {
+    Frame(SharedFrame),
+    Journey(SharedJourney),
+}
+
+impl Shared {
+    /// Decodes a link of either version (as [`SharedFrame::decode`] and
+    /// [`SharedJourney::decode`], each with its own bounds).
+    pub fn decode(link: &str) -> Result<Self, ShareError> {
+        let s = link_body(link)?;
+        // The version from the first characters only: the decoders check the length.
+        let head = &s[..s.char_indices().nth(12).map_or(s.len(), |(i, _)| i)];
+        let version = match split_version(head) {
+            Ok((v, _)) => v,
+            Err(_) => return SharedFrame::decode(link).map(Shared::Frame),
+        };
+        if version == journey::VERSION {
+            SharedJourney::decode(link).map(Shared::Journey)
+        } else {
+            SharedFrame::decode(link).map(Shared::Frame)
+        }
+    }
+}
+
+/// Reads the decoded data field by field; errors name the field and its offset.
+pub(crate) struct Reader<'a> {
     b: &'a [u8],
+    /// Offset of `b` in the decoded data.
+    at: usize,
 }
 
 impl<'a> Reader<'a> {
+    fn new(b: &'a [u8]) -> Self {
+        Reader { b, at: 0 }
+    }
     fn take(&mut self, n: usize, field: &'static str) -> Result<&'a [u8], ShareError> {
         if self.b.len() < n {
-            return Err(ShareError::Truncated { field });
+            return Err(ShareError::Truncated { field, offset: self.at });
         }
         let (head, rest) = self.b.split_at(n);
         self.b = rest;
+        self.at += n;
         Ok(head)
+    }
+    /// `field`, just read (`len` bytes), is impossible.
+    fn invalid(&self, field: &'static str, value: u64, len: usize) -> ShareError {
+        ShareError::Invalid { field, value, offset: self.at - len }
     }
     fn u8(&mut self, field: &'static str) -> Result<u8, ShareError> {
         Ok(self.take(1, field)?[0])
@@ -335,6 +418,68 @@ impl<'a> Reader<'a> {
         let b = self.take(8, field)?;
         Ok(u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
     }
+    /// MTU u32, device rule u8, FCS mode u8.
+    fn settings(&mut self) -> Result<Settings, ShareError> {
+        let mtu = self.u32("MTU")?;
+        if !MTU_RANGE.contains(&mtu) {
+            return Err(self.invalid("MTU", mtu.into(), 4));
+        }
+        let rule_i = self.u8("device rule")?;
+        let rule = DeviceRule::from_code(rule_i).ok_or_else(|| self.invalid("device rule", rule_i.into(), 1))?;
+        let mode_i = self.u8("FCS mode")?;
+        let fcs = FcsMode::from_code(mode_i).ok_or_else(|| self.invalid("FCS mode", mode_i.into(), 1))?;
+        Ok(Settings { mtu, rule, fcs })
+    }
+    /// A u16 length (at most `max`), then that many bytes of UTF-8.
+    fn text16(&mut self, field: &'static str, max: usize) -> Result<String, ShareError> {
+        let len = usize::from(self.u16(field)?);
+        self.text(field, len, max, 2)
+    }
+    /// A u8 length, then that many bytes of UTF-8.
+    fn text8(&mut self, field: &'static str) -> Result<String, ShareError> {
+        let len = usize::from(self.u8(field)?);
+        self.text(field, len, usize::from(u8::MAX), 1)
+    }
+    fn text(&mut self, field: &'static str, len: usize, max: usize, width: usize) -> Result<String, ShareError> {
+        if len > max {
+            return Err(self.invalid(field, len as u64, width));
+        }
+        let at = self.at;
+        String::from_utf8(self.take(len, field)?.to_vec()).map_err(|_| ShareError::Invalid {
+            field,
+            value: len as u64,
+            offset: at,
+        })
+    }
+    /// Nothing may follow the last field.
+    fn end(&self) -> Result<(), ShareError> {
+        if self.b.is_empty() {
+            Ok(())
+        } else {
+            Err(ShareError::Invalid { field: "trailing data length", value: self.b.len() as u64, offset: self.at })
+        }
+    }
+}
+
+/// Writes a u16-length text, cut to `max` bytes on a character boundary.
+fn put_text16(b: &mut Vec<u8>, s: &str, max: usize) {
+    let s = crate::text::cut_to_bytes(s, max.min(usize::from(u16::MAX)));
+    b.extend_from_slice(&(s.len() as u16).to_be_bytes());
+    b.extend_from_slice(s.as_bytes());
+}
+
+/// Writes a u8-length text, cut to 255 bytes on a character boundary.
+fn put_text8(b: &mut Vec<u8>, s: &str) {
+    let s = crate::text::cut_to_bytes(s, usize::from(u8::MAX));
+    b.push(s.len() as u8);
+    b.extend_from_slice(s.as_bytes());
+}
+
+/// MTU u32, device rule u8, FCS mode u8.
+fn put_settings(b: &mut Vec<u8>, s: &Settings) {
+    b.extend_from_slice(&s.mtu.to_be_bytes());
+    b.push(s.rule.code());
+    b.push(s.fcs.code());
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
-//! Ticket text: one frame's diagnosis as Markdown for a bug tracker, and the
-//! Wireshark/tshark settings and display filter that show the same bytes.
+//! Ticket text: one frame's diagnosis as Markdown for a bug tracker (and a
+//! journey's: its sightings, changes and loss, then each frame's anatomy as
+//! the frame report writes it), and the Wireshark/tshark settings and display
+//! filter that show the same bytes.
 //!
 //! Pure functions of a [`FrameAnalysis`], the frame's bytes (for the regions'
 //! hex) and the [`Settings`]; the web app and any other face only copy them.
@@ -12,12 +14,14 @@
 //! `vssmonitoring.dissect_portstamping_only`, `vssmonitoring.two_byte_portstamps`
 //! and the `eth.trailer` heuristic `vssmonitoring_eth`.
 
-use crate::frame::analysis::FrameAnalysis;
+use crate::explain::share::SharedJourney;
+use crate::frame::analysis::{analyze, FrameAnalysis};
 use crate::frame::finding::Finding;
 use crate::frame::ledger::{FcsStatus, Region, RegionKind};
 use crate::frame::vendor::Vendor;
+use crate::path::seconds;
 use crate::settings::{FcsMode, Settings};
-use crate::text::{plural, thousands};
+use crate::text::{count, plural, thousands};
 use crate::wire::ethernet;
 use crate::wire::link::LinkKind;
 
@@ -35,17 +39,34 @@ pub fn markdown(a: &FrameAnalysis, frame: &[u8], settings: &Settings, note: &str
         (n, _) => format!(", {n} unexplained"),
     };
     md.push_str(&format!("## Frame {}: {} bytes captured{headline}\n\n", a.number, thousands(l.caplen.into())));
+    quote(&mut md, note);
+    anatomy(&mut md, a, frame, "###");
+    settings_section(&mut md, settings);
+    md.push_str("\n_Diagnosis by Framelens._\n");
+    md
+}
+
+/// The user's note as a Markdown quote, then a blank line (nothing if empty).
+fn quote(md: &mut String, note: &str) {
     let note = note.trim();
-    if !note.is_empty() {
-        for line in note.lines().map(str::trim_end) {
-            md.push_str(if line.is_empty() { ">\n" } else { "> " });
-            if !line.is_empty() {
-                md.push_str(line);
-                md.push('\n');
-            }
-        }
-        md.push('\n');
+    if note.is_empty() {
+        return;
     }
+    for line in note.lines().map(str::trim_end) {
+        md.push_str(if line.is_empty() { ">\n" } else { "> " });
+        if !line.is_empty() {
+            md.push_str(line);
+            md.push('\n');
+        }
+    }
+    md.push('\n');
+}
+
+/// One frame's anatomy in Markdown: its lengths, ledger, the regions after
+/// the datagram, findings, hypotheses and MTU verdict, under headings of
+/// level `h` (`###`).
+fn anatomy(md: &mut String, a: &FrameAnalysis, frame: &[u8], h: &str) {
+    let l = &a.ledger;
     md.push_str("| Length | Bytes |\n| --- | --- |\n");
     md.push_str(&format!("| Captured | {} |\n", thousands(l.caplen.into())));
     md.push_str(&format!("| On the wire | {} |\n", thousands(l.len.into())));
@@ -59,7 +80,7 @@ pub fn markdown(a: &FrameAnalysis, frame: &[u8], settings: &Settings, note: &str
     md.push_str(&format!("\n**Ledger:** `{}`\n\n", a.equation));
 
     if l.regions().next().is_some() {
-        md.push_str("### Bytes after the datagram\n\n");
+        md.push_str(&format!("{h} Bytes after the datagram\n\n"));
         md.push_str("| Region | Offsets | Bytes (hex) | Verdict |\n| --- | --- | --- | --- |\n");
         for r in l.regions() {
             md.push_str(&format!(
@@ -76,24 +97,27 @@ pub fn markdown(a: &FrameAnalysis, frame: &[u8], settings: &Settings, note: &str
         md.push('\n');
     }
     if !a.findings.is_empty() {
-        md.push_str("### Findings\n\n");
+        md.push_str(&format!("{h} Findings\n\n"));
         for f in &a.findings {
             md.push_str(&format!("- {}\n", cell(f)));
         }
         md.push('\n');
     }
     if !a.hypotheses.is_empty() {
-        md.push_str("### Hypotheses, most likely first\n\n");
+        md.push_str(&format!("{h} Hypotheses, most likely first\n\n"));
         for (i, h) in a.hypotheses.iter().enumerate() {
             md.push_str(&format!("{}. {}\n", i + 1, cell(h)));
         }
         md.push('\n');
     }
-    md.push_str("### MTU\n\n");
+    md.push_str(&format!("{h} MTU\n\n"));
     md.push_str(&format!("{}{}\n", if a.mtu.dropped { "**Dropped.** " } else { "" }, a.mtu.sentence));
     if let Some(log) = &a.mtu.log {
         md.push_str(&format!("\nThe device logs:\n\n```\n{log}\n```\n"));
     }
+}
+
+fn settings_section(md: &mut String, settings: &Settings) {
     md.push_str(&format!(
         "\n### Settings\n\nMTU {} · device rule {} (`{}`) · FCS {} (`{}`)\n",
         settings.mtu,
@@ -102,6 +126,76 @@ pub fn markdown(a: &FrameAnalysis, frame: &[u8], settings: &Settings, note: &str
         fcs_mode_words(settings.fcs),
         settings.fcs.key()
     ));
+}
+
+/// The Markdown report of a journey: a table of its sightings (point, frame,
+/// time on the first capture's clock, lengths), its changes in words, where
+/// it was lost and the path findings about it, then each sighting's anatomy
+/// as the single-frame report gives it, and the settings.
+pub fn journey_markdown(j: &SharedJourney) -> String {
+    let mut md = String::new();
+    let points = count(j.seen.len() as u64, "point");
+    let fate = match &j.lost {
+        Some(l) => format!("seen at {points}, lost after `{}`", cell(&l.after)),
+        None => format!("seen at {points}"),
+    };
+    md.push_str(&format!("## Packet #{}: {fate}\n\n", thousands(j.index + 1)));
+    quote(&mut md, &j.note);
+    let analyses: Vec<FrameAnalysis> = j.seen.iter().map(|s| analyze(&s.frame.packet(), &j.settings)).collect();
+    let t0 = j.seen.first().and_then(|s| s.at_ns());
+    md.push_str(
+        "| Point | Frame | Time | Frame length | Datagram | Extra bytes |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
+    for (s, a) in j.seen.iter().zip(&analyses) {
+        let l = &a.ledger;
+        let time = match (s.at_ns(), t0) {
+            (Some(t), Some(t0)) => format!("+{}", seconds(t - t0)),
+            _ => "unknown".into(),
+        };
+        let datagram = l.datagram_len().map_or("unknown".into(), |d| thousands(d.into()));
+        md.push_str(&format!(
+            "| `{}` | {} | {time} | {} | {datagram} | {} |\n",
+            cell(&s.point),
+            s.frame.frame_number.map_or("?".into(), thousands),
+            thousands(l.len.into()),
+            l.extra.map_or("unknown".into(), |e| thousands(e.into())),
+        ));
+    }
+    if let Some(l) = &j.lost {
+        md.push_str(&format!("| `{}` | never seen | | | | |\n", cell(&l.before)));
+    }
+    md.push('\n');
+    if !j.changes.is_empty() {
+        md.push_str("### Changes along the path\n\n");
+        for c in &j.changes {
+            md.push_str(&format!("- {}\n", cell(c)));
+        }
+        md.push('\n');
+    }
+    if let Some(l) = &j.lost {
+        md.push_str(&format!(
+            "### Lost\n\n**Lost after `{}`:** never seen at `{}`, which the rest of its flow reached.\n\n",
+            cell(&l.after),
+            cell(&l.before)
+        ));
+    }
+    if !j.findings.is_empty() {
+        md.push_str("### What the path diagnosis says about it\n\n");
+        for f in &j.findings {
+            md.push_str(&format!("- {}\n", cell(f)));
+        }
+        md.push('\n');
+    }
+    for (i, (s, a)) in j.seen.iter().zip(&analyses).enumerate() {
+        let number = s.frame.frame_number.map_or(String::new(), |n| format!(", frame {}", thousands(n)));
+        md.push_str(&format!("### {}. `{}`{number}\n\n", i + 1, cell(&s.point)));
+        anatomy(&mut md, a, &s.frame.data, "####");
+        md.push('\n');
+    }
+    if j.headers_only {
+        md.push_str("Payload bytes are zeros in the shared frames (headers only); lengths, headers and the bytes after each datagram are as captured.\n");
+    }
+    settings_section(&mut md, &j.settings);
     md.push_str("\n_Diagnosis by Framelens._\n");
     md
 }
@@ -636,5 +730,50 @@ _Diagnosis by Framelens._
                 assert_eq!(w.display_filter, format!("frame.number == {}", p.number));
             });
         }
+    }
+
+    #[test]
+    fn the_lost_ping_journey_report_has_its_sightings_changes_loss_and_anatomies() {
+        let (j, _) = crate::explain::share::journey::tests::lost_ping();
+        let md = journey_markdown(&j);
+        assert!(md.starts_with("## Packet #15: seen at 2 points, lost after `controller.pcapng · eth1`\n"), "{md}");
+        // The sightings: laptop frame 16 (1,514 bytes, nothing after the
+        // datagram), then eth1 frame 29 308 µs later (the estimated clock) with
+        // the tag and the 2 bytes; the router port never saw it.
+        assert!(md.contains(
+            "| Point | Frame | Time | Frame length | Datagram | Extra bytes |\n| --- | --- | --- | --- | --- | --- |\n\
+             | `laptop.pcap · 0` | 16 | +0 µs | 1,514 | 1,500 | 0 |\n\
+             | `controller.pcapng · eth1` | 29 | +308 µs | 1,520 | 1,500 | 2 |\n\
+             | `controller.pcapng · qr-5d0a1c2e-7f` | never seen | | | | |\n"
+        ), "{md}");
+        assert!(md.contains("- laptop.pcap · 0 → controller.pcapng · eth1: +4 802.1Q tag (VLAN 100)\n- laptop.pcap · 0 → controller.pcapng · eth1: +2 unexplained bytes 25 7f\n"), "{md}");
+        assert!(
+            md.contains(
+                "**Lost after `controller.pcapng · eth1`:** never seen at `controller.pcapng · qr-5d0a1c2e-7f`"
+            ),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "- 3 packets reach `controller.pcapng · eth1` and never reach `controller.pcapng · qr-5d0a1c2e-7f`: "
+            ),
+            "{md}"
+        );
+        // Each sighting's anatomy, as the single-frame report writes it, one heading level down.
+        let eth1 = md.split("### 2. `controller.pcapng · eth1`, frame 29\n\n").nth(1).expect("the second sighting");
+        assert!(eth1.contains("**Ledger:** `1,520 captured = 14 Ethernet + 4 802.1Q + 1,500 IPv4 datagram (IPv4 total length) + 2 unexplained`"));
+        assert!(eth1.contains("#### Bytes after the datagram\n\n| Region | Offsets | Bytes (hex) | Verdict |\n| --- | --- | --- | --- |\n| trailer | 1518–1519 (2 bytes) | `25 7f` | unexplained |\n"));
+        assert!(
+            eth1.contains("#### MTU\n\n**Dropped.** Open vSwitch (kernel datapath) drops it: L2 payload 1502 bytes")
+        );
+        let laptop = md.split("### 1. `laptop.pcap · 0`, frame 16\n\n").nth(1).unwrap();
+        assert!(
+            laptop.starts_with("| Length | Bytes |") && !laptop[..laptop.find("### 2.").unwrap()].contains("Dropped")
+        );
+        assert!(md.contains("Payload bytes are zeros in the shared frames (headers only)"));
+        assert!(md.ends_with("MTU 1500 · device rule Open vSwitch (kernel datapath) (`ovs-kernel`) · FCS auto (the CRC decides) (`auto`)\n\n_Diagnosis by Framelens._\n"));
+        // The same report from the link's frames: a reader of the link gets it too.
+        let back = crate::explain::share::SharedJourney::decode(&j.encode().unwrap()).unwrap();
+        assert_eq!(journey_markdown(&back), md);
     }
 }

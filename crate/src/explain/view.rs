@@ -201,6 +201,21 @@ pub fn segments(a: &FrameAnalysis, caplen: u32) -> Vec<Segment> {
     out
 }
 
+/// Byte runs `[start, end)` sorted, empty ones dropped, overlapping or
+/// touching ones merged: what a hex map outlines.
+pub fn merge_runs(mut runs: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+    runs.retain(|&(s, e)| s < e);
+    runs.sort_unstable();
+    let mut merged: Vec<(u32, u32)> = Vec::with_capacity(runs.len());
+    for (s, e) in runs {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
 /// For each byte, the index in `a.spans` of the narrowest span covering it.
 pub fn byte_owners(a: &FrameAnalysis, caplen: usize) -> Vec<Option<usize>> {
     let mut owner: Vec<Option<usize>> = vec![None; caplen];
@@ -302,6 +317,12 @@ mod tests {
             }
         });
         out.unwrap()
+    }
+
+    #[test]
+    fn runs_are_sorted_and_merged_and_empty_ones_dropped() {
+        assert_eq!(merge_runs(vec![(1518, 1520), (14, 18), (16, 20), (30, 30), (20, 22)]), [(14, 22), (1518, 1520)]);
+        assert!(merge_runs(Vec::new()).is_empty());
     }
 
     #[test]

@@ -185,6 +185,12 @@ impl Ledger {
         self.regions().filter(|r| r.kind == kind).map(|r| r.len).sum()
     }
 
+    /// The outermost datagram's length, when its start and end are known.
+    pub fn datagram_len(&self) -> Option<u32> {
+        let (start, end) = (self.l3_start?, self.l3_end?);
+        Some(end.saturating_sub(u64::from(start)).min(u64::from(u32::MAX)) as u32)
+    }
+
     /// The length the frame should have from its headers: the datagram's end,
     /// padded to the minimum, plus a valid FCS.
     pub fn expected_len(&self) -> Option<u64> {

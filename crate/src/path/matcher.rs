@@ -403,10 +403,7 @@ fn sight(
     let d = dissector.facts(p.data, p.link_type, p.original_len);
     let ledger = account(d, p.data, FrameMeta { original_len: p.original_len, fcs: p.fcs }, settings);
     let (id, facts) = identify(d, p.data, &ledger, &MtuFacts::new(d, &ledger), settings)?;
-    let datagram = match (ledger.l3_start, ledger.l3_end) {
-        (Some(a), Some(b)) => Some(b.saturating_sub(u64::from(a)).min(u64::from(u32::MAX)) as u32),
-        _ => None,
-    };
+    let datagram = ledger.datagram_len();
     Some((
         id,
         Sighting {

@@ -22,6 +22,9 @@ pub struct Props {
     /// What a lesson step points at: its bytes and fields are marked `data-highlight`.
     #[prop_or_default]
     pub highlight: Option<Highlight>,
+    /// More to outline besides it: every run of bytes that appeared along a journey.
+    #[prop_or_default]
+    pub highlights: Vec<Highlight>,
     /// The folded payload runs of the hex map the reader opened (their first bytes).
     #[prop_or_default]
     pub unfolded: Vec<u32>,
@@ -30,9 +33,16 @@ pub struct Props {
     pub on_unfold: Callback<u32>,
 }
 
-fn marked_sentence(start: u32, end: u32) -> String {
-    let n = end.saturating_sub(start);
-    format!("Bytes {start}–{} ({n} byte{}) are outlined below.", end.saturating_sub(1), if n == 1 { "" } else { "s" })
+/// "Bytes 1518–1519 (2 bytes) are outlined below.", or with several runs
+/// "Bytes 14–17 and 1518–1519 (6 bytes) …".
+fn marked_sentence(runs: &[(u32, u32)]) -> String {
+    let n: u32 = runs.iter().map(|(s, e)| e.saturating_sub(*s)).sum();
+    let list: Vec<String> = runs.iter().map(|(s, e)| format!("{s}–{}", e.saturating_sub(1))).collect();
+    let list = match list.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => list.join(""),
+    };
+    format!("Bytes {list} ({n} byte{}) are outlined below.", if n == 1 { "" } else { "s" })
 }
 
 /// Scrolls the first marked byte into view: in a long frame it can be a
@@ -62,8 +72,9 @@ pub fn Anatomy(props: &Props) -> Html {
     let n = p.number;
     let caplen = p.data.len();
     let hov = *hovered;
-    let marked = props.highlight.and_then(|h| h.resolve(a));
-    let is_marked = |start: u32, end: u32| marked.is_some_and(|(s, e)| start >= s && end <= e && start < end);
+    let highlights: Vec<Highlight> = props.highlight.iter().chain(&props.highlights).copied().collect();
+    let marked = Highlight::resolve_all(&highlights, a);
+    let is_marked = |start: u32, end: u32| marked.iter().any(|&(s, e)| start >= s && end <= e && start < end);
 
     let bar = segments(a, caplen as u32).into_iter().map(|s| {
         let len = s.end - s.start;
@@ -103,11 +114,10 @@ pub fn Anatomy(props: &Props) -> Html {
     }
     let open: Vec<u32> = props.unfolded.iter().chain(opened_here.iter()).copied().collect();
     let hex = {
-        let (packet, highlight) = (props.packet.clone(), props.highlight);
+        let packet = props.packet.clone();
         let analysis = analysis.clone();
-        use_memo((packet, props.settings, highlight, open), move |(p, _, h, open)| {
-            let marked = h.and_then(|h| h.resolve(&analysis));
-            hex_html(&analysis, &p.data, marked, open)
+        use_memo((packet, props.settings, highlights, open), move |(p, _, h, open)| {
+            hex_html(&analysis, &p.data, &Highlight::resolve_all(h, &analysis), open)
         })
     };
     // A folded run is a button inside the innerHTML: one listener on the map.
@@ -211,36 +221,38 @@ pub fn Anatomy(props: &Props) -> Html {
 
     let mtu = &a.mtu;
     html! {
-        <section class="anatomy" data-testid="anatomy" data-frame={n.to_string()} aria-label={format!("Anatomy of frame {n}")}>
-            <h2>{ format!("Frame {n}") }<span class="sub">{ format!(" · {} bytes captured, {} on the wire", caplen, p.original_len) }</span></h2>
-            <p class="equation" data-testid="ledger">{ a.equation.clone() }</p>
-            <div class="bar" aria-hidden="true">{ for bar }</div>
-            if a.ledger.regions().next().is_some() {
-                <ul class="regions">{ for regions }</ul>
-            }
-            <div class={classes!("mtu", mtu.dropped.then_some("dropped"))} data-testid="mtu-verdict" data-dropped={mtu.dropped.to_string()}>
-                <strong>{ if mtu.dropped { "Dropped: " } else { "MTU: " } }</strong>{ mtu.sentence.clone() }
-                if let Some(log) = &mtu.log { <code class="log">{ log.clone() }</code> }
-            </div>
-            if !a.findings.is_empty() {
-                <ul class="frame-findings">{ for a.findings.iter().map(|f| html! { <li>{ f.clone() }</li> }) }</ul>
-            }
-            if !a.hypotheses.is_empty() {
-                <div class="hypotheses"><h3>{ "Hypotheses, most likely first" }</h3>
-                    <ol>{ for a.hypotheses.iter().map(|h| html! { <li>{ h.clone() }</li> }) }</ol></div>
-            }
-            if let Some((start, end)) = marked {
-                <p class="marked-note" data-testid="highlight" data-start={start.to_string()} data-len={end.saturating_sub(start).to_string()}>
-                    <span class="marked-swatch" aria-hidden="true"></span>
-                    { marked_sentence(start, end) }
-                    <button type="button" class="cancel" onclick={Callback::from(|_: MouseEvent| show_marked())}>{ "Show them" }</button>
-                </p>
-            }
-            <p class="hover-line" aria-live="polite">{ hover_line }</p>
-            <div class="anatomy-grid">
-                <div class="hex" ref={hex_ref} onmouseover={on_over} onclick={on_click}></div>
-                <ul class="fields">{ for fields }</ul>
-            </div>
-        </section>
-    }
+            <section class="anatomy" data-testid="anatomy" data-frame={n.to_string()} aria-label={format!("Anatomy of frame {n}")}>
+                <h2>{ format!("Frame {n}") }<span class="sub">{ format!(" · {} bytes captured, {} on the wire", caplen, p.original_len) }</span></h2>
+                <p class="equation" data-testid="ledger">{ a.equation.clone() }</p>
+                <div class="bar" aria-hidden="true">{ for bar }</div>
+                if a.ledger.regions().next().is_some() {
+                    <ul class="regions">{ for regions }</ul>
+                }
+                <div class={classes!("mtu", mtu.dropped.then_some("dropped"))} data-testid="mtu-verdict" data-dropped={mtu.dropped.to_string()}>
+                    <strong>{ if mtu.dropped { "Dropped: " } else { "MTU: " } }</strong>{ mtu.sentence.clone() }
+                    if let Some(log) = &mtu.log { <code class="log">{ log.clone() }</code> }
+                </div>
+                if !a.findings.is_empty() {
+                    <ul class="frame-findings">{ for a.findings.iter().map(|f| html! { <li>{ f.clone() }</li> }) }</ul>
+                }
+                if !a.hypotheses.is_empty() {
+                    <div class="hypotheses"><h3>{ "Hypotheses, most likely first" }</h3>
+                        <ol>{ for a.hypotheses.iter().map(|h| html! { <li>{ h.clone() }</li> }) }</ol></div>
+                }
+                if let Some(&(start, _)) = marked.first() {
+                    <p class="marked-note" data-testid="highlight" data-start={start.to_string()}
+                        data-len={marked.iter().map(|(s, e)| e - s).sum::<u32>().to_string()} data-runs={marked.len().to_string()}
+    >
+                        <span class="marked-swatch" aria-hidden="true"></span>
+                        { marked_sentence(&marked) }
+                        <button type="button" class="cancel" onclick={Callback::from(|_: MouseEvent| show_marked())}>{ "Show them" }</button>
+                    </p>
+                }
+                <p class="hover-line" aria-live="polite">{ hover_line }</p>
+                <div class="anatomy-grid">
+                    <div class="hex" ref={hex_ref} onmouseover={on_over} onclick={on_click}></div>
+                    <ul class="fields">{ for fields }</ul>
+                </div>
+            </section>
+        }
 }

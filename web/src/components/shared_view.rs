@@ -1,10 +1,12 @@
-//! A frame opened from a diagnosis link: a banner saying so (with the
+//! A frame opened from a diagnosis link (a journey's link shows
+//! [`crate::components::shared_journey`]): a banner saying so (with the
 //! sender's note and privacy choice), the reader's own MTU and device rule,
 //! and the same anatomy the loaded capture shows. A link that cannot be
 //! opened shows the core's sentence instead.
 
 use crate::components::anatomy::Anatomy;
 use crate::components::settings_panel::SettingsPanel;
+use crate::components::shared_journey::SharedJourneyView;
 use crate::share_state::SharedPage;
 use crate::state::Action;
 use framelens::explain::lessons::Highlight;
@@ -22,7 +24,7 @@ pub struct Props {
 
 /// Drops the `#share=` fragment from the address bar without a reload or a
 /// hashchange (the reducer closes the view itself).
-fn forget_link() {
+pub fn forget_link() {
     if let Some(w) = web_sys::window() {
         let path = w.location().pathname().unwrap_or_default();
         let search = w.location().search().unwrap_or_default();
@@ -46,6 +48,10 @@ pub fn SharedView(props: &Props) -> Html {
                 <p class="hint">{ "Ask the sender to copy the link again (mail programs sometimes cut or wrap long links), or open a capture below." }</p>
                 <button type="button" onclick={close}>{ "Dismiss" }</button>
             </section>
+        },
+        SharedPage::Journey { journey, packets, settings } => html! {
+            <SharedJourneyView journey={journey.clone()} packets={packets.clone()} settings={*settings}
+                on_action={props.on_action.clone()} />
         },
         SharedPage::Open { frame, packet, settings } => {
             let on_settings = props.on_action.reform(Action::SharedSettings);
