@@ -14,6 +14,7 @@ pub mod progress;
 pub mod selected_frame;
 pub mod settings_panel;
 pub mod share_dialog;
+pub mod share_frame;
 pub mod shared_journey;
 pub mod shared_view;
 pub mod side_by_side;
