@@ -253,14 +253,7 @@ impl SharedFrame {
     }
 
     fn parse(raw: &[u8]) -> Result<Self, ShareError> {
-        let mut r = Reader::new(raw);
-        if r.take(2, "marker")? != MAGIC {
-            return Err(ShareError::BadMagic);
-        }
-        let v = r.u8("version")?;
-        if u32::from(v) != VERSION {
-            return Err(ShareError::UnsupportedVersion(v.into()));
-        }
+        let mut r = Reader::open(raw, VERSION)?;
         let flags = r.u8("flags")?;
         if flags & !0x1f != 0 {
             return Err(r.invalid("flags", flags.into(), 1));
@@ -390,6 +383,20 @@ impl<'a> Reader<'a> {
     fn new(b: &'a [u8]) -> Self {
         Reader { b, at: 0 }
     }
+
+    /// A reader past the marker and the version byte, which must be `version`.
+    fn open(b: &'a [u8], version: u32) -> Result<Self, ShareError> {
+        let mut r = Reader::new(b);
+        if r.take(2, "marker")? != MAGIC {
+            return Err(ShareError::BadMagic);
+        }
+        let v = r.u8("version")?;
+        if u32::from(v) != version {
+            return Err(ShareError::UnsupportedVersion(v.into()));
+        }
+        Ok(r)
+    }
+
     fn take(&mut self, n: usize, field: &'static str) -> Result<&'a [u8], ShareError> {
         if self.b.len() < n {
             return Err(ShareError::Truncated { field, offset: self.at });

@@ -239,14 +239,7 @@ impl SharedJourney {
     }
 
     fn parse(raw: &[u8]) -> Result<Self, ShareError> {
-        let mut r = Reader::new(raw);
-        if r.take(2, "marker")? != MAGIC {
-            return Err(ShareError::BadMagic);
-        }
-        let v = r.u8("version")?;
-        if u32::from(v) != VERSION {
-            return Err(ShareError::UnsupportedVersion(v.into()));
-        }
+        let mut r = Reader::open(raw, VERSION)?;
         let flags = r.u8("flags")?;
         if flags & !FLAG_HEADERS_ONLY != 0 {
             return Err(r.invalid("flags", flags.into(), 1));
