@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { openPage, screenshot, repoRoot, useApp } from './lib.mjs';
+import { openPage, screenshot, repoRoot, useApp, assertClean } from './lib.mjs';
 
 const examples = path.join(repoRoot, 'static', 'examples');
 const app = useApp();
@@ -26,12 +26,6 @@ async function select(page, frame) {
   const anatomy = page.locator(`[data-testid=anatomy][data-frame="${frame}"]`);
   await anatomy.waitFor({ timeout: 10_000 });
   return anatomy;
-}
-
-function assertClean(log) {
-  assert.deepEqual(log.foreignRequests, [], 'requests to other origins');
-  assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
-  assert.deepEqual(log.consoleErrors, [], 'console errors');
 }
 
 test('compact anatomy: a 1,520-byte frame shows its fields and trailer on the first screen, and opens', async () => {

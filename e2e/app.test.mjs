@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPage, screenshot, repoRoot, useApp } from './lib.mjs';
+import { openPage, screenshot, repoRoot, useApp, assertClean } from './lib.mjs';
 
 const captures = path.join(repoRoot, 'tests', 'captures');
 const examples = path.join(repoRoot, 'static', 'examples');
@@ -40,12 +40,6 @@ async function regions(page, frame) {
       nonzero: e.dataset.nonzero,
     })),
   );
-}
-
-function assertClean(log) {
-  assert.deepEqual(log.foreignRequests, [], 'requests to other origins');
-  assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
-  assert.deepEqual(log.consoleErrors, [], 'console errors');
 }
 
 test('file input: udpPacketWithEthernetTrailers.pcap frame 1 has 3 bytes of non-zero padding at 57', async () => {

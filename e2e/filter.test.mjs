@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPage, repoRoot, screenshot, useApp } from './lib.mjs';
+import { openPage, repoRoot, screenshot, useApp, assertClean } from './lib.mjs';
 
 const STORY = path.join(repoRoot, 'static', 'examples', 'two-bytes.pcap');
 const TRAILER_FRAMES = [1, 3, 5, 7, 9, 11, 13, 15, 16, 17];
@@ -35,12 +35,6 @@ async function shown(page) {
   const n = Number(await page.locator('[data-testid=filter-bar]').getAttribute('data-shown'));
   const rows = await page.locator('[data-testid=frame-row]').evaluateAll((els) => els.map((e) => Number(e.dataset.frame)));
   return { n, rows };
-}
-
-function assertClean(log) {
-  assert.deepEqual(log.foreignRequests, [], 'requests to other origins');
-  assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
-  assert.deepEqual(log.consoleErrors, [], 'console errors');
 }
 
 /** The blocks of a little-endian pcapng: { type, body }. */

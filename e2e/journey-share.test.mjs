@@ -7,28 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPage, screenshot, repoRoot, useApp } from './lib.mjs';
+import { openPage, screenshot, repoRoot, useApp, assertClean, dropFiles } from './lib.mjs';
 
 const story = path.join(repoRoot, 'static', 'path-story');
 const app = useApp();
-
-async function drop(page, files) {
-  const data = files.map((f) => ({ name: path.basename(f), bytes: [...fs.readFileSync(f)] }));
-  await page.evaluate((data) => {
-    const dt = new DataTransfer();
-    for (const f of data) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
-    const target = document.querySelector('[data-testid=drop-zone]') || document.querySelector('.app');
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
-    }
-  }, data);
-}
-
-function assertClean(log) {
-  assert.deepEqual(log.foreignRequests, [], 'requests to other origins');
-  assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
-  assert.deepEqual(log.consoleErrors, [], 'console errors');
-}
 
 /** What the second frame of a side-by-side shows outlined. */
 async function outlined(scope) {
@@ -51,7 +33,7 @@ test('share a lost journey: every appeared run outlined, the link opens its sigh
   try {
     await page.goto(app.server.url, { waitUntil: 'load' });
     await page.locator('[data-testid=drop-zone]').waitFor({ state: 'visible', timeout: 15_000 });
-    await drop(page, [path.join(story, 'laptop.pcap'), path.join(story, 'controller.pcapng')]);
+    await dropFiles(page, [path.join(story, 'laptop.pcap'), path.join(story, 'controller.pcapng')]);
     await page.locator('[data-testid=path-status][data-complete=true]').waitFor({ timeout: 20_000 });
     await page.locator('[data-testid=path-filter-lost]').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=journey-row]').length === 3);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPage, screenshot, artifactsDir, useApp } from './lib.mjs';
+import { openPage, screenshot, artifactsDir, useApp, assertClean } from './lib.mjs';
 
 // Per lesson, per step: [frame, first byte, byte count] of what the step
 // points at. Worked out from the frames' structure, e.g. two-bytes frame 13:
@@ -40,12 +40,6 @@ async function open(hash = '') {
   await o.page.goto(app.server.url + hash, { waitUntil: 'load' });
   await o.page.locator('[data-testid=drop-zone]').waitFor({ state: 'visible', timeout: 15_000 });
   return o;
-}
-
-function assertClean(log) {
-  assert.deepEqual(log.foreignRequests, [], 'requests to other origins');
-  assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
-  assert.deepEqual(log.consoleErrors, [], 'console errors');
 }
 
 /** What the anatomy marks: hex byte offsets, field rows, regions, and the note's range. */

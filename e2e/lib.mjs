@@ -1,6 +1,7 @@
 // Shared e2e helpers: a tiny static server for dist/ and a headless Chromium
 // driven by playwright-core. Tests never need `trunk serve`.
 import http from 'node:http';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,4 +149,24 @@ export function useApp() {
     await app.server?.close();
   });
   return app;
+}
+
+/** Fails the test on any request to another origin, uncaught page error or console error. */
+export function assertClean(log) {
+  assert.deepEqual(log.foreignRequests, [], 'requests to other origins');
+  assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
+  assert.deepEqual(log.consoleErrors, [], 'console errors');
+}
+
+/** A real drop event on the drop zone (or the page) whose DataTransfer holds `files` (paths). */
+export async function dropFiles(page, files) {
+  const data = files.map((f) => ({ name: path.basename(f), bytes: [...fs.readFileSync(f)] }));
+  await page.evaluate((data) => {
+    const dt = new DataTransfer();
+    for (const f of data) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
+    const target = document.querySelector('[data-testid=drop-zone]') || document.querySelector('.app');
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }
+  }, data);
 }

@@ -6,7 +6,7 @@
 // core's (`framelens path static/path-story/*`, crate/tests/lessons.rs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, useApp } from './lib.mjs';
+import { openPage, screenshot, useApp, assertClean } from './lib.mjs';
 
 // Per step: [journey, point, frame at that point, first byte, byte count].
 // Laptop frames are untagged (IPv4 at 14: total length 16–17, destination
@@ -32,12 +32,6 @@ async function open(hash = '') {
   await o.page.goto(app.server.url + hash, { waitUntil: 'load' });
   await o.page.locator('[data-testid=drop-zone]').waitFor({ state: 'visible', timeout: 15_000 });
   return o;
-}
-
-function assertClean(log) {
-  assert.deepEqual(log.foreignRequests, [], 'requests to other origins');
-  assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
-  assert.deepEqual(log.consoleErrors, [], 'console errors');
 }
 
 /** The lesson's frame in the journey's detail: its point, frame and what its anatomy marks. */

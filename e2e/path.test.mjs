@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPage, screenshot, repoRoot, useApp } from './lib.mjs';
+import { openPage, screenshot, repoRoot, useApp, assertClean, dropFiles } from './lib.mjs';
 
 const story = path.join(repoRoot, 'static', 'path-story');
 const examples = path.join(repoRoot, 'static', 'examples');
@@ -19,25 +19,6 @@ async function open() {
   return o;
 }
 
-// A real drop event whose DataTransfer holds `files` (paths).
-async function drop(page, files) {
-  const data = files.map((f) => ({ name: path.basename(f), bytes: [...fs.readFileSync(f)] }));
-  await page.evaluate((data) => {
-    const dt = new DataTransfer();
-    for (const f of data) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
-    const target = document.querySelector('[data-testid=drop-zone]') || document.querySelector('.app');
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
-    }
-  }, data);
-}
-
-function assertClean(log) {
-  assert.deepEqual(log.foreignRequests, [], 'requests to other origins');
-  assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
-  assert.deepEqual(log.consoleErrors, [], 'console errors');
-}
-
 async function pathDone(page) {
   await page.locator('[data-testid=path-status][data-complete=true]').waitFor({ timeout: 20_000 });
 }
@@ -45,7 +26,7 @@ async function pathDone(page) {
 test('path view: the story dropped as two files shows 3 packets lost before the router port', async () => {
   const { page, context, log } = await open();
   try {
-    await drop(page, [path.join(story, 'laptop.pcap'), path.join(story, 'controller.pcapng')]);
+    await dropFiles(page, [path.join(story, 'laptop.pcap'), path.join(story, 'controller.pcapng')]);
     const view = page.locator('[data-testid=path-view]');
     await view.waitFor({ timeout: 20_000 });
     await pathDone(page);
@@ -93,10 +74,10 @@ test('path view: the story dropped as two files shows 3 packets lost before the 
 test('path view: a capture added to the one open starts the path view, one at a time', async () => {
   const { page, context, log } = await open();
   try {
-    await drop(page, [path.join(story, 'laptop.pcap')]);
+    await dropFiles(page, [path.join(story, 'laptop.pcap')]);
     await page.locator('[data-testid=summary][data-complete=true]').waitFor({ timeout: 15_000 });
     assert.equal(await page.locator('[data-testid=path-view]').count(), 0, 'one point has no path');
-    await drop(page, [path.join(story, 'controller.pcapng')]);
+    await dropFiles(page, [path.join(story, 'controller.pcapng')]);
     await pathDone(page);
     assert.equal(await page.locator('[data-testid=capture-tab]').count(), 2);
     assert.equal(await page.locator('[data-testid=path-point]').count(), 3);
@@ -115,7 +96,7 @@ test('path view: a capture added to the one open starts the path view, one at a 
 test('kernel log: dropped with its capture, its lines link to frames and the anatomy quotes them', async () => {
   const { page, context, log } = await open();
   try {
-    await drop(page, [path.join(examples, 'two-bytes.pcap'), path.join(examples, 'two-bytes-kern.log')]);
+    await dropFiles(page, [path.join(examples, 'two-bytes.pcap'), path.join(examples, 'two-bytes-kern.log')]);
     await page.locator('[data-testid=summary][data-complete=true]').waitFor({ timeout: 15_000 });
     const panel = page.locator('[data-testid=log-panel]');
     await panel.waitFor({ timeout: 15_000 });
@@ -143,9 +124,9 @@ test('kernel log: dropped with its capture, its lines link to frames and the ana
 test('kernel log: dropped after the capture, it rescans the capture with the log', async () => {
   const { page, context, log } = await open();
   try {
-    await drop(page, [path.join(examples, 'two-bytes.pcap')]);
+    await dropFiles(page, [path.join(examples, 'two-bytes.pcap')]);
     await page.locator('[data-testid=summary][data-complete=true]').waitFor({ timeout: 15_000 });
-    await drop(page, [path.join(examples, 'two-bytes-kern.log')]);
+    await dropFiles(page, [path.join(examples, 'two-bytes-kern.log')]);
     await page.locator('[data-testid=log-panel] [data-testid=log-line]').first().waitFor({ timeout: 15_000 });
     assert.equal(await page.locator('[data-testid=capture-tab]').count(), 0, 'still one capture');
     assertClean(log);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { openPage, screenshot, repoRoot, artifactsDir, useApp } from './lib.mjs';
+import { openPage, screenshot, repoRoot, artifactsDir, useApp, assertClean } from './lib.mjs';
 
 const examples = path.join(repoRoot, 'static', 'examples');
 
@@ -55,12 +55,6 @@ async function anatomyOf(page, frame, scope = '') {
   const hex = (await anatomy.locator('.hex .b').allTextContents()).join('');
   const dropped = await anatomy.locator('[data-testid=mtu-verdict]').getAttribute('data-dropped');
   return { regions, ledger, hex, dropped };
-}
-
-function assertClean(log) {
-  assert.deepEqual(log.foreignRequests, [], 'requests to other origins');
-  assert.deepEqual(log.pageErrors, [], 'uncaught page errors');
-  assert.deepEqual(log.consoleErrors, [], 'console errors');
 }
 
 /** Load two-bytes.pcap with frame 15 selected; its anatomy. */
