@@ -215,24 +215,10 @@ impl SharedFrame {
         if self.headers_only {
             flags |= FLAG_HEADERS_ONLY;
         }
-        if self.fcs.len.is_some() {
-            flags |= FLAG_FCS_LEN;
-        }
-        if self.fcs.crc_error_flag {
-            flags |= FLAG_CRC_ERROR;
-        }
         if self.span.is_some() {
             flags |= FLAG_SPAN;
         }
-        if self.fcs_recomputed {
-            flags |= FLAG_FCS_RECOMPUTED;
-        }
-        b.push(flags);
-        b.extend_from_slice(&self.link_type.0.to_be_bytes());
-        b.extend_from_slice(&self.original_len.to_be_bytes());
-        if let Some(n) = self.fcs.len {
-            b.push(n);
-        }
+        put_frame_head(&mut b, self, flags);
         put_settings(&mut b, &self.settings);
         b.extend_from_slice(&self.frame_number.unwrap_or(0).to_be_bytes());
         if let Some((s, e)) = self.span {
@@ -254,13 +240,8 @@ impl SharedFrame {
 
     fn parse(raw: &[u8]) -> Result<Self, ShareError> {
         let mut r = Reader::open(raw, VERSION)?;
-        let flags = r.u8("flags")?;
-        if flags & !0x1f != 0 {
-            return Err(r.invalid("flags", flags.into(), 1));
-        }
-        let link_type = LinkType(r.u16("link type")?);
-        let original_len = r.u32("original length")?;
-        let fcs_len = if flags & FLAG_FCS_LEN != 0 { Some(r.u8("FCS length")?) } else { None };
+        let head = r.frame_head("flags", FLAG_HEADERS_ONLY | FLAG_SPAN)?;
+        let flags = head.flags;
         let settings = r.settings()?;
         let number = r.u64("frame number")?;
         let span_at = r.at;
@@ -278,16 +259,16 @@ impl SharedFrame {
             }
         }
         Ok(SharedFrame {
-            link_type,
-            original_len,
-            fcs: FcsHint { len: fcs_len, crc_error_flag: flags & FLAG_CRC_ERROR != 0 },
+            link_type: head.link_type,
+            original_len: head.original_len,
+            fcs: head.fcs,
             data,
             settings,
             frame_number: (number != 0).then_some(number),
             span,
             note,
             headers_only: flags & FLAG_HEADERS_ONLY != 0,
-            fcs_recomputed: flags & FLAG_FCS_RECOMPUTED != 0,
+            fcs_recomputed: head.fcs_recomputed,
         })
     }
 }
@@ -397,6 +378,26 @@ impl<'a> Reader<'a> {
         Ok(r)
     }
 
+    /// A frame's flags byte (its FCS bits, and `extra` bits of the link's
+    /// own), link type, original length and, if flagged, FCS length: the
+    /// same in both link versions.
+    fn frame_head(&mut self, field: &'static str, extra: u8) -> Result<FrameHead, ShareError> {
+        let flags = self.u8(field)?;
+        if flags & !(FRAME_FLAGS | extra) != 0 {
+            return Err(self.invalid(field, flags.into(), 1));
+        }
+        let link_type = LinkType(self.u16("link type")?);
+        let original_len = self.u32("original length")?;
+        let len = if flags & FLAG_FCS_LEN != 0 { Some(self.u8("FCS length")?) } else { None };
+        Ok(FrameHead {
+            flags,
+            link_type,
+            original_len,
+            fcs: FcsHint { len, crc_error_flag: flags & FLAG_CRC_ERROR != 0 },
+            fcs_recomputed: flags & FLAG_FCS_RECOMPUTED != 0,
+        })
+    }
+
     fn take(&mut self, n: usize, field: &'static str) -> Result<&'a [u8], ShareError> {
         if self.b.len() < n {
             return Err(ShareError::Truncated { field, offset: self.at });
@@ -476,6 +477,39 @@ fn put_text16(b: &mut Vec<u8>, s: &str, max: usize) {
 }
 
 /// Writes a u8-length text, cut to 255 bytes on a character boundary.
+/// The flags of a frame's own, in both link versions.
+const FRAME_FLAGS: u8 = FLAG_FCS_LEN | FLAG_CRC_ERROR | FLAG_FCS_RECOMPUTED;
+
+/// What [`Reader::frame_head`] reads.
+pub(crate) struct FrameHead {
+    /// The whole flags byte, the link's own bits included.
+    pub flags: u8,
+    pub link_type: LinkType,
+    pub original_len: u32,
+    pub fcs: FcsHint,
+    pub fcs_recomputed: bool,
+}
+
+/// Writes what [`Reader::frame_head`] reads: `extra` holds the link's own flag bits.
+fn put_frame_head(b: &mut Vec<u8>, f: &SharedFrame, extra: u8) {
+    let mut flags = extra;
+    if f.fcs.len.is_some() {
+        flags |= FLAG_FCS_LEN;
+    }
+    if f.fcs.crc_error_flag {
+        flags |= FLAG_CRC_ERROR;
+    }
+    if f.fcs_recomputed {
+        flags |= FLAG_FCS_RECOMPUTED;
+    }
+    b.push(flags);
+    b.extend_from_slice(&f.link_type.0.to_be_bytes());
+    b.extend_from_slice(&f.original_len.to_be_bytes());
+    if let Some(n) = f.fcs.len {
+        b.push(n);
+    }
+}
+
 fn put_text8(b: &mut Vec<u8>, s: &str) {
     let s = crate::text::cut_to_bytes(s, usize::from(u8::MAX));
     b.push(s.len() as u8);

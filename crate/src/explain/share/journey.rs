@@ -24,11 +24,12 @@
 //! frame bytes in all, [`MAX_CHANGES`] changes and [`MAX_FINDINGS`] findings,
 //! and never more than [`MAX_DECODED`] bytes after decompression.
 
-use super::{pack, put_settings, put_text16, put_text8, unpack, Bounds, Reader, ShareError, SharedFrame, MAGIC};
-use super::{FLAG_CRC_ERROR, FLAG_FCS_LEN, FLAG_FCS_RECOMPUTED, FLAG_HEADERS_ONLY, MAX_FRAME, MAX_NOTE};
-use crate::capture::{FcsHint, Frame};
+use super::{
+    pack, put_frame_head, put_settings, put_text16, put_text8, unpack, Bounds, Reader, ShareError, SharedFrame, MAGIC,
+};
+use super::{FLAG_HEADERS_ONLY, MAX_FRAME, MAX_NOTE};
+use crate::capture::Frame;
 use crate::settings::Settings;
-use crate::wire::link::LinkType;
 
 pub const VERSION: u32 = 2;
 /// The most sightings a link carries (a packet's capture points along one path).
@@ -192,22 +193,7 @@ impl SharedJourney {
             b.extend_from_slice(&f.frame_number.unwrap_or(0).to_be_bytes());
             b.extend_from_slice(&s.time_ns.unwrap_or(NO_TIME).to_be_bytes());
             b.extend_from_slice(&s.clock_offset_ns.to_be_bytes());
-            let mut flags = 0;
-            if f.fcs.len.is_some() {
-                flags |= FLAG_FCS_LEN;
-            }
-            if f.fcs.crc_error_flag {
-                flags |= FLAG_CRC_ERROR;
-            }
-            if f.fcs_recomputed {
-                flags |= FLAG_FCS_RECOMPUTED;
-            }
-            b.push(flags);
-            b.extend_from_slice(&f.link_type.0.to_be_bytes());
-            b.extend_from_slice(&f.original_len.to_be_bytes());
-            if let Some(n) = f.fcs.len {
-                b.push(n);
-            }
+            put_frame_head(&mut b, f, 0);
             b.extend_from_slice(&(f.data.len() as u32).to_be_bytes());
             b.extend_from_slice(&f.data);
         }
@@ -259,13 +245,7 @@ impl SharedJourney {
             let number = r.u64("frame number")?;
             let time = r.u64("frame time")? as i64;
             let clock_offset_ns = r.u64("clock offset")? as i64;
-            let fflags = r.u8("frame flags")?;
-            if fflags & !(FLAG_FCS_LEN | FLAG_CRC_ERROR | FLAG_FCS_RECOMPUTED) != 0 {
-                return Err(r.invalid("frame flags", fflags.into(), 1));
-            }
-            let link_type = LinkType(r.u16("link type")?);
-            let original_len = r.u32("original length")?;
-            let fcs_len = if fflags & FLAG_FCS_LEN != 0 { Some(r.u8("FCS length")?) } else { None };
+            let head = r.frame_head("frame flags", 0)?;
             let len = r.u32("frame length")? as usize;
             total = total.saturating_add(len);
             if len > MAX_FRAME || total > MAX_BYTES {
@@ -277,16 +257,16 @@ impl SharedJourney {
                 time_ns: (time != NO_TIME).then_some(time),
                 clock_offset_ns,
                 frame: SharedFrame {
-                    link_type,
-                    original_len,
-                    fcs: FcsHint { len: fcs_len, crc_error_flag: fflags & FLAG_CRC_ERROR != 0 },
+                    link_type: head.link_type,
+                    original_len: head.original_len,
+                    fcs: head.fcs,
                     data,
                     settings,
                     frame_number: (number != 0).then_some(number),
                     span: None,
                     note: String::new(),
                     headers_only,
-                    fcs_recomputed: fflags & FLAG_FCS_RECOMPUTED != 0,
+                    fcs_recomputed: head.fcs_recomputed,
                 },
             });
         }
