@@ -3,20 +3,19 @@
 //! summary on standard output unchanged, `--filter` choosing the frames, and
 //! the usage errors.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use support::root;
 
 fn input(rel: &str) -> String {
     root().join(rel).to_string_lossy().into_owned()
 }
 
+/// `framelens ARGS` (the inputs are absolute paths).
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_framelens")).args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    support::run(&root(), args)
 }
 
 /// A fresh output path for one test.

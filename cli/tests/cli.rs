@@ -6,31 +6,16 @@
 // tests/captures is, and of the message when it is missing.
 #[path = "../../crate/tests/common/mod.rs"]
 mod common;
+mod support;
 
 use common::captures;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_framelens")).current_dir(dir).args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
+use support::{assert_golden, root, run};
 
 fn golden(name: &str, dir: &Path, file: &str, expect_code: i32) {
     let (code, stdout, stderr) = run(dir, &[file]);
     assert_eq!(code, expect_code, "exit code for {file}; stderr: {stderr}");
-    let path = root().join("cli/tests/golden").join(format!("{name}.txt"));
-    if std::env::var_os("FRAMELENS_BLESS").is_some() {
-        std::fs::write(&path, &stdout).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    if want != stdout {
-        panic!("golden output of {file} differs.\n--- expected ({})\n{want}\n--- actual\n{stdout}", path.display());
-    }
+    assert_golden(name, &stdout);
 }
 
 #[test]
@@ -292,14 +277,7 @@ fn path_frame_numbers_are_the_single_file_numbers() {
 fn golden_path_story_human_output() {
     let (code, stdout, stderr) = run(&story_dir(), &["path", "--examples", "3", "laptop.pcap", "controller.pcapng"]);
     assert_eq!(code, 0, "{stderr}");
-    let path = root().join("cli/tests/golden/path-story.txt");
-    if std::env::var_os("FRAMELENS_BLESS").is_some() {
-        std::fs::write(&path, &stdout).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    if want != stdout {
-        panic!("golden path output differs.\n--- expected ({})\n{want}\n--- actual\n{stdout}", path.display());
-    }
+    assert_golden("path-story", &stdout);
 }
 
 #[test]
@@ -405,14 +383,7 @@ fn golden_path_story_with_its_kernel_log() {
     let (code, stdout, stderr) =
         run(&story_dir(), &["path", "--examples", "3", "--log", STORY_LOG, "laptop.pcap", "controller.pcapng"]);
     assert_eq!(code, 0, "{stderr}");
-    let path = root().join("cli/tests/golden/path-story-log.txt");
-    if std::env::var_os("FRAMELENS_BLESS").is_some() {
-        std::fs::write(&path, &stdout).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    if want != stdout {
-        panic!("golden path output differs.\n--- expected ({})\n{want}\n--- actual\n{stdout}", path.display());
-    }
+    assert_golden("path-story-log", &stdout);
 }
 
 #[test]

@@ -3,32 +3,14 @@
 
 #[path = "../../crate/tests/common/mod.rs"]
 mod common;
+mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use support::{assert_golden as golden, root, run};
 
 fn examples() -> PathBuf {
     root().join("static/examples")
-}
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_framelens")).current_dir(dir).args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
-
-fn golden(name: &str, actual: &str) {
-    let path = root().join("cli/tests/golden").join(format!("{name}.txt"));
-    if std::env::var_os("FRAMELENS_BLESS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_default();
-    if want != actual {
-        panic!("golden output {name} differs.\n--- expected ({})\n{want}\n--- actual\n{actual}", path.display());
-    }
 }
 
 fn json_frames(stdout: &str) -> Vec<u64> {
