@@ -7,19 +7,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPage, screenshot, repoRoot, useApp, assertClean } from './lib.mjs';
+import { openPage, screenshot, repoRoot, useApp, assertClean, openApp } from './lib.mjs';
 
 const captures = path.join(repoRoot, 'tests', 'captures');
 const examples = path.join(repoRoot, 'static', 'examples');
 
 const app = useApp();
 
-async function open(hash = '') {
-  const o = await openPage(app.browser, app.server.origin);
-  await o.page.goto(app.server.url + hash, { waitUntil: 'load' });
-  await o.page.locator('[data-testid=drop-zone]').waitFor({ state: 'visible', timeout: 15_000 });
-  return o;
-}
+const open = (hash = '') => openApp(app, { hash });
 
 async function waitComplete(page) {
   await page.locator('[data-testid=summary][data-complete=true]').waitFor({ timeout: 15_000 });

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPage, screenshot, artifactsDir, useApp, assertClean } from './lib.mjs';
+import { openPage, screenshot, artifactsDir, useApp, assertClean, openApp } from './lib.mjs';
 
 // Per lesson, per step: [frame, first byte, byte count] of what the step
 // points at. Worked out from the frames' structure, e.g. two-bytes frame 13:
@@ -34,13 +34,7 @@ const STEPS = {
 
 const app = useApp();
 
-async function open(hash = '') {
-  const o = await openPage(app.browser, app.server.origin);
-  await o.page.setViewportSize({ width: 1440, height: 900 });
-  await o.page.goto(app.server.url + hash, { waitUntil: 'load' });
-  await o.page.locator('[data-testid=drop-zone]').waitFor({ state: 'visible', timeout: 15_000 });
-  return o;
-}
+const open = (hash = '') => openApp(app, { hash, viewport: { width: 1440, height: 900 } });
 
 /** What the anatomy marks: hex byte offsets, field rows, regions, and the note's range. */
 async function marked(page, frame) {

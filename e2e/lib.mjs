@@ -170,3 +170,16 @@ export async function dropFiles(page, files) {
     }
   }, data);
 }
+
+/**
+ * A fresh page of `app` (from `useApp`) at the app's URL + `hash`, once the drop zone shows.
+ * `viewport` sets the page's size; `clipboard` grants clipboard access.
+ */
+export async function openApp(app, { hash = '', viewport, clipboard = false } = {}) {
+  const o = await openPage(app.browser, app.server.origin);
+  if (viewport) await o.page.setViewportSize(viewport);
+  if (clipboard) await o.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.origin });
+  await o.page.goto(app.server.url + hash, { waitUntil: 'load' });
+  await o.page.locator('[data-testid=drop-zone]').waitFor({ state: 'visible', timeout: 15_000 });
+  return o;
+}

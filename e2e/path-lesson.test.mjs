@@ -6,7 +6,7 @@
 // core's (`framelens path static/path-story/*`, crate/tests/lessons.rs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, useApp, assertClean } from './lib.mjs';
+import { openPage, screenshot, useApp, assertClean, openApp } from './lib.mjs';
 
 // Per step: [journey, point, frame at that point, first byte, byte count].
 // Laptop frames are untagged (IPv4 at 14: total length 16–17, destination
@@ -26,13 +26,7 @@ const STEPS = [
 
 const app = useApp();
 
-async function open(hash = '') {
-  const o = await openPage(app.browser, app.server.origin);
-  await o.page.setViewportSize({ width: 1440, height: 900 });
-  await o.page.goto(app.server.url + hash, { waitUntil: 'load' });
-  await o.page.locator('[data-testid=drop-zone]').waitFor({ state: 'visible', timeout: 15_000 });
-  return o;
-}
+const open = (hash = '') => openApp(app, { hash, viewport: { width: 1440, height: 900 } });
 
 /** The lesson's frame in the journey's detail: its point, frame and what its anatomy marks. */
 async function lessonFrame(page, frame) {

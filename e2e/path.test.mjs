@@ -6,18 +6,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPage, screenshot, repoRoot, useApp, assertClean, dropFiles } from './lib.mjs';
+import { openPage, screenshot, repoRoot, useApp, assertClean, dropFiles, openApp } from './lib.mjs';
 
 const story = path.join(repoRoot, 'static', 'path-story');
 const examples = path.join(repoRoot, 'static', 'examples');
 const app = useApp();
 
-async function open() {
-  const o = await openPage(app.browser, app.server.origin);
-  await o.page.goto(app.server.url, { waitUntil: 'load' });
-  await o.page.locator('[data-testid=drop-zone]').waitFor({ state: 'visible', timeout: 15_000 });
-  return o;
-}
+const open = () => openApp(app);
 
 async function pathDone(page) {
   await page.locator('[data-testid=path-status][data-complete=true]').waitFor({ timeout: 20_000 });

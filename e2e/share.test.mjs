@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { openPage, screenshot, repoRoot, artifactsDir, useApp, assertClean } from './lib.mjs';
+import { openPage, screenshot, repoRoot, artifactsDir, useApp, assertClean, openApp } from './lib.mjs';
 
 const examples = path.join(repoRoot, 'static', 'examples');
 
@@ -30,13 +30,7 @@ async function openShared(page, link) {
   return banner;
 }
 
-async function open(hash = '') {
-  const o = await openPage(app.browser, app.server.origin);
-  await o.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.server.origin });
-  await o.page.goto(app.server.url + hash, { waitUntil: 'load' });
-  await o.page.locator('[data-testid=drop-zone]').waitFor({ state: 'visible', timeout: 15_000 });
-  return o;
-}
+const open = (hash = '') => openApp(app, { hash, clipboard: true });
 
 async function anatomyOf(page, frame, scope = '') {
   const anatomy = page.locator(`${scope} [data-testid=anatomy][data-frame="${frame}"]`);

@@ -615,6 +615,22 @@ pub(crate) fn to_nanos(units: u64, tsresol: u8, offset_s: i64) -> i64 {
     total.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
+/// Feeds `file` to a fresh reader `chunk` bytes at a time and returns its
+/// first error, checking after every push that at most `max_buffered`
+/// bytes are held: the shape of the tests that a header claiming gigabytes
+/// is refused before anything is buffered for it.
+#[cfg(test)]
+pub(crate) fn first_error_bounded(file: &[u8], chunk: usize, max_buffered: usize) -> Option<CaptureError> {
+    let mut r = CaptureReader::new();
+    for c in file.chunks(chunk) {
+        if let Err(e) = r.push(c, |_| panic!("no packet")) {
+            return Some(e);
+        }
+        assert!(r.buffered() <= max_buffered, "{} bytes buffered, at most {max_buffered} expected", r.buffered());
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -199,7 +199,7 @@ impl PcapState {
 
 #[cfg(test)]
 mod tests {
-    use crate::capture::{read_all, CaptureErrorKind, CaptureReader, MAX_RECORD_BYTES};
+    use crate::capture::{first_error_bounded, read_all, CaptureErrorKind, MAX_RECORD_BYTES};
 
     fn file(magic: u32, big_endian: bool, link: u32, records: &[(&[u8], u32)]) -> Vec<u8> {
         let u32b = |v: u32| if big_endian { v.to_be_bytes() } else { v.to_le_bytes() };
@@ -255,16 +255,7 @@ mod tests {
             let mut f = header(u32::MAX, 1);
             f.extend(record_header(caplen, u32::MAX));
             for chunk in [1, 7, f.len()] {
-                let mut r = CaptureReader::new();
-                let mut err = None;
-                for c in f.chunks(chunk) {
-                    if let Err(e) = r.push(c, |_| panic!("no packet")) {
-                        err = Some(e);
-                        break;
-                    }
-                    assert!(r.buffered() < 24, "only headers are ever buffered here");
-                }
-                let e = err.expect("refused as soon as the record header is complete");
+                let e = first_error_bounded(&f, chunk, 23).expect("refused as soon as the record header is complete");
                 assert_eq!(e.offset, 24);
                 assert!(
                     matches!(e.kind, CaptureErrorKind::RecordTooLarge { caplen: c, max: MAX_RECORD_BYTES, .. } if c == caplen)

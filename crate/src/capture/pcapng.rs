@@ -419,7 +419,7 @@ fn describe(e: &nom::Err<pcap_parser::PcapError<&[u8]>>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::capture::{read_all, CaptureErrorKind, CaptureReader, Direction, MAX_BLOCK_BYTES};
+    use crate::capture::{first_error_bounded, read_all, CaptureErrorKind, Direction, MAX_BLOCK_BYTES};
 
     fn block(kind: u32, body: &[u8]) -> Vec<u8> {
         let len = (12 + body.len().div_ceil(4) * 4) as u32;
@@ -533,16 +533,7 @@ mod tests {
             f.extend_from_slice(&len.to_le_bytes());
             f.extend_from_slice(&[0; 4]);
             for chunk in [1, 5, f.len()] {
-                let mut r = CaptureReader::new();
-                let mut err = None;
-                for c in f.chunks(chunk) {
-                    if let Err(e) = r.push(c, |_| panic!("no packet")) {
-                        err = Some(e);
-                        break;
-                    }
-                    assert!(r.buffered() <= 40, "only the SHB, IDB and block header are ever buffered");
-                }
-                let e = err.expect("refused as soon as the block header is there");
+                let e = first_error_bounded(&f, chunk, 40).expect("refused as soon as the block header is there");
                 assert_eq!(e.offset, 68);
                 match e.kind {
                     CaptureErrorKind::BlockTooLarge { length, max, .. } => {
