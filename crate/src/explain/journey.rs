@@ -279,6 +279,27 @@ pub fn appeared(before: &FrameAnalysis, after: &FrameAnalysis) -> Vec<(u32, u32)
     crate::explain::view::merge_runs(out)
 }
 
+/// For one packet's frames in path order (`None`: not read yet), the runs
+/// that appeared in each since the last frame read before it: what the
+/// side-by-side anatomies outline.
+pub fn appeared_along<'a, I>(analyses: I) -> Vec<Vec<(u32, u32)>>
+where
+    I: IntoIterator<Item = Option<&'a FrameAnalysis>>,
+{
+    let mut before: Option<&FrameAnalysis> = None;
+    analyses
+        .into_iter()
+        .map(|a| match a {
+            Some(a) => {
+                let runs = before.map(|b| appeared(b, a)).unwrap_or_default();
+                before = Some(a);
+                runs
+            }
+            None => Vec::new(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,5 +392,9 @@ mod tests {
         assert!(appeared(&a, &a).is_empty());
         // Back the other way nothing appears: the tag and the bytes went.
         assert!(appeared(&b, &a).is_empty());
+        // Along the path, a frame not read yet is skipped: the next one is
+        // compared with the last one read.
+        assert_eq!(appeared_along([Some(&a), None, Some(&b)]), [vec![], vec![], spans.clone()]);
+        assert_eq!(appeared_along([None, Some(&b), Some(&a)]), [vec![], vec![], vec![]]);
     }
 }

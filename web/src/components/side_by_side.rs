@@ -4,9 +4,9 @@
 
 use crate::components::anatomy::Anatomy;
 use crate::state::FrameBytes;
-use framelens::explain::journey::appeared;
+use framelens::explain::journey::appeared_along;
 use framelens::explain::lessons::Highlight;
-use framelens::frame::analysis::analyze;
+use framelens::frame::analysis::{analyze, FrameAnalysis};
 use framelens::settings::Settings;
 use framelens::text::plural;
 use yew::prelude::*;
@@ -31,14 +31,27 @@ pub struct Props {
     pub settings: Settings,
 }
 
+/// The runs of bytes that appeared in each frame since the frame before
+/// (empty for the first, and for frames not read yet).
+fn appeared_runs(frames: &[SideFrame], settings: &Settings) -> Vec<Vec<(u32, u32)>> {
+    let analyses: Vec<Option<FrameAnalysis>> = frames
+        .iter()
+        .map(|f| match &f.bytes {
+            Some(Ok(frame)) => Some(analyze(&frame.packet(), settings)),
+            _ => None,
+        })
+        .collect();
+    appeared_along(analyses.iter().map(Option::as_ref))
+}
+
 #[component]
 pub fn SideBySide(props: &Props) -> Html {
-    let mut before = None;
-    let frames = props.frames.iter().map(|f| {
+    // Once per change of frames or settings, not on every render of the
+    // journey's detail (the path view renders it as journeys arrive).
+    let runs = use_memo((props.frames.clone(), props.settings), |(frames, settings)| appeared_runs(frames, settings));
+    let frames = props.frames.iter().zip(runs.iter()).map(|(f, runs)| {
         let body = match &f.bytes {
             Some(Ok(frame)) => {
-                let a = analyze(&frame.packet(), &props.settings);
-                let runs = before.as_ref().map(|b| appeared(b, &a)).unwrap_or_default();
                 let note = match runs.iter().map(|(s, e)| e - s).sum::<u32>() {
                     0 => String::new(),
                     n => format!("{n} byte{} appeared since the point before (outlined).", plural(n)),
@@ -47,7 +60,6 @@ pub fn SideBySide(props: &Props) -> Html {
                     Some(h) => vec![h],
                     None => runs.iter().map(|&(start, end)| Highlight::Bytes { start, end }).collect(),
                 };
-                before = Some(a);
                 html! { <>
                     if !note.is_empty() {
                         <p class="appeared" data-testid="journey-appeared" data-runs={runs.len().to_string()}>{ note }</p>
