@@ -16,31 +16,11 @@ use crate::settings::Settings;
 use crate::text::thousands;
 use crate::wire::Layer;
 
-/// Findings that make a frame worth a comment. Zero padding and a valid FCS
-/// are how frames normally end; these are not.
-pub const NOTABLE: [Finding; 15] = [
-    Finding::NonzeroPadding,
-    Finding::Trailer,
-    Finding::Vendor,
-    Finding::FcsInvalid,
-    Finding::FcsUnknown,
-    Finding::FcsMetadataContradicted,
-    Finding::CrcErrorFlag,
-    Finding::Truncated,
-    Finding::LengthClaimOverrun,
-    Finding::InnerLengthMismatch,
-    Finding::ContradictoryLength,
-    Finding::TsoZeroLength,
-    Finding::EndUnknown,
-    Finding::UnsupportedLink,
-    Finding::Ipv6ZeroLength,
-];
-
-/// Whether a frame has something to say: a [`NOTABLE`] finding, or the MTU
+/// Whether a frame has something to say: a [notable](Finding::is_notable) finding, or the MTU
 /// rule drops it. Decided from the scan's record, so that only these frames
 /// are analysed in full.
 pub fn worth_a_comment(r: &FrameRecord, s: &Settings) -> bool {
-    NOTABLE.iter().any(|f| r.ledger.flags.has(*f)) || drops(&r.mtu, s)
+    r.ledger.flags.iter().any(Finding::is_notable) || drops(&r.mtu, s)
 }
 
 /// The verdict in one line: every region after the datagram with its

@@ -150,6 +150,33 @@ impl Finding {
         }
     }
 
+    /// Whether the finding makes a frame worth a comment (`--annotate`):
+    /// zero padding, a valid FCS, a runt on the sender's side and a
+    /// super-frame (offload, and MTU-dependent) are how frames normally end
+    /// or are captured; the others are not.
+    pub const fn is_notable(self) -> bool {
+        match self {
+            Finding::Padding | Finding::FcsValid | Finding::FcsUnannounced | Finding::Runt | Finding::Superframe => {
+                false
+            }
+            Finding::NonzeroPadding
+            | Finding::Trailer
+            | Finding::Vendor
+            | Finding::FcsInvalid
+            | Finding::FcsUnknown
+            | Finding::FcsMetadataContradicted
+            | Finding::CrcErrorFlag
+            | Finding::Truncated
+            | Finding::LengthClaimOverrun
+            | Finding::InnerLengthMismatch
+            | Finding::ContradictoryLength
+            | Finding::TsoZeroLength
+            | Finding::EndUnknown
+            | Finding::UnsupportedLink
+            | Finding::Ipv6ZeroLength => true,
+        }
+    }
+
     /// A few words for people: the CLI's table rows and example headings (at
     /// most [`LABEL_WIDTH`] characters, so the table aligns).
     pub const fn label(self) -> &'static str {
