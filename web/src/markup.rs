@@ -203,17 +203,9 @@ mod tests {
 
     #[test]
     fn every_byte_of_the_two_bytes_frame_is_one_element_and_the_stray_bytes_are_extra() {
-        let bytes = std::fs::read("../static/examples/two-bytes.pcap").unwrap();
-        let mut packet = None;
-        framelens::capture::read_all(&bytes, |p| {
-            if p.number == 15 {
-                packet = Some(framelens::capture::OwnedFrame::from_packet(&p));
-            }
-        });
-        let p = packet.unwrap();
-        let a = framelens::frame::analysis::analyze(&p.packet(), &Default::default());
-        let len = p.data.len();
-        let html = hex_html(&a, &p.data, &[(len as u32 - 2, len as u32)], &[48]);
+        let (a, data) = two_bytes_15();
+        let len = data.len();
+        let html = hex_html(&a, &data, &[(len as u32 - 2, len as u32)], &[48]);
         assert_eq!(html.matches(r#"<span class="b "#).count(), len);
         assert_eq!(html.matches(r#"<div class="hex-row">"#).count(), len.div_ceil(PER_ROW));
         // The last two bytes: 25 7f after the datagram, marked for the lesson.
