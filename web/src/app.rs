@@ -338,10 +338,9 @@ pub fn App() -> Html {
         let (reader, dispatch) = (reader.clone(), on.dispatch.clone());
         let (frames, context) = (state.frames.clone(), state.context.clone());
         let blob = (*source).as_ref().map(|(b, _)| b.clone());
-        let selected = state.selected;
+        let ahead = state.reading_ahead();
         use_effect_with((state.load_id, state.reads_due()), move |(load_id, due)| {
             let Some(blob) = blob else { return };
-            let ahead = due.first() != selected.as_ref();
             for r in due.iter().filter_map(|&n| frames.by_number(n)) {
                 let at = RecordAt { number: r.number, offset: r.offset, caplen: r.ledger.caplen };
                 if ahead {

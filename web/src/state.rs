@@ -592,6 +592,12 @@ impl State {
             .collect()
     }
 
+    /// Whether [`State::reads_due`] are reads ahead (the selected frame has
+    /// its bytes): those wait for the paint of the frame shown.
+    pub fn reading_ahead(&self) -> bool {
+        self.selected.is_some_and(|n| self.frames_read.get(n).is_some())
+    }
+
     /// Actions that leave the state as it is, known before applying them: the
     /// page's own URL fragment coming back to it (it wrote it for this state),
     /// a frame read for an older load. The reducer then keeps the state it
@@ -1218,10 +1224,12 @@ mod tests {
         let st = loaded(STORY).apply(Action::Select(Some(5)));
         assert_eq!((st.selected, st.shown, st.fragment().frame), (Some(5), None, Some(5)), "the URL follows at once");
         assert_eq!(st.reads_due(), vec![5]);
+        assert!(!st.reading_ahead(), "the selected frame is read at once");
         let st = st.apply(read(1, 5));
         assert_eq!((st.selected, st.shown), (Some(5), Some(5)));
         assert!(matches!(st.shown_bytes(), Some(Ok(p)) if p.number == 5));
         assert_eq!(st.reads_due(), vec![6, 4], "then the rows beside it");
+        assert!(st.reading_ahead(), "after the paint");
         let st = st.apply(read(1, 6)).apply(read(1, 4));
         assert_eq!((st.shown, st.reads_due()), (Some(5), vec![]), "reads ahead select nothing");
         // A frame read ahead is shown by the step itself, in one pass.
