@@ -4,6 +4,7 @@
 //! framed with that hop's link: VLAN tags pushed or popped, a driver's
 //! trailer appended, or a VXLAN encapsulation around the whole frame.
 
+pub mod clocks;
 pub mod offload;
 pub mod record;
 pub mod truth;
