@@ -264,6 +264,28 @@ mod tests {
     }
 
     #[test]
+    fn b_routes_with_ttl_less_one() {
+        let s = clocks();
+        let files = check::read(&s);
+        for p in s.truth.packets.iter().filter(|p| p.frames.len() == 4) {
+            let ttls: Vec<u8> =
+                p.frames.iter().map(|r| check::ipv4(&check::frame(&files, r).1.data).unwrap()[8]).collect();
+            let mut by_path: Vec<(usize, u8)> = p
+                .frames
+                .iter()
+                .zip(ttls)
+                .map(|(r, t)| (s.truth.path.iter().position(|q| *q == check::frame(&files, r).0).unwrap(), t))
+                .collect();
+            by_path.sort();
+            if p.direction == Direction::Back {
+                by_path.reverse();
+            }
+            // In the packet's own direction: 64 before B, 63 after.
+            assert_eq!(by_path.iter().map(|x| x.1).collect::<Vec<_>>(), [64, 64, 63, 63]);
+        }
+    }
+
+    #[test]
     fn queued_lost_and_lookalike_packets_are_as_told() {
         let s = clocks();
         let files = check::read(&s);
