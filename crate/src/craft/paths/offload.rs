@@ -233,20 +233,20 @@ pub fn offload() -> Story {
     let p = rec.packet(Direction::Back);
     put(&mut rec, p, client, T0 + 180_000, arp(true, ROUTER_LAN_MAC, ROUTER_LAN_IP, CLIENT_MAC, CLIENT_IP), INBOUND);
     // A ping to the router's LAN address: two points each way.
-    let echo = |request: bool, src, dst, ident: u16, payload| Datagram {
+    let echo = |request: bool, src, dst, ident: u16, seq: u16, payload| Datagram {
         src,
         dst,
         ttl: 64,
         ident,
         dont_fragment: false,
-        body: Body::Echo { request, ident: 0x0c1e, seq: 1, payload },
+        body: Body::Echo { request, ident: 0x0c1e, seq, payload },
     };
     let t = T0 + 20_000_000;
-    let req = echo(true, CLIENT_IP, ROUTER_LAN_IP, 0x3c00, 56).bytes();
+    let req = echo(true, CLIENT_IP, ROUTER_LAN_IP, 0x3c00, 1, 56).bytes();
     let p = rec.packet(Direction::Out);
     put(&mut rec, p, client, t, eth(ROUTER_LAN_MAC, CLIENT_MAC, &req), OUTBOUND);
     put(&mut rec, p, lan, t + 25_000, eth(ROUTER_LAN_MAC, CLIENT_MAC, &req), INBOUND);
-    let rep = echo(false, ROUTER_LAN_IP, CLIENT_IP, 0x9100, 56).bytes();
+    let rep = echo(false, ROUTER_LAN_IP, CLIENT_IP, 0x9100, 1, 56).bytes();
     let p = rec.packet(Direction::Back);
     put(&mut rec, p, lan, t + 60_000, eth(CLIENT_MAC, ROUTER_LAN_MAC, &rep), OUTBOUND);
     put(&mut rec, p, client, t + 85_000, eth(CLIENT_MAC, ROUTER_LAN_MAC, &rep), INBOUND);
@@ -254,8 +254,7 @@ pub fn offload() -> Story {
     // 2. A 1500-byte ping without DF: fragmented by the router on the way
     //    out, by the server itself on the way back.
     let t = T0 + 100_000_000;
-    let mut req = echo(true, CLIENT_IP, SERVER_IP, 0x3c01, 1472);
-    req.body = Body::Echo { request: true, ident: 0x0c1e, seq: 2, payload: 1472 };
+    let req = echo(true, CLIENT_IP, SERVER_IP, 0x3c01, 2, 1472);
     let p = rec.packet(Direction::Out);
     put(&mut rec, p, client, t, eth(ROUTER_LAN_MAC, CLIENT_MAC, &req.bytes()), OUTBOUND);
     put(&mut rec, p, lan, t + 25_000, eth(ROUTER_LAN_MAC, CLIENT_MAC, &req.bytes()), INBOUND);
@@ -264,8 +263,7 @@ pub fn offload() -> Story {
         put(&mut rec, p, wan, sent, eth(SERVER_MAC, ROUTER_WAN_MAC, f), OUTBOUND);
         put(&mut rec, p, server, sent + 120_000, eth(SERVER_MAC, ROUTER_WAN_MAC, f), INBOUND);
     }
-    let mut rep = echo(false, SERVER_IP, CLIENT_IP, 0x7700, 1472);
-    rep.body = Body::Echo { request: false, ident: 0x0c1e, seq: 2, payload: 1472 };
+    let rep = echo(false, SERVER_IP, CLIENT_IP, 0x7700, 2, 1472);
     let p = rec.packet(Direction::Back);
     let t = t + 500_000;
     let here = fragments(&rep.bytes(), WAN_MTU);
