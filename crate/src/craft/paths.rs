@@ -4,6 +4,9 @@
 //! framed with that hop's link: VLAN tags pushed or popped, a driver's
 //! trailer appended, or a VXLAN encapsulation around the whole frame.
 
+pub mod clocks;
+pub mod offload;
+pub mod record;
 pub mod truth;
 
 use super::{rfc3339, PcapWriter, PcapngWriter, CONTROLLER_MAC, LAPTOP_MAC};
