@@ -4,6 +4,7 @@
 //! framed with that hop's link: VLAN tags pushed or popped, a driver's
 //! trailer appended, or a VXLAN encapsulation around the whole frame.
 
+pub mod build;
 pub mod truth;
 
 use super::{rfc3339, PcapWriter, PcapngWriter, CONTROLLER_MAC, LAPTOP_MAC};
