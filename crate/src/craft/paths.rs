@@ -5,6 +5,7 @@
 //! trailer appended, or a VXLAN encapsulation around the whole frame.
 
 pub mod build;
+pub mod kubernetes;
 pub mod truth;
 
 use super::{rfc3339, PcapWriter, PcapngWriter, CONTROLLER_MAC, LAPTOP_MAC};
