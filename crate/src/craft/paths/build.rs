@@ -349,6 +349,7 @@ pub struct At {
 
 struct Shot {
     at: At,
+    true_ns: u64,
     ts: u64,
     data: Vec<u8>,
     flags: u32,
@@ -418,7 +419,7 @@ impl Recorder {
     /// own offset is added), captured as `data`; `flags` are pcapng `epb_flags`.
     pub fn shot(&mut self, packet: PacketId, at: &At, true_ns: u64, data: Vec<u8>, flags: u32) {
         let ts = true_ns.saturating_add_signed(self.files[at.file].ahead_ns);
-        self.shots.push(Shot { at: at.clone(), ts, data, flags, packet: packet.0 });
+        self.shots.push(Shot { at: at.clone(), true_ns, ts, data, flags, packet: packet.0 });
     }
 
     /// A packet seen at one point only.
@@ -428,7 +429,8 @@ impl Recorder {
     }
 
     /// Writes the files (each in timestamp order, ties in the order shot) and
-    /// the truth; `path` is every point in the direction of the first packet.
+    /// the truth, its packets in the order they were first seen (ties in the
+    /// order made); `path` is every point in the direction of the first packet.
     pub fn finish(self, path: &[&At]) -> (Vec<(String, Vec<u8>)>, Truth) {
         let mut frames: Vec<Vec<FrameRef>> = vec![Vec::new(); self.packets.len()];
         let mut numbered: Vec<(usize, FrameRef)> = Vec::new();
@@ -466,12 +468,19 @@ impl Recorder {
         for (order, r) in numbered {
             frames[self.shots[order].packet].push(r);
         }
-        let packets = self
+        let mut first = vec![u64::MAX; self.packets.len()];
+        for s in &self.shots {
+            first[s.packet] = first[s.packet].min(s.true_ns);
+        }
+        let mut packets: Vec<(u64, TruePacket)> = self
             .packets
             .into_iter()
             .zip(frames)
-            .map(|((direction, lost), frames)| TruePacket { frames, direction, lost })
+            .zip(first)
+            .map(|(((direction, lost), frames), first)| (first, TruePacket { frames, direction, lost }))
             .collect();
+        packets.sort_by_key(|(first, _)| *first);
+        let packets = packets.into_iter().map(|(_, p)| p).collect();
         let reference = path.first().map_or(0, |p| self.files[p.file].ahead_ns);
         let clocks = self
             .files
@@ -487,13 +496,13 @@ impl Recorder {
 /// back, and every checksum the dissector's headers let one recompute.
 #[cfg(test)]
 pub(crate) mod check {
-    use super::super::truth::{FrameRef, Story};
+    use super::super::truth::{Direction, FrameRef, PointName, Story};
     use crate::capture::{CaptureReader, OwnedFrame};
     use crate::frame::dissect::{dissect, Dissection};
     use crate::frame::vendor::internet_checksum_of;
     use crate::wire::link::LinkKind;
     use crate::wire::{sll2, Layer};
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, BTreeSet};
 
     /// Every frame of `bytes`, read with the streaming reader; panics on a read error.
     pub fn frames(bytes: &[u8]) -> Vec<OwnedFrame> {
@@ -537,6 +546,61 @@ pub(crate) mod check {
             }
         }
         assert_eq!(seen.len() as u64, expected, "the truth names no frame the files lack");
+    }
+
+    /// Each frame of the story with its point, by file and frame number.
+    pub fn by_ref(story: &Story) -> BTreeMap<(String, u64), (PointName, OwnedFrame)> {
+        let mut m = BTreeMap::new();
+        for (name, bytes) in &story.files {
+            for (iface, f) in points(bytes) {
+                m.insert((name.clone(), f.number), (PointName::new(name, &iface), f));
+            }
+        }
+        m
+    }
+
+    /// The points captured are the path's; every packet's frames are at
+    /// distinct points in the path's order for its direction; a lost
+    /// packet's last frame is at its `lost.0`, and `lost.1` is the next
+    /// point that way. Returns the points.
+    pub fn assert_along_path(story: &Story) -> BTreeSet<PointName> {
+        let frames = by_ref(story);
+        let seen: BTreeSet<PointName> = frames.values().map(|(p, _)| p.clone()).collect();
+        let path: BTreeSet<PointName> = story.truth.path.iter().cloned().collect();
+        assert_eq!(seen, path, "every point captured is on the path and the other way round");
+        assert_eq!(path.len(), story.truth.path.len(), "no point twice on the path");
+        let index = |p: &PointName| story.truth.path.iter().position(|q| q == p).expect("on the path");
+        for p in &story.truth.packets {
+            let at: Vec<usize> = p.frames.iter().map(|f| index(&frames[&(f.file.clone(), f.frame)].0)).collect();
+            let mut along = at.clone();
+            match p.direction {
+                Direction::Out => along.sort(),
+                Direction::Back => along.sort_by(|a, b| b.cmp(a)),
+            }
+            along.dedup();
+            assert_eq!(at, along, "frames at distinct points in path order for its direction: {p:?}");
+            if let Some((last, next)) = &p.lost {
+                assert_eq!(Some(&index(last)), at.last(), "{p:?}");
+                let step = if p.direction == Direction::Out { 1 } else { -1 };
+                assert_eq!(index(next) as isize - index(last) as isize, step, "{p:?}");
+            }
+        }
+        // The first packet, on the reference clock, goes Out: it sets the path's direction.
+        let offset = |file: &str| story.truth.clocks.iter().find(|c| c.file == file).map_or(0, |c| c.offset_ns);
+        let first_seen = |p: &super::super::truth::TruePacket| {
+            let at = |f: &FrameRef| frames[&(f.file.clone(), f.frame)].1.timestamp_ns.unwrap_or(0) - offset(&f.file);
+            p.frames.iter().map(at).min().unwrap_or(i64::MAX)
+        };
+        let firsts: Vec<i64> = story.truth.packets.iter().map(first_seen).collect();
+        assert!(firsts.windows(2).all(|w| w[0] <= w[1]), "packets in the order first seen");
+        assert!(firsts.len() < 2 || firsts[0] < firsts[1], "one first packet");
+        assert_eq!(story.truth.packets[0].direction, Direction::Out);
+        let files: Vec<&String> = story.files.iter().map(|(n, _)| n).collect();
+        let clocks: Vec<&String> = story.truth.clocks.iter().map(|c| &c.file).collect();
+        assert_eq!(files, clocks, "one clock per file");
+        let reference = story.truth.clocks.iter().find(|c| c.file == story.truth.path[0].file);
+        assert_eq!(reference.map(|c| (c.offset_ns, c.rate_ppb)), Some((0, 0)), "path[0]'s file is the reference");
+        seen
     }
 
     /// The single-file scan of every file: no error, every frame read.

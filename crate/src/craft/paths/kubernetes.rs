@@ -260,14 +260,14 @@ pub fn kubernetes() -> Story {
         (r.ifindex(n1, LXC_A_IFINDEX), r.ifindex(n1, LXC_C_IFINDEX), r.ifindex(n1, ENS5_IFINDEX));
     let mut net = Net { r, lxc_a, lxc_c, ens5_1, ens5_2, veth_b, outer_id1: 0x0b00, outer_id2: 0x6e00 };
 
-    // node1 asks for its gateway's MAC; the reply arrives padded to 60 bytes on the wire.
+    // node1 refreshes its gateway's ARP entry; the reply arrives padded to 60 bytes.
     let request = arp(1, NODE1_MAC, NODE1_IP, [0; 6], GW1_IP);
     let data = sll2(0x0806, ENS5_IFINDEX, PACKET_OUTGOING, NODE1_MAC, &request);
-    net.r.single(Direction::Out, &net.ens5_1, T0, data, 0);
+    net.r.single(Direction::Out, &net.ens5_1, T0 + 40_000_000, data, 0);
     let mut reply = arp(2, GW1_MAC, GW1_IP, NODE1_MAC, NODE1_IP);
     reply.resize(46, 0);
     let data = sll2(0x0806, ENS5_IFINDEX, PACKET_HOST, GW1_MAC, &reply);
-    net.r.single(Direction::Back, &net.ens5_1, T0 + 310_000, data, 0);
+    net.r.single(Direction::Back, &net.ens5_1, T0 + 40_310_000, data, 0);
     // node2's top-of-rack switch announces itself.
     let lldp = ethernet(
         [0x01, 0x80, 0xc2, 0, 0, 0x0e],
@@ -277,7 +277,7 @@ pub fn kubernetes() -> Story {
         &lldpdu(TOR2_CHASSIS, "Ethernet12", 120, "tor-b2"),
         &[],
     );
-    net.r.single(Direction::Out, &net.ens5_2, T0 + 2_000_000, lldp, INBOUND);
+    net.r.single(Direction::Out, &net.ens5_2, T0 + 30_000_000, lldp, INBOUND);
 
     let a_to_b = Flow {
         client: [10, 244, 0, 5],
@@ -324,17 +324,6 @@ mod tests {
     use crate::wire::Layer;
     use std::collections::BTreeSet;
 
-    /// Each frame of the story with its point, by file and frame number.
-    fn by_ref(story: &Story) -> std::collections::BTreeMap<(String, u64), (PointName, crate::capture::OwnedFrame)> {
-        let mut m = std::collections::BTreeMap::new();
-        for (name, bytes) in &story.files {
-            for (iface, f) in check::points(bytes) {
-                m.insert((name.clone(), f.number), (PointName::new(name, &iface), f));
-            }
-        }
-        m
-    }
-
     /// The innermost IPv4 datagram's start and length in a frame.
     fn innermost_ipv4(f: &crate::capture::OwnedFrame) -> Option<(usize, usize)> {
         let d = check::dissected(f);
@@ -363,36 +352,18 @@ mod tests {
     #[test]
     fn points_are_the_truths_and_packets_go_along_the_path() {
         let story = kubernetes();
-        let frames = by_ref(&story);
-        let seen: BTreeSet<PointName> = frames.values().map(|(p, _)| p.clone()).collect();
-        let path: BTreeSet<PointName> = story.truth.path.iter().cloned().collect();
-        assert_eq!(seen, path, "every point captured is on the path and the other way round");
-        let node1: BTreeSet<String> =
-            seen.iter().filter(|p| p.file == NODE1_FILE).map(|p| p.interface.clone()).collect();
+        let node1: BTreeSet<String> = check::assert_along_path(&story)
+            .into_iter()
+            .filter(|p| p.file == NODE1_FILE)
+            .map(|p| p.interface)
+            .collect();
         assert_eq!(node1, ["14", "16", "2"].map(String::from).into(), "the SLL2 ifindexes");
-        let index = |p: &PointName| story.truth.path.iter().position(|q| q == p).unwrap();
-        for p in &story.truth.packets {
-            let at: Vec<usize> = p.frames.iter().map(|f| index(&frames[&(f.file.clone(), f.frame)].0)).collect();
-            let mut along = at.clone();
-            match p.direction {
-                Direction::Out => along.sort(),
-                Direction::Back => along.sort_by(|a, b| b.cmp(a)),
-            }
-            assert_eq!(at, along, "frames in path order for its direction: {p:?}");
-            if let Some((last, next)) = &p.lost {
-                assert_eq!(index(last), *at.last().unwrap());
-                assert_eq!(
-                    index(next) as isize - index(last) as isize,
-                    if p.direction == Direction::Out { 1 } else { -1 }
-                );
-            }
-        }
     }
 
     #[test]
     fn lost_packets_are_pod_b_full_size_segments_and_their_retransmissions() {
         let story = kubernetes();
-        let frames = by_ref(&story);
+        let frames = check::by_ref(&story);
         let lost: Vec<_> = story.truth.packets.iter().filter(|p| p.lost.is_some()).collect();
         assert_eq!(lost.len(), 5);
         let mut seqs = Vec::new();
@@ -416,7 +387,7 @@ mod tests {
     #[test]
     fn geneve_adds_58_bytes_and_nat_happens_on_node1() {
         let story = kubernetes();
-        let frames = by_ref(&story);
+        let frames = check::by_ref(&story);
         let mut geneve = 0;
         for p in &story.truth.packets {
             for r in &p.frames {
@@ -473,7 +444,7 @@ mod tests {
                 TrueClock { file: NODE2_FILE.into(), offset_ns: NODE2_AHEAD_NS, rate_ppb: 0 },
             ]
         );
-        let frames = by_ref(&story);
+        let frames = check::by_ref(&story);
         let syn = story.truth.packets.iter().find(|p| p.frames.len() == 4).unwrap();
         let ts = |i: usize| frames[&(syn.frames[i].file.clone(), syn.frames[i].frame)].1.timestamp_ns.unwrap();
         assert_eq!(ts(2) - ts(1), NODE2_AHEAD_NS + WIRE_NS as i64, "node1's ens5 to node2's: the offset and the wire");
