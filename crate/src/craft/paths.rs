@@ -5,6 +5,7 @@
 //! trailer appended, or a VXLAN encapsulation around the whole frame.
 
 pub mod build;
+pub mod ipv6;
 pub mod kubernetes;
 pub mod truth;
 
