@@ -12,9 +12,14 @@
 //! - `node1-any.pcap` (`tcpdump -i any` on node1, link type 276, the
 //!   reference clock): ifindex 14 is pod A's host-side veth (`lxc…`), 16
 //!   pod C's, 2 the NIC `ens5`.
-//! - `node2.pcapng` (dumpcap on two interfaces of node2, its clock
-//!   [`NODE2_AHEAD_NS`] ahead): `ens5`, and pod B's host-side veth
-//!   [`VETH_B`]. Pod D's veth was not captured.
+//! - `node2.pcapng` (dumpcap on three interfaces of node2, its clock
+//!   [`NODE2_AHEAD_NS`] ahead): `ens5` and `ens6`, the two members of the
+//!   bond that is node2's NIC, and pod B's host-side veth [`VETH_B`]. Pod
+//!   D's veth was not captured. The switch and the bond hash each flow's two
+//!   directions apart: pod A's packets reach node2 on `ens6` and pod B's
+//!   leave on `ens5`; pod C's arrive on `ens5` and pod D's leave on `ens6`.
+//!   The path runs `ens6` before `ens5`, so that each direction meets its
+//!   own member next to the veth.
 //!
 //! The nodes sit in two racks; the underlay is routed (outer TTL − 1, new
 //! outer MACs between the two NICs). Pod A opens a TCP connection to
@@ -23,10 +28,11 @@
 //! and response headers pass both ways. Pod B's MTU was left at 1500: its
 //! two 1500-byte segments and the three retransmissions of the first (same
 //! sequence number, new IP ID) are seen at [`VETH_B`] and never at node2's
-//! `ens5` (1500 + 58 > 1500). Pod C talks to another Service backed by pod
-//! D with the same ports, IP IDs and payloads a millisecond later: look-alike
-//! packets that are not the story's. ARP for node1's gateway and an LLDP
-//! frame from node2's top-of-rack switch are packets of one frame.
+//! `ens5`, the member they would leave on (1500 + 58 > 1500). Pod C talks
+//! to another Service backed by pod D with the same ports, IP IDs and
+//! payloads a millisecond later: look-alike packets that are not the
+//! story's. ARP for node1's gateway and an LLDP frame on each of node2's
+//! bond members are packets of one frame.
 
 use super::build::{
     arp, cooked, eth, geneve4, lldpdu, ovn_option, sll2, At, Recorder, Segment, Underlay4, ACK, INBOUND, OUTBOUND,
@@ -85,6 +91,9 @@ struct Flow {
     /// OVN's logical port keys of the client and the server.
     client_port_key: u16,
     server_port_key: u16,
+    /// The client's packets reach node2 on `ens6` and the server's leave on
+    /// `ens5` (else the other way round).
+    in_on_ens6: bool,
 }
 
 const CLIENT_PORT: u16 = 43_512;
@@ -98,6 +107,7 @@ struct Net {
     lxc_c: At,
     ens5_1: At,
     ens5_2: At,
+    ens6_2: At,
     veth_b: At,
     outer_id1: u16,
     outer_id2: u16,
@@ -140,8 +150,8 @@ impl Net {
         let ens5_1 = self.ens5_1.clone();
         self.r.shot(p, &ens5_1, t + NODE_NS, data, 0);
         (u.dst_mac, u.src_mac, u.ttl) = (NODE2_MAC, GW2_MAC, 63);
-        let ens5_2 = self.ens5_2.clone();
-        self.r.shot(p, &ens5_2, t + NODE_NS + WIRE_NS, geneve4(&u, VNI, &opt, &inner), INBOUND);
+        let member = if f.in_on_ens6 { self.ens6_2.clone() } else { self.ens5_2.clone() };
+        self.r.shot(p, &member, t + NODE_NS + WIRE_NS, geneve4(&u, VNI, &opt, &inner), INBOUND);
         if to_server {
             let veth_b = self.veth_b.clone();
             self.r.shot(p, &veth_b, t + 2 * NODE_NS + WIRE_NS, inner, OUTBOUND);
@@ -153,7 +163,8 @@ impl Net {
     /// Returns without going further when `lost`: node2 drops it.
     fn back(&mut self, f: &Flow, seg: Segment, t: u64, from_b: bool, lost: bool) {
         let p = if lost {
-            self.r.packet(Direction::Back, Some((&self.veth_b, &self.ens5_2)))
+            let member = if f.in_on_ens6 { &self.ens5_2 } else { &self.ens6_2 };
+            self.r.packet(Direction::Back, Some((&self.veth_b, member)))
         } else {
             self.r.packet(Direction::Back, None)
         };
@@ -177,8 +188,8 @@ impl Net {
             ident: self.outer_id2,
             sport: f.sport_back,
         };
-        let ens5_2 = self.ens5_2.clone();
-        self.r.shot(p, &ens5_2, t + NODE_NS, geneve4(&u, VNI, &opt, &inner), OUTBOUND);
+        let member = if f.in_on_ens6 { self.ens5_2.clone() } else { self.ens6_2.clone() };
+        self.r.shot(p, &member, t + NODE_NS, geneve4(&u, VNI, &opt, &inner), OUTBOUND);
         (u.dst_mac, u.src_mac, u.ttl) = (NODE1_MAC, GW1_MAC, 63);
         let data = cooked(&geneve4(&u, VNI, &opt, &inner), ENS5_IFINDEX, PACKET_HOST);
         let ens5_1 = self.ens5_1.clone();
@@ -255,10 +266,11 @@ pub fn kubernetes() -> Story {
     let n1 = r.pcap(NODE1_FILE, 276, 0);
     let n2 = r.pcapng(NODE2_FILE, NODE2_AHEAD_NS);
     let ens5_2 = r.interface(n2, "ens5");
+    let ens6_2 = r.interface(n2, "ens6");
     let veth_b = r.interface(n2, VETH_B);
     let (lxc_a, lxc_c, ens5_1) =
         (r.ifindex(n1, LXC_A_IFINDEX), r.ifindex(n1, LXC_C_IFINDEX), r.ifindex(n1, ENS5_IFINDEX));
-    let mut net = Net { r, lxc_a, lxc_c, ens5_1, ens5_2, veth_b, outer_id1: 0x0b00, outer_id2: 0x6e00 };
+    let mut net = Net { r, lxc_a, lxc_c, ens5_1, ens5_2, ens6_2, veth_b, outer_id1: 0x0b00, outer_id2: 0x6e00 };
 
     // node1 refreshes its gateway's ARP entry; the reply arrives padded to 60 bytes.
     let request = arp(1, NODE1_MAC, NODE1_IP, [0; 6], GW1_IP);
@@ -268,16 +280,14 @@ pub fn kubernetes() -> Story {
     reply.resize(46, 0);
     let data = sll2(0x0806, ENS5_IFINDEX, PACKET_HOST, GW1_MAC, &reply);
     net.r.single(Direction::Back, &net.ens5_1, T0 + 40_310_000, data, 0);
-    // node2's top-of-rack switch announces itself.
-    let lldp = ethernet(
-        [0x01, 0x80, 0xc2, 0, 0, 0x0e],
-        TOR2_CHASSIS,
-        &[],
-        0x88cc,
-        &lldpdu(TOR2_CHASSIS, "Ethernet12", 120, "tor-b2"),
-        &[],
-    );
-    net.r.single(Direction::Out, &net.ens5_2, T0 + 30_000_000, lldp, INBOUND);
+    // node2's top-of-rack switch announces itself on each bond member's port.
+    for (k, (member, port)) in
+        [(net.ens5_2.clone(), "Ethernet12"), (net.ens6_2.clone(), "Ethernet13")].into_iter().enumerate()
+    {
+        let lldp = lldpdu(TOR2_CHASSIS, port, 120, "tor-b2");
+        let frame = ethernet([0x01, 0x80, 0xc2, 0, 0, 0x0e], TOR2_CHASSIS, &[], 0x88cc, &lldp, &[]);
+        net.r.single(Direction::Out, &member, T0 + 30_000_000 + k as u64 * 450_000, frame, INBOUND);
+    }
 
     let a_to_b = Flow {
         client: [10, 244, 0, 5],
@@ -292,6 +302,7 @@ pub fn kubernetes() -> Story {
         sport_back: 61_034,
         client_port_key: 3,
         server_port_key: 5,
+        in_on_ens6: true,
     };
     // Same ports, IP IDs and payloads; other pods, another Service, other ISNs.
     let c_to_d = Flow {
@@ -307,12 +318,13 @@ pub fn kubernetes() -> Story {
         sport_back: 57_602,
         client_port_key: 4,
         server_port_key: 6,
+        in_on_ens6: false,
     };
     net.exchange(&a_to_b, T0 + 5_000_000, true);
     net.exchange(&c_to_d, T0 + 6_200_000, false);
 
-    let Net { r, lxc_a, lxc_c, ens5_1, ens5_2, veth_b, .. } = net;
-    let (files, truth) = r.finish(&[&lxc_a, &lxc_c, &ens5_1, &ens5_2, &veth_b]);
+    let Net { r, lxc_a, lxc_c, ens5_1, ens5_2, ens6_2, veth_b, .. } = net;
+    let (files, truth) = r.finish(&[&lxc_a, &lxc_c, &ens5_1, &ens6_2, &ens5_2, &veth_b]);
     Story { name: "kubernetes", files, truth }
 }
 
@@ -358,6 +370,26 @@ mod tests {
             .map(|p| p.interface)
             .collect();
         assert_eq!(node1, ["14", "16", "2"].map(String::from).into(), "the SLL2 ifindexes");
+    }
+
+    #[test]
+    fn each_flow_reaches_node2_on_one_bond_member_and_leaves_on_the_other() {
+        let story = kubernetes();
+        let frames = check::by_ref(&story);
+        let mut members = BTreeSet::new();
+        for p in &story.truth.packets {
+            for r in &p.frames {
+                let (point, f) = &frames[&(r.file.clone(), r.frame)];
+                if point.interface != "ens5" && point.interface != "ens6" {
+                    continue;
+                }
+                let Some((ip, _)) = innermost_ipv4(f) else { continue };
+                let pod_a = f.data[ip + 12..ip + 16] == [10, 244, 0, 5] || f.data[ip + 16..ip + 20] == [10, 244, 0, 5];
+                members.insert((pod_a, p.direction == Direction::Out, point.interface.clone()));
+            }
+        }
+        let expect = [(false, false, "ens6"), (false, true, "ens5"), (true, false, "ens5"), (true, true, "ens6")];
+        assert_eq!(members, expect.map(|(a, o, m)| (a, o, m.to_string())).into());
     }
 
     #[test]
