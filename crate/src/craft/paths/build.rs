@@ -671,3 +671,96 @@ pub(crate) mod check {
         dissect(&f.data, f.link_type, f.original_len)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::dissect::dissect;
+    use crate::wire::link::LinkType;
+    use crate::wire::{geneve, sll2 as sll2_wire};
+
+    fn segment(payload: usize) -> Segment {
+        Segment {
+            src: [10, 0, 0, 1],
+            dst: [10, 0, 0, 2],
+            ttl: 64,
+            ident: 0x1234,
+            sport: 40_000,
+            dport: 80,
+            seq: 7,
+            ack: 0,
+            flags: SYN,
+            mss: Some(1460),
+            payload,
+            fill: 0x61,
+        }
+    }
+
+    #[test]
+    fn a_syn_carries_its_mss_and_the_ident_asked_for() {
+        let b = segment(0).bytes();
+        assert_eq!(b.len(), 20 + 24, "TCP header with the 4-byte MSS option");
+        assert_eq!(&b[4..7], &[0x12, 0x34, 0x40], "ident and DF");
+        assert_eq!(b[33], SYN);
+        assert_eq!(&b[40..44], &[2, 4, 0x05, 0xb4]);
+        let d = dissect(&eth([0; 6], [1; 6], 0x0800, &b), LinkType(1), 58);
+        assert_eq!(d.tcp_syn_mss, Some(1460));
+        assert_eq!(check::assert_checksums(&eth([0; 6], [1; 6], 0x0800, &b), &d), 2);
+    }
+
+    #[test]
+    #[should_panic(expected = "Tcp checksum")]
+    fn the_checksum_check_catches_a_flipped_bit() {
+        let mut f = eth([0; 6], [1; 6], 0x0800, &segment(100).bytes());
+        let last = f.len() - 1;
+        f[last] ^= 0x10;
+        check::assert_checksums(&f, &dissect(&f, LinkType(1), f.len() as u32));
+    }
+
+    #[test]
+    fn geneve_with_ovn_option_is_16_bytes_and_the_frame_58_plus_14_more() {
+        let h = geneve_header(7, &[ovn_option(3, 5)]);
+        assert_eq!((h.len(), geneve::header_len(&h), geneve::vni(&h), geneve::protocol(&h)), (16, 16, 7, 0x6558));
+        let datagram = segment(0).bytes();
+        let inner = eth([2; 6], [3; 6], 0x0800, &datagram);
+        let u = Underlay4 {
+            dst_mac: [4; 6],
+            src_mac: [5; 6],
+            src: [1, 1, 1, 1],
+            dst: [2, 2, 2, 2],
+            ttl: 64,
+            ident: 9,
+            sport: 50_000,
+        };
+        let outer = geneve4(&u, 7, &[ovn_option(3, 5)], &inner);
+        assert_eq!(
+            outer.len(),
+            datagram.len() + 58 + 14,
+            "58 on the underlay datagram, then the outer Ethernet header"
+        );
+        assert_eq!(u16::from_be_bytes([outer[16], outer[17]]) as usize, datagram.len() + 58, "outer IPv4 total length");
+    }
+
+    #[test]
+    fn cooked_keeps_the_payload_and_names_the_ifindex() {
+        let f = eth([2; 6], [3; 6], 0x0800, &segment(10).bytes());
+        let c = cooked(&f, 14, PACKET_OUTGOING);
+        assert_eq!(c.len(), f.len() - 14 + 20);
+        assert_eq!((sll2_wire::ifindex(&c), sll2_wire::protocol(&c), sll2_wire::packet_type(&c)), (14, 0x0800, 4));
+        assert_eq!(&c[12..18], &[3; 6], "the source MAC");
+    }
+
+    #[test]
+    fn packet_too_big_fills_the_ipv6_minimum_mtu() {
+        let a = [0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+        let b = [0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2];
+        let big = echo6(a, b, 64, true, 1, 1, 1452);
+        assert_eq!(big.len(), 1500);
+        let ptb = packet_too_big(b, a, 1430, &big);
+        assert_eq!(ptb.len(), IPV6_MIN_MTU);
+        assert_eq!(&ptb[44..48], &1430u32.to_be_bytes());
+        assert_eq!(&ptb[48..], &big[..1232]);
+        let small = packet_too_big(b, a, 1430, &big[..100]);
+        assert_eq!(small.len(), 40 + 8 + 100, "a short packet is quoted whole");
+    }
+}
