@@ -225,14 +225,14 @@ pub const IPV6_MIN_MTU: usize = 1280;
 
 /// An ICMPv6 Packet Too Big (RFC 4443 section 3.2) from `src` to `dst`
 /// reporting `mtu`, quoting as much of `offending` (an IPv6 datagram) as
-/// fits in 1280 bytes, hop limit 255 as the kernel's tunnel PMTU code
-/// (`iptunnel_pmtud_build_icmpv6`) writes it.
+/// fits in 1280 bytes, with the offending packet's hop limit, as Linux's
+/// tunnel PMTU code (`iptunnel_pmtud_build_icmpv6`) writes it.
 pub fn packet_too_big(src: [u8; 16], dst: [u8; 16], mtu: u32, offending: &[u8]) -> Vec<u8> {
     let room = IPV6_MIN_MTU - 40 - 8;
     let mut body = mtu.to_be_bytes().to_vec();
     body.extend_from_slice(&offending[..offending.len().min(room)]);
     let m = icmpv6(src, dst, 2, 0, &body);
-    ipv6(src, dst, 255, &[], 58, &m)
+    ipv6(src, dst, offending.get(7).copied().unwrap_or(64), &[], 58, &m)
 }
 
 /// `inner` (a whole Ethernet frame) in VXLAN `vni` over IPv6/UDP 4789 with

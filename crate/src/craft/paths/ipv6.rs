@@ -4,15 +4,16 @@
 //! Too Big; link-local multicast from both pods at the same instant crosses
 //! every point. Facts from the domain notes (DOMAIN.md, "The same packet at
 //! several capture points" and "Paths in Kubernetes and other overlays"):
-//! VXLAN +70 over IPv6 (14 + 40 + 8 + 8; 20 + 8 + 8 + 14 + 40 = 1430 bytes
-//! of inner datagram fit a 1500-byte underlay); an encapsulating kernel that
-//! cannot fit a packet sends Packet Too Big to the inner sender with the
-//! inner destination's address as source (Linux `skb_tunnel_check_pmtu` →
-//! `iptunnel_pmtud_build_icmpv6` for a VXLAN device that is a bridge port:
-//! MACs swapped, hop limit 255, quoting as much as fits in 1280 bytes, RFC
-//! 4443 section 3.2); `ping -M probe` sets IPV6_PMTUDISC_PROBE, so every
-//! size is sent whole whatever Packet Too Big said before; MLDv2 reports
-//! carry a Router Alert hop-by-hop option (RFC 3810 section 5).
+//! VXLAN +70 over IPv6 (14 + 40 + 8 + 8 on the wire; 40 + 8 + 8 + 14 on
+//! the underlay datagram, so 1430 bytes of inner datagram fit a 1500-byte
+//! underlay); an encapsulating kernel that cannot fit a packet sends Packet
+//! Too Big to the inner sender with the inner destination's address as
+//! source (Linux `skb_tunnel_check_pmtu` → `iptunnel_pmtud_build_icmpv6` for
+//! a VXLAN device that is a bridge port: MACs swapped, the offending
+//! packet's hop limit, quoting as much as fits in 1280 bytes, RFC 4443
+//! section 3.2); `ping -M probe` sets IPV6_PMTUDISC_PROBE, so every size is
+//! sent whole whatever Packet Too Big said before; MLDv2 reports carry a
+//! Router Alert hop-by-hop option (RFC 3810 section 5).
 //!
 //! - `nodeA.pcapng` (dumpcap on node A, the reference clock): [`VETH_A`],
 //!   pod A's host-side veth, a port of the bridge `cni0`; `vxlan0`, the
@@ -28,7 +29,7 @@
 //! by a Packet Too Big (MTU 1430) seen at `vxlan0` and the veth. Pod A and
 //! pod B each send an MLDv2 report (joining ff02::fb) and a Router
 //! Solicitation at the same instant, from their own link-local addresses
-//! with identical ICMPv6 bodies: eight packets of four frames, pairwise alike.
+//! with identical ICMPv6 bodies: four packets of four frames, pairwise alike.
 
 use super::build::{
     echo6, eth, hop_by_hop_router_alert, icmpv6, ipv6 as datagram6, packet_too_big, vxlan6, At, Recorder, INBOUND,
@@ -258,7 +259,7 @@ mod tests {
             assert_eq!(pd.mtu_signal, Some(MtuSignal::PacketTooBig { mtu: INNER_MTU }));
             assert_eq!(ptb.data.len(), 14 + 1280, "as much as fits in the IPv6 minimum MTU");
             assert_eq!((&ptb.data[22..38], &ptb.data[38..54]), (&POD_B[..], &POD_A[..]));
-            assert_eq!(ptb.data[21], 255, "hop limit");
+            assert_eq!(ptb.data[21], f.data[21], "the offending packet's hop limit");
             assert_eq!(&ptb.data[62..], &f.data[14..14 + 1232], "the offending datagram, cut");
         }
         assert_eq!(lost_sizes, [1383, 1400, 1452]);

@@ -202,9 +202,10 @@ impl Net {
     }
 
     /// A TCP exchange from `start`: handshake, a 120-byte request, 200 bytes
-    /// of response headers and the client's ACK; with `full_size`, then two
-    /// 1460-byte segments from the server (1500-byte datagrams) and three
-    /// retransmissions of the first, all lost at node2.
+    /// of response headers and the client's ACK. With `story` (pod A and pod
+    /// B, whose veth was captured) the server then sends two 1460-byte
+    /// segments (1500-byte datagrams) and retransmits the first three times,
+    /// all lost at node2.
     fn exchange(&mut self, f: &Flow, start: u64, story: bool) {
         let one_way = 2 * NODE_NS + WIRE_NS;
         let (ic, is) = (f.client_isn, f.server_isn);
