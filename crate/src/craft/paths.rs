@@ -4,7 +4,10 @@
 //! framed with that hop's link: VLAN tags pushed or popped, a driver's
 //! trailer appended, or a VXLAN encapsulation around the whole frame.
 
+pub mod build;
 pub mod clocks;
+pub mod ipv6;
+pub mod kubernetes;
 pub mod offload;
 pub mod record;
 pub mod truth;
