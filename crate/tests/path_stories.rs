@@ -6,7 +6,7 @@
 //! what the story's generator knows happened.
 
 use framelens::craft::paths::truth::{FrameRef, PointName, Story};
-use framelens::craft::paths::{self, clocks, offload};
+use framelens::craft::paths::{self, clocks, ipv6, kubernetes, offload};
 use framelens::path::{follow_bytes, Journey, PathSettings, PathSummary, Plan};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -173,8 +173,32 @@ fn clocks_40_s_apart_and_50_ppm_of_drift_hold_in_every_order() {
 }
 
 #[test]
+fn a_kubernetes_overlay_holds_in_every_order() {
+    holds_in_every_order(&kubernetes::kubernetes());
+}
+
+#[test]
+fn an_ipv6_sweep_with_packet_too_big_holds_in_every_order() {
+    holds_in_every_order(&ipv6::ipv6());
+}
+
+#[test]
 fn permutations_are_every_order_once() {
     let p = permutations(4);
     assert_eq!(p.len(), 24);
     assert_eq!(p.iter().collect::<BTreeSet<_>>().len(), 24);
+}
+#[test]
+fn zz_dump() {
+    if let Some(dir) = std::env::var_os("DUMP") {
+        for s in
+            [paths::story_with_truth(), offload::offload(), clocks::clocks(), kubernetes::kubernetes(), ipv6::ipv6()]
+        {
+            let d = std::path::Path::new(&dir).join(s.name);
+            std::fs::create_dir_all(&d).unwrap();
+            for (n, b) in &s.files {
+                std::fs::write(d.join(n), b).unwrap();
+            }
+        }
+    }
 }

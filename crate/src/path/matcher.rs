@@ -114,7 +114,8 @@ struct Open {
     index: u64,
     /// `None` for a frame without an IP identity: it matches nothing.
     key: Option<u64>,
-    flow: Option<u64>,
+    /// The flow's and the host pair's keys (see [`Identity`]).
+    flow: Option<(u64, u64)>,
     seen: Vec<Sighting>,
     last_at: i64,
 }
@@ -344,7 +345,13 @@ impl Follower {
                 // Two sightings is the common journey; a longer one reallocates once.
                 let mut seen = Vec::with_capacity(2);
                 seen.push(s);
-                self.open.push_back(Open { index, key: Some(id.key), flow: Some(id.flow), seen, last_at: s.at_ns });
+                self.open.push_back(Open {
+                    index,
+                    key: Some(id.key),
+                    flow: Some((id.flow, id.hosts)),
+                    seen,
+                    last_at: s.at_ns,
+                });
                 let cands = self.by_key.entry(id.key).or_default();
                 if cands.len() >= CANDIDATES {
                     cands.remove(0);
@@ -370,19 +377,22 @@ impl Follower {
     /// judged against the packets of its flow within the window after it.
     fn learn_flow(&mut self, pos: usize) {
         let j = &self.open[pos];
-        let Some(flow_key) = j.flow else { return };
-        if self.flows.len() >= MAX_FLOWS && !self.flows.contains_key(&flow_key) {
-            let idle = self.now.saturating_sub(self.settings.window_ns.saturating_mul(16));
-            self.flows.retain(|_, f| f.last_at >= idle);
-            if self.flows.len() >= MAX_FLOWS {
-                self.flows.clear();
+        let Some((flow_key, hosts_key)) = j.flow else { return };
+        for key in [flow_key, hosts_key] {
+            if self.flows.len() >= MAX_FLOWS && !self.flows.contains_key(&key) {
+                let idle = self.now.saturating_sub(self.plan.window_ns.saturating_mul(16));
+                self.flows.retain(|_, f| f.last_at >= idle);
+                if self.flows.len() >= MAX_FLOWS {
+                    self.flows.clear();
+                }
             }
-        }
-        let flow = self.flows.entry(flow_key).or_default();
-        flow.last_at = j.last_at;
-        if j.seen.len() > flow.path.len() {
-            flow.path.clear();
-            flow.path.extend(j.seen.iter().map(|s| s.point));
+            let j = &self.open[pos];
+            let flow = self.flows.entry(key).or_default();
+            flow.last_at = j.last_at;
+            if j.seen.len() > flow.path.len() {
+                flow.path.clear();
+                flow.path.extend(j.seen.iter().map(|s| s.point));
+            }
         }
     }
 
@@ -397,16 +407,20 @@ impl Follower {
             }
         }
         let (mut lost_after, mut lost_before) = (None, None);
-        if let (Some(last), Some(flow)) = (j.seen.last(), j.flow.and_then(|f| self.flows.get(&f))) {
-            if let Some(i) = flow.path.iter().position(|&p| p == last.point) {
-                if let Some(&next) = flow.path.get(i + 1) {
-                    let file = self.plan.points.get(usize::from(next)).map(|p| p.file);
-                    let capturing = file.and_then(|f| self.plan.files.get(f)).is_some_and(|f| f.covers(last.at_ns, 0));
-                    if capturing {
-                        lost_after = Some(last.point);
-                        lost_before = Some(next);
-                    }
-                }
+        // The next point of the flow's path, else of the path other packets
+        // between the same two hosts took: that the packet never reached.
+        let keys = j.flow.map_or([None, None], |(f, h)| [Some(f), Some(h)]);
+        let next_of = |key: Option<u64>| {
+            let (last, flow) = (j.seen.last()?, self.flows.get(&key?)?);
+            let i = flow.path.iter().position(|&p| p == last.point)?;
+            flow.path.get(i + 1).map(|&next| (last, next))
+        };
+        if let Some((last, next)) = keys.into_iter().find_map(next_of) {
+            let file = self.plan.points.get(usize::from(next)).map(|p| p.file);
+            let capturing = file.and_then(|f| self.plan.files.get(f)).is_some_and(|f| f.covers(last.at_ns, 0));
+            if capturing {
+                lost_after = Some(last.point);
+                lost_before = Some(next);
             }
         }
         let changes = j
