@@ -25,6 +25,11 @@ pub enum ChangeKind {
     Nat,
     /// TTL or hop limit.
     Ttl,
+    /// The TCP MSS option rewritten (clamping).
+    Mss,
+    /// One datagram seen whole at one point and in several frames at the
+    /// next, or the other way round (fragmentation, TSO/GSO, GRO).
+    Split,
 }
 
 /// One change between two points.
@@ -67,6 +72,61 @@ fn tunnel_name(l: Layer) -> &'static str {
     match l {
         Layer::Ipv4 | Layer::Ipv6 => "IP-in-IP",
         other => other.name(),
+    }
+}
+
+/// One packet seen in `a.len()` frames at one point and `b.len()` at the
+/// next: fragmented or reassembled (RFC 791), cut into segments (TSO/GSO)
+/// or merged (GRO), in words with the sizes.
+pub fn split(a: &[&crate::path::matcher::Sighting], b: &[&crate::path::matcher::Sighting]) -> Change {
+    let total = |v: &[&crate::path::matcher::Sighting]| v.iter().map(|s| i64::from(s.len)).sum::<i64>();
+    let sizes = |v: &[&crate::path::matcher::Sighting]| {
+        let d: Vec<u32> = v.iter().map(|s| s.datagram.unwrap_or(s.len)).collect();
+        match d.as_slice() {
+            [one] => crate::text::thousands((*one).into()),
+            [first, rest @ ..] if rest.iter().all(|x| x == first) => {
+                format!("{} × {}", d.len(), crate::text::thousands((*first).into()))
+            }
+            _ if d.len() <= 4 => d.iter().map(|x| crate::text::thousands((*x).into())).collect::<Vec<_>>().join(" + "),
+            _ => format!(
+                "{} + … + {}",
+                crate::text::thousands(d[0].into()),
+                crate::text::thousands(d[d.len() - 1].into())
+            ),
+        }
+    };
+    let fragments = |v: &[&crate::path::matcher::Sighting]| {
+        v.iter().any(|s| s.facts.as_ref().is_some_and(|f| f.part.fragment.is_some()))
+    };
+    let words = if fragments(b) && !fragments(a) {
+        format!("fragmented: {} arrives as {} fragments ({} bytes)", frames(a.len()), b.len(), sizes(b))
+    } else if fragments(a) && !fragments(b) {
+        format!("reassembled: {} fragments ({} bytes) leave as {}", a.len(), sizes(a), frames(b.len()))
+    } else if b.len() > a.len() {
+        format!(
+            "cut into {} segments ({} bytes) from {} of {} bytes: TSO/GSO, the sender's capture sees the frame before the NIC segments it",
+            b.len(),
+            sizes(b),
+            frames(a.len()),
+            sizes(a)
+        )
+    } else {
+        format!(
+            "merged: {} segments ({} bytes) are {} of {} bytes here: GRO on the receiving host merged them",
+            a.len(),
+            sizes(a),
+            frames(b.len()),
+            sizes(b)
+        )
+    };
+    Change { kind: ChangeKind::Split, bytes: total(b) - total(a), words }
+}
+
+fn frames(n: usize) -> String {
+    if n == 1 {
+        "one datagram".to_string()
+    } else {
+        format!("{n} frames")
     }
 }
 
@@ -128,19 +188,32 @@ pub fn between(a: &Facts, b: &Facts, translations: &mut Translations) -> Vec<Cha
     }
     let (ta, tb) = (usize::from(a.tags).min(a.vlans.len()), usize::from(b.tags).min(b.vlans.len()));
     let (va, vb) = (&a.vlans[..ta], &b.vlans[..tb]);
-    if va != vb {
+    // A tag's kind by its TPID: an 802.1ad S-tag is not an 802.1Q tag.
+    let kind = |tpid: u16| match tpid {
+        crate::wire::ethernet::ethertype::QINQ => "802.1ad S-tag",
+        t => crate::wire::ethernet::ethertype_name(t)
+            .filter(|_| t != crate::wire::ethernet::ethertype::VLAN)
+            .unwrap_or("802.1Q tag"),
+    };
+    if va != vb || a.tpids[..ta] != b.tpids[..tb] {
         if ta == tb {
-            for (x, y) in va.iter().zip(vb).filter(|(x, y)| x != y) {
-                push(ChangeKind::Tag, 0, format!("VLAN {x} → {y}"));
+            for i in 0..ta {
+                let (x, y) = (va[i], vb[i]);
+                if x != y {
+                    push(ChangeKind::Tag, 0, format!("VLAN {x} → {y}"));
+                }
+                if a.tpids[i] != b.tpids[i] {
+                    push(ChangeKind::Tag, 0, format!("{} (VLAN {y}) → {}", kind(a.tpids[i]), kind(b.tpids[i])));
+                }
             }
         } else if tb > ta {
             // Tags are pushed on the outside: the new ones are the first.
-            for v in &vb[..tb - ta] {
-                push(ChangeKind::Tag, 4, format!("+4 802.1Q tag (VLAN {v})"));
+            for (v, t) in vb[..tb - ta].iter().zip(&b.tpids) {
+                push(ChangeKind::Tag, 4, format!("+4 {} (VLAN {v})", kind(*t)));
             }
         } else {
-            for v in &va[..ta - tb] {
-                push(ChangeKind::Tag, -4, format!("−4 802.1Q tag (VLAN {v})"));
+            for (v, t) in va[..ta - tb].iter().zip(&a.tpids) {
+                push(ChangeKind::Tag, -4, format!("−4 {} (VLAN {v})", kind(*t)));
             }
         }
     } else if a.tags != b.tags {
@@ -207,9 +280,21 @@ pub fn between(a: &Facts, b: &Facts, translations: &mut Translations) -> Vec<Cha
             nat(End::Source, "port ", ia.src_port.to_string(), ib.src_port.to_string());
         }
     }
+    let ttl_name = if matches!(ia.src, crate::path::identity::Addr::V6(_)) { "hop limit" } else { "TTL" };
     if ia.ttl != ib.ttl {
-        let name = if matches!(ia.src, crate::path::identity::Addr::V6(_)) { "hop limit" } else { "TTL" };
-        push(ChangeKind::Ttl, 0, format!("{name} {} → {}", ia.ttl, ib.ttl));
+        push(ChangeKind::Ttl, 0, format!("{ttl_name} {} → {}", ia.ttl, ib.ttl));
+    }
+    if let (Some(x), Some(y)) = (a.outer_ttl, b.outer_ttl) {
+        if x != y {
+            push(ChangeKind::Ttl, 0, format!("outer TTL or hop limit {x} → {y} (the underlay routed it)"));
+        }
+    }
+    // Clamping rewrites the MSS option of SYNs in flight (iptables'
+    // TCPMSS --clamp-mss-to-pmtu): the length stays, the promise shrinks.
+    if let (Some(x), Some(y)) = (a.mss, b.mss) {
+        if x != y {
+            push(ChangeKind::Mss, 0, format!("TCP MSS option {x} → {y} (clamped)"));
+        }
     }
     for kind in RegionKind::ALL {
         let ra = a.regions.iter().flatten().find(|r| r.kind == kind);

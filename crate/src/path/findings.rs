@@ -272,8 +272,8 @@ impl Accumulator {
     }
 
     fn loss_sentence(&self, after: &str, before: &str, l: &Loss, pass: Option<&Pass>) -> String {
-        let verb = if l.count == 1 { "packet reaches" } else { "packets reach" };
-        let mut s = format!("{} {verb} `{after}` and never reach `{before}`", thousands(l.count));
+        let (verb, never) = if l.count == 1 { ("packet reaches", "reaches") } else { ("packets reach", "reach") };
+        let mut s = format!("{} {verb} `{after}` and never {never} `{before}`", thousands(l.count));
         // Size explains it when every lost datagram is larger than every one that passed.
         let size_split = pass.filter(|p| p.count > 0 && p.max_datagram < l.min_datagram);
         let extra = l.extra.flatten();
@@ -293,7 +293,8 @@ impl Accumulator {
             }
             None => {
                 if l.min_datagram == l.max_datagram {
-                    s.push_str(&format!(" (datagrams of {} bytes)", thousands(l.min_datagram.into())));
+                    let what = if l.count == 1 { "a datagram" } else { "datagrams" };
+                    s.push_str(&format!(" ({what} of {} bytes)", thousands(l.min_datagram.into())));
                 } else {
                     s.push_str(&format!(
                         " (datagrams of {} to {} bytes)",

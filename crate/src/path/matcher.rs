@@ -16,7 +16,7 @@ use crate::capture::{CaptureError, CaptureReader, Frame};
 use crate::frame::dissect::Dissector;
 use crate::frame::ledger::{account, FrameMeta};
 use crate::frame::mtu::MtuFacts;
-use crate::path::change::{between, Change};
+use crate::path::change::{between, Change, ChangeKind};
 use crate::path::findings::Accumulator;
 use crate::path::identity::{identify, Facts, Identity};
 use crate::path::logs::LogPlan;
@@ -111,13 +111,24 @@ impl Journey {
 }
 
 struct Open {
-    index: u64,
-    /// `None` for a frame without an IP identity: it matches nothing.
-    key: Option<u64>,
+    /// Its place in the order of creation (positions in the open queue).
+    id: u64,
+    /// Every key it is a candidate under (its identity, its parts' keys):
+    /// removed from the tables when it closes.
+    keys: Vec<(Table, u64)>,
     /// The flow's and the host pair's keys (see [`Identity`]).
     flow: Option<(u64, u64)>,
     seen: Vec<Sighting>,
     last_at: i64,
+    /// Merged into another journey (GRO joined its segments): skipped at close.
+    absorbed: bool,
+}
+
+/// The two candidate tables: by identity, and by the key of a packet's parts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Table {
+    Identity,
+    Part,
 }
 
 #[derive(Default)]
@@ -148,6 +159,9 @@ pub struct Follower {
     feeds: Vec<Feed>,
     open: VecDeque<Open>,
     by_key: HashMap<u64, Vec<u64>>,
+    by_part: HashMap<u64, Vec<u64>>,
+    /// Journeys handed out so far: the next one's index.
+    emitted: u64,
     flows: HashMap<u64, Flow>,
     closed: VecDeque<Journey>,
     next_index: u64,
@@ -185,6 +199,8 @@ impl Follower {
             feeds,
             open: VecDeque::new(),
             by_key: HashMap::default(),
+            by_part: HashMap::default(),
+            emitted: 0,
             flows: HashMap::default(),
             closed: VecDeque::new(),
             next_index: 0,
@@ -308,60 +324,131 @@ impl Follower {
         while self.open.front().is_some_and(|j| self.now.saturating_sub(j.last_at) > window) {
             self.close_front();
         }
-        let base = self.open.front().map_or(self.next_index, |j| j.index);
-        let mut best: Option<(i64, usize)> = None;
         let Some(id) = id else {
             // Nothing to match: a journey of one sighting.
-            let index = self.next_index;
-            self.next_index += 1;
-            self.open.push_back(Open { index, key: None, flow: None, seen: vec![s], last_at: s.at_ns });
+            self.create(None, s);
             self.bound_in_flight();
             return;
         };
-        if let Some(cands) = self.by_key.get(&id.key) {
-            for &index in cands {
-                let Some(j) = index.checked_sub(base).and_then(|i| self.open.get(i as usize)) else { continue };
-                let gap = s.at_ns.saturating_sub(j.last_at).saturating_abs();
-                if gap > window || j.seen.iter().any(|x| x.point == s.point) {
-                    continue;
-                }
-                if best.is_none_or(|(g, _)| gap < g) {
-                    best = Some((gap, (index - base) as usize));
-                }
+        let base = self.open.front().map_or(self.next_index, |j| j.id);
+        let position = |index: u64| index.checked_sub(base).map(|i| i as usize);
+        // The same identity, not yet seen at this point, nearest in time.
+        let mut best: Option<(i64, usize)> = None;
+        for &index in self.by_key.get(&id.key).map_or(&[][..], Vec::as_slice) {
+            let Some((pos, j)) = position(index).and_then(|p| Some((p, self.open.get(p)?))) else { continue };
+            let gap = s.at_ns.saturating_sub(j.last_at).saturating_abs();
+            if j.absorbed || gap > window || j.seen.iter().any(|x| x.point == s.point) {
+                continue;
+            }
+            if best.is_none_or(|(g, _)| gap < g) {
+                best = Some((gap, pos));
             }
         }
-        let at = match best {
-            Some((_, pos)) => {
+        // Else the parts of one datagram: its fragments, or the segments a
+        // super-frame was cut into or merged from. Every such journey joins.
+        let mut parts: Vec<usize> = Vec::new();
+        if best.is_none() {
+            let part = s.facts.map(|f| f.part).unwrap_or_default();
+            for key in [part.reassembly, part.stream.map(|x| x.0)].into_iter().flatten() {
+                for &index in self.by_part.get(&key).map_or(&[][..], Vec::as_slice) {
+                    let Some((pos, j)) = position(index).and_then(|p| Some((p, self.open.get(p)?))) else { continue };
+                    let gap = s.at_ns.saturating_sub(j.last_at).saturating_abs();
+                    if !j.absorbed && gap <= window && !parts.contains(&pos) && belongs(&j.seen, &s) {
+                        parts.push(pos);
+                    }
+                }
+            }
+            parts.sort_unstable();
+        }
+        let at = match (best, parts.first()) {
+            (Some((_, pos)), _) | (None, Some(&pos)) => {
+                for &other in &parts[parts.len().min(1)..] {
+                    self.absorb(pos, other);
+                }
                 let j = &mut self.open[pos];
                 // Keep the sightings in time order (a file may be slightly out of order).
                 let i = j.seen.partition_point(|x| x.at_ns <= s.at_ns);
                 j.seen.insert(i, s);
                 j.last_at = j.last_at.max(s.at_ns);
+                self.register(pos, &s);
                 pos
             }
-            None => {
-                let index = self.next_index;
-                self.next_index += 1;
-                // Two sightings is the common journey; a longer one reallocates once.
-                let mut seen = Vec::with_capacity(2);
-                seen.push(s);
-                self.open.push_back(Open {
-                    index,
-                    key: Some(id.key),
-                    flow: Some((id.flow, id.hosts)),
-                    seen,
-                    last_at: s.at_ns,
-                });
-                let cands = self.by_key.entry(id.key).or_default();
-                if cands.len() >= CANDIDATES {
-                    cands.remove(0);
-                }
-                cands.push(index);
-                self.open.len() - 1
+            (None, None) => {
+                let pos = self.create(Some(&id), s);
+                self.register(pos, &s);
+                pos
             }
         };
         self.learn_flow(at);
         self.bound_in_flight();
+    }
+
+    /// A new open journey of one sighting; its position in the queue.
+    fn create(&mut self, id: Option<&Identity>, s: Sighting) -> usize {
+        let index = self.next_index;
+        self.next_index += 1;
+        // Two sightings is the common journey; a longer one reallocates once.
+        let mut seen = Vec::with_capacity(2);
+        seen.push(s);
+        let mut keys = Vec::new();
+        if let Some(id) = id {
+            push_candidate(self.by_key.entry(id.key).or_default(), index);
+            keys.push((Table::Identity, id.key));
+        }
+        self.open.push_back(Open {
+            id: index,
+            keys,
+            flow: id.map(|i| (i.flow, i.hosts)),
+            seen,
+            last_at: s.at_ns,
+            absorbed: false,
+        });
+        self.open.len() - 1
+    }
+
+    /// Makes the journey at `pos` a candidate under the keys of `s`'s parts.
+    fn register(&mut self, pos: usize, s: &Sighting) {
+        let Some(f) = &s.facts else { return };
+        let id = self.open[pos].id;
+        for key in [f.part.reassembly, f.part.stream.map(|x| x.0)].into_iter().flatten() {
+            if !self.open[pos].keys.contains(&(Table::Part, key)) {
+                push_candidate(self.by_part.entry(key).or_default(), id);
+                self.open[pos].keys.push((Table::Part, key));
+            }
+        }
+    }
+
+    /// Moves the sightings of the journey at `from` into the one at `into`
+    /// (segments GRO merged were journeys of their own until the merged
+    /// frame showed they are one packet); `from` stays as a tombstone.
+    fn absorb(&mut self, into: usize, from: usize) {
+        let (target, keys, seen) = {
+            let f = &mut self.open[from];
+            f.absorbed = true;
+            (self.open[into].id, std::mem::take(&mut self.open[from].keys), std::mem::take(&mut self.open[from].seen))
+        };
+        let source = self.open[from].id;
+        for (table, key) in keys {
+            let list = match table {
+                Table::Identity => self.by_key.get_mut(&key),
+                Table::Part => self.by_part.get_mut(&key),
+            };
+            if let Some(list) = list {
+                list.retain(|&i| i != source);
+                if !list.contains(&target) {
+                    list.push(target);
+                }
+            }
+            if !self.open[into].keys.contains(&(table, key)) {
+                self.open[into].keys.push((table, key));
+            }
+        }
+        let j = &mut self.open[into];
+        for s in seen {
+            let i = j.seen.partition_point(|x| x.at_ns <= s.at_ns);
+            j.seen.insert(i, s);
+            j.last_at = j.last_at.max(s.at_ns);
+        }
     }
 
     fn bound_in_flight(&mut self) {
@@ -389,22 +476,29 @@ impl Follower {
             let j = &self.open[pos];
             let flow = self.flows.entry(key).or_default();
             flow.last_at = j.last_at;
-            if j.seen.len() > flow.path.len() {
-                flow.path.clear();
-                flow.path.extend(j.seen.iter().map(|s| s.point));
+            let points = points_of(&j.seen);
+            if points.len() > flow.path.len() {
+                flow.path = points;
             }
         }
     }
 
     fn close_front(&mut self) {
         let Some(j) = self.open.pop_front() else { return };
-        if let Some(key) = j.key {
-            if let Some(c) = self.by_key.get_mut(&key) {
-                c.retain(|&i| i != j.index);
+        for (table, key) in &j.keys {
+            let map = match table {
+                Table::Identity => &mut self.by_key,
+                Table::Part => &mut self.by_part,
+            };
+            if let Some(c) = map.get_mut(key) {
+                c.retain(|&i| i != j.id);
                 if c.is_empty() {
-                    self.by_key.remove(&key);
+                    map.remove(key);
                 }
             }
+        }
+        if j.absorbed {
+            return;
         }
         let (mut lost_after, mut lost_before) = (None, None);
         // The next point of the flow's path, else of the path other packets
@@ -423,19 +517,104 @@ impl Follower {
                 lost_before = Some(next);
             }
         }
-        let changes = j
-            .seen
-            .windows(2)
-            .filter_map(|w| Some((w[0].point, w[1].point, w[0].facts.as_ref()?, w[1].facts.as_ref()?)))
-            .flat_map(|(a, b, x, y)| between(x, y, &mut self.translations).into_iter().map(move |c| (a, b, c)))
-            .collect();
-        let journey = Journey { index: j.index, seen: j.seen, lost_after, lost_before, changes };
+        let changes = hops(&j.seen, &mut self.translations);
+        let journey = Journey { index: self.emitted, seen: j.seen, lost_after, lost_before, changes };
+        self.emitted += 1;
         self.acc.add(&journey);
         if let Some(logs) = &mut self.logs {
             logs.journey(&self.plan, &journey);
         }
         self.closed.push_back(journey);
     }
+}
+
+fn push_candidate(list: &mut Vec<u64>, index: u64) {
+    if list.len() >= CANDIDATES {
+        list.remove(0);
+    }
+    list.push(index);
+}
+
+/// The points a journey passed, in order of their first sighting.
+pub fn points_of(seen: &[Sighting]) -> Vec<u16> {
+    let mut v: Vec<u16> = Vec::with_capacity(seen.len());
+    for s in seen {
+        if !v.contains(&s.point) {
+            v.push(s.point);
+        }
+    }
+    v
+}
+
+/// Whether `s` is another part of the packet whose sightings are `seen`
+/// (they share its reassembly or stream key): a fragment or segment this
+/// point has not shown yet, that the journey's other parts account for.
+/// A retransmission repeats a range the point already showed: its own packet.
+fn belongs(seen: &[Sighting], s: &Sighting) -> bool {
+    let Some(f) = &s.facts else { return false };
+    let here = seen.iter().filter(|x| x.point == s.point).filter_map(|x| x.facts.as_ref());
+    let elsewhere = || seen.iter().filter(|x| x.point != s.point).filter_map(|x| x.facts.as_ref());
+    if let Some((stream, seq, len)) = f.part.stream {
+        let range = |x: &Facts| x.part.stream.filter(|p| p.0 == stream).map(|p| (p.1, p.1.wrapping_add(p.2)));
+        let (lo, hi) = (seq, seq.wrapping_add(len));
+        let overlaps =
+            |(a, b): (u32, u32)| lo.wrapping_sub(a) < b.wrapping_sub(a) || a.wrapping_sub(lo) < hi.wrapping_sub(lo);
+        let shown_here = here.filter_map(range).any(overlaps);
+        // Not the same range as a part elsewhere (that would be the same
+        // segment, which its identity matches): a larger or smaller one.
+        let covered = elsewhere().filter_map(range).any(|r| overlaps(r) && r != (lo, hi));
+        return covered && !shown_here;
+    }
+    if f.part.reassembly.is_some() {
+        // Fragments of one datagram are one packet wherever they are seen
+        // (a host may fragment its own datagram); a whole datagram joins
+        // only a journey of fragments, never another whole one.
+        let shown_here = here.map(|x| x.part.fragment).any(|x| x == f.part.fragment);
+        let mut all = seen.iter().filter_map(|x| x.facts.as_ref()).filter(|x| x.part.reassembly == f.part.reassembly);
+        let kin = if f.part.fragment.is_some() { all.next().is_some() } else { all.any(|x| x.part.fragment.is_some()) };
+        return kin && !shown_here;
+    }
+    false
+}
+
+/// The changes hop by hop: between the sightings of consecutive points,
+/// or, where one point saw the packet in several frames and the next in
+/// another number of them, the split or merge itself.
+fn hops(seen: &[Sighting], translations: &mut crate::path::change::Translations) -> Vec<(u16, u16, Change)> {
+    let points = points_of(seen);
+    let at = |p: u16| seen.iter().filter(move |s| s.point == p).collect::<Vec<_>>();
+    let mut out = Vec::new();
+    for w in points.windows(2) {
+        let (a, b) = (at(w[0]), at(w[1]));
+        if a.len() == b.len() {
+            for (x, y) in a.iter().zip(&b) {
+                if let (Some(fx), Some(fy)) = (&x.facts, &y.facts) {
+                    for c in between(fx, fy, translations) {
+                        if !out
+                            .iter()
+                            .any(|(p, q, o): &(u16, u16, Change)| (*p, *q) == (w[0], w[1]) && o.words == c.words)
+                        {
+                            out.push((w[0], w[1], c));
+                        }
+                    }
+                }
+            }
+        } else {
+            out.push((w[0], w[1], crate::path::change::split(&a, &b)));
+            // What else the hop did (NAT, TTL, tags, a tunnel), read off the
+            // first frame on each side; their sizes are the split's.
+            if let (Some(fx), Some(fy)) =
+                (a.first().and_then(|x| x.facts.as_ref()), b.first().and_then(|y| y.facts.as_ref()))
+            {
+                for c in between(fx, fy, translations) {
+                    if !matches!(c.kind, ChangeKind::Datagram | ChangeKind::Region(_)) {
+                        out.push((w[0], w[1], c));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 fn sight(
