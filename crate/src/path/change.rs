@@ -75,61 +75,6 @@ fn tunnel_name(l: Layer) -> &'static str {
     }
 }
 
-/// One packet seen in `a.len()` frames at one point and `b.len()` at the
-/// next: fragmented or reassembled (RFC 791), cut into segments (TSO/GSO)
-/// or merged (GRO), in words with the sizes.
-pub fn split(a: &[&crate::path::matcher::Sighting], b: &[&crate::path::matcher::Sighting]) -> Change {
-    let total = |v: &[&crate::path::matcher::Sighting]| v.iter().map(|s| i64::from(s.len)).sum::<i64>();
-    let sizes = |v: &[&crate::path::matcher::Sighting]| {
-        let d: Vec<u32> = v.iter().map(|s| s.datagram.unwrap_or(s.len)).collect();
-        match d.as_slice() {
-            [one] => crate::text::thousands((*one).into()),
-            [first, rest @ ..] if rest.iter().all(|x| x == first) => {
-                format!("{} × {}", d.len(), crate::text::thousands((*first).into()))
-            }
-            _ if d.len() <= 4 => d.iter().map(|x| crate::text::thousands((*x).into())).collect::<Vec<_>>().join(" + "),
-            _ => format!(
-                "{} + … + {}",
-                crate::text::thousands(d[0].into()),
-                crate::text::thousands(d[d.len() - 1].into())
-            ),
-        }
-    };
-    let fragments = |v: &[&crate::path::matcher::Sighting]| {
-        v.iter().any(|s| s.facts.as_ref().is_some_and(|f| f.part.fragment.is_some()))
-    };
-    let words = if fragments(b) && !fragments(a) {
-        format!("fragmented: {} arrives as {} fragments ({} bytes)", frames(a.len()), b.len(), sizes(b))
-    } else if fragments(a) && !fragments(b) {
-        format!("reassembled: {} fragments ({} bytes) leave as {}", a.len(), sizes(a), frames(b.len()))
-    } else if b.len() > a.len() {
-        format!(
-            "cut into {} segments ({} bytes) from {} of {} bytes: TSO/GSO, the sender's capture sees the frame before the NIC segments it",
-            b.len(),
-            sizes(b),
-            frames(a.len()),
-            sizes(a)
-        )
-    } else {
-        format!(
-            "merged: {} segments ({} bytes) are {} of {} bytes here: GRO on the receiving host merged them",
-            a.len(),
-            sizes(a),
-            frames(b.len()),
-            sizes(b)
-        )
-    };
-    Change { kind: ChangeKind::Split, bytes: total(b) - total(a), words }
-}
-
-fn frames(n: usize) -> String {
-    if n == 1 {
-        "one datagram".to_string()
-    } else {
-        format!("{n} frames")
-    }
-}
-
 /// Which end of a packet a translation rewrites.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum End {

@@ -7,15 +7,13 @@
 use crate::capture::CaptureError;
 use crate::path::change::ChangeKind;
 use crate::path::identity::{Addr, RegionFacts};
-use crate::path::matcher::Journey;
-use crate::path::survey::Plan;
-use crate::path::{PathCounts, PathFinding, PathFindingKind, PathSummary};
+use crate::path::journey::Journey;
+use crate::path::plan::Plan;
+use crate::path::summary::{PathCounts, PathFinding, PathFindingKind, PathSummary, MAX_FINDING_JOURNEYS};
 use crate::settings::{DeviceRule, Settings};
 use crate::text::{count, thousands};
 use foldhash::HashMap;
 
-/// Journeys a finding lists; the sentence gives the full count.
-pub const MAX_FINDING_JOURNEYS: usize = 1000;
 /// Distinct groups each table keeps (point pairs × change words, sequences,
 /// conversations per point); further ones are not reported.
 const MAX_GROUPS: usize = 4096;
@@ -66,7 +64,7 @@ fn push_bounded(v: &mut Vec<u64>, j: u64) {
     }
 }
 
-fn extra_of(s: &crate::path::matcher::Sighting) -> Option<RegionFacts> {
+fn extra_of(s: &crate::path::journey::Sighting) -> Option<RegionFacts> {
     s.extra_region()
 }
 

@@ -1,5 +1,5 @@
-//! The second pass: every file read again, merged in time order on the first
-//! file's clock, and each packet matched to the journey it belongs to.
+//! Matching: each sighting, in time order on the reference clock, joined
+//! to the journey it belongs to.
 //!
 //! Matching is streaming and windowed. A sighting joins an open journey with
 //! the same identity that has not yet been seen at this point and whose last
@@ -12,103 +12,18 @@
 //! sighting of it starts a new journey. Memory is bounded by the window's
 //! traffic, never by the files.
 
-use crate::capture::{CaptureError, CaptureReader, Frame};
-use crate::frame::dissect::Dissector;
-use crate::frame::ledger::{account, FrameMeta};
-use crate::frame::mtu::MtuFacts;
-use crate::path::change::{between, Change, ChangeKind};
-use crate::path::findings::Accumulator;
-use crate::path::identity::{identify, Facts, Identity};
-use crate::path::logs::LogPlan;
-use crate::path::point::PointKey;
-use crate::path::survey::Plan;
-use crate::path::PathSummary;
-use crate::settings::Settings;
+use crate::path::hop::hops;
+use crate::path::identity::{Facts, Identity};
+use crate::path::journey::{points_of, Journey, Sighting};
+use crate::path::plan::Plan;
 use foldhash::HashMap;
 use std::collections::VecDeque;
 
-/// The default matching window: far longer than any path's transit time
-/// (microseconds to milliseconds) and than what is left of a clock offset
-/// after the estimate, shorter than the one-second interval of `ping`.
-pub const DEFAULT_WINDOW_NS: i64 = 500_000_000;
-/// The default bound on open journeys.
-pub const DEFAULT_MAX_IN_FLIGHT: usize = 1 << 18;
 /// Open journeys one identity keeps as candidates: repeats beyond that many
 /// within a window (the same ACK a hundred times) match the newest ones.
 const CANDIDATES: usize = 8;
 /// Flows whose path is remembered for the loss verdict.
 const MAX_FLOWS: usize = 1 << 16;
-
-/// How the matcher works, beside the frame settings the MTU verdicts use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PathSettings {
-    pub frame: Settings,
-    /// Two sightings of one identity further apart than this are two packets.
-    pub window_ns: i64,
-    pub max_in_flight: usize,
-}
-
-impl Default for PathSettings {
-    fn default() -> Self {
-        PathSettings { frame: Settings::default(), window_ns: DEFAULT_WINDOW_NS, max_in_flight: DEFAULT_MAX_IN_FLIGHT }
-    }
-}
-
-/// One sighting of a packet at one point.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Sighting {
-    pub point: u16,
-    /// The frame's number in its own file, as `framelens --json FILE` numbers it.
-    pub frame: u64,
-    /// Byte offset of its record or block in its file (to read it again).
-    pub offset: u64,
-    /// The timestamp as its file recorded it.
-    pub time_ns: i64,
-    /// The same instant on the reference clock (the first point's file).
-    pub at_ns: i64,
-    /// Original (on the wire) and captured length.
-    pub len: u32,
-    pub caplen: u32,
-    /// The outermost datagram's length, and the captured bytes after it (the ledger's).
-    pub datagram: Option<u32>,
-    pub extra: Option<u32>,
-    /// What a path changes of the packet; `None` for a frame without an IP
-    /// datagram (ARP, LLDP, STP), which stays on its link: a journey of one sighting.
-    pub facts: Option<Facts>,
-}
-
-impl Sighting {
-    /// The unexplained or vendor bytes after the datagram here, if any:
-    /// what a loss sentence names as the bytes a packet carried.
-    pub fn extra_region(&self) -> Option<crate::path::identity::RegionFacts> {
-        use crate::frame::ledger::RegionKind;
-        let facts = self.facts.as_ref()?;
-        facts.regions.iter().flatten().find(|r| matches!(r.kind, RegionKind::Trailer | RegionKind::Vendor)).copied()
-    }
-}
-
-/// One packet followed across the points.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Journey {
-    /// 0-based, in order of first sighting.
-    pub index: u64,
-    /// In time order.
-    pub seen: Vec<Sighting>,
-    /// The last point that saw it, when later points saw the rest of its
-    /// flow in that direction (and were capturing at the time).
-    pub lost_after: Option<u16>,
-    /// The point the rest of its flow reached next.
-    pub lost_before: Option<u16>,
-    /// The changes between consecutive sightings: (from point, to point, change).
-    pub changes: Vec<(u16, u16, Change)>,
-}
-
-impl Journey {
-    /// Frame lengths differ between its first and last sighting.
-    pub fn changed_size(&self) -> bool {
-        self.seen.windows(2).any(|w| w[0].len != w[1].len)
-    }
-}
 
 struct Open {
     /// Its place in the order of creation (positions in the open queue).
@@ -138,25 +53,12 @@ struct Flow {
     last_at: i64,
 }
 
-struct Feed {
-    reader: CaptureReader,
-    dissector: Dissector,
-    queue: VecDeque<(Option<Identity>, Sighting)>,
-    ended: bool,
-    clock: crate::path::clock::ClockOffset,
-    rank: usize,
-    last_ts: i64,
-    points: HashMap<PointKey, u16>,
-    error: Option<CaptureError>,
-}
-
-/// The second pass. Ask [`Follower::wants`] which file needs bytes next,
-/// [`Follower::push`] them (or [`Follower::end`] the file), take closed
-/// journeys with [`Follower::drain`], and [`Follower::finish`] at the end.
-pub struct Follower {
-    settings: PathSettings,
+/// The open journeys and what finds them: sightings go in with
+/// [`Matcher::add`] in time order, closed journeys come out of
+/// [`Matcher::take`] in order of first sighting.
+pub struct Matcher {
     plan: Plan,
-    feeds: Vec<Feed>,
+    max_in_flight: usize,
     open: VecDeque<Open>,
     by_key: HashMap<u64, Vec<u64>>,
     by_part: HashMap<u64, Vec<u64>>,
@@ -166,37 +68,18 @@ pub struct Follower {
     closed: VecDeque<Journey>,
     next_index: u64,
     now: i64,
-    acc: Accumulator,
-    closed_early: u64,
-    ignored_frames: u64,
-    peak_in_flight: usize,
-    logs: Option<LogPlan>,
+    /// Journeys closed early because the in-flight bound was reached.
+    pub closed_early: u64,
+    /// The most journeys open at once.
+    pub peak_in_flight: usize,
     translations: crate::path::change::Translations,
 }
 
-impl Follower {
-    pub fn new(plan: Plan, settings: PathSettings) -> Self {
-        let feeds = plan
-            .files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| Feed {
-                reader: CaptureReader::new(),
-                dissector: Dissector::new(),
-                queue: VecDeque::new(),
-                ended: false,
-                clock: f.clock,
-                rank: f.rank,
-                last_ts: 0,
-                points: plan.points.iter().filter(|p| p.file == i).map(|p| (p.key, p.index)).collect(),
-                error: None,
-            })
-            .collect();
-        Follower {
-            acc: Accumulator::new(settings.frame),
-            settings,
+impl Matcher {
+    pub fn new(plan: Plan, max_in_flight: usize) -> Self {
+        Matcher {
             plan,
-            feeds,
+            max_in_flight,
             open: VecDeque::new(),
             by_key: HashMap::default(),
             by_part: HashMap::default(),
@@ -206,118 +89,24 @@ impl Follower {
             next_index: 0,
             now: i64::MIN,
             closed_early: 0,
-            ignored_frames: 0,
             peak_in_flight: 0,
-            logs: None,
             translations: Default::default(),
         }
     }
 
-    /// Ties the lines of kernel logs (lined up by the survey) to the journeys as they close.
-    pub fn with_logs(mut self, logs: Option<LogPlan>) -> Self {
-        self.logs = logs;
-        self
+    /// The next closed journey, in order of first sighting.
+    pub fn take(&mut self) -> Option<Journey> {
+        self.closed.pop_front()
     }
 
-    pub fn plan(&self) -> &Plan {
-        &self.plan
-    }
-
-    /// What reading one frame of `file` again needs: its reader's context
-    /// blocks so far, and whether they are complete (see [`crate::capture::context_for`]).
-    pub fn context(&self, file: usize) -> (&[crate::capture::ContextBlock], bool) {
-        self.feeds.get(file).map_or((&[][..], true), |f| (f.reader.context(), f.reader.context_complete()))
-    }
-
-    /// The file whose next bytes the merge waits for, or `None` once every file has ended.
-    pub fn wants(&self) -> Option<usize> {
-        self.feeds.iter().position(|f| !f.ended && f.queue.is_empty())
-    }
-
-    /// Feeds the next chunk of `file`. A fault ends that file (its packets before it count).
-    pub fn push(&mut self, file: usize, chunk: &[u8]) {
-        let settings = self.settings.frame;
-        let Some(feed) = self.feeds.get_mut(file) else { return };
-        if feed.ended {
-            return;
-        }
-        let Feed { reader, dissector, queue, clock, last_ts, points, error, .. } = feed;
-        let mut ignored = 0u64;
-        let r = reader.push(chunk, |p| {
-            let Some(&point) = points.get(&PointKey::of(&p)) else {
-                ignored += 1;
-                return;
-            };
-            queue.push_back(sight(dissector, &p, point, clock, last_ts, &settings));
-        });
-        self.ignored_frames += ignored;
-        if let Err(e) = r {
-            *error = Some(e);
-            feed.ended = true;
-        }
-        self.advance();
-    }
-
-    /// Ends `file`'s input.
-    pub fn end(&mut self, file: usize) {
-        if let Some(feed) = self.feeds.get_mut(file) {
-            if let Err(e) = feed.reader.finish() {
-                feed.error.get_or_insert(e);
-            }
-            feed.ended = true;
-        }
-        self.advance();
-    }
-
-    /// Hands out the journeys closed so far, in order of first sighting.
-    pub fn drain(&mut self, mut on_journey: impl FnMut(&Journey)) {
-        while let Some(j) = self.closed.pop_front() {
-            on_journey(&j);
-        }
-    }
-
-    /// Closes every open journey, hands the rest out, and sums up.
-    pub fn finish(mut self, mut on_journey: impl FnMut(&Journey)) -> PathSummary {
-        for f in 0..self.feeds.len() {
-            if !self.feeds[f].ended {
-                self.end(f);
-            }
-        }
+    /// Closes every journey still open.
+    pub fn close_all(&mut self) {
         while !self.open.is_empty() {
             self.close_front();
-            self.drain(&mut on_journey);
-        }
-        self.drain(&mut on_journey);
-        let errors = self.feeds.iter().enumerate().filter_map(|(i, f)| f.error.clone().map(|e| (i, e))).collect();
-        let mut summary =
-            self.acc.summary(&self.plan, errors, self.closed_early, self.ignored_frames, self.peak_in_flight);
-        if let Some(logs) = self.logs.take() {
-            (summary.log, summary.log_clocks) = logs.finish(&self.plan, &mut summary.findings);
-        }
-        summary
-    }
-
-    /// Merges the queued sightings in time order as far as every unfinished file has some.
-    fn advance(&mut self) {
-        loop {
-            if self.feeds.iter().any(|f| !f.ended && f.queue.is_empty()) {
-                return;
-            }
-            // Equal times go to the file of lower rank: never to the input order.
-            let next = self
-                .feeds
-                .iter()
-                .enumerate()
-                .filter_map(|(i, f)| f.queue.front().map(|(_, s)| (s.at_ns, f.rank, i)))
-                .min();
-            let Some((_, _, file)) = next else { return };
-            if let Some((id, s)) = self.feeds[file].queue.pop_front() {
-                self.add(id, s);
-            }
         }
     }
 
-    fn add(&mut self, id: Option<Identity>, s: Sighting) {
+    pub fn add(&mut self, id: Option<Identity>, s: Sighting) {
         self.now = self.now.max(s.at_ns);
         let window = self.plan.window_ns;
         // Close what nothing can join any more.
@@ -452,7 +241,7 @@ impl Follower {
     }
 
     fn bound_in_flight(&mut self) {
-        if self.open.len() > self.settings.max_in_flight {
+        if self.open.len() > self.max_in_flight {
             self.closed_early += 1;
             self.close_front();
         }
@@ -520,10 +309,6 @@ impl Follower {
         let changes = hops(&j.seen, &mut self.translations);
         let journey = Journey { index: self.emitted, seen: j.seen, lost_after, lost_before, changes };
         self.emitted += 1;
-        self.acc.add(&journey);
-        if let Some(logs) = &mut self.logs {
-            logs.journey(&self.plan, &journey);
-        }
         self.closed.push_back(journey);
     }
 }
@@ -533,17 +318,6 @@ fn push_candidate(list: &mut Vec<u64>, index: u64) {
         list.remove(0);
     }
     list.push(index);
-}
-
-/// The points a journey passed, in order of their first sighting.
-pub fn points_of(seen: &[Sighting]) -> Vec<u16> {
-    let mut v: Vec<u16> = Vec::with_capacity(seen.len());
-    for s in seen {
-        if !v.contains(&s.point) {
-            v.push(s.point);
-        }
-    }
-    v
 }
 
 /// Whether `s` is another part of the packet whose sightings are `seen`
@@ -575,77 +349,4 @@ fn belongs(seen: &[Sighting], s: &Sighting) -> bool {
         return kin && !shown_here;
     }
     false
-}
-
-/// The changes hop by hop: between the sightings of consecutive points,
-/// or, where one point saw the packet in several frames and the next in
-/// another number of them, the split or merge itself.
-fn hops(seen: &[Sighting], translations: &mut crate::path::change::Translations) -> Vec<(u16, u16, Change)> {
-    let points = points_of(seen);
-    let at = |p: u16| seen.iter().filter(move |s| s.point == p).collect::<Vec<_>>();
-    let mut out = Vec::new();
-    for w in points.windows(2) {
-        let (a, b) = (at(w[0]), at(w[1]));
-        if a.len() == b.len() {
-            for (x, y) in a.iter().zip(&b) {
-                if let (Some(fx), Some(fy)) = (&x.facts, &y.facts) {
-                    for c in between(fx, fy, translations) {
-                        if !out
-                            .iter()
-                            .any(|(p, q, o): &(u16, u16, Change)| (*p, *q) == (w[0], w[1]) && o.words == c.words)
-                        {
-                            out.push((w[0], w[1], c));
-                        }
-                    }
-                }
-            }
-        } else {
-            out.push((w[0], w[1], crate::path::change::split(&a, &b)));
-            // What else the hop did (NAT, TTL, tags, a tunnel), read off the
-            // first frame on each side; their sizes are the split's.
-            if let (Some(fx), Some(fy)) =
-                (a.first().and_then(|x| x.facts.as_ref()), b.first().and_then(|y| y.facts.as_ref()))
-            {
-                for c in between(fx, fy, translations) {
-                    if !matches!(c.kind, ChangeKind::Datagram | ChangeKind::Region(_)) {
-                        out.push((w[0], w[1], c));
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
-fn sight(
-    dissector: &mut Dissector,
-    p: &Frame<'_>,
-    point: u16,
-    clock: &crate::path::clock::ClockOffset,
-    last_ts: &mut i64,
-    settings: &Settings,
-) -> (Option<Identity>, Sighting) {
-    // A record without a timestamp takes its predecessor's: order is all the merge needs.
-    let time_ns = p.timestamp_ns.unwrap_or(*last_ts);
-    *last_ts = time_ns;
-    let d = dissector.facts(p.data, p.link_type, p.original_len);
-    let ledger = account(d, p.data, FrameMeta { original_len: p.original_len, fcs: p.fcs }, settings);
-    let identified = identify(d, p.data, &ledger, &MtuFacts::new(d, &ledger), settings);
-    let datagram = ledger.datagram_len();
-    let (id, facts) = identified.map_or((None, None), |(i, f)| (Some(i), Some(f)));
-    (
-        id,
-        Sighting {
-            point,
-            frame: p.number,
-            offset: p.offset,
-            time_ns,
-            at_ns: clock.to_reference(time_ns),
-            len: ledger.len,
-            caplen: ledger.caplen,
-            datagram,
-            extra: ledger.extra,
-            facts,
-        },
-    )
 }
