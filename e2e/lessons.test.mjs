@@ -200,14 +200,22 @@ test('what-if: the verdict follows the MTU, the trailer bytes, a tag and a tunne
     await set('whatif-mtu', 1502);
     await page.waitForFunction(() => document.querySelector('[data-testid=whatif-verdict]').dataset.dropped === 'false');
     assert.equal((await state()).measured, '1502');
-    // A Linux bridge at 1500 allows 1518: the tagged 1520-byte frame is too long, untagged it fits.
+    // A Linux bridge at 1500 allows skb->len up to 1518, and skb->len lacks the
+    // outer tag (skb_vlan_untag): the tagged 1,520-byte frame counts 1516 and passes.
     await set('whatif-mtu', 1500);
     await panel.locator('[data-testid=whatif-rule]').selectOption('linux-bridge');
-    await page.waitForFunction(() => document.querySelector('[data-testid=whatif-verdict]').dataset.measured === '1520');
-    assert.equal((await state()).dropped, 'true');
-    await panel.locator('[data-testid=whatif-tag-remove]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=whatif-verdict]').dataset.measured === '1516');
-    assert.equal((await state()).dropped, 'false');
+    assert.deepEqual(await state(), { dropped: 'false', measured: '1516', frame: '1,520' });
+    // 5 trailer bytes: 1519 > 1518, dropped.
+    await set('whatif-trailer', 5);
+    await page.waitForFunction(() => document.querySelector('[data-testid=whatif-verdict]').dataset.measured === '1519');
+    assert.deepEqual(await state(), { dropped: 'true', measured: '1519', frame: '1,523' });
+    // Without the tag the bridge counts the same 1519 bytes: removing it does not help.
+    await panel.locator('[data-testid=whatif-tag-remove]').click();
+    await page.waitForFunction(() => document.querySelector('tr[data-size=frame] td[data-value]').dataset.value === '1,519');
+    assert.deepEqual(await state(), { dropped: 'true', measured: '1519', frame: '1,519' });
+    await set('whatif-trailer', 2);
+    await page.waitForFunction(() => document.querySelector('[data-testid=whatif-verdict]').dataset.measured === '1516');
     // VXLAN around the untagged frame: 14 + 20 + 8 + 8 + (14 + 1500 + 2) = 1566 bytes.
     await panel.locator('[data-testid=whatif-rule]').selectOption('ip-router');
     await panel.locator('[data-testid=whatif-tunnel]').selectOption('vxlan');

@@ -251,7 +251,7 @@ pub static LESSONS: &[Lesson] = &[
             s(1, region(RegionKind::Padding), "A small UDP datagram (38 bytes), untagged: 52 bytes, padded to 60."),
             s(2, layer(Layer::Vlan), "With one 802.1Q tag the frame grows by 4: 64 bytes. A bridge that adds the tag after padding makes exactly this."),
             s(3, layer(Layer::Vlan), "QinQ stacks two tags: 68 bytes."),
-            s(6, layer(Layer::Vlan), "A full 1500-byte datagram with two tags is a 1522-byte frame. A Linux bridge accepts MTU + 14 + 4 = 1518: one tag, not two."),
+            s(6, layer(Layer::Vlan), "A full 1500-byte datagram with two tags is a 1522-byte frame. A Linux bridge passes it: the kernel keeps the outer tag beside the packet, not in its length, so it counts 1518 bytes against MTU + 14 + 4 = 1518. The egress NIC may still refuse a 1522-byte frame."),
         ],
         takeaway: "The MTU counts the L3 datagram; tags add 4 bytes each to the frame, and devices differ in how many they allow for.",
         check: &["`ip -d link show <dev>`: VLAN devices and their MTU", "Raise the parent device's MTU by 4 per tag for QinQ"],

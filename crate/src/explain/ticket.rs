@@ -689,7 +689,7 @@ _Diagnosis by Framelens._
     fn settings_change_the_verdict_and_the_preferences() {
         let s = Settings { mtu: 9000, rule: DeviceRule::LinuxBridge, fcs: FcsMode::Absent };
         let (md, w) = report("two-bytes.pcap", 15, &s, "");
-        assert!(md.contains("Linux bridge / veth forwards it: frame 1520 bytes ≤ 9018"), "{md}");
+        assert!(md.contains("Linux bridge / veth forwards it: frame 1520 bytes on the wire, 1516 without its outer VLAN tag, 2 trailer bytes included ≤ 9018"), "{md}");
         assert!(!md.contains("**Dropped.**") && !md.contains("The device logs"));
         assert!(md.contains("MTU 9000 · device rule Linux bridge / veth (`linux-bridge`) · FCS absent (`absent`)"));
         assert!(!md.starts_with("## Frame 15: 1,520 bytes captured\n\n>"), "no note, no quote");

@@ -11,7 +11,7 @@ use crate::path::identity::{Addr, RegionFacts};
 use crate::path::matcher::Journey;
 use crate::path::survey::Plan;
 use crate::path::{PathCounts, PathFinding, PathFindingKind, PathSummary};
-use crate::settings::{DeviceRule, Settings};
+use crate::settings::Settings;
 use crate::text::{count, thousands};
 use foldhash::HashMap;
 
@@ -384,15 +384,7 @@ impl Accumulator {
         let rule_explains = l.all_dropped && !pass.is_some_and(|p| p.any_dropped);
         if rule_explains {
             let s2 = &self.settings;
-            let what = match s2.rule {
-                DeviceRule::OvsKernel => "L2 payload",
-                DeviceRule::LinuxBridge | DeviceRule::OvsDpdk => "frame",
-                DeviceRule::IpRouter => "datagram",
-            };
-            let limit = match s2.rule {
-                DeviceRule::OvsKernel | DeviceRule::IpRouter => s2.mtu,
-                _ => s2.mtu + 18,
-            };
+            let (what, limit) = (s2.rule.measures(), s2.rule.limit(s2.mtu));
             let measured = if l.min_measured == l.max_measured {
                 thousands(l.min_measured.into())
             } else {
