@@ -171,6 +171,13 @@ fn path_lesson_steps_are_what_the_path_analysis_finds() {
     assert!(eth1.mtu.dropped, "1,502 bytes of L2 payload over MTU 1500");
     // Step 6 outlines exactly those 1,502 bytes.
     assert_eq!(l.steps[5].highlight.resolve(eth1), Some((18, 1520)));
+    // Step 7: Open vSwitch names the port it sends to (`ovs_vport_send`
+    // logs `vport->dev`), the router's gateway `qg-` port; the capture point
+    // after the router stays `qr-`, which the trimmed packet would reach.
+    let quote = l.steps[6].text;
+    assert!(quote.contains("`qg-3f9c2b71-a4: dropped over-mtu packet: 1502 > 1500`"), "{quote}");
+    assert!(!quote.contains("`qr-5d0a1c2e-7f: dropped"), "{quote}");
+    assert_eq!(plan.points[2].name.as_deref(), Some("qr-5d0a1c2e-7f"));
     // Step 5: the answered 1470-byte ping at the router port, after DNAT.
     let qr = &analyses[1][l.steps[4].frame as usize - 1];
     let (d0, d1) = l.steps[4].highlight.resolve(qr).unwrap();
