@@ -33,8 +33,8 @@ fn a_far_end_ipv4_sweep_two_bytes_short_says_where_to_look() {
     assert_eq!(facts.confidence, Confidence::Firm);
     assert!(
         f.sentence.contains(
-            "Datagrams up to 1,498 bytes pass; 1,499 and 1,500 bytes fit MTU 1500 but are lost, and no ICMP \
-             fragmentation-needed came back: the path drops packets 2 bytes below the MTU. Something on the path adds \
+            "Datagrams up to 1,498 bytes pass; 1,499 and 1,500 bytes fit MTU 1500 but are lost. The path's limit is \
+             2 bytes below the MTU. No ICMP fragmentation-needed came back. Something on the path adds \
              2 bytes (for example a NIC driver trailer), or a link's MTU is 1498. Capture on the next hop, or look for \
              `dropped over-mtu packet: 1501 > 1500` in its kernel log."
         ),
@@ -54,7 +54,7 @@ fn a_far_end_icmpv6_sweep_gets_the_same_reasoning() {
     );
     let facts = f.facts.unwrap();
     assert_eq!((facts.largest_passing_datagram, facts.bytes_short_of_mtu), (1496, Some(4)));
-    assert!(f.sentence.contains("no ICMPv6 Packet Too Big came back"), "{}", f.sentence);
+    assert!(f.sentence.contains("No ICMPv6 Packet Too Big came back."), "{}", f.sentence);
     assert!(f.sentence.contains("4 bytes is one 802.1Q VLAN tag"), "{}", f.sentence);
 }
 
