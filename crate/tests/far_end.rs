@@ -109,7 +109,7 @@ fn full_size_tcp_segments_resent_while_small_ones_pass_are_named() {
     assert_eq!(f.len(), 1);
     assert_eq!(
         f[0].sentence,
-        "TCP 10.9.0.2:443 → 10.9.0.1:45000: 2 retransmissions, all of full-size segments (1,460 bytes of payload, \
+        "TCP 10.9.0.2:443 → 10.9.1.1:45000: 2 retransmissions, all of full-size segments (1,460 bytes of payload, \
          1,500-byte datagrams), while segments up to 300 bytes (340-byte datagrams) got through: large packets vanish \
          on the path and small ones pass. ICMP fragmentation-needed came back (see the path-MTU finding), yet the \
          sender kept the size."
