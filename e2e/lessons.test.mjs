@@ -22,7 +22,8 @@ const STEPS = {
   'vlan-qinq': [[1, 52, 8], [2, 14, 4], [3, 14, 8], [6, 14, 8]],
   // VXLAN header after 14 + 20 + 8 = 42; outer total length at 16.
   vxlan: [[1, 42, 8], [1, 16, 2], [2, 16, 2]],
-  'gro-tso': [[1, 34, 20], [2, 16, 2], [3, 16, 2]],
+  // TCP with the 12-byte timestamp option: 32 bytes from 14 + 20 = 34.
+  'gro-tso': [[1, 34, 32], [2, 16, 2], [3, 16, 2]],
   snaplen: [[2, 16, 2], [3, 16, 2]],
   // MSS option after 14 + 20 + 20 = 54; flags at 14 + 6; next-hop MTU at 14 + 20 + 6.
   'pmtu-blackhole': [[1, 54, 4], [3, 34, 20], [4, 20, 2], [5, 40, 2]],

@@ -433,14 +433,28 @@ fn vxlan_overlay() -> Vec<u8> {
     w.into_bytes()
 }
 
-/// Captured on the sending host: TSO hands the NIC 64 KB segments (IPv4 total
-/// length left 0 by some drivers), and GRO on the receiver merges segments.
+/// Captured on a host: GRO on the receiver merges segments before tcpdump
+/// sees them, and a segment captured before Windows' large send offload
+/// carries IPv4 total length 0 (Linux writes the real length up to 64 KB and
+/// 0 only for BIG TCP packets above it: `iph_set_totlen`).
 fn gro_tso_superframes() -> Vec<u8> {
     let mut w = PcapWriter::new(1, 262_144);
     let big = tcp_frame(8948, 1); // a 9 KB GRO super-frame: headers consistent
     let mut tso = tcp_frame(20_000, 9000);
-    tso[16..18].copy_from_slice(&[0, 0]); // total length 0: "maybe caused by TSO"
-    let normal = tcp_frame(1448, 30000);
+    tso[16..18].copy_from_slice(&[0, 0]); // total length 0: Windows LSO ("maybe caused by TSO")
+                                          // Full size with TCP timestamps (NOP, NOP, 10-byte option, as Linux
+                                          // sends them): 1500 - 20 IPv4 - 20 TCP - 12 = 1448 bytes of data.
+    let ts = [
+        etherparse::TcpOptionElement::Noop,
+        etherparse::TcpOptionElement::Noop,
+        etherparse::TcpOptionElement::Timestamp(3_000_000, 2_999_990),
+    ];
+    let step =
+        PacketBuilder::ethernet2(HOST_A, HOST_B).ipv4([10, 1, 0, 1], [10, 1, 0, 2], 64).tcp(40000, 80, 30000, 64240);
+    let normal = match step.ack(1).options(&ts) {
+        Ok(step) => built!(step, &[0x61; 1448]),
+        Err(_) => tcp_frame(1448, 30000),
+    };
     for (n, f) in [normal, big, tso].iter().enumerate() {
         w.push(T0 + n as u64 * 1_000_000, f, f.len() as u32);
     }

@@ -211,3 +211,65 @@ fn path_lesson_log_line_matches_its_frame_in_the_capture_shown() {
         assert!(s.text.contains(&e.fields.text), "the step quotes the line word for word: {}", e.fields.text);
     }
 }
+
+/// Issue 24: each corrected statement of the lessons, with its source.
+#[test]
+fn lessons_teach_what_the_sources_say() {
+    use framelens::explain::lessons::lesson;
+    let text = |id: &str| {
+        let l = lesson(id).unwrap();
+        let mut all: Vec<&str> = l.steps.iter().map(|s| s.text).collect();
+        all.push(l.takeaway);
+        all.extend(l.check.iter().copied());
+        all.join("\n")
+    };
+    // RFC 7348 §5: the 50 against the underlay's MTU hold the inner Ethernet
+    // header, not the outer one; §4.3: VTEPs must not fragment.
+    let vxlan = text("vxlan");
+    assert!(vxlan.contains("outer IPv4 20 + UDP 8 + VXLAN 8 + the inner Ethernet header 14 (RFC 7348 §5)"), "{vxlan}");
+    assert!(vxlan.contains("must not fragment (RFC 7348 §4.3)") && !vxlan.contains("or fragments it"), "{vxlan}");
+    // 1448 = 1500 - 20 - 20 - 12 holds with TCP timestamps only (RFC 7323 §3:
+    // a 10-byte option, 12 with Linux's two NOPs); the capture's frame has them.
+    let gro = text("gro-tso");
+    assert!(gro.contains("with TCP timestamps: 1500 − 20 IPv4 − 20 TCP − 12 timestamp option = 1448"), "{gro}");
+    let captures = gallery();
+    let bytes = &captures.iter().find(|(n, _)| *n == "gro-tso.pcap").unwrap().1;
+    let mut first = None;
+    read_all(bytes, |p| {
+        first.get_or_insert_with(|| analyze(&p, &Default::default()));
+    });
+    let a = first.unwrap();
+    assert_eq!(a.dissection.tcp_payload, Some(1448));
+    assert_eq!(a.dissection.datagram.map(|g| g.len()), Some(1500));
+    assert!(a.spans.iter().any(|s| s.name == "Option: timestamps"));
+    // Linux writes the real IPv4 total length up to 64 KB and 0 only for BIG
+    // TCP above it (include/net/ip.h iph_set_totlen); 0 below is Windows LSO.
+    assert!(
+        gro.contains("0 only for BIG TCP packets above 64 KB") && gro.contains("Windows' large send offload"),
+        "{gro}"
+    );
+    // RFC 9293 §3.7.1: the MSS states what the sender can receive on its own link.
+    let pmtu = text("pmtu-blackhole");
+    assert!(pmtu.contains("the sender's own link has MTU 1500. The MSS says nothing about the path (RFC 9293 §3.7.1)"));
+    assert!(!pmtu.contains("both ends assume"));
+    // IEEE 802.3 does not specify the pad's content; RFC 894 says it should be zero.
+    let leak = text("etherleak");
+    assert!(leak.contains("RFC 894") && !leak.contains("must be zeros"), "{leak}");
+    // Wireshark (epan/dissectors/packet-eth.c) takes trailing bytes for an FCS
+    // only when the capture says so or eth.assume_fcs is set.
+    let fcs = text("fcs");
+    assert!(
+        fcs.contains("When the capture does not say frames carry an FCS, Wireshark shows such bytes as a VLAN trailer")
+    );
+    assert!(!fcs.contains("Wireshark 4.0"));
+    // IEEE 802.1AB: LLDP has its own EtherType 0x88CC, not 802.3 with LLC.
+    assert_eq!(framelens::wire::ethernet::ethertype_name(0x88cc), Some("LLDP"));
+    let llc = text("ieee8023");
+    assert!(llc.contains("LLDP has its own EtherType, 0x88CC") && !llc.contains("CDP/LLDP"), "{llc}");
+    // One name for the bytes nothing explains; the bug is the driver's.
+    for l in framelens::explain::lessons::LESSONS {
+        let t = text(l.id);
+        assert!(!t.contains("stray"), "{}: {t}", l.id);
+    }
+    assert!(text("two-bytes").contains("The bug is the driver's"));
+}

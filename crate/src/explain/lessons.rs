@@ -206,11 +206,11 @@ pub static LESSONS: &[Lesson] = &[
             s(13, region(RegionKind::Trailer), "After the datagram's end sit 2 more bytes, 25 7f. No header accounts for them: not an FCS (4 bytes), not padding (the frame is long)."),
             s(14, layer(Layer::Icmp), "The 1470-byte ping is answered: 1498 + 2 = 1500 bytes of L2 payload, exactly the MTU."),
             s(15, field(Layer::Ipv4, "Total length"), "`ping -s 1472` makes a 1500-byte datagram: the largest that fits MTU 1500."),
-            s(15, region(RegionKind::Trailer), "With the 2 stray bytes the L2 payload is 1502. Open vSwitch counts them and drops the frame: `dropped over-mtu packet: 1502 > 1500`. No reply ever comes."),
+            s(15, region(RegionKind::Trailer), "With the 2 unexplained bytes the L2 payload is 1502. Open vSwitch counts them and drops the frame: `dropped over-mtu packet: 1502 > 1500`. No reply ever comes."),
             s(15, region(RegionKind::Trailer), "The node's kernel log said so about this very frame. kern.log line 5 (`two-bytes-kern.log`, read with `framelens --log`): `qg-4c2a1b3d-5e: dropped over-mtu packet: 1502 > 1500`, tied to frame 15 because its L2 payload is 1502 and the times agree; the same log names the NIC's driver, ax88179_178a."),
         ],
-        takeaway: "Bytes after the datagram count against the MTU on bridges and switches. A driver that appends 2 bytes makes every full-size packet 2 bytes too big; small pings never notice.",
-        check: &["`ethtool -i <dev>`: driver and version of the receiving NIC (ASIX AX88179/178A had this bug)", "`ping -M do -s 1472 <host>` then `-s 1470`: the largest payload that passes", "`dmesg | grep over-mtu` on the OVS host"],
+        takeaway: "Bytes after the datagram count against the MTU on bridges and switches. The bug is the driver's: appending 2 bytes makes every full-size packet 2 bytes too big, and small pings never notice.",
+        check: &["`ethtool -i <dev>`: driver and version of the receiving NIC (the ax88179_178a driver had this bug)", "`ping -M do -s 1472 <host>` then `-s 1470`: the largest payload that passes", "`dmesg | grep over-mtu` on the OVS host"],
     },
     Lesson {
         id: "etherleak",
@@ -220,10 +220,10 @@ pub static LESSONS: &[Lesson] = &[
         settings: DEFAULT,
         steps: &[
             s(1, layer(Layer::Tcp), "A pure TCP ACK: 14 + 20 + 20 = 54 bytes, 6 short of Ethernet's 60-byte minimum."),
-            s(1, region(RegionKind::Padding), "The NIC pads it to 60 with zeros, as it should."),
+            s(1, region(RegionKind::Padding), "The NIC pads it to 60 with zeros. 802.3 leaves the padding's content open; RFC 894 says it should be zero."),
             s(2, region(RegionKind::Padding), "This driver padded with whatever was in its buffer: here, pieces of an earlier HTTP response. That is Etherleak (CERT VU#412115)."),
         ],
-        takeaway: "Padding must be zeros. Non-zero padding on small frames can disclose memory of the sending host.",
+        takeaway: "802.3 does not say what padding holds and RFC 894 asks for zeros. Padding that carries earlier traffic discloses memory of the sending host.",
         check: &["Identify the sender by its MAC and update its NIC driver or firmware", "Look for the same pattern on all small frames of that MAC"],
     },
     Lesson {
@@ -235,7 +235,7 @@ pub static LESSONS: &[Lesson] = &[
         steps: &[
             s(1, region(RegionKind::Fcs), "On the tap interface the capture kept each frame's FCS: the last 4 bytes are the Ethernet CRC-32 of the rest. The CRC proves it."),
             s(2, region(RegionKind::Padding), "The same frame on the host interface: padding, but no FCS; the NIC stripped it before the capture."),
-            s(5, region(RegionKind::Fcs), "After a VLAN tag the FCS is still an FCS. Wireshark 4.0 shows such bytes as a VLAN trailer; the CRC says otherwise."),
+            s(5, region(RegionKind::Fcs), "After a VLAN tag the FCS is still an FCS. When the capture does not say frames carry an FCS, Wireshark shows such bytes as a VLAN trailer. The CRC says otherwise."),
             s(7, region(RegionKind::Fcs), "This FCS does not match its frame, and the NIC flagged a CRC error: the frame was damaged on the wire."),
         ],
         takeaway: "4 bytes at the end are an FCS when the CRC matches. Capture metadata only says whether to expect one; the CRC is the proof.",
@@ -263,11 +263,11 @@ pub static LESSONS: &[Lesson] = &[
         source: Source::Capture { file: "vxlan.pcap" },
         settings: Settings { mtu: 1500, rule: DeviceRule::IpRouter, fcs: crate::settings::FcsMode::Auto },
         steps: &[
-            s(1, layer(Layer::Vxlan), "An instance's frame travels inside UDP: outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 = 50 bytes of overhead."),
+            s(1, layer(Layer::Vxlan), "An instance's frame travels inside UDP, 50 bytes longer on the wire. Against the underlay's MTU the 50 are outer IPv4 20 + UDP 8 + VXLAN 8 + the inner Ethernet header 14 (RFC 7348 §5)."),
             s(1, field(Layer::Ipv4, "Total length"), "With instance MTU 1450 the outer datagram is exactly 1500 bytes: it fits the underlay."),
-            s(2, field(Layer::Ipv4, "Total length"), "With instance MTU 1500 the outer datagram is 1550 bytes: the underlay drops it (or fragments it)."),
+            s(2, field(Layer::Ipv4, "Total length"), "With instance MTU 1500 the outer datagram is 1550 bytes: the underlay drops it. VTEPs set DF and must not fragment (RFC 7348 §4.3)."),
         ],
-        takeaway: "That is why OpenStack Neutron gives VXLAN networks MTU 1450: 1500 minus the 50-byte encapsulation.",
+        takeaway: "That is why OpenStack Neutron gives VXLAN networks MTU 1450: 1500 minus the 50 bytes the underlay's datagram adds.",
         check: &["`ip link show` inside the instance: MTU should be 1450 on VXLAN networks", "`openstack network show <net> -c mtu`"],
     },
     Lesson {
@@ -277,9 +277,9 @@ pub static LESSONS: &[Lesson] = &[
         source: Source::Capture { file: "gro-tso.pcap" },
         settings: DEFAULT,
         steps: &[
-            s(1, layer(Layer::Tcp), "A normal full-size segment: 1448 bytes of data."),
+            s(1, layer(Layer::Tcp), "A full-size segment with TCP timestamps: 1500 − 20 IPv4 − 20 TCP − 12 timestamp option = 1448 bytes of data. Without options it would carry 1460."),
             s(2, field(Layer::Ipv4, "Total length"), "A 9 KB datagram with consistent headers: GRO merged several received segments before tcpdump saw them. Not a frame on the wire."),
-            s(3, field(Layer::Ipv4, "Total length"), "Total length 0: the kernel handed a 20 KB TSO segment to the NIC, which fills in lengths as it splits it."),
+            s(3, field(Layer::Ipv4, "Total length"), "Total length 0 on a 20 KB segment. Linux writes the real length into TSO segments up to 64 KB, and 0 only for BIG TCP packets above 64 KB. Below that, 0 comes from a capture before Windows' large send offload; the NIC fills in lengths as it splits the segment."),
         ],
         takeaway: "Frames far above the MTU in a host capture are usually offload artefacts, not errors: the wire carried MTU-sized segments.",
         check: &["`ethtool -k <dev> | grep -E 'segmentation|receive-offload'`", "Capture with offloads off (`ethtool -K <dev> gro off tso off gso off`) to see wire frames"],
@@ -304,7 +304,7 @@ pub static LESSONS: &[Lesson] = &[
         source: Source::Capture { file: "pmtu-blackhole.pcap" },
         settings: Settings { mtu: 1400, rule: DeviceRule::IpRouter, fcs: crate::settings::FcsMode::Auto },
         steps: &[
-            s(1, field(Layer::Tcp, "Option: MSS"), "The handshake announces MSS 1460: both ends assume a 1500-byte path."),
+            s(1, field(Layer::Tcp, "Option: MSS"), "The SYN announces MSS 1460: the sender's own link has MTU 1500. The MSS says nothing about the path (RFC 9293 §3.7.1)."),
             s(3, layer(Layer::Tcp), "Small segments pass."),
             s(4, field(Layer::Ipv4, "Flags / fragment offset"), "A full-size segment with DF set: a router with a 1400-byte link cannot forward it."),
             s(5, field(Layer::Icmp, "Next-hop MTU"), "The router says so: ICMP fragmentation needed, next-hop MTU 1400. The server keeps retransmitting 1500-byte segments: the message is filtered before it or ignored by it."),
@@ -340,7 +340,7 @@ pub static LESSONS: &[Lesson] = &[
             s(2, layer(Layer::Snap), "SNAP carries an OUI and protocol ID inside LLC (here Cisco's CDP)."),
         ],
         takeaway: "When the type field is a length, it bounds the payload exactly; everything after it is padding or trailer.",
-        check: &["Spanning tree and CDP/LLDP traffic on switch ports is normal 802.3"],
+        check: &["Spanning tree and CDP on switch ports are normal 802.3 with LLC; LLDP has its own EtherType, 0x88CC"],
     },
     Lesson {
         id: "path-story",

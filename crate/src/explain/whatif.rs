@@ -261,8 +261,9 @@ pub fn what_if(base: &Baseline, change: &Change) -> Outcome {
                 _ => padding,
             };
             push(link_name(f.link), f.link_header_len);
-            for _ in 0..tags {
-                push("802.1Q tag", vlan::HEADER_LEN as u32);
+            // Outer tags of a stack are 802.1ad S-tags; the innermost is the 802.1Q C-tag.
+            for i in 0..tags {
+                push(if i + 1 < tags { "802.1ad S-tag" } else { "802.1Q tag" }, vlan::HEADER_LEN as u32);
             }
             push("MACsec SecTAG", sectag);
             push(core_name(&f), core);
@@ -495,6 +496,9 @@ mod tests {
         let o = what_if(&plain, &Change { tags: 2, ..with(BRIDGE_1500)(&plain) });
         assert_eq!(o.facts, qinq.facts);
         assert_eq!(o.after.frame_len, 1522);
+        // IEEE 802.1ad: the outer tag (TPID 0x88a8) is an S-tag, not an 802.1Q tag.
+        let labels: Vec<&str> = o.parts.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels[..3], ["Ethernet", "802.1ad S-tag", "802.1Q tag"]);
         assert_eq!(o.verdict, unchanged(&qinq, &BRIDGE_1500));
         // The outer tag is not in skb->len: 1518 ≤ 1518, a bridge passes it.
         assert_eq!((o.verdict.measured, o.verdict.dropped), (1518, false), "{}", o.verdict.sentence);
