@@ -572,9 +572,9 @@ mod tests {
 
 ### Hypotheses, most likely first
 
-1. 2 bytes after the end of the IPv4 datagram (25 7f); not an FCS (that needs 4 bytes), not padding (the frame is over the 64-byte minimum).
-2. Most likely a NIC driver appending bytes (ASIX AX88179/178A USB adapters append 2 to every frame); check the sender's driver with `ethtool -i <dev>`.
-3. A 2-byte VSS-Monitoring port stamp would also fit, but only if a VSS monitoring fabric sits between the wire and this capture; nothing in the bytes proves it (older Wireshark named any 1–2 trailing bytes so).
+1. 2 bytes after the end of the IPv4 datagram (25 7f); not an FCS (that needs 4 bytes), not padding (the frame is over the 64-byte minimum: 802.3's 64 less the FCS, + 4 for the VLAN tag a bridge may insert after padding).
+2. Most likely a NIC driver appending bytes (the ax88179_178a driver of ASIX AX88179/178A USB adapters appends 2 to every frame); check the sender's driver with `ethtool -i <dev>`.
+3. A 2-byte VSS-Monitoring port stamp (configured for 2; the default is 1) would also fit, but only if a VSS monitoring fabric sits between the wire and this capture; nothing in the bytes proves it (older Wireshark named any 1–2 trailing bytes so).
 
 ### MTU
 
