@@ -100,7 +100,7 @@ test('path lesson: from its card through every step to the takeaway', async () =
       if (k === 3) {
         // The 2 bytes the controller's NIC added, outlined at eth1.
         assert.deepEqual(m.hex, ['25', '7f']);
-        assert.match(await page.locator('[data-testid=path-finding]').first().textContent(), /carries 2 extra bytes \(25 7f\)/);
+        assert.match(await page.locator('[data-testid=path-finding]').first().textContent(), /carries 2 unexplained bytes \(25 7f\)/);
       }
       if (k === 5) {
         // Lost between eth1 and the router port: marked at qr-… (point 2).

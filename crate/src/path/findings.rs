@@ -346,14 +346,15 @@ impl Accumulator {
 
     fn loss_sentence(&self, after: &str, before: &str, l: &Loss, pass: Option<&Pass>) -> String {
         let verb = if l.count == 1 { "packet reaches" } else { "packets reach" };
-        let mut s = format!("{} {verb} `{after}` and never reach `{before}`", thousands(l.count));
+        // Result first, in a sentence of its own; then what the packets share.
+        let mut s = format!("{} {verb} `{after}` and never reach `{before}`.", thousands(l.count));
         // Size explains it when every lost datagram is larger than every one that passed.
         let size_split = pass.filter(|p| p.count > 0 && p.max_datagram < l.min_datagram);
         let extra = l.extra.flatten();
         match size_split {
             Some(p) => {
                 s.push_str(&format!(
-                    ": every one of them has a datagram of {} bytes or more",
+                    " Every one of them has a datagram of {} bytes or more",
                     thousands(l.min_datagram.into())
                 ));
                 if let Some(e) = extra {
@@ -366,10 +367,10 @@ impl Accumulator {
             }
             None => {
                 if l.min_datagram == l.max_datagram {
-                    s.push_str(&format!(" (datagrams of {} bytes)", thousands(l.min_datagram.into())));
+                    s.push_str(&format!(" Their datagrams have {} bytes", thousands(l.min_datagram.into())));
                 } else {
                     s.push_str(&format!(
-                        " (datagrams of {} to {} bytes)",
+                        " Their datagrams have {} to {} bytes",
                         thousands(l.min_datagram.into()),
                         thousands(l.max_datagram.into())
                     ));
@@ -413,7 +414,9 @@ impl Accumulator {
 fn extra_words(e: &RegionFacts) -> String {
     let hex: Vec<String> = e.head[..(e.len as usize).min(e.head.len())].iter().map(|b| format!("{b:02x}")).collect();
     let more = if e.len as usize > e.head.len() { " …" } else { "" };
-    format!("{} ({}{more})", count(e.len, "extra byte"), hex.join(" "))
+    // One name for bytes nothing explains; a recognised vendor trailer is named so.
+    let noun = if e.kind == RegionKind::Vendor { "vendor trailer byte" } else { "unexplained byte" };
+    format!("{} ({}{more})", count(e.len, noun), hex.join(" "))
 }
 
 fn protocol_name(p: u8) -> String {
