@@ -210,7 +210,7 @@ pub static LESSONS: &[Lesson] = &[
             s(15, region(RegionKind::Trailer), "The node's kernel log said so about this very frame. kern.log line 5 (`two-bytes-kern.log`, read with `framelens --log`): `qg-4c2a1b3d-5e: dropped over-mtu packet: 1502 > 1500`, tied to frame 15 because its L2 payload is 1502 and the times agree; the same log names the NIC's driver, ax88179_178a."),
         ],
         takeaway: "Bytes after the datagram count against the MTU on bridges and switches. The bug is the driver's: appending 2 bytes makes every full-size packet 2 bytes too big, and small pings never notice.",
-        check: &["`ethtool -i <dev>`: driver and version of the receiving NIC (the ax88179_178a driver had this bug)", "`ping -M do -s 1472 <host>` then `-s 1470`: the largest payload that passes", "`dmesg | grep over-mtu` on the OVS host"],
+        check: &["`ethtool -i <dev>`: driver and version of the receiving NIC (the ax88179_178a driver had this bug)", "`ping -M do -s 1472 <host>` then `-s 1470`: the largest ping payload that passes", "`dmesg | grep over-mtu` on the OVS host"],
     },
     Lesson {
         id: "etherleak",
@@ -321,7 +321,7 @@ pub static LESSONS: &[Lesson] = &[
         steps: &[
             s(1, layer(Layer::LinuxSll2), "No Ethernet header: a 20-byte cooked header (SLL2) replaces it."),
             s(1, layer(Layer::Arp), "Sent by this host: captured before the NIC padded it, so it ends right after the ARP packet."),
-            s(2, region(RegionKind::Padding), "Received: it keeps the padding it arrived with, up to 46 bytes of payload."),
+            s(2, region(RegionKind::Padding), "Received: it keeps the padding it arrived with, up to 46 bytes of L2 payload."),
             s(3, region(RegionKind::Trailer), "Received through a NIC whose driver appends 2 bytes: they survive into the cooked capture."),
         ],
         takeaway: "In `-i any` captures outgoing frames are unpadded and incoming ones keep padding and trailers; the FCS is gone.",
@@ -339,7 +339,7 @@ pub static LESSONS: &[Lesson] = &[
             s(1, region(RegionKind::Padding), "After 14 + 38 = 52 bytes, padding to 60."),
             s(2, layer(Layer::Snap), "SNAP carries an OUI and protocol ID inside LLC (here Cisco's CDP)."),
         ],
-        takeaway: "When the type field is a length, it bounds the payload exactly; everything after it is padding or trailer.",
+        takeaway: "When the type field is a length, it bounds the LLC payload exactly; everything after it is padding or trailer.",
         check: &["Spanning tree and CDP on switch ports are normal 802.3 with LLC; LLDP has its own EtherType, 0x88CC"],
     },
     Lesson {
