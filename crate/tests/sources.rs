@@ -117,3 +117,15 @@ fn vss_monitoring_sizes_are_the_dissectors() {
         "{s}"
     );
 }
+
+#[test]
+fn an_802_1ad_s_tag_is_not_labelled_802_1q() {
+    // IEEE 802.1ad: the outer tag of vlan-qinq.pcap's frame 6 has TPID
+    // 0x88a8 (an S-tag); the inner one 0x8100 (an 802.1Q C-tag).
+    let a = gallery_frame("vlan-qinq.pcap", 6);
+    assert_eq!(
+        a.equation,
+        "1,522 captured = 14 Ethernet + 4 802.1ad + 4 802.1Q + 1,500 IPv4 datagram (IPv4 total length)"
+    );
+    assert!(gallery_frame("vlan-qinq.pcap", 5).equation.contains("14 Ethernet + 4 802.1Q + 1,500"));
+}

@@ -41,7 +41,7 @@ pub fn analyze(p: &Frame<'_>, settings: &Settings) -> FrameAnalysis {
     let facts = MtuFacts::new(&d, &ledger);
     FrameAnalysis {
         number: p.number,
-        equation: equation(&d, &ledger),
+        equation: equation(&d, &ledger, p.data),
         findings: findings(&d, &ledger, p),
         hypotheses: hypotheses(&d, &ledger, p),
         callouts: ledger.regions().map(|r| callout(r, &ledger, &d, p.data)).collect(),
@@ -89,11 +89,11 @@ fn datagram_name(layer: Layer) -> &'static str {
     }
 }
 
-fn equation(d: &Dissection, l: &Ledger) -> String {
+fn equation(d: &Dissection, l: &Ledger, data: &[u8]) -> String {
     let mut parts: Vec<String> = Vec::new();
     let l3_start = l.l3_start.unwrap_or(u32::MAX);
     for h in d.headers.iter().filter(|h| h.start < l3_start) {
-        parts.push(format!("{} {}", h.len, h.layer.name()));
+        parts.push(format!("{} {}", h.len, header_name(h.layer, h.start, data)));
     }
     match (d.datagram, l.l3_end) {
         (Some(g), Some(end)) => {
@@ -274,6 +274,22 @@ fn hypotheses(d: &Dissection, l: &Ledger, p: &Frame<'_>) -> Vec<String> {
         h.push("The length field of the datagram may be wrong (the sender wrote too small a value).".into());
     }
     h
+}
+
+/// A header's name in the equation. A VLAN tag is named by the TPID just
+/// before it: an 802.1ad S-tag (0x88a8) is not an 802.1Q tag.
+fn header_name(layer: Layer, start: u32, data: &[u8]) -> &'static str {
+    let at = start as usize;
+    let tpid = (layer == Layer::Vlan && at >= 2)
+        .then(|| data.get(at - 2..at))
+        .flatten()
+        .map(|b| u16::from_be_bytes([b[0], b[1]]));
+    match tpid {
+        Some(t) if t != crate::wire::ethernet::ethertype::VLAN => {
+            crate::wire::ethernet::ethertype_name(t).unwrap_or(layer.name())
+        }
+        _ => layer.name(),
+    }
 }
 
 /// Which minimum the padding rule applies, in words: 802.3's 64 bytes
