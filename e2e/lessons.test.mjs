@@ -14,6 +14,10 @@ import { openPage, screenshot, artifactsDir, useApp, assertClean, openApp } from
 // datagram ends at 18 + 1498 = 1516, where the 2 stray bytes start.
 const STEPS = {
   'two-bytes': [[13, 20, 2], [13, 1516, 2], [14, 38, 8], [15, 20, 2], [15, 1518, 2], [15, 1518, 2]],
+  // Frame 15 as five devices count it: the tag 14–17 (step 1, and the bridge's
+  // step: the tag it does not count), the L2 payload 18–1519, the 2 bytes,
+  // the whole frame for OVS-DPDK, the total length at 20 for a router.
+  'who-counts': [[15, 14, 4], [15, 18, 1502], [15, 14, 4], [15, 1518, 2], [15, 0, 1520], [15, 20, 2]],
   // 14 + 20 + 20 = 54-byte ACK; padding 54–59.
   etherleak: [[1, 34, 20], [1, 54, 6], [2, 54, 6]],
   // FCS after 60 bytes; after 14 + 4 + 20 + 8 + 200 = 246; after 14 + 20 + 20 + 1460 = 1514.

@@ -12,9 +12,9 @@ use framelens::frame::analysis::analyze;
 #[test]
 fn every_step_highlights_the_bytes_it_talks_about() {
     let captures = gallery();
-    assert_eq!(LESSONS.len(), 11);
+    assert_eq!(LESSONS.len(), 12);
     let single: Vec<_> = LESSONS.iter().filter_map(|l| Some((l, l.capture()?))).collect();
-    assert_eq!(single.len(), 10, "ten lessons over one gallery capture each");
+    assert_eq!(single.len(), 11, "eleven lessons over one gallery capture each");
     for (lesson, capture) in single {
         let bytes = &captures.iter().find(|(n, _)| *n == capture).unwrap_or_else(|| panic!("{capture}")).1;
         let mut analyses = Vec::new();
@@ -272,4 +272,43 @@ fn lessons_teach_what_the_sources_say() {
         assert!(!t.contains("stray"), "{}: {t}", l.id);
     }
     assert!(text("two-bytes").contains("The bug is the driver's"));
+}
+
+/// "Who counts what": every number a step states is what the device rule
+/// computes for two-bytes.pcap frame 15, and the places it names for each
+/// drop are the rule's (net/openvswitch/vport.c ovs_vport_send: tx_errors
+/// and net_warn_ratelimited; lib/netdev-dpdk.c; net/core/dev.c
+/// is_skb_forwardable after skb_vlan_untag; veth_get_stats64).
+#[test]
+fn who_counts_what_states_each_rules_verdict() {
+    use framelens::explain::lessons::lesson;
+    use framelens::settings::{DeviceRule, Settings};
+    let l = lesson("who-counts").unwrap();
+    assert_eq!(l.capture(), Some("two-bytes.pcap"));
+    let bytes = gallery().into_iter().find(|(n, _)| *n == "two-bytes.pcap").unwrap().1;
+    let judge = |rule: DeviceRule| {
+        let mut out = None;
+        let _ = read_all(&bytes, |p| {
+            if p.number == 15 {
+                out = Some(analyze(&p, &Settings { rule, ..l.settings }).mtu);
+            }
+        });
+        out.unwrap()
+    };
+    let step = |n: usize| l.steps[n - 1].text;
+    let ovs = judge(DeviceRule::OvsKernel);
+    assert_eq!((ovs.measured, ovs.limit, ovs.dropped), (1502, 1500, true));
+    assert!(step(2).contains("1,502 > 1500") && step(2).contains("`tx_errors`"), "{}", step(2));
+    assert!(step(2).contains(&ovs.log.unwrap().replace("<dev>: ", "")));
+    let bridge = judge(DeviceRule::LinuxBridge);
+    assert_eq!((bridge.measured, bridge.limit, bridge.dropped), (1516, 1518, false));
+    assert!(step(3).contains("1,516 ≤ 1,518") && step(3).contains("`skb:kfree_skb`"));
+    assert!(step(4).contains("1,516 ≤ 1,518") && step(4).contains("peer's `rx_dropped`"));
+    let dpdk = judge(DeviceRule::OvsDpdk);
+    assert_eq!((dpdk.measured, dpdk.limit, dpdk.dropped), (1520, 1518, true));
+    assert!(step(5).contains("1,520 > 1,518") && step(5).contains(&dpdk.log.unwrap().replace("<dev>: ", "")));
+    let router = judge(DeviceRule::IpRouter);
+    assert_eq!((router.measured, router.limit, router.dropped), (1500, 1500, false));
+    assert!(step(6).contains("1,500 ≤ MTU 1500"));
+    assert!(l.summary.contains("Open vSwitch drops it, a bridge, veth and a router pass it"));
 }

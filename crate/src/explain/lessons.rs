@@ -213,6 +213,23 @@ pub static LESSONS: &[Lesson] = &[
         check: &["`ethtool -i <dev>`: driver and version of the receiving NIC (the ax88179_178a driver had this bug)", "`ping -M do -s 1472 <host>` then `-s 1470`: the largest ping payload that passes", "`dmesg | grep over-mtu` on the OVS host"],
     },
     Lesson {
+        id: "who-counts",
+        title: "Who counts what",
+        summary: "One tagged frame with 2 unexplained bytes: Open vSwitch drops it, a bridge, veth and a router pass it.",
+        source: Source::Capture { file: "two-bytes.pcap" },
+        settings: DEFAULT,
+        steps: &[
+            s(15, layer(Layer::Vlan), "One frame, five devices with MTU 1500. It is 1,520 bytes on the wire: Ethernet 14, an 802.1Q tag 4, a 1500-byte datagram and 2 unexplained bytes. Each device counts different bytes of it."),
+            s(15, Highlight::Bytes { start: 18, end: 1520 }, "Open vSwitch's kernel datapath counts the L2 payload after the header and one tag: 1,502 > 1500. It drops the frame, adds 1 to the output port's `tx_errors` and logs `dropped over-mtu packet: 1502 > 1500`, rate-limited."),
+            s(15, layer(Layer::Vlan), "A Linux bridge counts `skb->len`, and the kernel took the outer tag out of it on receive (`skb_vlan_untag`). So 1,516 ≤ 1,518 (MTU + 14 + 4): the bridge forwards it. Its drops would show only in `skb:kfree_skb` tracing."),
+            s(15, region(RegionKind::Trailer), "veth applies the same check (`is_skb_forwardable`), with the 2 bytes counted: 1,516 ≤ 1,518, it passes. A veth drop would count in its peer's `rx_dropped`."),
+            s(15, Highlight::Bytes { start: 0, end: 1520 }, "Open vSwitch with DPDK counts the whole frame, tag and 2 bytes included: 1,520 > 1,518 (MTU + 14 header + 4 CRC). It drops it and warns in ovs-vswitchd.log: `Too big size 1520 max_packet_len 1518`."),
+            s(15, field(Layer::Ipv4, "Total length"), "An IP router counts the datagram: 1,500 ≤ MTU 1500, so it forwards it. Its IP layer trims the 2 bytes to the total length (`pskb_trim_rcsum`), and they never leave the router."),
+        ],
+        takeaway: "The same frame is dropped by Open vSwitch, kernel or DPDK, and passed by a bridge, veth and a router. A verdict must say whose rule it assumes, and each drop shows up in a different place.",
+        check: &["`ip -s link show <port>`: `tx_errors` on an OVS port, `rx_dropped` on a veth's peer", "`dmesg | grep over-mtu` (OVS kernel datapath); `grep 'Too big size' /var/log/openvswitch/ovs-vswitchd.log` (OVS-DPDK)", "`perf record -e skb:kfree_skb -a` or `pwru` for drops a bridge does not log"],
+    },
+    Lesson {
         id: "etherleak",
         title: "Padding that leaks memory",
         summary: "Short frames padded with leftover memory instead of zeros.",
