@@ -5,12 +5,13 @@
 //! clock offsets, and the order of the points along the path per direction.
 
 use crate::capture::CaptureError;
+use crate::frame::ledger::RegionKind;
 use crate::path::change::ChangeKind;
 use crate::path::identity::{Addr, RegionFacts};
 use crate::path::journey::Journey;
 use crate::path::plan::Plan;
 use crate::path::summary::{PathCounts, PathFinding, PathFindingKind, PathSummary, MAX_FINDING_JOURNEYS};
-use crate::settings::{DeviceRule, Settings};
+use crate::settings::Settings;
 use crate::text::{count, thousands};
 use foldhash::HashMap;
 
@@ -271,14 +272,15 @@ impl Accumulator {
 
     fn loss_sentence(&self, after: &str, before: &str, l: &Loss, pass: Option<&Pass>) -> String {
         let (verb, never) = if l.count == 1 { ("packet reaches", "reaches") } else { ("packets reach", "reach") };
-        let mut s = format!("{} {verb} `{after}` and never {never} `{before}`", thousands(l.count));
+        // Result first, in a sentence of its own; then what the packets share.
+        let mut s = format!("{} {verb} `{after}` and never {never} `{before}`.", thousands(l.count));
         // Size explains it when every lost datagram is larger than every one that passed.
         let size_split = pass.filter(|p| p.count > 0 && p.max_datagram < l.min_datagram);
         let extra = l.extra.flatten();
         match size_split {
             Some(p) => {
                 s.push_str(&format!(
-                    ": every one of them has a datagram of {} bytes or more",
+                    " Every one of them has a datagram of {} bytes or more",
                     thousands(l.min_datagram.into())
                 ));
                 if let Some(e) = extra {
@@ -291,11 +293,11 @@ impl Accumulator {
             }
             None => {
                 if l.min_datagram == l.max_datagram {
-                    let what = if l.count == 1 { "a datagram" } else { "datagrams" };
-                    s.push_str(&format!(" ({what} of {} bytes)", thousands(l.min_datagram.into())));
+                    let what = if l.count == 1 { "Its datagram has" } else { "Their datagrams have" };
+                    s.push_str(&format!(" {what} {} bytes", thousands(l.min_datagram.into())));
                 } else {
                     s.push_str(&format!(
-                        " (datagrams of {} to {} bytes)",
+                        " Their datagrams have {} to {} bytes",
                         thousands(l.min_datagram.into()),
                         thousands(l.max_datagram.into())
                     ));
@@ -310,15 +312,7 @@ impl Accumulator {
         let rule_explains = l.all_dropped && !pass.is_some_and(|p| p.any_dropped);
         if rule_explains {
             let s2 = &self.settings;
-            let what = match s2.rule {
-                DeviceRule::OvsKernel => "L2 payload",
-                DeviceRule::LinuxBridge | DeviceRule::OvsDpdk => "frame",
-                DeviceRule::IpRouter => "datagram",
-            };
-            let limit = match s2.rule {
-                DeviceRule::OvsKernel | DeviceRule::IpRouter => s2.mtu,
-                _ => s2.mtu + 18,
-            };
+            let (what, limit) = (s2.rule.measures(), s2.rule.limit(s2.mtu));
             let measured = if l.min_measured == l.max_measured {
                 thousands(l.min_measured.into())
             } else {
@@ -347,7 +341,9 @@ impl Accumulator {
 fn extra_words(e: &RegionFacts) -> String {
     let hex: Vec<String> = e.head[..(e.len as usize).min(e.head.len())].iter().map(|b| format!("{b:02x}")).collect();
     let more = if e.len as usize > e.head.len() { " …" } else { "" };
-    format!("{} ({}{more})", count(e.len, "extra byte"), hex.join(" "))
+    // One name for bytes nothing explains; a recognised vendor trailer is named so.
+    let noun = if e.kind == RegionKind::Vendor { "vendor trailer byte" } else { "unexplained byte" };
+    format!("{} ({}{more})", count(e.len, noun), hex.join(" "))
 }
 
 fn protocol_name(p: u8) -> String {
