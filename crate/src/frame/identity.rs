@@ -105,6 +105,10 @@ pub struct Facts {
     /// How this frame may be a part of a packet seen whole elsewhere, or the
     /// whole of parts seen elsewhere.
     pub part: Part,
+    /// An ICMP "fragmentation needed" (RFC 792, type 3 code 4, with the
+    /// next-hop MTU of RFC 1191 §4) or ICMPv6 Packet Too Big (RFC 4443
+    /// §3.2): the MTU it reports.
+    pub too_big: Option<u32>,
     /// The first tunnel layer around the innermost datagram, and the bytes
     /// the encapsulation adds (outer link header and tags not counted).
     pub tunnel: Option<(Layer, u32)>,
@@ -169,6 +173,7 @@ struct Parts {
     inner: Inner,
     part: Part,
     mss: Option<u16>,
+    too_big: Option<u32>,
 }
 
 /// A frame's packet key alone (the `key` of [`identify`]), for a reader that
@@ -188,6 +193,7 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
     let (src, dst, ttl, datagram_len, mut protocol, first_fragment);
     let mut part = Part::default();
     let mut mss = None;
+    let mut too_big = None;
     match ip_header.layer {
         Layer::Ipv4 => {
             src = Addr::V4(ipv4::src(ip_bytes));
@@ -289,6 +295,11 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
                     (icmpv6::icmp_type(b), wire::u8_at(b, icmpv6::field::CODE.start), icmpv6::ident(b), icmpv6::seq(b))
                 };
                 (src_port, dst_port) = (ident, kind.into());
+                too_big = match (t.layer, kind, code) {
+                    (Layer::Icmp, icmp::DEST_UNREACHABLE, icmp::FRAG_NEEDED) => Some(u32::from(icmp::next_hop_mtu(b))),
+                    (Layer::Icmpv6, icmpv6::PACKET_TOO_BIG, _) => Some(icmpv6::mtu(b)),
+                    _ => None,
+                };
                 key.write_u8(kind);
                 key.write_u8(code);
                 key.write_u16(ident);
@@ -311,6 +322,7 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
             inner: Inner { src, dst, ttl, datagram_len, protocol, src_port, dst_port, has_ports },
             part,
             mss,
+            too_big,
         },
     ))
 }
@@ -324,7 +336,7 @@ pub fn identify(
     mtu: &MtuFacts,
     settings: &Settings,
 ) -> Option<(Identity, Facts)> {
-    let (key, Parts { ip_at, inner, part, mss }) = key_and_parts(d, data)?;
+    let (key, Parts { ip_at, inner, part, mss, too_big }) = key_and_parts(d, data)?;
     let ip_header = d.headers.get(ip_at)?;
     let Inner { src, dst, protocol, src_port, dst_port, .. } = inner;
     let mut flow = hasher();
@@ -355,6 +367,7 @@ pub fn identify(
         outer_ttl: None,
         mss,
         part,
+        too_big,
         tunnel: None,
         inner,
         regions: [None; MAX_REGIONS],
