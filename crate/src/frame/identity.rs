@@ -37,6 +37,14 @@ pub enum Addr {
 }
 
 impl Addr {
+    /// Its bytes, 4 or 16.
+    pub fn octets(&self) -> &[u8] {
+        match self {
+            Addr::V4(a) => a,
+            Addr::V6(a) => a,
+        }
+    }
+
     /// An address whose packets never leave their link, so no router or
     /// NAT rewrites them: IPv6 link-local unicast fe80::/10 and multicast
     /// of link-local scope ff02::/16 (RFC 4291 §2.5.6, §2.7: routers must
@@ -239,10 +247,7 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
     // or Router Solicitations at one instant).
     if src.link_scoped() || dst.link_scoped() {
         for a in [src, dst] {
-            match a {
-                Addr::V4(b) => key.write(&b),
-                Addr::V6(b) => key.write(&b),
-            }
+            key.write(a.octets());
         }
     }
     // The transport header, if the walk reached one right after this datagram's headers.
@@ -269,10 +274,7 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
                 if payload > 0 {
                     let mut stream = hasher();
                     for a in [src, dst] {
-                        match a {
-                            Addr::V4(x) => stream.write(&x),
-                            Addr::V6(x) => stream.write(&x),
-                        }
+                        stream.write(a.octets());
                     }
                     stream.write_u16(src_port);
                     stream.write_u16(dst_port);
@@ -342,18 +344,12 @@ pub fn identify(
     let mut flow = hasher();
     flow.write_u8(protocol);
     for a in [src, dst] {
-        match a {
-            Addr::V4(b) => flow.write(&b),
-            Addr::V6(b) => flow.write(&b),
-        }
+        flow.write(a.octets());
     }
     let mut hosts = hasher();
     hosts.write_u8(0xff);
     for a in [src, dst] {
-        match a {
-            Addr::V4(b) => hosts.write(&b),
-            Addr::V6(b) => hosts.write(&b),
-        }
+        hosts.write(a.octets());
     }
     flow.write_u16(src_port);
     flow.write_u16(dst_port);
