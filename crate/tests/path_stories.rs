@@ -177,7 +177,7 @@ fn any_change(a: &Answer, part: &str) -> bool {
 fn the_two_bytes_story_holds_in_every_order() {
     let a = holds_in_every_order(&paths::story_with_truth());
     let loss =
-        finding(&a, "3 packets reach `controller.pcapng · eth1` and never reach `controller.pcapng · qr-5d0a1c2e-7f`.");
+        finding(&a, "3 packets reach `controller.pcapng · eth1` and never reach `controller.pcapng · qr-5d0a1c2e-7f`, on the way from 192.168.10.23 to 192.168.10.150.");
     assert!(loss.contains("with the 2 bytes its L2 payload (1,502 bytes) exceeds 1,500"), "{loss}");
     // conntrack translates the reply back: the reverse of the DNAT, not an SNAT.
     assert!(any_change(&a, "source 10.0.0.5 → 192.168.10.150 (the reply's un-DNAT"));
@@ -192,7 +192,7 @@ fn fragmentation_tso_and_gro_hold_in_every_order() {
     assert!(any_change(&a, "fragmented: one datagram arrives as 2 fragments (1,396 + 124 bytes)"));
     assert!(any_change(&a, "cut into 16 segments (16 × 1,400 bytes) from one datagram of 21,800 bytes: TSO/GSO"));
     assert!(any_change(&a, "merged: 4 segments (4 × 1,400 bytes) are one datagram of 5,480 bytes here: GRO"));
-    finding(&a, "1 packet reaches `router.pcapng · wan0` and never reaches `server.pcapng · eth0`.");
+    finding(&a, "1 packet reaches `router.pcapng · wan0` and never reaches `server.pcapng · eth0`, on the way from 192.168.1.10 to 10.20.0.80.");
 }
 
 #[test]
@@ -209,7 +209,10 @@ fn clocks_40_s_apart_and_50_ppm_of_drift_hold_in_every_order() {
 #[test]
 fn a_kubernetes_overlay_holds_in_every_order() {
     let a = holds_in_every_order(&kubernetes::kubernetes());
-    let loss = finding(&a, "5 packets reach `node2.pcapng · veth7c2e4a19` and never reach `node2.pcapng · ens5`.");
+    let loss = finding(
+        &a,
+        "5 packets reach `node2.pcapng · veth7c2e4a19` and never reach `node2.pcapng · ens5`, on the way from 10.244.1.7 to 10.244.0.5 (the way back).",
+    );
     // OVN's Geneve with its 8-byte option: 58 bytes (DOMAIN.md, Kubernetes overlays).
     assert!(loss.contains("grow by 58 bytes there, so a 1,500-byte datagram would need 1,558 bytes"), "{loss}");
     assert!(any_change(&a, "source port 8080 → 80 (the reply's un-DNAT"));
@@ -221,7 +224,8 @@ fn a_kubernetes_overlay_holds_in_every_order() {
 #[test]
 fn an_ipv6_sweep_with_packet_too_big_holds_in_every_order() {
     let a = holds_in_every_order(&ipv6::ipv6());
-    let loss = finding(&a, "3 packets reach `nodeA.pcapng · vxlan0` and never reach `nodeA.pcapng · eth0`.");
+    let loss =
+        finding(&a, "3 packets reach `nodeA.pcapng · vxlan0` and never reach `nodeA.pcapng · eth0`, on the way from");
     // VXLAN over an IPv6 underlay adds 70 bytes (RFC 7348 §5 with a 40-byte outer header);
     // RFC 4443 §3.2: the Packet Too Big carries the MTU of the next hop.
     assert!(loss.contains("grow by 70 bytes there, so a 1,431-byte datagram would need 1,501 bytes"), "{loss}");

@@ -755,7 +755,7 @@ _Diagnosis by Framelens._
         );
         assert!(
             md.contains(
-                "- 3 packets reach `controller.pcapng · eth1` and never reach `controller.pcapng · qr-5d0a1c2e-7f`. "
+                "- 3 packets reach `controller.pcapng · eth1` and never reach `controller.pcapng · qr-5d0a1c2e-7f`, on the way from 192.168.10.23 to 192.168.10.150. "
             ),
             "{md}"
         );

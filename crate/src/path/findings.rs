@@ -30,8 +30,9 @@ struct Loss {
     all_dropped: bool,
     min_measured: u32,
     max_measured: u32,
-    /// The lost packets' source, when they share one.
+    /// The lost packets' source and destination, when they share them.
     source: Option<Option<Addr>>,
+    destination: Option<Option<Addr>>,
 }
 
 #[derive(Default)]
@@ -203,11 +204,13 @@ impl Accumulator {
                 Some(_) => None,
             });
             l.all_dropped &= facts.dropped;
-            l.source = Some(match l.source {
-                None => Some(facts.inner.src),
-                Some(prev) if prev == Some(facts.inner.src) => prev,
-                Some(_) => None,
-            });
+            let same = |seen: Option<Option<Addr>>, a: Addr| match seen {
+                None => Some(Some(a)),
+                Some(prev) if prev == Some(a) => Some(prev),
+                Some(_) => Some(None),
+            };
+            l.source = same(l.source, facts.inner.src);
+            l.destination = same(l.destination, facts.inner.dst);
             l.min_measured = l.min_measured.min(facts.measured);
             l.max_measured = l.max_measured.max(facts.measured);
         }
@@ -233,13 +236,7 @@ impl Accumulator {
         for (&(after, before), l) in losses {
             findings.push(PathFinding {
                 kind: PathFindingKind::Loss,
-                sentence: self.loss_sentence(
-                    &label(after),
-                    &label(before),
-                    l,
-                    self.passes.get(&(after, before)),
-                    &label,
-                ),
+                sentence: self.loss_sentence((after, before), l, self.passes.get(&(after, before)), &label),
                 journeys: l.journeys.clone(),
                 between: Some((after, before)),
             });
@@ -349,15 +346,23 @@ impl Accumulator {
 
     fn loss_sentence(
         &self,
-        after: &str,
-        before: &str,
+        (after, before): (u16, u16),
         l: &Loss,
         pass: Option<&Pass>,
         label: &dyn Fn(u16) -> String,
     ) -> String {
+        let (points, (after, before)) = ((after, before), (label(after), label(before)));
         let (verb, never) = if l.count == 1 { ("packet reaches", "reaches") } else { ("packets reach", "reach") };
         // Result first, in a sentence of its own; then what the packets share.
-        let mut s = format!("{} {verb} `{after}` and never {never} `{before}`.", thousands(l.count));
+        let mut s = format!("{} {verb} `{after}` and never {never} `{before}`", thousands(l.count));
+        // Which way they were going: a loss on the way back is said to be one.
+        if let (Some(src), Some(dst)) = (l.source.flatten(), l.destination.flatten()) {
+            s.push_str(&format!(", on the way from {src} to {dst}"));
+        }
+        if points.1 < points.0 {
+            s.push_str(" (the way back)");
+        }
+        s.push('.');
         // Size explains it when every lost datagram is larger than every one that passed.
         let size_split = pass.filter(|p| p.count > 0 && p.max_datagram < l.min_datagram);
         let extra = l.extra.flatten();
