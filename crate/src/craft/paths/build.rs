@@ -58,7 +58,7 @@ impl Segment {
         }
         let mut out = Vec::new();
         let _ = step.write(&mut out, &vec![self.fill; self.payload]);
-        set_ipv4_ident(&mut out, self.ident, true);
+        set_ipv4_fields(&mut out, self.ident, true, false, 0);
         out
     }
 
@@ -81,16 +81,20 @@ impl Segment {
     }
 }
 
-/// Sets an IPv4 datagram's identification and DF bit and recomputes its header checksum.
-pub fn set_ipv4_ident(datagram: &mut [u8], ident: u16, dont_fragment: bool) {
-    if datagram.len() < 20 {
+/// Rewrites an IPv4 header's identification, flags (DF, MF) and fragment
+/// offset (in 8-byte units) and recomputes its checksum; `ip` starts with
+/// the header.
+pub fn set_ipv4_fields(ip: &mut [u8], ident: u16, dont_fragment: bool, more_fragments: bool, offset_units: u16) {
+    if ip.len() < 20 {
         return;
     }
-    datagram[4..6].copy_from_slice(&ident.to_be_bytes());
-    datagram[6] = if dont_fragment { 0x40 } else { 0 };
-    datagram[10..12].copy_from_slice(&[0, 0]);
-    let ck = crate::frame::vendor::internet_checksum_of(&datagram[..20]);
-    datagram[10..12].copy_from_slice(&ck.to_be_bytes());
+    ip[4..6].copy_from_slice(&ident.to_be_bytes());
+    let flags = (u16::from(dont_fragment) << 14) | (u16::from(more_fragments) << 13);
+    ip[6..8].copy_from_slice(&(flags | (offset_units & 0x1fff)).to_be_bytes());
+    ip[10..12].copy_from_slice(&[0, 0]);
+    let header = usize::from(ip[0] & 0x0f) * 4;
+    let ck = crate::frame::vendor::internet_checksum_of(&ip[..header]);
+    ip[10..12].copy_from_slice(&ck.to_be_bytes());
 }
 
 /// An IPv4/UDP datagram with its identification and DF bit.
@@ -107,7 +111,7 @@ pub fn udp4(
 ) -> Vec<u8> {
     let mut out = Vec::new();
     let _ = PacketBuilder::ipv4(src, dst, ttl).udp(sport, dport).write(&mut out, payload);
-    set_ipv4_ident(&mut out, ident, df);
+    set_ipv4_fields(&mut out, ident, df, false, 0);
     out
 }
 

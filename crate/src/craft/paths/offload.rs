@@ -31,7 +31,8 @@
 //! Clocks: the client's file is the reference; the router's runs 380 µs behind it, the
 //! server's 1.25 ms ahead, neither drifting.
 
-use super::record::{set_ipv4_fields, Point, Recorder, INBOUND, OUTBOUND};
+use super::build::set_ipv4_fields;
+use super::record::{Point, Recorder, INBOUND, OUTBOUND};
 use super::truth::{Direction, Story};
 use super::{ethernet, Body, Datagram};
 use crate::craft::LAPTOP_MAC;

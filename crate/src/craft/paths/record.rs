@@ -148,19 +148,6 @@ impl Recorder {
     }
 }
 
-/// Rewrites an IPv4 header's identification, flags (DF, MF) and fragment
-/// offset (in 8-byte units) and recomputes its checksum; `ip` starts with
-/// the header.
-pub fn set_ipv4_fields(ip: &mut [u8], ident: u16, dont_fragment: bool, more_fragments: bool, offset_units: u16) {
-    ip[4..6].copy_from_slice(&ident.to_be_bytes());
-    let flags = (u16::from(dont_fragment) << 14) | (u16::from(more_fragments) << 13);
-    ip[6..8].copy_from_slice(&(flags | (offset_units & 0x1fff)).to_be_bytes());
-    ip[10..12].copy_from_slice(&[0, 0]);
-    let header = usize::from(ip[0] & 0x0f) * 4;
-    let ck = crate::frame::vendor::internet_checksum_of(&ip[..header]);
-    ip[10..12].copy_from_slice(&ck.to_be_bytes());
-}
-
 /// What tests of a story read back from its captures.
 #[cfg(test)]
 pub mod check {
