@@ -2,6 +2,13 @@
 //! recorded with the packet it shows, the frames of each file are written in
 //! timestamp order, and the truth's frame numbers are those of the files as
 //! written, so a story's generator never counts frames by hand.
+//!
+//! A file is a classic pcap of any link type (its points named by a number:
+//! `0`, or a Linux cooked v2 record's ifindex) or a pcapng with named
+//! Ethernet interfaces, and has a clock against the reference (an offset and
+//! a rate, as [`TrueClock`] states them). A frame is stamped either on the
+//! reference clock ([`Recorder::frame`], the recorder applies the file's
+//! clock) or on its file's own clock ([`Recorder::frame_on_file_clock`]).
 
 use super::truth::{Direction, FrameRef, PointName, Story, TrueClock, TruePacket, Truth};
 use crate::craft::{PcapWriter, PcapngWriter};
@@ -11,7 +18,8 @@ pub const INBOUND: u32 = 1;
 /// `epb_flags` outbound.
 pub const OUTBOUND: u32 = 2;
 
-/// A capture point of a [`Recorder`]: a file and one of its interfaces.
+/// A capture point of a [`Recorder`]: a file, and its pcapng interface or
+/// the number that names the point of a pcap (`0`, or an ifindex).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Point {
     file: usize,
@@ -22,53 +30,80 @@ pub struct Point {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PacketId(usize);
 
-struct Event {
-    ts_ns: u64,
-    interface: u32,
+/// When a frame was captured: an instant of the reference clock, or a
+/// timestamp of its file's own clock.
+#[derive(Clone, Copy)]
+enum Stamp {
+    Reference(u64),
+    File(u64),
+}
+
+struct Frame {
+    point: Point,
+    stamp: Stamp,
     data: Vec<u8>,
     flags: u32,
     packet: PacketId,
 }
 
-struct File {
-    name: String,
-    /// `None`: a classic pcap (interface "0"); else the pcapng interfaces' names.
-    interfaces: Option<Vec<String>>,
-    events: Vec<Event>,
-    /// Clock against the reference: (offset at the file's first frame, ppb).
-    clock: (i64, i64),
+enum Format {
+    /// A classic pcap of this link type.
+    Pcap(u16),
+    /// A pcapng with these Ethernet interfaces' names.
+    Pcapng(Vec<String>),
 }
 
-/// Collects frames of several files, each labelled with its packet.
+struct File {
+    name: String,
+    format: Format,
+    clock: TrueClock,
+}
+
+/// Collects the frames of several files, each labelled with its packet.
 #[derive(Default)]
 pub struct Recorder {
     files: Vec<File>,
+    /// In the order recorded: each packet's along its way.
+    frames: Vec<Frame>,
     packets: Vec<(Direction, Option<(Point, Point)>)>,
 }
+
+const NS_PER_S: i128 = 1_000_000_000;
 
 impl Recorder {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// A classic pcap file (Ethernet, nanosecond timestamps): one point, interface "0".
-    pub fn pcap(&mut self, name: &str) -> Point {
-        self.files.push(File { name: name.to_string(), interfaces: None, events: Vec::new(), clock: (0, 0) });
-        Point { file: self.files.len() - 1, interface: 0 }
+    fn add(&mut self, name: &str, format: Format) -> usize {
+        let clock = TrueClock { file: name.to_string(), offset_ns: 0, rate_ppb: 0 };
+        self.files.push(File { name: name.to_string(), format, clock });
+        self.files.len() - 1
+    }
+
+    /// A classic pcap file of `link_type` (nanosecond timestamps): its point "0".
+    pub fn pcap(&mut self, name: &str, link_type: u16) -> Point {
+        Point { file: self.add(name, Format::Pcap(link_type)), interface: 0 }
+    }
+
+    /// The point of `pcap`'s file (Linux cooked v2) that `ifindex` names.
+    pub fn ifindex(&self, pcap: Point, ifindex: u32) -> Point {
+        assert!(matches!(self.files[pcap.file].format, Format::Pcap(_)), "an ifindex names a point of a pcap");
+        Point { file: pcap.file, interface: ifindex }
     }
 
     /// A pcapng file with one Ethernet interface per name, in this order.
     pub fn pcapng(&mut self, name: &str, interfaces: &[&str]) -> Vec<Point> {
         let names = interfaces.iter().map(|s| s.to_string()).collect();
-        self.files.push(File { name: name.to_string(), interfaces: Some(names), events: Vec::new(), clock: (0, 0) });
-        let file = self.files.len() - 1;
+        let file = self.add(name, Format::Pcapng(names));
         (0..interfaces.len() as u32).map(|interface| Point { file, interface }).collect()
     }
 
-    /// States the clock of `point`'s file for the truth (see [`TrueClock`]);
-    /// the generator is the one to stamp frames accordingly.
+    /// Sets the clock of `point`'s file against the reference (see
+    /// [`TrueClock`]): the truth states it, and [`Recorder::frame`] stamps by it.
     pub fn clock(&mut self, point: Point, offset_ns: i64, rate_ppb: i64) {
-        self.files[point.file].clock = (offset_ns, rate_ppb);
+        let clock = &mut self.files[point.file].clock;
+        (clock.offset_ns, clock.rate_ppb) = (offset_ns, rate_ppb);
     }
 
     /// A new packet going `direction` along the story's path.
@@ -82,68 +117,132 @@ impl Recorder {
         self.packets[packet.0].1 = Some((last, next));
     }
 
-    /// `point` captured `data` (whole, on the wire as long) at `ts_ns` on its
-    /// file's clock, showing `packet`; `flags` is `epb_flags` (ignored in pcap).
-    pub fn frame(&mut self, packet: PacketId, point: Point, ts_ns: u64, data: Vec<u8>, flags: u32) {
-        let interface = point.interface;
-        self.files[point.file].events.push(Event { ts_ns, interface, data, flags, packet });
+    /// `point` captured `data` (whole, on the wire as long) at the instant
+    /// `reference_ns` of the reference clock, showing `packet`; its file's
+    /// clock gives the timestamp. `flags` is `epb_flags` (ignored in pcap).
+    pub fn frame(&mut self, packet: PacketId, point: Point, reference_ns: u64, data: Vec<u8>, flags: u32) {
+        self.frames.push(Frame { point, stamp: Stamp::Reference(reference_ns), data, flags, packet });
+    }
+
+    /// As [`Recorder::frame`], with `ts_ns` the timestamp on the file's own clock.
+    pub fn frame_on_file_clock(&mut self, packet: PacketId, point: Point, ts_ns: u64, data: Vec<u8>, flags: u32) {
+        self.frames.push(Frame { point, stamp: Stamp::File(ts_ns), data, flags, packet });
+    }
+
+    /// A packet of one frame going `direction`: seen at `point` only.
+    pub fn lone_frame(&mut self, direction: Direction, point: Point, reference_ns: u64, data: Vec<u8>, flags: u32) {
+        let p = self.packet(direction);
+        self.frame(p, point, reference_ns, data, flags);
     }
 
     /// The name a user sees for `point`.
     pub fn name(&self, point: Point) -> PointName {
         let f = &self.files[point.file];
-        let interface = match &f.interfaces {
-            Some(names) => names[point.interface as usize].clone(),
-            None => point.interface.to_string(),
+        match &f.format {
+            Format::Pcapng(names) => PointName::new(&f.name, &names[point.interface as usize]),
+            Format::Pcap(_) => PointName::new(&f.name, &point.interface.to_string()),
+        }
+    }
+
+    /// Each frame of file `file` (by its index in `self.frames`) with its
+    /// timestamp and its instant on the reference clock. A drifting clock
+    /// counts from the file's first timestamp, so a drifting file's frames
+    /// are all stamped on one clock.
+    fn times(&self, file: usize) -> Vec<(usize, u64, i128)> {
+        let clock = &self.files[file].clock;
+        let mine: Vec<(usize, Stamp)> =
+            self.frames.iter().enumerate().filter(|(_, f)| f.point.file == file).map(|(i, f)| (i, f.stamp)).collect();
+        let first_reference =
+            mine.iter().filter_map(|(_, s)| if let Stamp::Reference(r) = s { Some(*r) } else { None }).min();
+        let on_file_clock = mine.iter().any(|(_, s)| matches!(s, Stamp::File(_)));
+        assert!(
+            clock.rate_ppb == 0 || first_reference.is_none() || !on_file_clock,
+            "{}: a drifting file's frames are stamped on one clock",
+            clock.file
+        );
+        // ts − reference = offset + rate × (ts − first ts) / 10⁹, solved for
+        // ts and rounded to the nearest nanosecond.
+        let file_ns = |reference: u64, first: u64| {
+            let since = i128::from(reference) - i128::from(first);
+            let per = NS_PER_S - i128::from(clock.rate_ppb);
+            (i128::from(first) + i128::from(clock.offset_ns) + (since * NS_PER_S * 2 + per).div_euclid(2 * per)) as u64
         };
-        PointName::new(&f.name, &interface)
+        let stamped: Vec<(usize, u64, Option<u64>)> = mine
+            .iter()
+            .map(|&(i, s)| match s {
+                Stamp::Reference(r) => (i, file_ns(r, first_reference.unwrap_or(r)), Some(r)),
+                Stamp::File(ts) => (i, ts, None),
+            })
+            .collect();
+        let first_ts = stamped.iter().map(|s| s.1).min().unwrap_or(0);
+        stamped
+            .into_iter()
+            .map(|(i, ts, reference)| {
+                let reference =
+                    reference.map_or_else(|| clock.reference_ns(ts as i64, first_ts as i64).into(), i128::from);
+                (i, ts, reference)
+            })
+            .collect()
     }
 
     /// Writes every file (frames in timestamp order, ties in recording
-    /// order) and the truth; `path` lists every point in the direction of
-    /// the story's first packet, its first point's file being the reference.
-    pub fn finish(mut self, name: &'static str, path: &[Point]) -> Story {
-        let mut frames: Vec<Vec<FrameRef>> = vec![Vec::new(); self.packets.len()];
+    /// order) and the truth: its packets in the order first seen on the
+    /// reference clock (ties in the order made), each packet's frames in
+    /// the order recorded. `path` lists every point in the direction of the
+    /// story's first packet, its first point's file being the reference.
+    pub fn finish(self, name: &'static str, path: &[Point]) -> Story {
+        let mut numbered: Vec<Option<FrameRef>> = vec![None; self.frames.len()];
+        let mut first_seen = vec![i128::MAX; self.packets.len()];
         let mut files = Vec::new();
-        let mut clocks = Vec::new();
-        for f in &mut self.files {
-            f.events.sort_by_key(|e| e.ts_ns);
-            for (i, e) in f.events.iter().enumerate() {
-                frames[e.packet.0].push(FrameRef { file: f.name.clone(), frame: i as u64 + 1 });
-            }
-            let bytes = match &f.interfaces {
-                None => {
-                    let mut w = PcapWriter::new(1, 262_144);
-                    for e in &f.events {
-                        w.push(e.ts_ns, &e.data, e.data.len() as u32);
+        for (file, f) in self.files.iter().enumerate() {
+            let mut times = self.times(file);
+            times.sort_by_key(|&(i, ts, _)| (ts, i));
+            let bytes = match &f.format {
+                Format::Pcap(link_type) => {
+                    let mut w = PcapWriter::new(*link_type, 262_144);
+                    for &(i, ts, _) in &times {
+                        let data = &self.frames[i].data;
+                        w.push(ts, data, data.len() as u32);
                     }
                     w.into_bytes()
                 }
-                Some(names) => {
+                Format::Pcapng(names) => {
                     let mut w = PcapngWriter::new();
                     for n in names {
                         w.interface(1, n, None);
                     }
-                    for e in &f.events {
-                        w.packet(e.interface, e.ts_ns, &e.data, e.data.len() as u32, e.flags);
+                    for &(i, ts, _) in &times {
+                        let e = &self.frames[i];
+                        w.packet(e.point.interface, ts, &e.data, e.data.len() as u32, e.flags);
                     }
                     w.into_bytes()
                 }
             };
+            for (n, &(i, _, reference)) in times.iter().enumerate() {
+                numbered[i] = Some(FrameRef { file: f.name.clone(), frame: n as u64 + 1 });
+                let first = &mut first_seen[self.frames[i].packet.0];
+                *first = (*first).min(reference);
+            }
             files.push((f.name.clone(), bytes));
-            clocks.push(TrueClock { file: f.name.clone(), offset_ns: f.clock.0, rate_ppb: f.clock.1 });
         }
-        let packets = self
+        let mut frames: Vec<Vec<FrameRef>> = vec![Vec::new(); self.packets.len()];
+        for (e, r) in self.frames.iter().zip(numbered) {
+            frames[e.packet.0].extend(r);
+        }
+        let mut packets: Vec<(i128, TruePacket)> = self
             .packets
             .iter()
             .zip(frames)
-            .map(|(&(direction, lost), frames)| TruePacket {
-                frames,
-                direction,
-                lost: lost.map(|(a, b)| (self.name(a), self.name(b))),
+            .zip(first_seen)
+            .map(|((&(direction, lost), frames), first)| {
+                let lost = lost.map(|(a, b)| (self.name(a), self.name(b)));
+                (first, TruePacket { frames, direction, lost })
             })
             .collect();
+        packets.sort_by_key(|(first, _)| *first);
+        let packets = packets.into_iter().map(|(_, p)| p).collect();
         let path = path.iter().map(|&p| self.name(p)).collect();
+        let clocks = self.files.into_iter().map(|f| f.clock).collect();
         Story { name, files, truth: Truth { path, packets, clocks } }
     }
 }
