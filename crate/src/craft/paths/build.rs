@@ -321,186 +321,6 @@ pub fn lldpdu(chassis: [u8; 6], port: &str, ttl: u16, system: &str) -> Vec<u8> {
     d
 }
 
-/// Checks the tests of the stories share: every frame of every file read
-/// back, and every checksum the dissector's headers let one recompute.
-#[cfg(test)]
-pub(crate) mod check {
-    use super::super::truth::{Direction, FrameRef, PointName, Story};
-    use crate::capture::{CaptureReader, OwnedFrame};
-    use crate::frame::dissect::{dissect, Dissection};
-    use crate::frame::vendor::internet_checksum_of;
-    use crate::wire::link::LinkKind;
-    use crate::wire::{sll2, Layer};
-    use std::collections::{BTreeMap, BTreeSet};
-
-    /// Every frame of `bytes`, read with the streaming reader; panics on a read error.
-    pub fn frames(bytes: &[u8]) -> Vec<OwnedFrame> {
-        points(bytes).into_iter().map(|(_, f)| f).collect()
-    }
-
-    /// Every frame of `bytes` with its point's interface as the truth names
-    /// it: the pcapng `if_name`, a Linux cooked v2 header's ifindex, or "0".
-    pub fn points(bytes: &[u8]) -> Vec<(String, OwnedFrame)> {
-        let mut r = CaptureReader::new();
-        let mut out = Vec::new();
-        r.push(bytes, |p| {
-            let name = match p.interface_description().and_then(|i| i.name.clone()) {
-                Some(n) => n,
-                None if p.link_type.kind() == LinkKind::LinuxSll2 => sll2::ifindex(p.data).to_string(),
-                None => p.interface.to_string(),
-            };
-            out.push((name, OwnedFrame::from_packet(&p)))
-        })
-        .expect("reads");
-        r.finish().expect("ends cleanly");
-        out
-    }
-
-    /// How many packets of the truth name each frame: must be exactly one each.
-    pub fn assert_covered_once(story: &Story) {
-        let mut seen: BTreeMap<FrameRef, usize> = BTreeMap::new();
-        for p in &story.truth.packets {
-            assert!(!p.frames.is_empty(), "a packet without frames");
-            for f in &p.frames {
-                *seen.entry(f.clone()).or_default() += 1;
-            }
-        }
-        let mut expected = 0;
-        for (name, bytes) in &story.files {
-            let n = frames(bytes).len() as u64;
-            expected += n;
-            for frame in 1..=n {
-                let r = FrameRef { file: name.clone(), frame };
-                assert_eq!(seen.get(&r), Some(&1), "{r:?} is in exactly one packet");
-            }
-        }
-        assert_eq!(seen.len() as u64, expected, "the truth names no frame the files lack");
-    }
-
-    /// Each frame of the story with its point, by file and frame number.
-    pub fn by_ref(story: &Story) -> BTreeMap<(String, u64), (PointName, OwnedFrame)> {
-        let mut m = BTreeMap::new();
-        for (name, bytes) in &story.files {
-            for (iface, f) in points(bytes) {
-                m.insert((name.clone(), f.number), (PointName::new(name, &iface), f));
-            }
-        }
-        m
-    }
-
-    /// The points captured are the path's; every packet's frames are at
-    /// distinct points in the path's order for its direction; a lost
-    /// packet's last frame is at its `lost.0`, and `lost.1` is the next
-    /// point that way. Returns the points.
-    pub fn assert_along_path(story: &Story) -> BTreeSet<PointName> {
-        let frames = by_ref(story);
-        let seen: BTreeSet<PointName> = frames.values().map(|(p, _)| p.clone()).collect();
-        let path: BTreeSet<PointName> = story.truth.path.iter().cloned().collect();
-        assert_eq!(seen, path, "every point captured is on the path and the other way round");
-        assert_eq!(path.len(), story.truth.path.len(), "no point twice on the path");
-        let index = |p: &PointName| story.truth.path.iter().position(|q| q == p).expect("on the path");
-        for p in &story.truth.packets {
-            let at: Vec<usize> = p.frames.iter().map(|f| index(&frames[&(f.file.clone(), f.frame)].0)).collect();
-            let mut along = at.clone();
-            match p.direction {
-                Direction::Out => along.sort(),
-                Direction::Back => along.sort_by(|a, b| b.cmp(a)),
-            }
-            along.dedup();
-            assert_eq!(at, along, "frames at distinct points in path order for its direction: {p:?}");
-            if let Some((last, next)) = &p.lost {
-                assert_eq!(Some(&index(last)), at.last(), "{p:?}");
-                let step = if p.direction == Direction::Out { 1 } else { -1 };
-                assert_eq!(index(next) as isize - index(last) as isize, step, "{p:?}");
-            }
-        }
-        // The first packet, on the reference clock, goes Out: it sets the path's direction.
-        let offset = |file: &str| story.truth.clocks.iter().find(|c| c.file == file).map_or(0, |c| c.offset_ns);
-        let first_seen = |p: &super::super::truth::TruePacket| {
-            let at = |f: &FrameRef| frames[&(f.file.clone(), f.frame)].1.timestamp_ns.unwrap_or(0) - offset(&f.file);
-            p.frames.iter().map(at).min().unwrap_or(i64::MAX)
-        };
-        let firsts: Vec<i64> = story.truth.packets.iter().map(first_seen).collect();
-        assert!(firsts.windows(2).all(|w| w[0] <= w[1]), "packets in the order first seen");
-        assert!(firsts.len() < 2 || firsts[0] < firsts[1], "one first packet");
-        assert_eq!(story.truth.packets[0].direction, Direction::Out);
-        let files: Vec<&String> = story.files.iter().map(|(n, _)| n).collect();
-        let clocks: Vec<&String> = story.truth.clocks.iter().map(|c| &c.file).collect();
-        assert_eq!(files, clocks, "one clock per file");
-        let reference = story.truth.clocks.iter().find(|c| c.file == story.truth.path[0].file);
-        assert_eq!(reference.map(|c| (c.offset_ns, c.rate_ppb)), Some((0, 0)), "path[0]'s file is the reference");
-        seen
-    }
-
-    /// The single-file scan of every file: no error, every frame read.
-    pub fn assert_scans_cleanly(story: &Story) {
-        for (name, bytes) in &story.files {
-            let mut n = 0u64;
-            let summary = crate::scan::scan_bytes(bytes, crate::settings::Settings::default(), |_| n += 1);
-            assert_eq!(summary.error, None, "{name} scans without error");
-            assert_eq!(n, frames(bytes).len() as u64, "{name}: every frame scanned");
-        }
-    }
-
-    /// Recomputes every IPv4 header checksum and every TCP, UDP and ICMPv6
-    /// checksum (with its pseudo-header) the dissection finds, tunnels
-    /// included; returns how many were checked.
-    pub fn assert_checksums(data: &[u8], d: &Dissection) -> usize {
-        let mut checked = 0;
-        let mut ip: Option<(Layer, usize, usize)> = None; // (layer, start, datagram end)
-        for h in &d.headers {
-            let (start, len) = (h.start as usize, h.len as usize);
-            match h.layer {
-                Layer::Ipv4 => {
-                    assert_eq!(internet_checksum_of(&data[start..start + len]), 0, "IPv4 header at {start}");
-                    let total = usize::from(u16::from_be_bytes([data[start + 2], data[start + 3]]));
-                    ip = Some((Layer::Ipv4, start, start + total));
-                    checked += 1;
-                }
-                Layer::Ipv6 => {
-                    let payload = usize::from(u16::from_be_bytes([data[start + 4], data[start + 5]]));
-                    ip = Some((Layer::Ipv6, start, start + 40 + payload));
-                }
-                Layer::Tcp | Layer::Udp | Layer::Icmpv6 => {
-                    let (layer, ip_start, end) = ip.expect("a transport inside IP");
-                    let end = end.min(data.len());
-                    let next = match h.layer {
-                        Layer::Tcp => 6,
-                        Layer::Udp => 17,
-                        _ => 58,
-                    };
-                    if h.layer == Layer::Udp && data[start + 6..start + 8] == [0, 0] && layer == Layer::Ipv4 {
-                        continue; // no checksum: legal over IPv4
-                    }
-                    let seg = &data[start..end];
-                    let sum = if layer == Layer::Ipv4 {
-                        let mut pseudo = data[ip_start + 12..ip_start + 20].to_vec();
-                        pseudo.extend_from_slice(&[0, next]);
-                        pseudo.extend_from_slice(&(seg.len() as u16).to_be_bytes());
-                        pseudo.extend_from_slice(seg);
-                        internet_checksum_of(&pseudo)
-                    } else {
-                        let mut src = [0; 16];
-                        let mut dst = [0; 16];
-                        src.copy_from_slice(&data[ip_start + 8..ip_start + 24]);
-                        dst.copy_from_slice(&data[ip_start + 24..ip_start + 40]);
-                        super::checksum6(src, dst, next, seg)
-                    };
-                    assert_eq!(sum, 0, "{:?} checksum at {start}", h.layer);
-                    checked += 1;
-                }
-                _ => {}
-            }
-        }
-        checked
-    }
-
-    /// Dissects a frame read back from a capture.
-    pub fn dissected(f: &OwnedFrame) -> Dissection {
-        dissect(&f.data, f.link_type, f.original_len)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -534,7 +354,7 @@ mod tests {
         assert_eq!(&b[40..44], &[2, 4, 0x05, 0xb4]);
         let d = dissect(&eth([0; 6], [1; 6], 0x0800, &b), LinkType(1), 58);
         assert_eq!(d.tcp_syn_mss, Some(1460));
-        assert_eq!(check::assert_checksums(&eth([0; 6], [1; 6], 0x0800, &b), &d), 2);
+        assert_eq!(super::super::check::assert_checksums(&eth([0; 6], [1; 6], 0x0800, &b), &d), 2);
     }
 
     #[test]
@@ -543,7 +363,7 @@ mod tests {
         let mut f = eth([0; 6], [1; 6], 0x0800, &segment(100).bytes());
         let last = f.len() - 1;
         f[last] ^= 0x10;
-        check::assert_checksums(&f, &dissect(&f, LinkType(1), f.len() as u32));
+        super::super::check::assert_checksums(&f, &dissect(&f, LinkType(1), f.len() as u32));
     }
 
     #[test]

@@ -183,27 +183,15 @@ pub fn ipv6() -> Story {
 
 #[cfg(test)]
 mod tests {
-    use super::super::build::check;
+    use super::super::check;
     use super::super::truth::{PointName, TrueClock};
     use super::*;
     use crate::frame::dissect::MtuSignal;
     use crate::wire::Layer;
 
     #[test]
-    fn every_frame_is_in_exactly_one_packet() {
-        check::assert_covered_once(&ipv6());
-    }
-
-    #[test]
-    fn each_file_scans_cleanly() {
-        check::assert_scans_cleanly(&ipv6());
-    }
-
-    #[test]
-    fn is_deterministic() {
-        let (a, b) = (ipv6(), ipv6());
-        assert_eq!(a.files, b.files);
-        assert_eq!(a.truth, b.truth);
+    fn is_sound() {
+        check::assert_sound(ipv6);
     }
 
     #[test]
@@ -223,8 +211,8 @@ mod tests {
     #[test]
     fn sizes_that_do_not_fit_are_lost_at_vxlan0_and_answered_by_packet_too_big() {
         let story = ipv6();
-        let frames = check::by_ref(&story);
-        let frame = |r: &super::super::truth::FrameRef| &frames[&(r.file.clone(), r.frame)].1;
+        let files = check::read(&story);
+        let frame = |r: &super::super::truth::FrameRef| &check::frame(&files, r).1;
         let lost: Vec<_> = story.truth.packets.iter().filter(|p| p.lost.is_some()).collect();
         let mut lost_sizes = Vec::new();
         for p in &lost {
@@ -273,17 +261,13 @@ mod tests {
     #[test]
     fn vxlan_over_ipv6_adds_70_bytes() {
         let story = ipv6();
-        let frames = check::by_ref(&story);
+        let files = check::read(&story);
         let mut tunnelled = 0;
         for p in &story.truth.packets {
-            let inner = &frames[&(p.frames[0].file.clone(), p.frames[0].frame)].1.data;
-            let inner = if frames[&(p.frames[0].file.clone(), p.frames[0].frame)].0.interface == "0" {
-                inner[VXLAN6_OVERHEAD..].to_vec()
-            } else {
-                inner.clone()
-            };
+            let (first, f) = check::frame(&files, &p.frames[0]);
+            let inner = if first.interface == "0" { f.data[VXLAN6_OVERHEAD..].to_vec() } else { f.data.clone() };
             for r in &p.frames {
-                let (point, f) = &frames[&(r.file.clone(), r.frame)];
+                let (point, f) = check::frame(&files, r);
                 let d = check::dissected(f);
                 if point.interface == "eth0" || point.interface == "0" {
                     tunnelled += 1;
@@ -302,12 +286,12 @@ mod tests {
     #[test]
     fn look_alike_multicast_from_two_pods_at_the_same_instant() {
         let story = ipv6();
-        let frames = check::by_ref(&story);
+        let files = check::read(&story);
         let multicast: Vec<_> = story
             .truth
             .packets
             .iter()
-            .map(|p| &frames[&(p.frames[0].file.clone(), p.frames[0].frame)])
+            .map(|p| check::frame(&files, &p.frames[0]))
             .filter(|(point, f)| {
                 let inner = if point.interface == "0" { &f.data[VXLAN6_OVERHEAD..] } else { &f.data[..] };
                 inner[0..2] == [0x33, 0x33]
@@ -331,7 +315,7 @@ mod tests {
             .truth
             .packets
             .iter()
-            .map(|p| &frames[&(p.frames[0].file.clone(), p.frames[0].frame)])
+            .map(|p| check::frame(&files, &p.frames[0]))
             .filter(|(point, f)| f.data.len() < 200 && (point.interface == VETH_A || point.interface == "0"))
             .map(|(point, f)| f.timestamp_ns.unwrap() + if point.interface == "0" { NODE_B_BEHIND_NS } else { 0 })
             .collect();

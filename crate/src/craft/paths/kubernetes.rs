@@ -319,7 +319,7 @@ pub fn kubernetes() -> Story {
 
 #[cfg(test)]
 mod tests {
-    use super::super::build::check;
+    use super::super::check;
     use super::super::truth::{PointName, TrueClock};
     use super::*;
     use crate::wire::Layer;
@@ -334,20 +334,8 @@ mod tests {
     }
 
     #[test]
-    fn every_frame_is_in_exactly_one_packet() {
-        check::assert_covered_once(&kubernetes());
-    }
-
-    #[test]
-    fn each_file_scans_cleanly() {
-        check::assert_scans_cleanly(&kubernetes());
-    }
-
-    #[test]
-    fn is_deterministic() {
-        let (a, b) = (kubernetes(), kubernetes());
-        assert_eq!(a.files, b.files);
-        assert_eq!(a.truth, b.truth);
+    fn is_sound() {
+        check::assert_sound(kubernetes);
     }
 
     #[test]
@@ -364,11 +352,11 @@ mod tests {
     #[test]
     fn each_flow_reaches_node2_on_one_bond_member_and_leaves_on_the_other() {
         let story = kubernetes();
-        let frames = check::by_ref(&story);
+        let files = check::read(&story);
         let mut members = BTreeSet::new();
         for p in &story.truth.packets {
             for r in &p.frames {
-                let (point, f) = &frames[&(r.file.clone(), r.frame)];
+                let (point, f) = check::frame(&files, r);
                 if point.interface != "ens5" && point.interface != "ens6" {
                     continue;
                 }
@@ -384,7 +372,7 @@ mod tests {
     #[test]
     fn lost_packets_are_pod_b_full_size_segments_and_their_retransmissions() {
         let story = kubernetes();
-        let frames = check::by_ref(&story);
+        let files = check::read(&story);
         let lost: Vec<_> = story.truth.packets.iter().filter(|p| p.lost.is_some()).collect();
         assert_eq!(lost.len(), 5);
         let mut seqs = Vec::new();
@@ -393,7 +381,7 @@ mod tests {
             assert_eq!(p.direction, Direction::Back);
             assert_eq!(p.lost, Some((PointName::new(NODE2_FILE, VETH_B), PointName::new(NODE2_FILE, "ens5"))),);
             assert_eq!(p.frames.len(), 1);
-            let (_, f) = &frames[&(p.frames[0].file.clone(), p.frames[0].frame)];
+            let (_, f) = check::frame(&files, &p.frames[0]);
             let (ip, len) = innermost_ipv4(f).unwrap();
             assert_eq!((ip, len, f.data.len()), (14, 1500, 1514), "a 1500-byte datagram from pod B");
             assert!(len + GENEVE_OVN_OVERHEAD > UNDERLAY_MTU, "too big for the underlay once in Geneve");
@@ -408,11 +396,11 @@ mod tests {
     #[test]
     fn geneve_adds_58_bytes_and_nat_happens_on_node1() {
         let story = kubernetes();
-        let frames = check::by_ref(&story);
+        let files = check::read(&story);
         let mut geneve = 0;
         for p in &story.truth.packets {
             for r in &p.frames {
-                let (point, f) = &frames[&(r.file.clone(), r.frame)];
+                let (point, f) = check::frame(&files, r);
                 let Some((ip, len)) = innermost_ipv4(f) else { continue };
                 let d = check::dissected(f);
                 let link = if point.file == NODE1_FILE { 20 } else { 14 };
@@ -465,9 +453,9 @@ mod tests {
                 TrueClock { file: NODE2_FILE.into(), offset_ns: NODE2_AHEAD_NS, rate_ppb: 0 },
             ]
         );
-        let frames = check::by_ref(&story);
+        let files = check::read(&story);
         let syn = story.truth.packets.iter().find(|p| p.frames.len() == 4).unwrap();
-        let ts = |i: usize| frames[&(syn.frames[i].file.clone(), syn.frames[i].frame)].1.timestamp_ns.unwrap();
+        let ts = |i: usize| check::frame(&files, &syn.frames[i]).1.timestamp_ns.unwrap();
         assert_eq!(ts(2) - ts(1), NODE2_AHEAD_NS + WIRE_NS as i64, "node1's ens5 to node2's: the offset and the wire");
     }
 }

@@ -247,157 +247,61 @@ impl Recorder {
     }
 }
 
-/// What tests of a story read back from its captures.
 #[cfg(test)]
-pub mod check {
+mod tests {
+    use super::super::check;
     use super::*;
-    use crate::capture::{CaptureReader, OwnedFrame};
-    use std::collections::{BTreeMap, BTreeSet};
 
-    /// Every file's frames, each with its point, read with the capture
-    /// reader; panics on a read error.
-    pub fn read(story: &Story) -> BTreeMap<String, Vec<(PointName, OwnedFrame)>> {
-        let mut out = BTreeMap::new();
-        for (name, bytes) in &story.files {
-            let mut frames = Vec::new();
-            let mut r = CaptureReader::new();
-            let err = r.push(bytes, |p| frames.push(OwnedFrame::from_packet(&p))).and_then(|_| r.finish()).err();
-            assert!(err.is_none(), "{name}: {err:?}");
-            let ifs = r.interfaces();
-            let named = frames
-                .into_iter()
-                .map(|f| {
-                    let i = ifs.get(f.interface as usize).and_then(|i| i.name.clone());
-                    (PointName::new(name, &i.unwrap_or(f.interface.to_string())), f)
-                })
-                .collect();
-            out.insert(name.clone(), named);
+    const T0: u64 = 1_700_000_000_000_000_000;
+
+    #[test]
+    fn a_drifting_clock_stamps_frames_as_the_truth_states_it() {
+        let mut r = Recorder::new();
+        let reference = r.pcap("ref.pcap", 1);
+        let drifting = r.pcapng("drift.pcapng", &["eth0"])[0];
+        r.clock(drifting, 2_000_000, 50_000);
+        let instants = [T0 + 7, T0 + 1_000_000_000, T0 + 600_000_000_123];
+        for t in instants {
+            let p = r.packet(Direction::Out);
+            r.frame(p, reference, t, vec![0; 60], 0);
+            r.frame(p, drifting, t, vec![0; 60], INBOUND);
         }
-        out
+        let story = r.finish("drift", &[reference, drifting]);
+        let files = check::read(&story);
+        let clock = &story.truth.clocks[1];
+        let ts: Vec<i64> = files["drift.pcapng"].iter().map(|(_, f)| f.timestamp_ns.unwrap()).collect();
+        assert_eq!(ts[0], (T0 + 7) as i64 + 2_000_000, "the offset at the file's first frame");
+        for (t, &stamped) in instants.iter().zip(&ts) {
+            assert!((clock.reference_ns(stamped, ts[0]) - *t as i64).abs() <= 1, "{stamped} is {t} on the reference");
+        }
+        assert!(ts[2] - (instants[2] as i64) > 31_000_000, "50 ppm over ten minutes: 30 ms more");
     }
 
-    /// The frame `r` names, with its point.
-    pub fn frame<'a>(
-        files: &'a BTreeMap<String, Vec<(PointName, OwnedFrame)>>,
-        r: &FrameRef,
-    ) -> &'a (PointName, OwnedFrame) {
-        &files[&r.file][r.frame as usize - 1]
-    }
-
-    /// The truth's own invariants: every frame of every file in exactly one
-    /// packet, every point of a frame or a loss on the path, one clock per
-    /// file with the reference at 0, packets' frames in path order of
-    /// their direction.
-    pub fn truth_is_whole(story: &Story) {
-        let files = read(story);
+    #[test]
+    fn points_by_ifindex_frames_on_the_file_clock_and_packets_in_the_order_first_seen() {
+        let mut r = Recorder::new();
+        let any = r.pcap("any.pcap", 276);
+        let (veth, nic) = (r.ifindex(any, 14), r.ifindex(any, 2));
+        let far = r.pcapng("far.pcapng", &["ens5"])[0];
+        r.clock(far, 500, 0);
+        let cooked = |ifindex| super::super::build::sll2(0x0800, ifindex, 0, [2; 6], &[0; 46]);
+        let late = r.packet(Direction::Back);
+        r.frame_on_file_clock(late, far, T0 + 2_500, vec![0; 60], OUTBOUND);
+        r.frame(late, nic, T0 + 2_100, cooked(2), 0);
+        r.lost(late, nic, veth);
+        let early = r.packet(Direction::Out);
+        r.frame(early, veth, T0, cooked(14), 0);
+        r.frame(early, nic, T0 + 10, cooked(2), 0);
+        r.frame_on_file_clock(early, far, T0 + 1_500, vec![0; 60], INBOUND);
+        let story = r.finish("ifindex", &[veth, nic, far]);
+        let names: Vec<_> = story.truth.path.iter().map(|p| p.interface.as_str()).collect();
+        assert_eq!(names, ["14", "2", "ens5"]);
+        let at = |file: &str, frame| FrameRef { file: file.to_string(), frame };
         let t = &story.truth;
-        let mut seen = BTreeSet::new();
-        for p in &t.packets {
-            assert!(!p.frames.is_empty());
-            for r in &p.frames {
-                let n = files.get(&r.file).map_or(0, |f| f.len() as u64);
-                assert!(r.frame >= 1 && r.frame <= n, "{r:?} is not a frame of the story");
-                assert!(seen.insert(r.clone()), "{r:?} is in two packets");
-                assert!(t.path.contains(&frame(&files, r).0), "{r:?} is at a point off the path");
-            }
-            if let Some((a, b)) = &p.lost {
-                assert!(t.path.contains(a) && t.path.contains(b) && a != b);
-            }
-        }
-        let total: usize = files.values().map(Vec::len).sum();
-        assert_eq!(seen.len(), total, "every frame is in a packet");
-        let points: BTreeSet<_> = t.path.iter().collect();
-        assert_eq!(points.len(), t.path.len(), "no point twice on the path");
-        let clock_files: BTreeSet<_> = t.clocks.iter().map(|c| c.file.clone()).collect();
-        assert_eq!(clock_files, files.keys().cloned().collect(), "one clock per file");
-        let reference = t.clocks.iter().find(|c| c.file == t.path[0].file).expect("reference clock");
-        assert_eq!((reference.offset_ns, reference.rate_ppb), (0, 0));
-    }
-
-    /// An IPv4 datagram inside an Ethernet frame (no VLAN): (header, the
-    /// datagram up to its total length).
-    pub fn ipv4(frame: &[u8]) -> Option<&[u8]> {
-        if frame.len() < 34 || frame[12..14] != [0x08, 0x00] {
-            return None;
-        }
-        let ip = &frame[14..];
-        let total = usize::from(u16::from_be_bytes([ip[2], ip[3]]));
-        ip.get(..total)
-    }
-
-    /// An IPv4 header's (identification, DF, MF, offset in bytes).
-    pub fn fragment_fields(ip: &[u8]) -> (u16, bool, bool, usize) {
-        let w = u16::from_be_bytes([ip[6], ip[7]]);
-        (u16::from_be_bytes([ip[4], ip[5]]), w & 0x4000 != 0, w & 0x2000 != 0, usize::from(w & 0x1fff) * 8)
-    }
-
-    /// What a packet carries at one point, whatever it was cut into there:
-    /// the IP payload reassembled from fragments, or a TCP segment's
-    /// sequence number and payload joined from consecutive segments, or the
-    /// whole frame when it is not IPv4.
-    pub fn content(frames: &[&[u8]]) -> (u8, u32, Vec<u8>) {
-        let ips: Vec<&[u8]> = frames.iter().filter_map(|f| ipv4(f)).collect();
-        if ips.len() != frames.len() {
-            assert_eq!(frames.len(), 1, "a packet of several frames is IPv4");
-            return (0, 0, frames[0].to_vec());
-        }
-        for ip in &ips {
-            let hl = usize::from(ip[0] & 0x0f) * 4;
-            assert_eq!(crate::frame::vendor::internet_checksum_of(&ip[..hl]), 0, "IPv4 header checksum verifies");
-        }
-        let proto = ips[0][9];
-        let fragmented = ips.iter().any(|ip| {
-            let (_, _, mf, off) = fragment_fields(ip);
-            mf || off > 0
-        });
-        if fragmented || proto != 6 {
-            let mut parts: Vec<(usize, bool, &[u8])> = ips
-                .iter()
-                .map(|ip| {
-                    let (_, _, mf, off) = fragment_fields(ip);
-                    (off, mf, &ip[usize::from(ip[0] & 0x0f) * 4..])
-                })
-                .collect();
-            parts.sort_by_key(|p| p.0);
-            let ids: BTreeSet<_> = ips.iter().map(|ip| fragment_fields(ip).0).collect();
-            assert_eq!(ids.len(), 1, "fragments share an IP ID");
-            let mut out = Vec::new();
-            for (i, (off, mf, data)) in parts.iter().enumerate() {
-                assert_eq!(*off, out.len(), "fragments leave no hole");
-                assert_eq!(*mf, i + 1 < parts.len(), "MF on all fragments but the last");
-                out.extend_from_slice(data);
-            }
-            return (proto, 0, out);
-        }
-        let mut segs: Vec<(u32, &[u8])> = ips
-            .iter()
-            .map(|ip| {
-                let tcp = &ip[usize::from(ip[0] & 0x0f) * 4..];
-                let seq = u32::from_be_bytes([tcp[4], tcp[5], tcp[6], tcp[7]]);
-                (seq, &tcp[usize::from(tcp[12] >> 4) * 4..])
-            })
-            .collect();
-        segs.sort_by_key(|s| s.0);
-        let mut out = Vec::new();
-        for (seq, data) in &segs {
-            assert_eq!(seq.wrapping_sub(segs[0].0) as usize, out.len(), "segments follow each other");
-            out.extend_from_slice(data);
-        }
-        (proto, segs[0].0, out)
-    }
-
-    /// Every packet carries the same at every point that saw it: fragments
-    /// reassemble, TSO super-frames and GRO merges equal their segments.
-    pub fn same_content_everywhere(story: &Story) {
-        let files = read(story);
-        for p in &story.truth.packets {
-            let mut at: BTreeMap<PointName, Vec<&[u8]>> = BTreeMap::new();
-            for r in &p.frames {
-                let (point, f) = frame(&files, r);
-                at.entry(point.clone()).or_default().push(&f.data);
-            }
-            let contents: BTreeSet<_> = at.values().map(|fs| content(fs)).collect();
-            assert_eq!(contents.len(), 1, "one content at every point: {p:?}");
-        }
+        assert_eq!(t.packets[0].frames, [at("any.pcap", 1), at("any.pcap", 2), at("far.pcapng", 1)]);
+        assert_eq!(t.packets[1].frames, [at("far.pcapng", 2), at("any.pcap", 3)], "along its way");
+        assert_eq!(t.packets[1].lost, Some((t.path[1].clone(), t.path[0].clone())));
+        check::assert_covered_once(&story);
+        check::assert_along_path(&story);
     }
 }
