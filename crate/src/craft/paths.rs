@@ -5,6 +5,8 @@
 //! trailer appended, or a VXLAN encapsulation around the whole frame.
 
 pub mod build;
+#[cfg(test)]
+pub(crate) mod check;
 pub mod clocks;
 pub mod ipv6;
 pub mod kubernetes;

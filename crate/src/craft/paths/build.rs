@@ -1,12 +1,8 @@
-//! What the multi-point stories share: small builders for the headers
-//! [`super::Datagram`] does not make (TCP with flags and MSS, IPv6 and
-//! ICMPv6, Geneve with options, VXLAN over IPv6, Linux cooked v2), and a
-//! [`Recorder`] that writes a story's captures and its [`Truth`] together,
-//! so that frame numbers in the truth are the numbers the files were written
-//! with.
+//! Builders the multi-point stories share for the headers
+//! [`super::Datagram`] does not make: TCP with flags and MSS, IPv4 fields
+//! rewritten (identification, DF, fragments), IPv6 and ICMPv6, Geneve with
+//! options, VXLAN over IPv6, Linux cooked v2, ARP and LLDP.
 
-use super::truth::{Direction, FrameRef, PointName, TrueClock, TruePacket, Truth};
-use crate::craft::{PcapWriter, PcapngWriter};
 use etherparse::{PacketBuilder, TcpOptionElement};
 
 /// TCP flag bits as they sit in the header's flags byte.
@@ -58,7 +54,7 @@ impl Segment {
         }
         let mut out = Vec::new();
         let _ = step.write(&mut out, &vec![self.fill; self.payload]);
-        set_ipv4_ident(&mut out, self.ident, true);
+        set_ipv4_fields(&mut out, self.ident, true, false, 0);
         out
     }
 
@@ -81,16 +77,20 @@ impl Segment {
     }
 }
 
-/// Sets an IPv4 datagram's identification and DF bit and recomputes its header checksum.
-pub fn set_ipv4_ident(datagram: &mut [u8], ident: u16, dont_fragment: bool) {
-    if datagram.len() < 20 {
+/// Rewrites an IPv4 header's identification, flags (DF, MF) and fragment
+/// offset (in 8-byte units) and recomputes its checksum; `ip` starts with
+/// the header.
+pub fn set_ipv4_fields(ip: &mut [u8], ident: u16, dont_fragment: bool, more_fragments: bool, offset_units: u16) {
+    if ip.len() < 20 {
         return;
     }
-    datagram[4..6].copy_from_slice(&ident.to_be_bytes());
-    datagram[6] = if dont_fragment { 0x40 } else { 0 };
-    datagram[10..12].copy_from_slice(&[0, 0]);
-    let ck = crate::frame::vendor::internet_checksum_of(&datagram[..20]);
-    datagram[10..12].copy_from_slice(&ck.to_be_bytes());
+    ip[4..6].copy_from_slice(&ident.to_be_bytes());
+    let flags = (u16::from(dont_fragment) << 14) | (u16::from(more_fragments) << 13);
+    ip[6..8].copy_from_slice(&(flags | (offset_units & 0x1fff)).to_be_bytes());
+    ip[10..12].copy_from_slice(&[0, 0]);
+    let header = usize::from(ip[0] & 0x0f) * 4;
+    let ck = crate::frame::vendor::internet_checksum_of(&ip[..header]);
+    ip[10..12].copy_from_slice(&ck.to_be_bytes());
 }
 
 /// An IPv4/UDP datagram with its identification and DF bit.
@@ -107,7 +107,7 @@ pub fn udp4(
 ) -> Vec<u8> {
     let mut out = Vec::new();
     let _ = PacketBuilder::ipv4(src, dst, ttl).udp(sport, dport).write(&mut out, payload);
-    set_ipv4_ident(&mut out, ident, df);
+    set_ipv4_fields(&mut out, ident, df, false, 0);
     out
 }
 
@@ -321,357 +321,6 @@ pub fn lldpdu(chassis: [u8; 6], port: &str, ttl: u16, system: &str) -> Vec<u8> {
     d
 }
 
-/// pcapng `epb_flags`: received.
-pub const INBOUND: u32 = 1;
-/// pcapng `epb_flags`: sent.
-pub const OUTBOUND: u32 = 2;
-
-enum Format {
-    Pcap(u16),
-    Pcapng(Vec<(u16, String)>),
-}
-
-struct File {
-    name: String,
-    format: Format,
-    /// This file's clock minus the reference's.
-    ahead_ns: i64,
-}
-
-/// A capture point: the file, its pcapng interface (0 in a pcap), and its
-/// name as the truth gives it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct At {
-    file: usize,
-    interface: u32,
-    pub name: PointName,
-}
-
-struct Shot {
-    at: At,
-    true_ns: u64,
-    ts: u64,
-    data: Vec<u8>,
-    flags: u32,
-    packet: usize,
-}
-
-/// A packet of the story, as [`Recorder::packet`] hands it out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PacketId(usize);
-
-/// Collects a story's frames point by point, packet by packet, then writes
-/// each file in timestamp order and its truth with the frame numbers written.
-#[derive(Default)]
-pub struct Recorder {
-    files: Vec<File>,
-    shots: Vec<Shot>,
-    packets: Vec<(Direction, Option<(PointName, PointName)>)>,
-}
-
-impl Recorder {
-    pub fn new() -> Self {
-        Recorder::default()
-    }
-
-    /// A classic pcap of `link_type` whose clock is `ahead_ns` ahead of the reference.
-    pub fn pcap(&mut self, name: &str, link_type: u16, ahead_ns: i64) -> usize {
-        self.files.push(File { name: name.to_string(), format: Format::Pcap(link_type), ahead_ns });
-        self.files.len() - 1
-    }
-
-    /// A pcapng whose clock is `ahead_ns` ahead of the reference.
-    pub fn pcapng(&mut self, name: &str, ahead_ns: i64) -> usize {
-        self.files.push(File { name: name.to_string(), format: Format::Pcapng(Vec::new()), ahead_ns });
-        self.files.len() - 1
-    }
-
-    /// A pcapng interface of `file` (Ethernet), named `name`.
-    pub fn interface(&mut self, file: usize, name: &str) -> At {
-        let f = &mut self.files[file];
-        let interface = match &mut f.format {
-            Format::Pcapng(ifs) => {
-                ifs.push((1, name.to_string()));
-                ifs.len() as u32 - 1
-            }
-            Format::Pcap(_) => 0,
-        };
-        At { file, interface, name: PointName::new(&f.name, name) }
-    }
-
-    /// The point of a Linux cooked v2 pcap that `ifindex` names.
-    pub fn ifindex(&self, file: usize, ifindex: u32) -> At {
-        At { file, interface: 0, name: PointName::new(&self.files[file].name, &ifindex.to_string()) }
-    }
-
-    /// The one point of a classic pcap: its interface 0.
-    pub fn only(&self, file: usize) -> At {
-        At { file, interface: 0, name: PointName::new(&self.files[file].name, "0") }
-    }
-
-    /// A new packet going `direction`, lost between two points or not.
-    pub fn packet(&mut self, direction: Direction, lost: Option<(&At, &At)>) -> PacketId {
-        self.packets.push((direction, lost.map(|(a, b)| (a.name.clone(), b.name.clone()))));
-        PacketId(self.packets.len() - 1)
-    }
-
-    /// `packet` seen at `at` at `true_ns` (the reference clock; the file's
-    /// own offset is added), captured as `data`; `flags` are pcapng `epb_flags`.
-    pub fn shot(&mut self, packet: PacketId, at: &At, true_ns: u64, data: Vec<u8>, flags: u32) {
-        let ts = true_ns.saturating_add_signed(self.files[at.file].ahead_ns);
-        self.shots.push(Shot { at: at.clone(), true_ns, ts, data, flags, packet: packet.0 });
-    }
-
-    /// A packet seen at one point only.
-    pub fn single(&mut self, direction: Direction, at: &At, true_ns: u64, data: Vec<u8>, flags: u32) {
-        let p = self.packet(direction, None);
-        self.shot(p, at, true_ns, data, flags);
-    }
-
-    /// Writes the files (each in timestamp order, ties in the order shot) and
-    /// the truth, its packets in the order they were first seen (ties in the
-    /// order made); `path` is every point in the direction of the first packet.
-    pub fn finish(self, path: &[&At]) -> (Vec<(String, Vec<u8>)>, Truth) {
-        let mut frames: Vec<Vec<FrameRef>> = vec![Vec::new(); self.packets.len()];
-        let mut numbered: Vec<(usize, FrameRef)> = Vec::new();
-        let mut files = Vec::new();
-        for (i, file) in self.files.iter().enumerate() {
-            let mut shots: Vec<(usize, &Shot)> =
-                self.shots.iter().enumerate().filter(|(_, s)| s.at.file == i).collect();
-            shots.sort_by_key(|(order, s)| (s.ts, *order));
-            let bytes = match &file.format {
-                Format::Pcap(link) => {
-                    let mut w = PcapWriter::new(*link, 262_144);
-                    for (_, s) in &shots {
-                        w.push(s.ts, &s.data, s.data.len() as u32);
-                    }
-                    w.into_bytes()
-                }
-                Format::Pcapng(ifs) => {
-                    let mut w = PcapngWriter::new();
-                    for (link, name) in ifs {
-                        w.interface(*link, name, None);
-                    }
-                    for (_, s) in &shots {
-                        w.packet(s.at.interface, s.ts, &s.data, s.data.len() as u32, s.flags);
-                    }
-                    w.into_bytes()
-                }
-            };
-            for (n, (order, _)) in shots.iter().enumerate() {
-                numbered.push((*order, FrameRef { file: file.name.clone(), frame: n as u64 + 1 }));
-            }
-            files.push((file.name.clone(), bytes));
-        }
-        // Each packet's frames in the order they were shot: along its way.
-        numbered.sort_by_key(|(order, _)| *order);
-        for (order, r) in numbered {
-            frames[self.shots[order].packet].push(r);
-        }
-        let mut first = vec![u64::MAX; self.packets.len()];
-        for s in &self.shots {
-            first[s.packet] = first[s.packet].min(s.true_ns);
-        }
-        let mut packets: Vec<(u64, TruePacket)> = self
-            .packets
-            .into_iter()
-            .zip(frames)
-            .zip(first)
-            .map(|(((direction, lost), frames), first)| (first, TruePacket { frames, direction, lost }))
-            .collect();
-        packets.sort_by_key(|(first, _)| *first);
-        let packets = packets.into_iter().map(|(_, p)| p).collect();
-        let reference = path.first().map_or(0, |p| self.files[p.file].ahead_ns);
-        let clocks = self
-            .files
-            .iter()
-            .map(|f| TrueClock { file: f.name.clone(), offset_ns: f.ahead_ns - reference, rate_ppb: 0 })
-            .collect();
-        let path = path.iter().map(|p| p.name.clone()).collect();
-        (files, Truth { path, packets, clocks })
-    }
-}
-
-/// Checks the tests of the stories share: every frame of every file read
-/// back, and every checksum the dissector's headers let one recompute.
-#[cfg(test)]
-pub(crate) mod check {
-    use super::super::truth::{Direction, FrameRef, PointName, Story};
-    use crate::capture::{CaptureReader, OwnedFrame};
-    use crate::frame::dissect::{dissect, Dissection};
-    use crate::frame::vendor::internet_checksum_of;
-    use crate::wire::link::LinkKind;
-    use crate::wire::{sll2, Layer};
-    use std::collections::{BTreeMap, BTreeSet};
-
-    /// Every frame of `bytes`, read with the streaming reader; panics on a read error.
-    pub fn frames(bytes: &[u8]) -> Vec<OwnedFrame> {
-        points(bytes).into_iter().map(|(_, f)| f).collect()
-    }
-
-    /// Every frame of `bytes` with its point's interface as the truth names
-    /// it: the pcapng `if_name`, a Linux cooked v2 header's ifindex, or "0".
-    pub fn points(bytes: &[u8]) -> Vec<(String, OwnedFrame)> {
-        let mut r = CaptureReader::new();
-        let mut out = Vec::new();
-        r.push(bytes, |p| {
-            let name = match p.interface_description().and_then(|i| i.name.clone()) {
-                Some(n) => n,
-                None if p.link_type.kind() == LinkKind::LinuxSll2 => sll2::ifindex(p.data).to_string(),
-                None => p.interface.to_string(),
-            };
-            out.push((name, OwnedFrame::from_packet(&p)))
-        })
-        .expect("reads");
-        r.finish().expect("ends cleanly");
-        out
-    }
-
-    /// How many packets of the truth name each frame: must be exactly one each.
-    pub fn assert_covered_once(story: &Story) {
-        let mut seen: BTreeMap<FrameRef, usize> = BTreeMap::new();
-        for p in &story.truth.packets {
-            assert!(!p.frames.is_empty(), "a packet without frames");
-            for f in &p.frames {
-                *seen.entry(f.clone()).or_default() += 1;
-            }
-        }
-        let mut expected = 0;
-        for (name, bytes) in &story.files {
-            let n = frames(bytes).len() as u64;
-            expected += n;
-            for frame in 1..=n {
-                let r = FrameRef { file: name.clone(), frame };
-                assert_eq!(seen.get(&r), Some(&1), "{r:?} is in exactly one packet");
-            }
-        }
-        assert_eq!(seen.len() as u64, expected, "the truth names no frame the files lack");
-    }
-
-    /// Each frame of the story with its point, by file and frame number.
-    pub fn by_ref(story: &Story) -> BTreeMap<(String, u64), (PointName, OwnedFrame)> {
-        let mut m = BTreeMap::new();
-        for (name, bytes) in &story.files {
-            for (iface, f) in points(bytes) {
-                m.insert((name.clone(), f.number), (PointName::new(name, &iface), f));
-            }
-        }
-        m
-    }
-
-    /// The points captured are the path's; every packet's frames are at
-    /// distinct points in the path's order for its direction; a lost
-    /// packet's last frame is at its `lost.0`, and `lost.1` is the next
-    /// point that way. Returns the points.
-    pub fn assert_along_path(story: &Story) -> BTreeSet<PointName> {
-        let frames = by_ref(story);
-        let seen: BTreeSet<PointName> = frames.values().map(|(p, _)| p.clone()).collect();
-        let path: BTreeSet<PointName> = story.truth.path.iter().cloned().collect();
-        assert_eq!(seen, path, "every point captured is on the path and the other way round");
-        assert_eq!(path.len(), story.truth.path.len(), "no point twice on the path");
-        let index = |p: &PointName| story.truth.path.iter().position(|q| q == p).expect("on the path");
-        for p in &story.truth.packets {
-            let at: Vec<usize> = p.frames.iter().map(|f| index(&frames[&(f.file.clone(), f.frame)].0)).collect();
-            let mut along = at.clone();
-            match p.direction {
-                Direction::Out => along.sort(),
-                Direction::Back => along.sort_by(|a, b| b.cmp(a)),
-            }
-            along.dedup();
-            assert_eq!(at, along, "frames at distinct points in path order for its direction: {p:?}");
-            if let Some((last, next)) = &p.lost {
-                assert_eq!(Some(&index(last)), at.last(), "{p:?}");
-                let step = if p.direction == Direction::Out { 1 } else { -1 };
-                assert_eq!(index(next) as isize - index(last) as isize, step, "{p:?}");
-            }
-        }
-        // The first packet, on the reference clock, goes Out: it sets the path's direction.
-        let offset = |file: &str| story.truth.clocks.iter().find(|c| c.file == file).map_or(0, |c| c.offset_ns);
-        let first_seen = |p: &super::super::truth::TruePacket| {
-            let at = |f: &FrameRef| frames[&(f.file.clone(), f.frame)].1.timestamp_ns.unwrap_or(0) - offset(&f.file);
-            p.frames.iter().map(at).min().unwrap_or(i64::MAX)
-        };
-        let firsts: Vec<i64> = story.truth.packets.iter().map(first_seen).collect();
-        assert!(firsts.windows(2).all(|w| w[0] <= w[1]), "packets in the order first seen");
-        assert!(firsts.len() < 2 || firsts[0] < firsts[1], "one first packet");
-        assert_eq!(story.truth.packets[0].direction, Direction::Out);
-        let files: Vec<&String> = story.files.iter().map(|(n, _)| n).collect();
-        let clocks: Vec<&String> = story.truth.clocks.iter().map(|c| &c.file).collect();
-        assert_eq!(files, clocks, "one clock per file");
-        let reference = story.truth.clocks.iter().find(|c| c.file == story.truth.path[0].file);
-        assert_eq!(reference.map(|c| (c.offset_ns, c.rate_ppb)), Some((0, 0)), "path[0]'s file is the reference");
-        seen
-    }
-
-    /// The single-file scan of every file: no error, every frame read.
-    pub fn assert_scans_cleanly(story: &Story) {
-        for (name, bytes) in &story.files {
-            let mut n = 0u64;
-            let summary = crate::scan::scan_bytes(bytes, crate::settings::Settings::default(), |_| n += 1);
-            assert_eq!(summary.error, None, "{name} scans without error");
-            assert_eq!(n, frames(bytes).len() as u64, "{name}: every frame scanned");
-        }
-    }
-
-    /// Recomputes every IPv4 header checksum and every TCP, UDP and ICMPv6
-    /// checksum (with its pseudo-header) the dissection finds, tunnels
-    /// included; returns how many were checked.
-    pub fn assert_checksums(data: &[u8], d: &Dissection) -> usize {
-        let mut checked = 0;
-        let mut ip: Option<(Layer, usize, usize)> = None; // (layer, start, datagram end)
-        for h in &d.headers {
-            let (start, len) = (h.start as usize, h.len as usize);
-            match h.layer {
-                Layer::Ipv4 => {
-                    assert_eq!(internet_checksum_of(&data[start..start + len]), 0, "IPv4 header at {start}");
-                    let total = usize::from(u16::from_be_bytes([data[start + 2], data[start + 3]]));
-                    ip = Some((Layer::Ipv4, start, start + total));
-                    checked += 1;
-                }
-                Layer::Ipv6 => {
-                    let payload = usize::from(u16::from_be_bytes([data[start + 4], data[start + 5]]));
-                    ip = Some((Layer::Ipv6, start, start + 40 + payload));
-                }
-                Layer::Tcp | Layer::Udp | Layer::Icmpv6 => {
-                    let (layer, ip_start, end) = ip.expect("a transport inside IP");
-                    let end = end.min(data.len());
-                    let next = match h.layer {
-                        Layer::Tcp => 6,
-                        Layer::Udp => 17,
-                        _ => 58,
-                    };
-                    if h.layer == Layer::Udp && data[start + 6..start + 8] == [0, 0] && layer == Layer::Ipv4 {
-                        continue; // no checksum: legal over IPv4
-                    }
-                    let seg = &data[start..end];
-                    let sum = if layer == Layer::Ipv4 {
-                        let mut pseudo = data[ip_start + 12..ip_start + 20].to_vec();
-                        pseudo.extend_from_slice(&[0, next]);
-                        pseudo.extend_from_slice(&(seg.len() as u16).to_be_bytes());
-                        pseudo.extend_from_slice(seg);
-                        internet_checksum_of(&pseudo)
-                    } else {
-                        let mut src = [0; 16];
-                        let mut dst = [0; 16];
-                        src.copy_from_slice(&data[ip_start + 8..ip_start + 24]);
-                        dst.copy_from_slice(&data[ip_start + 24..ip_start + 40]);
-                        super::checksum6(src, dst, next, seg)
-                    };
-                    assert_eq!(sum, 0, "{:?} checksum at {start}", h.layer);
-                    checked += 1;
-                }
-                _ => {}
-            }
-        }
-        checked
-    }
-
-    /// Dissects a frame read back from a capture.
-    pub fn dissected(f: &OwnedFrame) -> Dissection {
-        dissect(&f.data, f.link_type, f.original_len)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -705,7 +354,7 @@ mod tests {
         assert_eq!(&b[40..44], &[2, 4, 0x05, 0xb4]);
         let d = dissect(&eth([0; 6], [1; 6], 0x0800, &b), LinkType(1), 58);
         assert_eq!(d.tcp_syn_mss, Some(1460));
-        assert_eq!(check::assert_checksums(&eth([0; 6], [1; 6], 0x0800, &b), &d), 2);
+        assert_eq!(super::super::check::assert_checksums(&eth([0; 6], [1; 6], 0x0800, &b), &d), 2);
     }
 
     #[test]
@@ -714,7 +363,7 @@ mod tests {
         let mut f = eth([0; 6], [1; 6], 0x0800, &segment(100).bytes());
         let last = f.len() - 1;
         f[last] ^= 0x10;
-        check::assert_checksums(&f, &dissect(&f, LinkType(1), f.len() as u32));
+        super::super::check::assert_checksums(&f, &dissect(&f, LinkType(1), f.len() as u32));
     }
 
     #[test]

@@ -31,10 +31,8 @@
 //! Solicitation at the same instant, from their own link-local addresses
 //! with identical ICMPv6 bodies: four packets of four frames, pairwise alike.
 
-use super::build::{
-    echo6, eth, hop_by_hop_router_alert, icmpv6, ipv6 as datagram6, packet_too_big, vxlan6, At, Recorder, INBOUND,
-    OUTBOUND,
-};
+use super::build::{echo6, eth, hop_by_hop_router_alert, icmpv6, ipv6 as datagram6, packet_too_big, vxlan6};
+use super::record::{Point, Recorder, INBOUND, OUTBOUND};
 use super::truth::{Direction, Story};
 
 pub const NODE_A_FILE: &str = "nodeA.pcapng";
@@ -78,10 +76,10 @@ const POD_B_NS: u64 = 60_000;
 
 struct Net {
     r: Recorder,
-    veth: At,
-    vxlan0: At,
-    eth0: At,
-    node_b: At,
+    veth: Point,
+    vxlan0: Point,
+    eth0: Point,
+    node_b: Point,
 }
 
 /// The multicast Ethernet address of an IPv6 group (RFC 2464 section 7).
@@ -93,40 +91,38 @@ impl Net {
     /// An inner frame from pod A at `t` on its veth; `lost`: dropped by
     /// `vxlan0` (too big); `sport`: the underlay's UDP source port.
     fn out(&mut self, inner: &[u8], t: u64, lost: bool, sport: u16) {
-        let (veth, vxlan0, eth0, node_b) =
-            (self.veth.clone(), self.vxlan0.clone(), self.eth0.clone(), self.node_b.clone());
-        let p = self.r.packet(Direction::Out, if lost { Some((&vxlan0, &eth0)) } else { None });
-        self.r.shot(p, &veth, t, inner.to_vec(), INBOUND);
-        self.r.shot(p, &vxlan0, t + BRIDGE_NS, inner.to_vec(), OUTBOUND);
+        let Net { veth, vxlan0, eth0, node_b, .. } = *self;
+        let p = self.r.packet(Direction::Out);
+        self.r.frame(p, veth, t, inner.to_vec(), INBOUND);
+        self.r.frame(p, vxlan0, t + BRIDGE_NS, inner.to_vec(), OUTBOUND);
         if lost {
+            self.r.lost(p, vxlan0, eth0);
             return;
         }
         let outer = vxlan6(NODE_B_MAC, NODE_A_MAC, NODE_A_IP, NODE_B_IP, sport, VNI, inner);
-        self.r.shot(p, &eth0, t + BRIDGE_NS + ENCAP_NS, outer.clone(), OUTBOUND);
-        self.r.shot(p, &node_b, t + BRIDGE_NS + ENCAP_NS + WIRE_NS, outer, 0);
+        self.r.frame(p, eth0, t + BRIDGE_NS + ENCAP_NS, outer.clone(), OUTBOUND);
+        self.r.frame(p, node_b, t + BRIDGE_NS + ENCAP_NS + WIRE_NS, outer, 0);
     }
 
     /// An inner frame from pod B leaving node B's NIC at `t`.
     fn back(&mut self, inner: &[u8], t: u64, sport: u16) {
-        let (veth, vxlan0, eth0, node_b) =
-            (self.veth.clone(), self.vxlan0.clone(), self.eth0.clone(), self.node_b.clone());
-        let p = self.r.packet(Direction::Back, None);
+        let Net { veth, vxlan0, eth0, node_b, .. } = *self;
+        let p = self.r.packet(Direction::Back);
         let outer = vxlan6(NODE_A_MAC, NODE_B_MAC, NODE_B_IP, NODE_A_IP, sport, VNI, inner);
-        self.r.shot(p, &node_b, t, outer.clone(), 0);
-        self.r.shot(p, &eth0, t + WIRE_NS, outer, INBOUND);
-        self.r.shot(p, &vxlan0, t + WIRE_NS + ENCAP_NS, inner.to_vec(), INBOUND);
-        self.r.shot(p, &veth, t + WIRE_NS + ENCAP_NS + BRIDGE_NS, inner.to_vec(), OUTBOUND);
+        self.r.frame(p, node_b, t, outer.clone(), 0);
+        self.r.frame(p, eth0, t + WIRE_NS, outer, INBOUND);
+        self.r.frame(p, vxlan0, t + WIRE_NS + ENCAP_NS, inner.to_vec(), INBOUND);
+        self.r.frame(p, veth, t + WIRE_NS + ENCAP_NS + BRIDGE_NS, inner.to_vec(), OUTBOUND);
     }
 
     /// `vxlan0`'s Packet Too Big for `offending` (an inner frame), built at
     /// `t`: received on `vxlan0`, bridged to the veth.
     fn too_big(&mut self, offending: &[u8], t: u64) {
-        let (veth, vxlan0) = (self.veth.clone(), self.vxlan0.clone());
-        let p = self.r.packet(Direction::Back, None);
+        let p = self.r.packet(Direction::Back);
         let ptb = packet_too_big(POD_B, POD_A, INNER_MTU, &offending[14..]);
         let frame = eth(POD_A_MAC, POD_B_MAC, 0x86dd, &ptb);
-        self.r.shot(p, &vxlan0, t, frame.clone(), INBOUND);
-        self.r.shot(p, &veth, t + BRIDGE_NS, frame, OUTBOUND);
+        self.r.frame(p, self.vxlan0, t, frame.clone(), INBOUND);
+        self.r.frame(p, self.veth, t + BRIDGE_NS, frame, OUTBOUND);
     }
 }
 
@@ -149,12 +145,10 @@ fn router_solicitation(src: [u8; 16], mac: [u8; 6]) -> Vec<u8> {
 /// The story: see the module's documentation.
 pub fn ipv6() -> Story {
     let mut r = Recorder::new();
-    let a = r.pcapng(NODE_A_FILE, 0);
-    let b = r.pcap(NODE_B_FILE, 1, -NODE_B_BEHIND_NS);
-    let veth = r.interface(a, VETH_A);
-    let vxlan0 = r.interface(a, "vxlan0");
-    let eth0 = r.interface(a, "eth0");
-    let node_b = r.only(b);
+    let a = r.pcapng(NODE_A_FILE, &[VETH_A, "vxlan0", "eth0"]);
+    let (veth, vxlan0, eth0) = (a[0], a[1], a[2]);
+    let node_b = r.pcap(NODE_B_FILE, 1);
+    r.clock(node_b, -NODE_B_BEHIND_NS, 0);
     let mut net = Net { r, veth, vxlan0, eth0, node_b };
 
     for (i, &size) in SIZES.iter().enumerate() {
@@ -184,33 +178,20 @@ pub fn ipv6() -> Story {
     }
 
     let Net { r, veth, vxlan0, eth0, node_b } = net;
-    let (files, truth) = r.finish(&[&veth, &vxlan0, &eth0, &node_b]);
-    Story { name: "ipv6", files, truth }
+    r.finish("ipv6", &[veth, vxlan0, eth0, node_b])
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::build::check;
+    use super::super::check;
     use super::super::truth::{PointName, TrueClock};
     use super::*;
     use crate::frame::dissect::MtuSignal;
     use crate::wire::Layer;
 
     #[test]
-    fn every_frame_is_in_exactly_one_packet() {
-        check::assert_covered_once(&ipv6());
-    }
-
-    #[test]
-    fn each_file_scans_cleanly() {
-        check::assert_scans_cleanly(&ipv6());
-    }
-
-    #[test]
-    fn is_deterministic() {
-        let (a, b) = (ipv6(), ipv6());
-        assert_eq!(a.files, b.files);
-        assert_eq!(a.truth, b.truth);
+    fn is_sound() {
+        check::assert_sound(ipv6);
     }
 
     #[test]
@@ -230,8 +211,8 @@ mod tests {
     #[test]
     fn sizes_that_do_not_fit_are_lost_at_vxlan0_and_answered_by_packet_too_big() {
         let story = ipv6();
-        let frames = check::by_ref(&story);
-        let frame = |r: &super::super::truth::FrameRef| &frames[&(r.file.clone(), r.frame)].1;
+        let files = check::read(&story);
+        let frame = |r: &super::super::truth::FrameRef| &check::frame(&files, r).1;
         let lost: Vec<_> = story.truth.packets.iter().filter(|p| p.lost.is_some()).collect();
         let mut lost_sizes = Vec::new();
         for p in &lost {
@@ -280,17 +261,13 @@ mod tests {
     #[test]
     fn vxlan_over_ipv6_adds_70_bytes() {
         let story = ipv6();
-        let frames = check::by_ref(&story);
+        let files = check::read(&story);
         let mut tunnelled = 0;
         for p in &story.truth.packets {
-            let inner = &frames[&(p.frames[0].file.clone(), p.frames[0].frame)].1.data;
-            let inner = if frames[&(p.frames[0].file.clone(), p.frames[0].frame)].0.interface == "0" {
-                inner[VXLAN6_OVERHEAD..].to_vec()
-            } else {
-                inner.clone()
-            };
+            let (first, f) = check::frame(&files, &p.frames[0]);
+            let inner = if first.interface == "0" { f.data[VXLAN6_OVERHEAD..].to_vec() } else { f.data.clone() };
             for r in &p.frames {
-                let (point, f) = &frames[&(r.file.clone(), r.frame)];
+                let (point, f) = check::frame(&files, r);
                 let d = check::dissected(f);
                 if point.interface == "eth0" || point.interface == "0" {
                     tunnelled += 1;
@@ -309,12 +286,12 @@ mod tests {
     #[test]
     fn look_alike_multicast_from_two_pods_at_the_same_instant() {
         let story = ipv6();
-        let frames = check::by_ref(&story);
+        let files = check::read(&story);
         let multicast: Vec<_> = story
             .truth
             .packets
             .iter()
-            .map(|p| &frames[&(p.frames[0].file.clone(), p.frames[0].frame)])
+            .map(|p| check::frame(&files, &p.frames[0]))
             .filter(|(point, f)| {
                 let inner = if point.interface == "0" { &f.data[VXLAN6_OVERHEAD..] } else { &f.data[..] };
                 inner[0..2] == [0x33, 0x33]
@@ -338,7 +315,7 @@ mod tests {
             .truth
             .packets
             .iter()
-            .map(|p| &frames[&(p.frames[0].file.clone(), p.frames[0].frame)])
+            .map(|p| check::frame(&files, &p.frames[0]))
             .filter(|(point, f)| f.data.len() < 200 && (point.interface == VETH_A || point.interface == "0"))
             .map(|(point, f)| f.timestamp_ns.unwrap() + if point.interface == "0" { NODE_B_BEHIND_NS } else { 0 })
             .collect();

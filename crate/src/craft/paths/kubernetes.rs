@@ -35,10 +35,11 @@
 //! bond members are packets of one frame.
 
 use super::build::{
-    arp, cooked, eth, geneve4, lldpdu, ovn_option, sll2, At, Recorder, Segment, Underlay4, ACK, INBOUND, OUTBOUND,
-    PACKET_HOST, PACKET_OUTGOING, PSH, SYN,
+    arp, cooked, eth, geneve4, lldpdu, ovn_option, sll2, Segment, Underlay4, ACK, PACKET_HOST, PACKET_OUTGOING, PSH,
+    SYN,
 };
 use super::ethernet;
+use super::record::{Point, Recorder, INBOUND, OUTBOUND};
 use super::truth::{Direction, Story};
 
 pub const NODE1_FILE: &str = "node1-any.pcap";
@@ -103,12 +104,12 @@ const TARGET_PORT: u16 = 8080;
 /// The story's points, and the counters of the two nodes' outer IP IDs.
 struct Net {
     r: Recorder,
-    lxc_a: At,
-    lxc_c: At,
-    ens5_1: At,
-    ens5_2: At,
-    ens6_2: At,
-    veth_b: At,
+    lxc_a: Point,
+    lxc_c: Point,
+    ens5_1: Point,
+    ens5_2: Point,
+    ens6_2: Point,
+    veth_b: Point,
     outer_id1: u16,
     outer_id2: u16,
 }
@@ -118,21 +119,20 @@ const NODE_NS: u64 = 40_000;
 const WIRE_NS: u64 = 180_000;
 
 impl Net {
-    fn lxc(&self, f: &Flow) -> At {
+    fn lxc(&self, f: &Flow) -> Point {
         if f.client_ifindex == LXC_A_IFINDEX {
-            self.lxc_a.clone()
+            self.lxc_a
         } else {
-            self.lxc_c.clone()
+            self.lxc_c
         }
     }
 
     /// A client's segment (to the Service) at `t` on its veth; `to_server`:
     /// whether the server's veth was captured.
     fn out(&mut self, f: &Flow, seg: Segment, t: u64, to_server: bool) {
-        let p = self.r.packet(Direction::Out, None);
-        let lxc = self.lxc(f);
+        let p = self.r.packet(Direction::Out);
         let data = sll2(0x0800, f.client_ifindex, PACKET_HOST, f.client_mac, &seg.bytes());
-        self.r.shot(p, &lxc, t, data, 0);
+        self.r.frame(p, self.lxc(f), t, data, 0);
         let inner = seg.routed().dnat(f.server, TARGET_PORT);
         let inner = eth(f.server_mac, ROUTER2_MAC, 0x0800, &inner.bytes());
         let opt = [ovn_option(f.client_port_key, f.server_port_key)];
@@ -147,14 +147,12 @@ impl Net {
             sport: f.sport_out,
         };
         let data = cooked(&geneve4(&u, VNI, &opt, &inner), ENS5_IFINDEX, PACKET_OUTGOING);
-        let ens5_1 = self.ens5_1.clone();
-        self.r.shot(p, &ens5_1, t + NODE_NS, data, 0);
+        self.r.frame(p, self.ens5_1, t + NODE_NS, data, 0);
         (u.dst_mac, u.src_mac, u.ttl) = (NODE2_MAC, GW2_MAC, 63);
-        let member = if f.in_on_ens6 { self.ens6_2.clone() } else { self.ens5_2.clone() };
-        self.r.shot(p, &member, t + NODE_NS + WIRE_NS, geneve4(&u, VNI, &opt, &inner), INBOUND);
+        let member = if f.in_on_ens6 { self.ens6_2 } else { self.ens5_2 };
+        self.r.frame(p, member, t + NODE_NS + WIRE_NS, geneve4(&u, VNI, &opt, &inner), INBOUND);
         if to_server {
-            let veth_b = self.veth_b.clone();
-            self.r.shot(p, &veth_b, t + 2 * NODE_NS + WIRE_NS, inner, OUTBOUND);
+            self.r.frame(p, self.veth_b, t + 2 * NODE_NS + WIRE_NS, inner, OUTBOUND);
         }
     }
 
@@ -162,17 +160,14 @@ impl Net {
     /// server pod; `from_b`: it is pod B's, whose veth was captured.
     /// Returns without going further when `lost`: node2 drops it.
     fn back(&mut self, f: &Flow, seg: Segment, t: u64, from_b: bool, lost: bool) {
-        let p = if lost {
-            let member = if f.in_on_ens6 { &self.ens5_2 } else { &self.ens6_2 };
-            self.r.packet(Direction::Back, Some((&self.veth_b, member)))
-        } else {
-            self.r.packet(Direction::Back, None)
-        };
+        let p = self.r.packet(Direction::Back);
+        // The bond member the server's packets leave node2 on.
+        let member = if f.in_on_ens6 { self.ens5_2 } else { self.ens6_2 };
         if from_b {
-            let veth_b = self.veth_b.clone();
-            self.r.shot(p, &veth_b, t, eth(ROUTER2_MAC, f.server_mac, 0x0800, &seg.bytes()), INBOUND);
+            self.r.frame(p, self.veth_b, t, eth(ROUTER2_MAC, f.server_mac, 0x0800, &seg.bytes()), INBOUND);
         }
         if lost {
+            self.r.lost(p, self.veth_b, member);
             return;
         }
         let routed = seg.routed();
@@ -188,17 +183,14 @@ impl Net {
             ident: self.outer_id2,
             sport: f.sport_back,
         };
-        let member = if f.in_on_ens6 { self.ens5_2.clone() } else { self.ens6_2.clone() };
-        self.r.shot(p, &member, t + NODE_NS, geneve4(&u, VNI, &opt, &inner), OUTBOUND);
+        self.r.frame(p, member, t + NODE_NS, geneve4(&u, VNI, &opt, &inner), OUTBOUND);
         (u.dst_mac, u.src_mac, u.ttl) = (NODE1_MAC, GW1_MAC, 63);
         let data = cooked(&geneve4(&u, VNI, &opt, &inner), ENS5_IFINDEX, PACKET_HOST);
-        let ens5_1 = self.ens5_1.clone();
-        self.r.shot(p, &ens5_1, t + NODE_NS + WIRE_NS, data, 0);
+        self.r.frame(p, self.ens5_1, t + NODE_NS + WIRE_NS, data, 0);
         // kube-proxy's conntrack entry un-DNATs the reply: from the Service again.
         let undone = routed.snat(f.vip, SERVICE_PORT);
         let data = sll2(0x0800, f.client_ifindex, PACKET_OUTGOING, ROUTER1_MAC, &undone.bytes());
-        let lxc = self.lxc(f);
-        self.r.shot(p, &lxc, t + 2 * NODE_NS + WIRE_NS, data, 0);
+        self.r.frame(p, self.lxc(f), t + 2 * NODE_NS + WIRE_NS, data, 0);
     }
 
     /// A TCP exchange from `start`: handshake, a 120-byte request, 200 bytes
@@ -264,11 +256,10 @@ impl Net {
 /// The story: see the module's documentation.
 pub fn kubernetes() -> Story {
     let mut r = Recorder::new();
-    let n1 = r.pcap(NODE1_FILE, 276, 0);
-    let n2 = r.pcapng(NODE2_FILE, NODE2_AHEAD_NS);
-    let ens5_2 = r.interface(n2, "ens5");
-    let ens6_2 = r.interface(n2, "ens6");
-    let veth_b = r.interface(n2, VETH_B);
+    let n1 = r.pcap(NODE1_FILE, 276);
+    let n2 = r.pcapng(NODE2_FILE, &["ens5", "ens6", VETH_B]);
+    let (ens5_2, ens6_2, veth_b) = (n2[0], n2[1], n2[2]);
+    r.clock(ens5_2, NODE2_AHEAD_NS, 0);
     let (lxc_a, lxc_c, ens5_1) =
         (r.ifindex(n1, LXC_A_IFINDEX), r.ifindex(n1, LXC_C_IFINDEX), r.ifindex(n1, ENS5_IFINDEX));
     let mut net = Net { r, lxc_a, lxc_c, ens5_1, ens5_2, ens6_2, veth_b, outer_id1: 0x0b00, outer_id2: 0x6e00 };
@@ -276,18 +267,16 @@ pub fn kubernetes() -> Story {
     // node1 refreshes its gateway's ARP entry; the reply arrives padded to 60 bytes.
     let request = arp(1, NODE1_MAC, NODE1_IP, [0; 6], GW1_IP);
     let data = sll2(0x0806, ENS5_IFINDEX, PACKET_OUTGOING, NODE1_MAC, &request);
-    net.r.single(Direction::Out, &net.ens5_1, T0 + 40_000_000, data, 0);
+    net.r.lone_frame(Direction::Out, net.ens5_1, T0 + 40_000_000, data, 0);
     let mut reply = arp(2, GW1_MAC, GW1_IP, NODE1_MAC, NODE1_IP);
     reply.resize(46, 0);
     let data = sll2(0x0806, ENS5_IFINDEX, PACKET_HOST, GW1_MAC, &reply);
-    net.r.single(Direction::Back, &net.ens5_1, T0 + 40_310_000, data, 0);
+    net.r.lone_frame(Direction::Back, net.ens5_1, T0 + 40_310_000, data, 0);
     // node2's top-of-rack switch announces itself on each bond member's port.
-    for (k, (member, port)) in
-        [(net.ens5_2.clone(), "Ethernet12"), (net.ens6_2.clone(), "Ethernet13")].into_iter().enumerate()
-    {
+    for (k, (member, port)) in [(net.ens5_2, "Ethernet12"), (net.ens6_2, "Ethernet13")].into_iter().enumerate() {
         let lldp = lldpdu(TOR2_CHASSIS, port, 120, "tor-b2");
         let frame = ethernet([0x01, 0x80, 0xc2, 0, 0, 0x0e], TOR2_CHASSIS, &[], 0x88cc, &lldp, &[]);
-        net.r.single(Direction::Out, &member, T0 + 30_000_000 + k as u64 * 450_000, frame, INBOUND);
+        net.r.lone_frame(Direction::Out, member, T0 + 30_000_000 + k as u64 * 450_000, frame, INBOUND);
     }
 
     let a_to_b = Flow {
@@ -325,13 +314,12 @@ pub fn kubernetes() -> Story {
     net.exchange(&c_to_d, T0 + 6_200_000, false);
 
     let Net { r, lxc_a, lxc_c, ens5_1, ens5_2, ens6_2, veth_b, .. } = net;
-    let (files, truth) = r.finish(&[&lxc_a, &lxc_c, &ens5_1, &ens6_2, &ens5_2, &veth_b]);
-    Story { name: "kubernetes", files, truth }
+    r.finish("kubernetes", &[lxc_a, lxc_c, ens5_1, ens6_2, ens5_2, veth_b])
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::build::check;
+    use super::super::check;
     use super::super::truth::{PointName, TrueClock};
     use super::*;
     use crate::wire::Layer;
@@ -346,20 +334,8 @@ mod tests {
     }
 
     #[test]
-    fn every_frame_is_in_exactly_one_packet() {
-        check::assert_covered_once(&kubernetes());
-    }
-
-    #[test]
-    fn each_file_scans_cleanly() {
-        check::assert_scans_cleanly(&kubernetes());
-    }
-
-    #[test]
-    fn is_deterministic() {
-        let (a, b) = (kubernetes(), kubernetes());
-        assert_eq!(a.files, b.files);
-        assert_eq!(a.truth, b.truth);
+    fn is_sound() {
+        check::assert_sound(kubernetes);
     }
 
     #[test]
@@ -376,11 +352,11 @@ mod tests {
     #[test]
     fn each_flow_reaches_node2_on_one_bond_member_and_leaves_on_the_other() {
         let story = kubernetes();
-        let frames = check::by_ref(&story);
+        let files = check::read(&story);
         let mut members = BTreeSet::new();
         for p in &story.truth.packets {
             for r in &p.frames {
-                let (point, f) = &frames[&(r.file.clone(), r.frame)];
+                let (point, f) = check::frame(&files, r);
                 if point.interface != "ens5" && point.interface != "ens6" {
                     continue;
                 }
@@ -396,7 +372,7 @@ mod tests {
     #[test]
     fn lost_packets_are_pod_b_full_size_segments_and_their_retransmissions() {
         let story = kubernetes();
-        let frames = check::by_ref(&story);
+        let files = check::read(&story);
         let lost: Vec<_> = story.truth.packets.iter().filter(|p| p.lost.is_some()).collect();
         assert_eq!(lost.len(), 5);
         let mut seqs = Vec::new();
@@ -405,7 +381,7 @@ mod tests {
             assert_eq!(p.direction, Direction::Back);
             assert_eq!(p.lost, Some((PointName::new(NODE2_FILE, VETH_B), PointName::new(NODE2_FILE, "ens5"))),);
             assert_eq!(p.frames.len(), 1);
-            let (_, f) = &frames[&(p.frames[0].file.clone(), p.frames[0].frame)];
+            let (_, f) = check::frame(&files, &p.frames[0]);
             let (ip, len) = innermost_ipv4(f).unwrap();
             assert_eq!((ip, len, f.data.len()), (14, 1500, 1514), "a 1500-byte datagram from pod B");
             assert!(len + GENEVE_OVN_OVERHEAD > UNDERLAY_MTU, "too big for the underlay once in Geneve");
@@ -420,11 +396,11 @@ mod tests {
     #[test]
     fn geneve_adds_58_bytes_and_nat_happens_on_node1() {
         let story = kubernetes();
-        let frames = check::by_ref(&story);
+        let files = check::read(&story);
         let mut geneve = 0;
         for p in &story.truth.packets {
             for r in &p.frames {
-                let (point, f) = &frames[&(r.file.clone(), r.frame)];
+                let (point, f) = check::frame(&files, r);
                 let Some((ip, len)) = innermost_ipv4(f) else { continue };
                 let d = check::dissected(f);
                 let link = if point.file == NODE1_FILE { 20 } else { 14 };
@@ -477,9 +453,9 @@ mod tests {
                 TrueClock { file: NODE2_FILE.into(), offset_ns: NODE2_AHEAD_NS, rate_ppb: 0 },
             ]
         );
-        let frames = check::by_ref(&story);
+        let files = check::read(&story);
         let syn = story.truth.packets.iter().find(|p| p.frames.len() == 4).unwrap();
-        let ts = |i: usize| frames[&(syn.frames[i].file.clone(), syn.frames[i].frame)].1.timestamp_ns.unwrap();
+        let ts = |i: usize| check::frame(&files, &syn.frames[i]).1.timestamp_ns.unwrap();
         assert_eq!(ts(2) - ts(1), NODE2_AHEAD_NS + WIRE_NS as i64, "node1's ens5 to node2's: the offset and the wire");
     }
 }

@@ -2,6 +2,13 @@
 //! recorded with the packet it shows, the frames of each file are written in
 //! timestamp order, and the truth's frame numbers are those of the files as
 //! written, so a story's generator never counts frames by hand.
+//!
+//! A file is a classic pcap of any link type (its points named by a number:
+//! `0`, or a Linux cooked v2 record's ifindex) or a pcapng with named
+//! Ethernet interfaces, and has a clock against the reference (an offset and
+//! a rate, as [`TrueClock`] states them). A frame is stamped either on the
+//! reference clock ([`Recorder::frame`], the recorder applies the file's
+//! clock) or on its file's own clock ([`Recorder::frame_on_file_clock`]).
 
 use super::truth::{Direction, FrameRef, PointName, Story, TrueClock, TruePacket, Truth};
 use crate::craft::{PcapWriter, PcapngWriter};
@@ -11,7 +18,8 @@ pub const INBOUND: u32 = 1;
 /// `epb_flags` outbound.
 pub const OUTBOUND: u32 = 2;
 
-/// A capture point of a [`Recorder`]: a file and one of its interfaces.
+/// A capture point of a [`Recorder`]: a file, and its pcapng interface or
+/// the number that names the point of a pcap (`0`, or an ifindex).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Point {
     file: usize,
@@ -22,53 +30,80 @@ pub struct Point {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PacketId(usize);
 
-struct Event {
-    ts_ns: u64,
-    interface: u32,
+/// When a frame was captured: an instant of the reference clock, or a
+/// timestamp of its file's own clock.
+#[derive(Clone, Copy)]
+enum Stamp {
+    Reference(u64),
+    File(u64),
+}
+
+struct Frame {
+    point: Point,
+    stamp: Stamp,
     data: Vec<u8>,
     flags: u32,
     packet: PacketId,
 }
 
-struct File {
-    name: String,
-    /// `None`: a classic pcap (interface "0"); else the pcapng interfaces' names.
-    interfaces: Option<Vec<String>>,
-    events: Vec<Event>,
-    /// Clock against the reference: (offset at the file's first frame, ppb).
-    clock: (i64, i64),
+enum Format {
+    /// A classic pcap of this link type.
+    Pcap(u16),
+    /// A pcapng with these Ethernet interfaces' names.
+    Pcapng(Vec<String>),
 }
 
-/// Collects frames of several files, each labelled with its packet.
+struct File {
+    name: String,
+    format: Format,
+    clock: TrueClock,
+}
+
+/// Collects the frames of several files, each labelled with its packet.
 #[derive(Default)]
 pub struct Recorder {
     files: Vec<File>,
+    /// In the order recorded: each packet's along its way.
+    frames: Vec<Frame>,
     packets: Vec<(Direction, Option<(Point, Point)>)>,
 }
+
+const NS_PER_S: i128 = 1_000_000_000;
 
 impl Recorder {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// A classic pcap file (Ethernet, nanosecond timestamps): one point, interface "0".
-    pub fn pcap(&mut self, name: &str) -> Point {
-        self.files.push(File { name: name.to_string(), interfaces: None, events: Vec::new(), clock: (0, 0) });
-        Point { file: self.files.len() - 1, interface: 0 }
+    fn add(&mut self, name: &str, format: Format) -> usize {
+        let clock = TrueClock { file: name.to_string(), offset_ns: 0, rate_ppb: 0 };
+        self.files.push(File { name: name.to_string(), format, clock });
+        self.files.len() - 1
+    }
+
+    /// A classic pcap file of `link_type` (nanosecond timestamps): its point "0".
+    pub fn pcap(&mut self, name: &str, link_type: u16) -> Point {
+        Point { file: self.add(name, Format::Pcap(link_type)), interface: 0 }
+    }
+
+    /// The point of `pcap`'s file (Linux cooked v2) that `ifindex` names.
+    pub fn ifindex(&self, pcap: Point, ifindex: u32) -> Point {
+        assert!(matches!(self.files[pcap.file].format, Format::Pcap(_)), "an ifindex names a point of a pcap");
+        Point { file: pcap.file, interface: ifindex }
     }
 
     /// A pcapng file with one Ethernet interface per name, in this order.
     pub fn pcapng(&mut self, name: &str, interfaces: &[&str]) -> Vec<Point> {
         let names = interfaces.iter().map(|s| s.to_string()).collect();
-        self.files.push(File { name: name.to_string(), interfaces: Some(names), events: Vec::new(), clock: (0, 0) });
-        let file = self.files.len() - 1;
+        let file = self.add(name, Format::Pcapng(names));
         (0..interfaces.len() as u32).map(|interface| Point { file, interface }).collect()
     }
 
-    /// States the clock of `point`'s file for the truth (see [`TrueClock`]);
-    /// the generator is the one to stamp frames accordingly.
+    /// Sets the clock of `point`'s file against the reference (see
+    /// [`TrueClock`]): the truth states it, and [`Recorder::frame`] stamps by it.
     pub fn clock(&mut self, point: Point, offset_ns: i64, rate_ppb: i64) {
-        self.files[point.file].clock = (offset_ns, rate_ppb);
+        let clock = &mut self.files[point.file].clock;
+        (clock.offset_ns, clock.rate_ppb) = (offset_ns, rate_ppb);
     }
 
     /// A new packet going `direction` along the story's path.
@@ -82,236 +117,191 @@ impl Recorder {
         self.packets[packet.0].1 = Some((last, next));
     }
 
-    /// `point` captured `data` (whole, on the wire as long) at `ts_ns` on its
-    /// file's clock, showing `packet`; `flags` is `epb_flags` (ignored in pcap).
-    pub fn frame(&mut self, packet: PacketId, point: Point, ts_ns: u64, data: Vec<u8>, flags: u32) {
-        let interface = point.interface;
-        self.files[point.file].events.push(Event { ts_ns, interface, data, flags, packet });
+    /// `point` captured `data` (whole, on the wire as long) at the instant
+    /// `reference_ns` of the reference clock, showing `packet`; its file's
+    /// clock gives the timestamp. `flags` is `epb_flags` (ignored in pcap).
+    pub fn frame(&mut self, packet: PacketId, point: Point, reference_ns: u64, data: Vec<u8>, flags: u32) {
+        self.frames.push(Frame { point, stamp: Stamp::Reference(reference_ns), data, flags, packet });
+    }
+
+    /// As [`Recorder::frame`], with `ts_ns` the timestamp on the file's own clock.
+    pub fn frame_on_file_clock(&mut self, packet: PacketId, point: Point, ts_ns: u64, data: Vec<u8>, flags: u32) {
+        self.frames.push(Frame { point, stamp: Stamp::File(ts_ns), data, flags, packet });
+    }
+
+    /// A packet of one frame going `direction`: seen at `point` only.
+    pub fn lone_frame(&mut self, direction: Direction, point: Point, reference_ns: u64, data: Vec<u8>, flags: u32) {
+        let p = self.packet(direction);
+        self.frame(p, point, reference_ns, data, flags);
     }
 
     /// The name a user sees for `point`.
     pub fn name(&self, point: Point) -> PointName {
         let f = &self.files[point.file];
-        let interface = match &f.interfaces {
-            Some(names) => names[point.interface as usize].clone(),
-            None => point.interface.to_string(),
+        match &f.format {
+            Format::Pcapng(names) => PointName::new(&f.name, &names[point.interface as usize]),
+            Format::Pcap(_) => PointName::new(&f.name, &point.interface.to_string()),
+        }
+    }
+
+    /// Each frame of file `file` (by its index in `self.frames`) with its
+    /// timestamp and its instant on the reference clock. A drifting clock
+    /// counts from the file's first timestamp, so a drifting file's frames
+    /// are all stamped on one clock.
+    fn times(&self, file: usize) -> Vec<(usize, u64, i128)> {
+        let clock = &self.files[file].clock;
+        let mine: Vec<(usize, Stamp)> =
+            self.frames.iter().enumerate().filter(|(_, f)| f.point.file == file).map(|(i, f)| (i, f.stamp)).collect();
+        let first_reference =
+            mine.iter().filter_map(|(_, s)| if let Stamp::Reference(r) = s { Some(*r) } else { None }).min();
+        let on_file_clock = mine.iter().any(|(_, s)| matches!(s, Stamp::File(_)));
+        assert!(
+            clock.rate_ppb == 0 || first_reference.is_none() || !on_file_clock,
+            "{}: a drifting file's frames are stamped on one clock",
+            clock.file
+        );
+        // ts − reference = offset + rate × (ts − first ts) / 10⁹, solved for
+        // ts and rounded to the nearest nanosecond.
+        let file_ns = |reference: u64, first: u64| {
+            let since = i128::from(reference) - i128::from(first);
+            let per = NS_PER_S - i128::from(clock.rate_ppb);
+            (i128::from(first) + i128::from(clock.offset_ns) + (since * NS_PER_S * 2 + per).div_euclid(2 * per)) as u64
         };
-        PointName::new(&f.name, &interface)
+        let stamped: Vec<(usize, u64, Option<u64>)> = mine
+            .iter()
+            .map(|&(i, s)| match s {
+                Stamp::Reference(r) => (i, file_ns(r, first_reference.unwrap_or(r)), Some(r)),
+                Stamp::File(ts) => (i, ts, None),
+            })
+            .collect();
+        let first_ts = stamped.iter().map(|s| s.1).min().unwrap_or(0);
+        stamped
+            .into_iter()
+            .map(|(i, ts, reference)| {
+                let reference =
+                    reference.map_or_else(|| clock.reference_ns(ts as i64, first_ts as i64).into(), i128::from);
+                (i, ts, reference)
+            })
+            .collect()
     }
 
     /// Writes every file (frames in timestamp order, ties in recording
-    /// order) and the truth; `path` lists every point in the direction of
-    /// the story's first packet, its first point's file being the reference.
-    pub fn finish(mut self, name: &'static str, path: &[Point]) -> Story {
-        let mut frames: Vec<Vec<FrameRef>> = vec![Vec::new(); self.packets.len()];
+    /// order) and the truth: its packets in the order first seen on the
+    /// reference clock (ties in the order made), each packet's frames in
+    /// the order recorded. `path` lists every point in the direction of the
+    /// story's first packet, its first point's file being the reference.
+    pub fn finish(self, name: &'static str, path: &[Point]) -> Story {
+        let mut numbered: Vec<Option<FrameRef>> = vec![None; self.frames.len()];
+        let mut first_seen = vec![i128::MAX; self.packets.len()];
         let mut files = Vec::new();
-        let mut clocks = Vec::new();
-        for f in &mut self.files {
-            f.events.sort_by_key(|e| e.ts_ns);
-            for (i, e) in f.events.iter().enumerate() {
-                frames[e.packet.0].push(FrameRef { file: f.name.clone(), frame: i as u64 + 1 });
-            }
-            let bytes = match &f.interfaces {
-                None => {
-                    let mut w = PcapWriter::new(1, 262_144);
-                    for e in &f.events {
-                        w.push(e.ts_ns, &e.data, e.data.len() as u32);
+        for (file, f) in self.files.iter().enumerate() {
+            let mut times = self.times(file);
+            times.sort_by_key(|&(i, ts, _)| (ts, i));
+            let bytes = match &f.format {
+                Format::Pcap(link_type) => {
+                    let mut w = PcapWriter::new(*link_type, 262_144);
+                    for &(i, ts, _) in &times {
+                        let data = &self.frames[i].data;
+                        w.push(ts, data, data.len() as u32);
                     }
                     w.into_bytes()
                 }
-                Some(names) => {
+                Format::Pcapng(names) => {
                     let mut w = PcapngWriter::new();
                     for n in names {
                         w.interface(1, n, None);
                     }
-                    for e in &f.events {
-                        w.packet(e.interface, e.ts_ns, &e.data, e.data.len() as u32, e.flags);
+                    for &(i, ts, _) in &times {
+                        let e = &self.frames[i];
+                        w.packet(e.point.interface, ts, &e.data, e.data.len() as u32, e.flags);
                     }
                     w.into_bytes()
                 }
             };
+            for (n, &(i, _, reference)) in times.iter().enumerate() {
+                numbered[i] = Some(FrameRef { file: f.name.clone(), frame: n as u64 + 1 });
+                let first = &mut first_seen[self.frames[i].packet.0];
+                *first = (*first).min(reference);
+            }
             files.push((f.name.clone(), bytes));
-            clocks.push(TrueClock { file: f.name.clone(), offset_ns: f.clock.0, rate_ppb: f.clock.1 });
         }
-        let packets = self
+        let mut frames: Vec<Vec<FrameRef>> = vec![Vec::new(); self.packets.len()];
+        for (e, r) in self.frames.iter().zip(numbered) {
+            frames[e.packet.0].extend(r);
+        }
+        let mut packets: Vec<(i128, TruePacket)> = self
             .packets
             .iter()
             .zip(frames)
-            .map(|(&(direction, lost), frames)| TruePacket {
-                frames,
-                direction,
-                lost: lost.map(|(a, b)| (self.name(a), self.name(b))),
+            .zip(first_seen)
+            .map(|((&(direction, lost), frames), first)| {
+                let lost = lost.map(|(a, b)| (self.name(a), self.name(b)));
+                (first, TruePacket { frames, direction, lost })
             })
             .collect();
+        packets.sort_by_key(|(first, _)| *first);
+        let packets = packets.into_iter().map(|(_, p)| p).collect();
         let path = path.iter().map(|&p| self.name(p)).collect();
+        let clocks = self.files.into_iter().map(|f| f.clock).collect();
         Story { name, files, truth: Truth { path, packets, clocks } }
     }
 }
 
-/// Rewrites an IPv4 header's identification, flags (DF, MF) and fragment
-/// offset (in 8-byte units) and recomputes its checksum; `ip` starts with
-/// the header.
-pub fn set_ipv4_fields(ip: &mut [u8], ident: u16, dont_fragment: bool, more_fragments: bool, offset_units: u16) {
-    ip[4..6].copy_from_slice(&ident.to_be_bytes());
-    let flags = (u16::from(dont_fragment) << 14) | (u16::from(more_fragments) << 13);
-    ip[6..8].copy_from_slice(&(flags | (offset_units & 0x1fff)).to_be_bytes());
-    ip[10..12].copy_from_slice(&[0, 0]);
-    let header = usize::from(ip[0] & 0x0f) * 4;
-    let ck = crate::frame::vendor::internet_checksum_of(&ip[..header]);
-    ip[10..12].copy_from_slice(&ck.to_be_bytes());
-}
-
-/// What tests of a story read back from its captures.
 #[cfg(test)]
-pub mod check {
+mod tests {
+    use super::super::check;
     use super::*;
-    use crate::capture::{CaptureReader, OwnedFrame};
-    use std::collections::{BTreeMap, BTreeSet};
 
-    /// Every file's frames, each with its point, read with the capture
-    /// reader; panics on a read error.
-    pub fn read(story: &Story) -> BTreeMap<String, Vec<(PointName, OwnedFrame)>> {
-        let mut out = BTreeMap::new();
-        for (name, bytes) in &story.files {
-            let mut frames = Vec::new();
-            let mut r = CaptureReader::new();
-            let err = r.push(bytes, |p| frames.push(OwnedFrame::from_packet(&p))).and_then(|_| r.finish()).err();
-            assert!(err.is_none(), "{name}: {err:?}");
-            let ifs = r.interfaces();
-            let named = frames
-                .into_iter()
-                .map(|f| {
-                    let i = ifs.get(f.interface as usize).and_then(|i| i.name.clone());
-                    (PointName::new(name, &i.unwrap_or(f.interface.to_string())), f)
-                })
-                .collect();
-            out.insert(name.clone(), named);
+    const T0: u64 = 1_700_000_000_000_000_000;
+
+    #[test]
+    fn a_drifting_clock_stamps_frames_as_the_truth_states_it() {
+        let mut r = Recorder::new();
+        let reference = r.pcap("ref.pcap", 1);
+        let drifting = r.pcapng("drift.pcapng", &["eth0"])[0];
+        r.clock(drifting, 2_000_000, 50_000);
+        let instants = [T0 + 7, T0 + 1_000_000_000, T0 + 600_000_000_123];
+        for t in instants {
+            let p = r.packet(Direction::Out);
+            r.frame(p, reference, t, vec![0; 60], 0);
+            r.frame(p, drifting, t, vec![0; 60], INBOUND);
         }
-        out
+        let story = r.finish("drift", &[reference, drifting]);
+        let files = check::read(&story);
+        let clock = &story.truth.clocks[1];
+        let ts: Vec<i64> = files["drift.pcapng"].iter().map(|(_, f)| f.timestamp_ns.unwrap()).collect();
+        assert_eq!(ts[0], (T0 + 7) as i64 + 2_000_000, "the offset at the file's first frame");
+        for (t, &stamped) in instants.iter().zip(&ts) {
+            assert!((clock.reference_ns(stamped, ts[0]) - *t as i64).abs() <= 1, "{stamped} is {t} on the reference");
+        }
+        assert!(ts[2] - (instants[2] as i64) > 31_000_000, "50 ppm over ten minutes: 30 ms more");
     }
 
-    /// The frame `r` names, with its point.
-    pub fn frame<'a>(
-        files: &'a BTreeMap<String, Vec<(PointName, OwnedFrame)>>,
-        r: &FrameRef,
-    ) -> &'a (PointName, OwnedFrame) {
-        &files[&r.file][r.frame as usize - 1]
-    }
-
-    /// The truth's own invariants: every frame of every file in exactly one
-    /// packet, every point of a frame or a loss on the path, one clock per
-    /// file with the reference at 0, packets' frames in path order of
-    /// their direction.
-    pub fn truth_is_whole(story: &Story) {
-        let files = read(story);
+    #[test]
+    fn points_by_ifindex_frames_on_the_file_clock_and_packets_in_the_order_first_seen() {
+        let mut r = Recorder::new();
+        let any = r.pcap("any.pcap", 276);
+        let (veth, nic) = (r.ifindex(any, 14), r.ifindex(any, 2));
+        let far = r.pcapng("far.pcapng", &["ens5"])[0];
+        r.clock(far, 500, 0);
+        let cooked = |ifindex| super::super::build::sll2(0x0800, ifindex, 0, [2; 6], &[0; 46]);
+        let late = r.packet(Direction::Back);
+        r.frame_on_file_clock(late, far, T0 + 2_500, vec![0; 60], OUTBOUND);
+        r.frame(late, nic, T0 + 2_100, cooked(2), 0);
+        r.lost(late, nic, veth);
+        let early = r.packet(Direction::Out);
+        r.frame(early, veth, T0, cooked(14), 0);
+        r.frame(early, nic, T0 + 10, cooked(2), 0);
+        r.frame_on_file_clock(early, far, T0 + 1_500, vec![0; 60], INBOUND);
+        let story = r.finish("ifindex", &[veth, nic, far]);
+        let names: Vec<_> = story.truth.path.iter().map(|p| p.interface.as_str()).collect();
+        assert_eq!(names, ["14", "2", "ens5"]);
+        let at = |file: &str, frame| FrameRef { file: file.to_string(), frame };
         let t = &story.truth;
-        let mut seen = BTreeSet::new();
-        for p in &t.packets {
-            assert!(!p.frames.is_empty());
-            for r in &p.frames {
-                let n = files.get(&r.file).map_or(0, |f| f.len() as u64);
-                assert!(r.frame >= 1 && r.frame <= n, "{r:?} is not a frame of the story");
-                assert!(seen.insert(r.clone()), "{r:?} is in two packets");
-                assert!(t.path.contains(&frame(&files, r).0), "{r:?} is at a point off the path");
-            }
-            if let Some((a, b)) = &p.lost {
-                assert!(t.path.contains(a) && t.path.contains(b) && a != b);
-            }
-        }
-        let total: usize = files.values().map(Vec::len).sum();
-        assert_eq!(seen.len(), total, "every frame is in a packet");
-        let points: BTreeSet<_> = t.path.iter().collect();
-        assert_eq!(points.len(), t.path.len(), "no point twice on the path");
-        let clock_files: BTreeSet<_> = t.clocks.iter().map(|c| c.file.clone()).collect();
-        assert_eq!(clock_files, files.keys().cloned().collect(), "one clock per file");
-        let reference = t.clocks.iter().find(|c| c.file == t.path[0].file).expect("reference clock");
-        assert_eq!((reference.offset_ns, reference.rate_ppb), (0, 0));
-    }
-
-    /// An IPv4 datagram inside an Ethernet frame (no VLAN): (header, the
-    /// datagram up to its total length).
-    pub fn ipv4(frame: &[u8]) -> Option<&[u8]> {
-        if frame.len() < 34 || frame[12..14] != [0x08, 0x00] {
-            return None;
-        }
-        let ip = &frame[14..];
-        let total = usize::from(u16::from_be_bytes([ip[2], ip[3]]));
-        ip.get(..total)
-    }
-
-    /// An IPv4 header's (identification, DF, MF, offset in bytes).
-    pub fn fragment_fields(ip: &[u8]) -> (u16, bool, bool, usize) {
-        let w = u16::from_be_bytes([ip[6], ip[7]]);
-        (u16::from_be_bytes([ip[4], ip[5]]), w & 0x4000 != 0, w & 0x2000 != 0, usize::from(w & 0x1fff) * 8)
-    }
-
-    /// What a packet carries at one point, whatever it was cut into there:
-    /// the IP payload reassembled from fragments, or a TCP segment's
-    /// sequence number and payload joined from consecutive segments, or the
-    /// whole frame when it is not IPv4.
-    pub fn content(frames: &[&[u8]]) -> (u8, u32, Vec<u8>) {
-        let ips: Vec<&[u8]> = frames.iter().filter_map(|f| ipv4(f)).collect();
-        if ips.len() != frames.len() {
-            assert_eq!(frames.len(), 1, "a packet of several frames is IPv4");
-            return (0, 0, frames[0].to_vec());
-        }
-        for ip in &ips {
-            let hl = usize::from(ip[0] & 0x0f) * 4;
-            assert_eq!(crate::frame::vendor::internet_checksum_of(&ip[..hl]), 0, "IPv4 header checksum verifies");
-        }
-        let proto = ips[0][9];
-        let fragmented = ips.iter().any(|ip| {
-            let (_, _, mf, off) = fragment_fields(ip);
-            mf || off > 0
-        });
-        if fragmented || proto != 6 {
-            let mut parts: Vec<(usize, bool, &[u8])> = ips
-                .iter()
-                .map(|ip| {
-                    let (_, _, mf, off) = fragment_fields(ip);
-                    (off, mf, &ip[usize::from(ip[0] & 0x0f) * 4..])
-                })
-                .collect();
-            parts.sort_by_key(|p| p.0);
-            let ids: BTreeSet<_> = ips.iter().map(|ip| fragment_fields(ip).0).collect();
-            assert_eq!(ids.len(), 1, "fragments share an IP ID");
-            let mut out = Vec::new();
-            for (i, (off, mf, data)) in parts.iter().enumerate() {
-                assert_eq!(*off, out.len(), "fragments leave no hole");
-                assert_eq!(*mf, i + 1 < parts.len(), "MF on all fragments but the last");
-                out.extend_from_slice(data);
-            }
-            return (proto, 0, out);
-        }
-        let mut segs: Vec<(u32, &[u8])> = ips
-            .iter()
-            .map(|ip| {
-                let tcp = &ip[usize::from(ip[0] & 0x0f) * 4..];
-                let seq = u32::from_be_bytes([tcp[4], tcp[5], tcp[6], tcp[7]]);
-                (seq, &tcp[usize::from(tcp[12] >> 4) * 4..])
-            })
-            .collect();
-        segs.sort_by_key(|s| s.0);
-        let mut out = Vec::new();
-        for (seq, data) in &segs {
-            assert_eq!(seq.wrapping_sub(segs[0].0) as usize, out.len(), "segments follow each other");
-            out.extend_from_slice(data);
-        }
-        (proto, segs[0].0, out)
-    }
-
-    /// Every packet carries the same at every point that saw it: fragments
-    /// reassemble, TSO super-frames and GRO merges equal their segments.
-    pub fn same_content_everywhere(story: &Story) {
-        let files = read(story);
-        for p in &story.truth.packets {
-            let mut at: BTreeMap<PointName, Vec<&[u8]>> = BTreeMap::new();
-            for r in &p.frames {
-                let (point, f) = frame(&files, r);
-                at.entry(point.clone()).or_default().push(&f.data);
-            }
-            let contents: BTreeSet<_> = at.values().map(|fs| content(fs)).collect();
-            assert_eq!(contents.len(), 1, "one content at every point: {p:?}");
-        }
+        assert_eq!(t.packets[0].frames, [at("any.pcap", 1), at("any.pcap", 2), at("far.pcapng", 1)]);
+        assert_eq!(t.packets[1].frames, [at("far.pcapng", 2), at("any.pcap", 3)], "along its way");
+        assert_eq!(t.packets[1].lost, Some((t.path[1].clone(), t.path[0].clone())));
+        check::assert_covered_once(&story);
+        check::assert_along_path(&story);
     }
 }

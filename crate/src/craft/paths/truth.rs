@@ -61,6 +61,15 @@ pub struct TrueClock {
     pub rate_ppb: i64,
 }
 
+impl TrueClock {
+    /// The reference's timestamp for the instant this file stamped `ts_ns`,
+    /// `first_ns` being the file's first timestamp.
+    pub fn reference_ns(&self, ts_ns: i64, first_ns: i64) -> i64 {
+        let drift = i128::from(self.rate_ppb) * (i128::from(ts_ns) - i128::from(first_ns)) / 1_000_000_000;
+        (i128::from(ts_ns) - i128::from(self.offset_ns) - drift) as i64
+    }
+}
+
 /// A generated story's ground truth.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Truth {
