@@ -56,7 +56,7 @@ test('share a lost journey: every appeared run outlined, the link opens its sigh
     await share.click();
     const dialog = page.locator('[data-testid=share-dialog][data-kind=journey]');
     await dialog.waitFor();
-    assert.match(await dialog.locator('h2').textContent(), /^Share packet #15$/);
+    assert.match(await dialog.locator('h2').textContent(), /^Share packet #16$/);
     assert.equal(await dialog.locator('[data-testid=share-headers-only]').isChecked(), true);
     assert.equal(await dialog.locator('[data-testid=share-zeroed]').textContent(), '2,944 bytes replaced by zeros');
     await dialog.locator('[data-testid=share-note]').fill('ping -s 1472 never reaches the router');
@@ -66,7 +66,7 @@ test('share a lost journey: every appeared run outlined, the link opens its sigh
     const headersLen = Number((await dialog.locator('[data-testid=share-link-length]').textContent()).replace(/\D/g, ''));
     assert.equal(headersLen, link.length);
     markdown = await dialog.locator('[data-testid=share-markdown]').inputValue();
-    assert.ok(markdown.startsWith('## Packet #15: seen at 2 points, lost after `controller.pcapng · eth1`\n\n> ping -s 1472 never reaches the router\n'), markdown);
+    assert.ok(markdown.startsWith('## Packet #16: seen at 2 points, lost after `controller.pcapng · eth1`\n\n> ping -s 1472 never reaches the router\n'), markdown);
     assert.ok(markdown.includes('| `laptop.pcap · 0` | 16 | +0 µs | 1,514 | 1,500 | 0 |\n'), markdown);
     assert.ok(markdown.includes('| `controller.pcapng · eth1` | 29 | +308 µs | 1,520 | 1,500 | 2 |\n'), markdown);
     assert.ok(markdown.includes('| `controller.pcapng · qr-5d0a1c2e-7f` | never seen | | | | |\n'), markdown);
@@ -108,7 +108,7 @@ test('share a lost journey: every appeared run outlined, the link opens its sigh
     await view.waitFor({ timeout: 15_000 });
     const banner = view.locator('[data-testid=shared-banner]');
     assert.equal(await banner.getAttribute('data-headers-only'), 'true');
-    assert.match(await banner.textContent(), /Shared diagnosis: packet #15, seen at 2 points, lost after controller\.pcapng · eth1.*headers only/);
+    assert.match(await banner.textContent(), /Shared diagnosis: packet #16, seen at 2 points, lost after controller\.pcapng · eth1.*headers only/);
     assert.equal(await view.locator('[data-testid=shared-note]').textContent(), 'ping -s 1472 never reaches the router');
     const titles = await view.locator('[data-testid=journey-frame] > h3').allTextContents();
     assert.deepEqual(titles, ['laptop.pcap · 0 · frame 16', 'controller.pcapng · eth1 · frame 29']);

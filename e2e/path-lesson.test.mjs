@@ -95,7 +95,7 @@ test('path lesson: from its card through every step to the takeaway', async () =
         assert.match(await page.locator('[data-testid=log-panel] h2').textContent(), /controller-kern\.log/);
       }
       if (k === 1) {
-        assert.match(await step.textContent(), /packet #15 at laptop\.pcap · 0 · frame 16/);
+        assert.match(await step.textContent(), /packet #16 at laptop\.pcap · 0 · frame 16/);
       }
       if (k === 3) {
         // The 2 bytes the controller's NIC added, outlined at eth1.

@@ -10,6 +10,7 @@ use framelens::explain::ticket::journey_markdown;
 use framelens::log::matching::LogSettings;
 use framelens::log::message::MessageKind;
 use framelens::log::read_log;
+use framelens::path::point::PointSpec;
 use framelens::path::report::{journey_line, log_line, log_offsets, point_line, summary_line, ErrorFields};
 use framelens::path::{seconds, Follower, Journey, PathSettings, PathSummary, Plan, Survey};
 use framelens::text::{count, thousands};
@@ -46,6 +47,11 @@ pub struct PathArgs {
     /// With --share: keep every captured byte, payload included.
     #[arg(long)]
     full_bytes: bool,
+    /// The points' order along the path when the packets cannot tell it:
+    /// FILE or FILE:IFACE (the interface's name or index), comma-separated;
+    /// points not named follow in the order the packets show.
+    #[arg(long, value_name = "FILE[:IFACE],…")]
+    order: Option<String>,
 }
 
 impl PathArgs {
@@ -87,7 +93,10 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
     }
 
     // Pass 1: points, frame counts, clock offsets, the logs lined up.
-    let mut survey = Survey::new(args.captures.len(), settings.frame);
+    let mut survey = Survey::new(args.captures.len(), settings.frame).with_window(settings.window_ns);
+    if let Some(order) = &args.order {
+        survey = survey.with_order(PointSpec::parse_list(order));
+    }
     if !logs.is_empty() {
         survey = survey.with_logs(logs, LogSettings::default());
     }
@@ -103,6 +112,10 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let (plan, log_plan) = survey.finish_with_logs(&args.captures);
+    if let Some(unknown) = plan.order.unknown.first() {
+        eprintln!("framelens: --order: {unknown}");
+        return Ok(ExitCode::from(2));
+    }
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -334,6 +347,7 @@ fn write_human(
     if !s.points_in_order_reverse.is_empty() {
         writeln!(out, "The other way: {}", order(&s.points_in_order_reverse))?;
     }
+    writeln!(out, "{}", plan.order.sentence)?;
     writeln!(
         out,
         "{} followed: {} seen at more than one point, {} changed size, {} lost.",

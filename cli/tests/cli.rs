@@ -214,8 +214,8 @@ fn path_json_lines_follow_the_contract_in_order() {
     let (code, stdout, stderr) = run(&story_dir(), &["path", "--json", "laptop.pcap", "controller.pcapng"]);
     assert_eq!(code, 0, "{stderr}");
     let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    // 3 points, 17 journeys, the summary last.
-    assert_eq!(lines.len(), 3 + 17 + 1);
+    // 3 points, 18 journeys (the ARP is one of them), the summary last.
+    assert_eq!(lines.len(), 3 + 18 + 1);
     let p: Vec<&serde_json::Value> = lines[..3].iter().map(|l| &l["point"]).collect();
     assert_eq!(
         p[1],
@@ -224,14 +224,14 @@ fn path_json_lines_follow_the_contract_in_order() {
     assert_eq!(p[0]["name"], serde_json::Value::Null);
     assert_eq!((p[0]["file"].as_str(), p[0]["interface"].as_u64()), (Some("laptop.pcap"), Some(0)));
     assert_eq!(p[2]["name"], "qr-5d0a1c2e-7f");
-    let journeys: Vec<&serde_json::Value> = lines[3..20].iter().map(|l| &l["journey"]).collect();
+    let journeys: Vec<&serde_json::Value> = lines[3..21].iter().map(|l| &l["journey"]).collect();
     for (i, j) in journeys.iter().enumerate() {
         assert_eq!(j["index"], i as u64, "journeys come in order of first sighting");
         for key in ["seen", "lost_after", "changes"] {
             assert!(j.get(key).is_some(), "missing {key} in {j}");
         }
     }
-    let first = journeys[0];
+    let first = journeys[1];
     assert_eq!(
         first["seen"][1],
         serde_json::json!({"point": 1, "frame": 1, "time_ns": 1_733_050_803_217_560_000i64, "len": 104, "datagram": 84, "extra": 2})
@@ -239,19 +239,19 @@ fn path_json_lines_follow_the_contract_in_order() {
     assert_eq!(first["changes"][1], "laptop.pcap · 0 → controller.pcapng · eth1: +2 unexplained bytes 25 7f");
     let lost: Vec<u64> =
         journeys.iter().filter(|j| !j["lost_after"].is_null()).map(|j| j["index"].as_u64().unwrap()).collect();
-    assert_eq!(lost, [14, 15, 16]);
-    assert_eq!(journeys[14]["lost_after"], 1);
-    let s = &lines[20]["path_summary"];
+    assert_eq!(lost, [15, 16, 17]);
+    assert_eq!(journeys[15]["lost_after"], 1);
+    let s = &lines[21]["path_summary"];
     assert_eq!(s["points_in_order"], serde_json::json!([0, 1, 2]));
     let offsets = s["clock_offsets_ns"].as_object().unwrap();
-    // In file order (serde_json's map sorts keys, so read the line itself).
+    // The reference clock first (serde_json's map sorts keys, so read the line itself).
     assert!(stdout.lines().last().unwrap().contains(r#""clock_offsets_ns":{"laptop.pcap":0,"controller.pcapng":"#));
     assert_eq!(offsets["laptop.pcap"], 0);
     let ahead = offsets["controller.pcapng"].as_i64().unwrap();
     assert!((ahead - 3_217_250_000).abs() < 5_000, "{ahead}");
     let loss = &s["findings"][0];
     assert_eq!(loss["kind"], "loss");
-    assert_eq!(loss["journeys"], serde_json::json!([14, 15, 16]));
+    assert_eq!(loss["journeys"], serde_json::json!([15, 16, 17]));
     assert!(loss["sentence"].as_str().unwrap().starts_with("3 packets reach `controller.pcapng · eth1`"));
 }
 
@@ -287,8 +287,8 @@ fn path_unreadable_capture_prints_what_was_read_and_exits_1() {
     assert!(stderr.contains("cannot open missing.pcapng"), "{stderr}");
     let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
     assert_eq!(last["path_summary"]["errors"][0]["file"], "missing.pcapng");
-    // The laptop's 17 IP packets are still journeys of one point each.
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("{\"journey\"")).count(), 17);
+    // The laptop's 18 frames (17 IP packets and its ARP) are still journeys of one point each.
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("{\"journey\"")).count(), 18);
 }
 
 #[test]
@@ -317,18 +317,18 @@ fn path_json_log_lines_come_before_the_summary_with_their_journeys() {
         run(&story_dir(), &["path", "--json", "--log", STORY_LOG, "laptop.pcap", "controller.pcapng"]);
     assert_eq!(code, 0, "{stderr}");
     let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    // 3 points, 17 journeys, 6 recognised log lines, the summary last.
-    assert_eq!(lines.len(), 3 + 17 + 6 + 1);
-    assert!(lines[3..20].iter().all(|l| l.get("journey").is_some()));
-    let log: Vec<&serde_json::Value> = lines[20..26].iter().map(|l| &l["log"]).collect();
+    // 3 points, 18 journeys, 6 recognised log lines, the summary last.
+    assert_eq!(lines.len(), 3 + 18 + 6 + 1);
+    assert!(lines[3..21].iter().all(|l| l.get("journey").is_some()));
+    let log: Vec<&serde_json::Value> = lines[21..27].iter().map(|l| &l["log"]).collect();
     assert_eq!(
         log[2],
         &serde_json::json!({"file": STORY_LOG, "line": 4, "time_ns": 1_733_050_810_217_605_000i64,
             "device": "qr-5d0a1c2e-7f", "kind": "over_mtu",
-            "text": "qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500", "journeys": [14]})
+            "text": "qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500", "journeys": [15]})
     );
     // Keys in the contract's order.
-    assert!(stdout.lines().nth(22).unwrap().starts_with(
+    assert!(stdout.lines().nth(23).unwrap().starts_with(
         r#"{"log":{"file":"controller-kern.log","line":4,"time_ns":1733050810217605000,"device":"qr-5d0a1c2e-7f","kind":"over_mtu","text":"#
     ));
     let about: Vec<(u64, &serde_json::Value)> =
@@ -336,11 +336,11 @@ fn path_json_log_lines_come_before_the_summary_with_their_journeys() {
     use serde_json::json;
     assert_eq!(
         about,
-        [(1, &json!([])), (2, &json!([])), (4, &json!([14])), (5, &json!([15])), (6, &json!([16])), (7, &json!([]))],
+        [(1, &json!([])), (2, &json!([])), (4, &json!([15])), (5, &json!([16])), (6, &json!([17])), (7, &json!([]))],
         "the driver lines match nothing; the qg- line is about a device no capture saw"
     );
     assert_eq!(log[5]["device"], "qg-4c2a1b3d-5e");
-    let s = &lines[26]["path_summary"];
+    let s = &lines[27]["path_summary"];
     let loss = s["findings"][0]["sentence"].as_str().unwrap();
     assert!(loss.contains("The kernel log controller-kern.log says `qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500` about all 3 of these packets"), "{loss}");
     let kinds: Vec<&str> = s["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
@@ -370,7 +370,7 @@ fn path_log_whose_clock_is_seconds_off_still_names_the_lost_journeys() {
     let journeys: Vec<&serde_json::Value> = lines.iter().filter_map(|l| l.get("log")).map(|l| &l["journeys"]).collect();
     assert_eq!(
         journeys,
-        [&serde_json::json!([14]), &serde_json::json!([15]), &serde_json::json!([16]), &serde_json::json!([])]
+        [&serde_json::json!([15]), &serde_json::json!([16]), &serde_json::json!([17]), &serde_json::json!([])]
     );
     let s = &lines.last().unwrap()["path_summary"];
     let controller = s["clock_offsets_ns"]["controller.pcapng"].as_i64().unwrap();
@@ -389,27 +389,27 @@ fn golden_path_story_with_its_kernel_log() {
 #[test]
 fn path_journey_markdown_and_share_print_the_lost_ping() {
     let files = ["laptop.pcap", "controller.pcapng"];
-    // Journey 14 is the first 1472-byte ping, lost after eth1 (as the JSON says).
+    // Journey 15 is the first 1472-byte ping, lost after eth1 (as the JSON says).
     let (_, json, _) = run(&story_dir(), &["path", "--json", files[0], files[1]]);
-    let line = json.lines().find(|l| l.starts_with("{\"journey\":{\"index\":14,")).unwrap();
+    let line = json.lines().find(|l| l.starts_with("{\"journey\":{\"index\":15,")).unwrap();
     let j: serde_json::Value = serde_json::from_str(line).unwrap();
     assert_eq!(j["journey"]["lost_after"], 1);
 
-    let (code, md, stderr) = run(&story_dir(), &["path", "--journey", "14", "--markdown", files[0], files[1]]);
+    let (code, md, stderr) = run(&story_dir(), &["path", "--journey", "15", "--markdown", files[0], files[1]]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(md.starts_with("## Packet #15: seen at 2 points, lost after `controller.pcapng · eth1`\n"), "{md}");
+    assert!(md.starts_with("## Packet #16: seen at 2 points, lost after `controller.pcapng · eth1`\n"), "{md}");
     assert!(md.contains("| `laptop.pcap · 0` | 16 | +0 µs | 1,514 | 1,500 | 0 |\n"), "{md}");
     assert!(md.contains("| `controller.pcapng · eth1` | 29 | +308 µs | 1,520 | 1,500 | 2 |\n"), "{md}");
     assert!(md.contains("- laptop.pcap · 0 → controller.pcapng · eth1: +2 unexplained bytes 25 7f\n"), "{md}");
     assert!(!md.contains("Payload bytes are zeros"), "the report is of the frames as captured");
 
-    let (code, out, stderr) = run(&story_dir(), &["path", "--journey", "14", "--share", files[0], files[1]]);
+    let (code, out, stderr) = run(&story_dir(), &["path", "--journey", "15", "--share", files[0], files[1]]);
     assert_eq!(code, 0, "{stderr}");
     let link = out.trim_end();
     assert!(link.starts_with("#share=v2."), "{link}");
     let shared = framelens::explain::share::SharedJourney::decode(link).unwrap();
     assert!(shared.headers_only);
-    assert_eq!(shared.index, 14);
+    assert_eq!(shared.index, 15);
     let frames: Vec<u64> = shared.seen.iter().map(|s| s.frame.frame_number.unwrap()).collect();
     let json_frames: Vec<u64> =
         j["journey"]["seen"].as_array().unwrap().iter().map(|s| s["frame"].as_u64().unwrap()).collect();
@@ -420,7 +420,7 @@ fn path_journey_markdown_and_share_print_the_lost_ping() {
         framelens::explain::ticket::journey_markdown(&framelens::explain::share::SharedJourney::decode(link).unwrap());
     assert_eq!(report.replace("Payload bytes are zeros in the shared frames (headers only); lengths, headers and the bytes after each datagram are as captured.\n", ""), md);
 
-    let (_, full, _) = run(&story_dir(), &["path", "--journey", "14", "--share", "--full-bytes", files[0], files[1]]);
+    let (_, full, _) = run(&story_dir(), &["path", "--journey", "15", "--share", "--full-bytes", files[0], files[1]]);
     let full = framelens::explain::share::SharedJourney::decode(full.trim_end()).unwrap();
     assert!(!full.headers_only && full.seen[0].frame.data[42..].iter().any(|&b| b != 0));
 }
@@ -444,5 +444,5 @@ fn path_journey_options_need_each_other_and_a_journey_that_exists() {
     }
     let (code, stdout, stderr) = run(&story_dir(), &["path", "--journey", "99", "--markdown", files[0], files[1]]);
     assert_eq!((code, stdout.as_str()), (1, ""));
-    assert_eq!(stderr, "framelens: no journey 99: the captures gave 17 (0 to 16)\n");
+    assert_eq!(stderr, "framelens: no journey 99: the captures gave 18 (0 to 17)\n");
 }

@@ -46,6 +46,18 @@ pub fn count(n: impl Into<u64>, noun: &str) -> String {
     format!("{} {noun}{}", thousands(n), plural(n))
 }
 
+/// A duration as the sentences write it: `3.217 s`, `0.4 ms`, `12 µs`.
+pub fn seconds(ns: i64) -> String {
+    let a = ns.unsigned_abs();
+    if a >= 1_000_000_000 {
+        format!("{:.3} s", ns as f64 / 1e9)
+    } else if a >= 1_000_000 {
+        format!("{:.1} ms", ns as f64 / 1e6)
+    } else {
+        format!("{} µs", ns / 1_000)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -158,7 +158,7 @@ fn path_lesson_steps_are_what_the_path_analysis_finds() {
     // The story as the steps tell it. Step 2: the 1472-byte ping leaves the
     // laptop as a 1500-byte datagram and is lost; no reply to it anywhere.
     let big = &journeys[l.steps[1].at.unwrap().journey as usize];
-    assert_eq!((big.seen[0].facts.inner.datagram_len, big.lost_after), (1500, Some(1)));
+    assert_eq!((big.seen[0].facts.as_ref().unwrap().inner.datagram_len, big.lost_after), (1500, Some(1)));
     assert_eq!(journeys.iter().filter(|j| j.lost_after.is_some()).count(), 3, "and its two retries");
     // Steps 3 and 4: at eth1 the same packet with a VLAN tag and 25 7f, 1,520 bytes.
     let eth1 = &analyses[1][l.steps[3].frame as usize - 1];

@@ -34,10 +34,10 @@ fn story_drop_lines_are_about_the_three_lost_pings() {
     let kinds: Vec<MessageKind> = s.log.iter().map(|e| e.fields.kind).collect();
     use MessageKind::*;
     assert_eq!(kinds, [Driver, Link, OverMtu, OverMtu, OverMtu, OverMtu]);
-    // Journeys 14, 15 and 16 are the 1472-byte pings lost after eth1.
+    // Journeys 15, 16 and 17 are the 1472-byte pings lost after eth1.
     assert_eq!(
         lines_of(&s, OverMtu),
-        [(4, vec![14]), (5, vec![15]), (6, vec![16]), (7, vec![])],
+        [(4, vec![15]), (5, vec![16]), (6, vec![17]), (7, vec![])],
         "the qg- line is about a device no capture saw"
     );
     assert!(s.log.iter().filter(|e| e.fields.kind != OverMtu).all(|e| e.journeys.is_empty()));
@@ -53,7 +53,7 @@ fn story_loss_finding_quotes_the_kernel_log() {
     let s = follow_with(vec![log("controller-kern.log", &paths::story_kern_log(0))]);
     let loss = &s.findings[0];
     assert_eq!(loss.kind, PathFindingKind::Loss);
-    assert_eq!(loss.journeys, [14, 15, 16]);
+    assert_eq!(loss.journeys, [15, 16, 17]);
     let (before, log_words) = loss.sentence.split_at(loss.sentence.find(" The kernel log").unwrap());
     assert!(before.ends_with("under the Open vSwitch (kernel datapath) rule (MTU 1500)."), "{before}");
     assert_eq!(
@@ -93,7 +93,7 @@ fn a_log_on_the_controllers_clock_is_reported_against_the_first_capture() {
 fn a_log_whose_clock_is_seconds_off_still_matches_its_packets() {
     // The log's host runs 7.5 s behind the controller's capture clock.
     let s = follow_with(vec![log("kern.log", &paths::story_kern_log(7_500_000_000))]);
-    assert_eq!(lines_of(&s, MessageKind::OverMtu), [(4, vec![14]), (5, vec![15]), (6, vec![16]), (7, vec![])]);
+    assert_eq!(lines_of(&s, MessageKind::OverMtu), [(4, vec![15]), (5, vec![16]), (6, vec![17]), (7, vec![])]);
     let c = &s.log_clocks[0];
     let want = s.clock_offsets[1].1 - 7_500_000_000;
     assert!((c.offset_ns - want).abs() < 1_000_000, "{} against {want}", c.offset_ns);
@@ -115,7 +115,7 @@ fn a_line_goes_to_the_capture_whose_clock_agrees_with_the_log() {
         .map(|i| format!("{} laptop kernel: vport0: dropped over-mtu packet: 1500 > 1400\n", stamp(i)))
         .collect();
     let s = follow_with(vec![log("laptop-kern.log", &text)]);
-    assert_eq!(lines_of(&s, MessageKind::OverMtu), [(1, vec![14]), (2, vec![15]), (3, vec![16])]);
+    assert_eq!(lines_of(&s, MessageKind::OverMtu), [(1, vec![15]), (2, vec![16]), (3, vec![17])]);
     assert!(s.log.iter().all(|e| e.capture == Some(0)), "{:?}", s.log);
     assert_eq!((s.log_clocks[0].capture, s.log_clocks[0].offset_ns), (0, 0));
     // A lone capture would have claimed it: the controller's matcher alone does.

@@ -4,6 +4,12 @@
 //! framed with that hop's link: VLAN tags pushed or popped, a driver's
 //! trailer appended, or a VXLAN encapsulation around the whole frame.
 
+pub mod build;
+pub mod clocks;
+pub mod ipv6;
+pub mod kubernetes;
+pub mod offload;
+pub mod record;
 pub mod truth;
 
 use super::{rfc3339, PcapWriter, PcapngWriter, CONTROLLER_MAC, LAPTOP_MAC};
@@ -213,6 +219,48 @@ pub fn story() -> Vec<(&'static str, Vec<u8>)> {
         laptop.push(t + 1_262_000, &f, f.len() as u32);
     }
     vec![("laptop.pcap", laptop.into_bytes()), ("controller.pcapng", controller.into_bytes())]
+}
+
+/// [`story`] with its truth: which frames are one packet and where the
+/// three 1472-byte pings are lost. The frame numbers follow the order
+/// [`story`] writes its records in (both files in time order).
+pub fn story_with_truth() -> truth::Story {
+    use truth::{Direction, FrameRef, PointName, TrueClock, TruePacket, Truth};
+    let (laptop, eth1, qr) = (
+        PointName::new("laptop.pcap", "0"),
+        PointName::new("controller.pcapng", "eth1"),
+        PointName::new("controller.pcapng", ROUTER_PORT),
+    );
+    let at = |file: &str, frame: u64| FrameRef { file: file.to_string(), frame };
+    let mut packets = vec![TruePacket { frames: vec![at("laptop.pcap", 1)], direction: Direction::Out, lost: None }];
+    let (mut l, mut c) = (1u64, 0u64);
+    for &payload in &STORY_PAYLOADS {
+        let request = vec![at("laptop.pcap", l + 1), at("controller.pcapng", c + 1)];
+        if payload > 1470 {
+            packets.push(TruePacket {
+                frames: request,
+                direction: Direction::Out,
+                lost: Some((eth1.clone(), qr.clone())),
+            });
+            (l, c) = (l + 1, c + 1);
+            continue;
+        }
+        let mut request = request;
+        request.push(at("controller.pcapng", c + 2));
+        packets.push(TruePacket { frames: request, direction: Direction::Out, lost: None });
+        packets.push(TruePacket {
+            frames: vec![at("controller.pcapng", c + 3), at("controller.pcapng", c + 4), at("laptop.pcap", l + 2)],
+            direction: Direction::Back,
+            lost: None,
+        });
+        (l, c) = (l + 2, c + 4);
+    }
+    let files = story().into_iter().map(|(n, b)| (n.to_string(), b)).collect();
+    let clocks = vec![
+        TrueClock { file: "laptop.pcap".into(), offset_ns: 0, rate_ppb: 0 },
+        TrueClock { file: "controller.pcapng".into(), offset_ns: CONTROLLER_AHEAD_NS, rate_ppb: 0 },
+    ];
+    truth::Story { name: "two-bytes", files, truth: Truth { path: vec![laptop, eth1, qr], packets, clocks } }
 }
 
 /// When [`story`]'s laptop sends ping `i` (0-based), on the laptop's clock.

@@ -19,8 +19,8 @@ use crate::frame::analysis::{analyze, FrameAnalysis};
 use crate::frame::finding::Finding;
 use crate::frame::ledger::{FcsStatus, Region, RegionKind};
 use crate::frame::vendor::Vendor;
-use crate::path::seconds;
 use crate::settings::{FcsMode, Settings};
+use crate::text::seconds;
 use crate::text::{count, plural, thousands};
 use crate::wire::ethernet;
 use crate::wire::link::LinkKind;
@@ -736,7 +736,7 @@ _Diagnosis by Framelens._
     fn the_lost_ping_journey_report_has_its_sightings_changes_loss_and_anatomies() {
         let (j, _) = crate::explain::share::journey::tests::lost_ping();
         let md = journey_markdown(&j);
-        assert!(md.starts_with("## Packet #15: seen at 2 points, lost after `controller.pcapng · eth1`\n"), "{md}");
+        assert!(md.starts_with("## Packet #16: seen at 2 points, lost after `controller.pcapng · eth1`\n"), "{md}");
         // The sightings: laptop frame 16 (1,514 bytes, nothing after the
         // datagram), then eth1 frame 29 308 µs later (the estimated clock) with
         // the tag and the 2 bytes; the router port never saw it.

@@ -36,6 +36,21 @@ pub enum Addr {
     V6([u8; 16]),
 }
 
+impl Addr {
+    /// An address whose packets never leave their link, so no router or
+    /// NAT rewrites them: IPv6 link-local unicast fe80::/10 and multicast
+    /// of link-local scope ff02::/16 (RFC 4291 §2.5.6, §2.7: routers must
+    /// not forward them), IPv4 link-local 169.254/16 (RFC 3927 §2.6) and
+    /// the local network control block 224.0.0.0/24 (RFC 5771 §4: not
+    /// forwarded regardless of TTL).
+    pub fn link_scoped(&self) -> bool {
+        match self {
+            Addr::V6(a) => (a[0] == 0xfe && a[1] & 0xc0 == 0x80) || (a[0] == 0xff && a[1] & 0x0f == 0x02),
+            Addr::V4(a) => (a[0] == 169 && a[1] == 254) || (a[0] == 224 && a[1] == 0 && a[2] == 0),
+        }
+    }
+}
+
 impl core::fmt::Display for Addr {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
@@ -98,6 +113,10 @@ pub struct Identity {
     /// The flow as seen at this point: addresses, protocol, ports (or echo id
     /// and type). Equal for the packets of one flow at one point.
     pub flow: u64,
+    /// The two addresses alone, in this direction: the packets of every flow
+    /// between two hosts (each `ping -s` run has its own echo id, each
+    /// connection its own ports, yet they take one path).
+    pub hosts: u64,
 }
 
 fn hasher() -> impl Hasher {
@@ -160,6 +179,18 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
             first_fragment = true;
             key.write_u8(ip::version::V6);
             key.write_u32(payload);
+        }
+    }
+    // Addresses are left out because NAT rewrites them, but a packet that
+    // never leaves its link is never translated: there they tell apart
+    // look-alikes from different hosts (two hosts' identical MLD reports
+    // or Router Solicitations at one instant).
+    if src.link_scoped() || dst.link_scoped() {
+        for a in [src, dst] {
+            match a {
+                Addr::V4(b) => key.write(&b),
+                Addr::V6(b) => key.write(&b),
+            }
         }
     }
     // The transport header, if the walk reached one right after this datagram's headers.
@@ -237,6 +268,14 @@ pub fn identify(
             Addr::V6(b) => flow.write(&b),
         }
     }
+    let mut hosts = hasher();
+    hosts.write_u8(0xff);
+    for a in [src, dst] {
+        match a {
+            Addr::V4(b) => hosts.write(&b),
+            Addr::V6(b) => hosts.write(&b),
+        }
+    }
     flow.write_u16(src_port);
     flow.write_u16(dst_port);
 
@@ -276,5 +315,22 @@ pub fn identify(
         facts.dropped = j.dropped;
         facts.measured = j.measured;
     }
-    Some((Identity { key, flow: flow.finish() }, facts))
+    Some((Identity { key, flow: flow.finish(), hosts: hosts.finish() }, facts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Addr;
+
+    #[test]
+    fn link_scoped_addresses_are_those_routers_never_forward() {
+        let v6 = |s: &str| Addr::V6(s.parse::<core::net::Ipv6Addr>().unwrap().octets());
+        let v4 = |s: &str| Addr::V4(s.parse::<core::net::Ipv4Addr>().unwrap().octets());
+        // RFC 4291 §2.5.6 (fe80::/10) and §2.7 (scope 2: link-local).
+        assert!(v6("fe80::1").link_scoped() && v6("febf::1").link_scoped() && v6("ff02::16").link_scoped());
+        assert!(!v6("fec0::1").link_scoped() && !v6("ff05::2").link_scoped() && !v6("2001:db8::1").link_scoped());
+        // RFC 3927 §2.6 and RFC 5771 §4.
+        assert!(v4("169.254.7.1").link_scoped() && v4("224.0.0.251").link_scoped());
+        assert!(!v4("224.0.1.1").link_scoped() && !v4("10.0.0.1").link_scoped());
+    }
 }

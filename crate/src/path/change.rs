@@ -70,9 +70,44 @@ fn tunnel_name(l: Layer) -> &'static str {
     }
 }
 
+/// Which end of a packet a translation rewrites.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum End {
+    Source,
+    Destination,
+}
+
+/// The translations seen so far (`end`, before, after): a later rewrite of
+/// the other end from `after` back to `before` is the reply's reverse
+/// translation, not a second NAT. Bounded: the oldest are forgotten.
+#[derive(Clone, Debug, Default)]
+pub struct Translations {
+    seen: std::collections::VecDeque<(End, String, String)>,
+}
+
+/// Translations remembered for telling their reverses.
+const MAX_TRANSLATIONS: usize = 1024;
+
+impl Translations {
+    fn note(&mut self, end: End, before: &str, after: &str) {
+        if self.seen.iter().any(|(e, b, a)| *e == end && b == before && a == after) {
+            return;
+        }
+        if self.seen.len() >= MAX_TRANSLATIONS {
+            self.seen.pop_front();
+        }
+        self.seen.push_back((end, before.to_string(), after.to_string()));
+    }
+
+    /// A rewrite `x → y` undoes a translation of `end` `y → x`.
+    fn undoes(&self, end: End, x: &str, y: &str) -> bool {
+        self.seen.iter().any(|(e, b, a)| *e == end && b == y && a == x)
+    }
+}
+
 /// The changes from `a` (earlier point) to `b` (the next one), in the order
 /// a frame is read: link header, tags, tunnel, datagram, rewrites, bytes after.
-pub fn between(a: &Facts, b: &Facts) -> Vec<Change> {
+pub fn between(a: &Facts, b: &Facts, translations: &mut Translations) -> Vec<Change> {
     let mut out = Vec::new();
     let mut push = |kind, bytes: i64, words: String| out.push(Change { kind, bytes, words });
     if a.link != b.link || a.link_header_len != b.link_header_len {
@@ -136,19 +171,40 @@ pub fn between(a: &Facts, b: &Facts) -> Vec<Change> {
             format!("{} datagram: {} → {} bytes", signed(d), ia.datagram_len, ib.datagram_len),
         );
     }
-    // NAT names by what the rewrite does: a new destination is DNAT, a new source SNAT.
+    // NAT names by what the rewrite does: a new destination is DNAT, a new
+    // source SNAT; a rewrite that undoes one seen before is its reverse
+    // (conntrack translates a reply back: the DNATed request's reply gets
+    // its source back, DOMAIN.md "Paths in Kubernetes").
+    let mut nat = |end: End, what: &str, x: String, y: String| {
+        // Addresses and ports are told apart in the table by what they are.
+        let (kx, ky) = (format!("{what}{x}"), format!("{what}{y}"));
+        let (word, reverse) = match end {
+            End::Destination => ("destination", translations.undoes(End::Source, &kx, &ky)),
+            End::Source => ("source", translations.undoes(End::Destination, &kx, &ky)),
+        };
+        let kind = match (end, reverse) {
+            (End::Destination, false) => "DNAT".to_string(),
+            (End::Source, false) => "SNAT".to_string(),
+            (End::Destination, true) => "the reply's un-SNAT, the reverse of the SNAT on the way out".to_string(),
+            (End::Source, true) => "the reply's un-DNAT, the reverse of the DNAT on the way in".to_string(),
+        };
+        if !reverse {
+            translations.note(end, &kx, &ky);
+        }
+        push(ChangeKind::Nat, 0, format!("{word} {what}{x} → {y} ({kind})"));
+    };
     if ia.dst != ib.dst {
-        push(ChangeKind::Nat, 0, format!("destination {} → {} (DNAT)", ia.dst, ib.dst));
+        nat(End::Destination, "", ia.dst.to_string(), ib.dst.to_string());
     }
     if ia.src != ib.src {
-        push(ChangeKind::Nat, 0, format!("source {} → {} (SNAT)", ia.src, ib.src));
+        nat(End::Source, "", ia.src.to_string(), ib.src.to_string());
     }
     if ia.has_ports && ib.has_ports {
         if ia.dst_port != ib.dst_port {
-            push(ChangeKind::Nat, 0, format!("destination port {} → {} (DNAT)", ia.dst_port, ib.dst_port));
+            nat(End::Destination, "port ", ia.dst_port.to_string(), ib.dst_port.to_string());
         }
         if ia.src_port != ib.src_port {
-            push(ChangeKind::Nat, 0, format!("source port {} → {} (SNAT)", ia.src_port, ib.src_port));
+            nat(End::Source, "port ", ia.src_port.to_string(), ib.src_port.to_string());
         }
     }
     if ia.ttl != ib.ttl {

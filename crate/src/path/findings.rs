@@ -5,7 +5,6 @@
 //! clock offsets, and the order of the points along the path per direction.
 
 use crate::capture::CaptureError;
-use crate::frame::ledger::RegionKind;
 use crate::path::change::ChangeKind;
 use crate::path::identity::{Addr, RegionFacts};
 use crate::path::matcher::Journey;
@@ -48,11 +47,7 @@ struct Group {
 }
 
 pub(crate) struct Accumulator {
-    points: usize,
     settings: Settings,
-    /// votes[a * points + b]: journeys that went from a to b directly.
-    votes: Vec<u64>,
-    sequences: HashMap<Vec<u16>, u64>,
     losses: HashMap<(u16, u16), Loss>,
     passes: HashMap<(u16, u16), Pass>,
     groups: HashMap<(u16, u16, String), Group>,
@@ -72,16 +67,13 @@ fn push_bounded(v: &mut Vec<u64>, j: u64) {
 }
 
 fn extra_of(s: &crate::path::matcher::Sighting) -> Option<RegionFacts> {
-    s.facts.regions.iter().flatten().find(|r| matches!(r.kind, RegionKind::Trailer | RegionKind::Vendor)).copied()
+    s.extra_region()
 }
 
 impl Accumulator {
-    pub(crate) fn new(points: usize, settings: Settings) -> Self {
+    pub(crate) fn new(settings: Settings) -> Self {
         Accumulator {
-            points,
             settings,
-            votes: vec![0; points * points],
-            sequences: HashMap::default(),
             losses: HashMap::default(),
             passes: HashMap::default(),
             groups: HashMap::default(),
@@ -103,7 +95,8 @@ impl Accumulator {
             self.changed += 1;
         }
         for s in &j.seen {
-            let i = &s.facts.inner;
+            let Some(facts) = &s.facts else { continue };
+            let i = &facts.inner;
             let (lo, hi, dir) = if i.src <= i.dst { (i.src, i.dst, 0) } else { (i.dst, i.src, 1) };
             let k = (s.point, lo, hi, i.protocol);
             if self.conversations.len() < MAX_GROUPS || self.conversations.contains_key(&k) {
@@ -111,20 +104,11 @@ impl Accumulator {
             }
         }
         for w in j.seen.windows(2) {
-            let (a, b) = (usize::from(w[0].point), usize::from(w[1].point));
-            if a < self.points && b < self.points {
-                self.votes[a * self.points + b] += 1;
-            }
+            let Some(facts) = &w[0].facts else { continue };
             let p = self.passes.entry((w[0].point, w[1].point)).or_default();
             p.count += 1;
-            p.max_datagram = p.max_datagram.max(w[0].facts.inner.datagram_len);
-            p.any_dropped |= w[0].facts.dropped;
-        }
-        if j.seen.len() > 1 {
-            let seq: Vec<u16> = j.seen.iter().map(|s| s.point).collect();
-            if self.sequences.len() < MAX_GROUPS || self.sequences.contains_key(&seq) {
-                *self.sequences.entry(seq).or_default() += 1;
-            }
+            p.max_datagram = p.max_datagram.max(facts.inner.datagram_len);
+            p.any_dropped |= facts.dropped;
         }
         for (from, to, c) in &j.changes {
             let kind = match c.kind {
@@ -145,7 +129,8 @@ impl Accumulator {
             g.count += 1;
             push_bounded(&mut g.journeys, j.index);
         }
-        if let (Some(after), Some(before), Some(last)) = (j.lost_after, j.lost_before, j.seen.last()) {
+        let last = j.seen.last().and_then(|s| Some((s, s.facts.as_ref()?)));
+        if let (Some(after), Some(before), Some((last, facts))) = (j.lost_after, j.lost_before, last) {
             self.lost += 1;
             let l = self.losses.entry((after, before)).or_insert(Loss {
                 min_datagram: u32::MAX,
@@ -155,7 +140,7 @@ impl Accumulator {
             });
             l.count += 1;
             push_bounded(&mut l.journeys, j.index);
-            let d = last.facts.inner.datagram_len;
+            let d = facts.inner.datagram_len;
             l.min_datagram = l.min_datagram.min(d);
             l.max_datagram = l.max_datagram.max(d);
             let e = extra_of(last);
@@ -164,25 +149,10 @@ impl Accumulator {
                 Some(prev) if prev.map(|p| (p.len, p.head)) == e.map(|x| (x.len, x.head)) => prev,
                 Some(_) => None,
             });
-            l.all_dropped &= last.facts.dropped;
-            l.min_measured = l.min_measured.min(last.facts.measured);
-            l.max_measured = l.max_measured.max(last.facts.measured);
+            l.all_dropped &= facts.dropped;
+            l.min_measured = l.min_measured.min(facts.measured);
+            l.max_measured = l.max_measured.max(facts.measured);
         }
-    }
-
-    /// Points in path order for one direction: Copeland order over the direct
-    /// transitions of the journeys that go that way.
-    fn order(&self, votes: &[u64], members: &[bool]) -> Vec<u16> {
-        let n = self.points;
-        let mut score: Vec<(i64, u16)> = (0..n)
-            .filter(|&a| members[a])
-            .map(|a| {
-                let s: i64 = (0..n).map(|b| votes[a * n + b] as i64 - votes[b * n + a] as i64).sum();
-                (-s, a as u16)
-            })
-            .collect();
-        score.sort();
-        score.into_iter().map(|(_, a)| a).collect()
     }
 
     pub(crate) fn summary(
@@ -193,35 +163,10 @@ impl Accumulator {
         ignored_frames: u64,
         peak_in_flight: usize,
     ) -> PathSummary {
-        let n = self.points;
         let label = |p: u16| plan.points.get(usize::from(p)).map_or_else(|| p.to_string(), |x| x.label.clone());
-        // Directions: the overall order decides which way each distinct sequence goes.
-        let mut seen = vec![false; n];
-        for seq in self.sequences.keys() {
-            for &p in seq {
-                seen[usize::from(p)] = true;
-            }
-        }
-        let overall = self.order(&self.votes, &seen);
-        let rank: HashMap<u16, usize> = overall.iter().enumerate().map(|(i, &p)| (p, i)).collect();
-        let (mut fwd, mut rev) = (vec![0u64; n * n], vec![0u64; n * n]);
-        let (mut fwd_members, mut rev_members) = (vec![false; n], vec![false; n]);
-        for (seq, &c) in &self.sequences {
-            let (Some(a), Some(b)) = (seq.first(), seq.last()) else { continue };
-            let forward = rank.get(a) <= rank.get(b);
-            let (votes, members) = if forward { (&mut fwd, &mut fwd_members) } else { (&mut rev, &mut rev_members) };
-            for w in seq.windows(2) {
-                votes[usize::from(w[0]) * n + usize::from(w[1])] += c;
-            }
-            for &p in seq {
-                members[usize::from(p)] = true;
-            }
-        }
-        let mut points_in_order = self.order(&fwd, &fwd_members);
-        // Points no packet linked to another keep their place at the end, in index order.
-        points_in_order
-            .extend((0..n as u16).filter(|p| !fwd_members[usize::from(*p)] && !rev_members[usize::from(*p)]));
-        let points_in_order_reverse = self.order(&rev, &rev_members);
+        // Points are numbered in path order (the survey ordered them).
+        let points_in_order: Vec<u16> = (0..plan.points.len() as u16).collect();
+        let points_in_order_reverse = plan.order.reverse.clone();
 
         let mut findings = Vec::new();
         // Losses, the largest first.
@@ -275,38 +220,16 @@ impl Accumulator {
                 between: None,
             });
         }
-        for f in plan.files.iter().skip(1) {
-            let c = &f.clock;
-            let reference = c.against.and_then(|j| plan.files.get(j)).map_or("the first capture", |r| r.name.as_str());
-            let first = plan.files.first().map_or("", |r| r.name.as_str());
-            let sentence = if !c.estimated {
-                format!(
-                    "{} shares no identified packet with the other captures among its first packets: its clock offset could not be estimated and is taken as 0.",
-                    f.name
-                )
-            } else {
-                let side = if c.offset_ns >= 0 { "ahead of" } else { "behind" };
-                let how = if c.both_ways {
-                    match c.delay_ns {
-                        Some(d) => {
-                            format!("both directions, so the path delay cancels out; one-way delay {}", seconds(d))
-                        }
-                        None => "both directions".to_string(),
-                    }
-                } else {
-                    "one direction only, so it includes the path delay".to_string()
-                };
-                let via = if c.against == Some(0) { String::new() } else { format!(", through {reference}") };
-                format!(
-                    "{}'s clock runs {} {side} {first}'s (from {} seen in both{via}, {how}).",
-                    f.name,
-                    seconds(c.offset_ns.saturating_abs()),
-                    count(u64::from(c.matched), "packet")
-                )
-            };
+        let reference = plan.files.get(plan.reference).map_or("", |r| r.name.as_str());
+        for f in plan.files_by_rank() {
+            if f == plan.reference {
+                continue;
+            }
+            let info = &plan.files[f];
+            let via = info.clock.against.filter(|&j| j != plan.reference).and_then(|j| plan.files.get(j));
             findings.push(PathFinding {
                 kind: PathFindingKind::ClockOffset,
-                sentence,
+                sentence: info.clock.sentence(&info.name, reference, via.map(|v| v.name.as_str())),
                 journeys: Vec::new(),
                 between: None,
             });
@@ -327,7 +250,11 @@ impl Accumulator {
         PathSummary {
             points_in_order,
             points_in_order_reverse,
-            clock_offsets: plan.files.iter().map(|f| (f.name.clone(), f.clock.offset_ns)).collect(),
+            clock_offsets: plan
+                .files_by_rank()
+                .into_iter()
+                .map(|f| (plan.files[f].name.clone(), plan.files[f].clock.offset_ns))
+                .collect(),
             findings,
             counts: PathCounts {
                 journeys: self.journeys,
@@ -428,17 +355,5 @@ fn protocol_name(p: u8) -> String {
     match etherparse::IpNumber(p).keyword_str() {
         Some(n) => n.to_string(),
         None => format!("protocol {p}"),
-    }
-}
-
-/// A duration as the sentences write it: `3.217 s`, `0.4 ms`, `12 µs`.
-pub fn seconds(ns: i64) -> String {
-    let a = ns.unsigned_abs();
-    if a >= 1_000_000_000 {
-        format!("{:.3} s", ns as f64 / 1e9)
-    } else if a >= 1_000_000 {
-        format!("{:.1} ms", ns as f64 / 1e6)
-    } else {
-        format!("{} µs", ns / 1_000)
     }
 }

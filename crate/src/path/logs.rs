@@ -7,7 +7,7 @@
 //! logs, each finding its own clock offset between every log and its capture.
 //! Then, per log:
 //!
-//! - the captures' estimates are put on the first capture's clock (minus the
+//! - the captures' estimates are put on the reference capture's clock (minus the
 //!   capture's own offset); the capture with the most matched lines decides
 //!   the log's clock (one whose interfaces the log's lines name goes first:
 //!   a device name equal to a point's interface name is the strongest
@@ -23,16 +23,14 @@
 //! log) and its frames, never the captures' frames.
 
 use crate::capture::Interface;
-use crate::frame::ledger::RegionKind;
 use crate::log::line::Stamp;
 use crate::log::matching::{LogLineFields, LogReport, LogSettings, Matcher, SLACK_NS};
 use crate::log::message::{known_driver, Message, MessageKind};
 use crate::log::LogFile;
-use crate::path::findings::seconds;
 use crate::path::matcher::Journey;
 use crate::path::survey::Plan;
 use crate::path::{PathFinding, PathFindingKind, MAX_FINDING_JOURNEYS};
-use crate::text::{count, plural, thousands};
+use crate::text::{count, plural, seconds, thousands};
 use foldhash::HashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -65,14 +63,14 @@ pub struct PathLogEntry {
     pub lost: bool,
 }
 
-/// A log's clock against the first capture's.
+/// A log's clock against the reference capture's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogClock {
     /// The log as given.
     pub file: String,
-    /// Wall-clock logs: the log's time minus the first capture's for the same
+    /// Wall-clock logs: the log's time minus the reference capture's for the same
     /// instant (as the captures' offsets). `dmesg` logs without wall time:
-    /// the boot time on the first capture's clock.
+    /// the boot time on the reference capture's clock.
     pub offset_ns: i64,
     /// The log counts seconds since boot.
     pub boot: bool,
@@ -126,6 +124,8 @@ impl LogPlan {
             .map(|f| plan.points.iter().filter(|p| p.file == f).filter_map(|p| p.name.as_deref()).collect())
             .collect();
         let names_device = |f: usize, d: Option<&str>| d.is_some_and(|d| names[f].contains(&d));
+        // Ties between captures go to the canonical rank, never to the input order.
+        let rank = |f: usize| plan.files.get(f).map_or(usize::MAX, |x| x.rank);
         let mut entries = Vec::new();
         let mut clocks = Vec::new();
         let mut k = 0usize; // the line's position in every report's entries
@@ -133,7 +133,7 @@ impl LogPlan {
             let n = log.recognised.len();
             let range = k..k + n;
             k += n;
-            // Each capture's estimate of this log's clock, on the first capture's clock.
+            // Each capture's estimate of this log's clock, on the reference clock.
             let estimates: Vec<Option<(i64, u64)>> = reports
                 .iter()
                 .enumerate()
@@ -156,7 +156,7 @@ impl LogPlan {
                 .iter()
                 .enumerate()
                 .filter_map(|(f, e)| e.map(|(_, m)| (f, m)))
-                .max_by_key(|&(f, m)| (named(f), m, std::cmp::Reverse(f)))
+                .max_by_key(|&(f, m)| (named(f), m, std::cmp::Reverse(rank(f))))
                 .map(|(f, _)| f);
             let consensus = decider.and_then(|f| estimates[f]);
             let agrees = |f: usize| match (estimates[f], consensus) {
@@ -185,7 +185,10 @@ impl LogPlan {
                     .find(|&f| names_device(f, base.fields.device.as_deref()))
                     .or_else(|| decider.filter(|d| matched.contains(d)))
                     .or_else(|| {
-                        matched.iter().copied().max_by_key(|&f| (estimates[f].map_or(0, |e| e.1), std::cmp::Reverse(f)))
+                        matched
+                            .iter()
+                            .copied()
+                            .max_by_key(|&f| (estimates[f].map_or(0, |e| e.1), std::cmp::Reverse(rank(f))))
                     });
                 let e = chosen.and_then(at).unwrap_or(base);
                 entries.push(PathLogEntry {
@@ -220,13 +223,7 @@ impl LogPlan {
         if let (Some(pair), Some(last)) = (pair, j.seen.last()) {
             let l = self.losses.entry(pair).or_default();
             l.lost += 1;
-            let extra = last
-                .facts
-                .regions
-                .iter()
-                .flatten()
-                .find(|r| matches!(r.kind, RegionKind::Trailer | RegionKind::Vendor))
-                .map(|r| r.len);
+            let extra = last.extra_region().map(|r| r.len);
             l.extra = Some(match l.extra {
                 None => extra,
                 Some(prev) if prev == extra => prev,
@@ -341,7 +338,7 @@ impl LogPlan {
                 });
             }
         }
-        let first = plan.files.first().map_or("", |f| f.name.as_str());
+        let first = plan.files.get(plan.reference).map_or("", |f| f.name.as_str());
         for c in &self.clocks {
             let at = plan.files.get(c.capture).map_or("", |f| f.name.as_str());
             let sentence = if c.boot {

@@ -64,7 +64,7 @@ pub struct Sighting {
     pub offset: u64,
     /// The timestamp as its file recorded it.
     pub time_ns: i64,
-    /// The same instant on the first file's clock.
+    /// The same instant on the reference clock (the first point's file).
     pub at_ns: i64,
     /// Original (on the wire) and captured length.
     pub len: u32,
@@ -72,7 +72,19 @@ pub struct Sighting {
     /// The outermost datagram's length, and the captured bytes after it (the ledger's).
     pub datagram: Option<u32>,
     pub extra: Option<u32>,
-    pub facts: Facts,
+    /// What a path changes of the packet; `None` for a frame without an IP
+    /// datagram (ARP, LLDP, STP), which stays on its link: a journey of one sighting.
+    pub facts: Option<Facts>,
+}
+
+impl Sighting {
+    /// The unexplained or vendor bytes after the datagram here, if any:
+    /// what a loss sentence names as the bytes a packet carried.
+    pub fn extra_region(&self) -> Option<crate::path::identity::RegionFacts> {
+        use crate::frame::ledger::RegionKind;
+        let facts = self.facts.as_ref()?;
+        facts.regions.iter().flatten().find(|r| matches!(r.kind, RegionKind::Trailer | RegionKind::Vendor)).copied()
+    }
 }
 
 /// One packet followed across the points.
@@ -100,8 +112,10 @@ impl Journey {
 
 struct Open {
     index: u64,
-    key: u64,
-    flow: u64,
+    /// `None` for a frame without an IP identity: it matches nothing.
+    key: Option<u64>,
+    /// The flow's and the host pair's keys (see [`Identity`]).
+    flow: Option<(u64, u64)>,
     seen: Vec<Sighting>,
     last_at: i64,
 }
@@ -116,9 +130,10 @@ struct Flow {
 struct Feed {
     reader: CaptureReader,
     dissector: Dissector,
-    queue: VecDeque<(Identity, Sighting)>,
+    queue: VecDeque<(Option<Identity>, Sighting)>,
     ended: bool,
-    offset_ns: i64,
+    clock: crate::path::clock::ClockOffset,
+    rank: usize,
     last_ts: i64,
     points: HashMap<PointKey, u16>,
     error: Option<CaptureError>,
@@ -142,6 +157,7 @@ pub struct Follower {
     ignored_frames: u64,
     peak_in_flight: usize,
     logs: Option<LogPlan>,
+    translations: crate::path::change::Translations,
 }
 
 impl Follower {
@@ -155,14 +171,15 @@ impl Follower {
                 dissector: Dissector::new(),
                 queue: VecDeque::new(),
                 ended: false,
-                offset_ns: f.clock.offset_ns,
+                clock: f.clock,
+                rank: f.rank,
                 last_ts: 0,
                 points: plan.points.iter().filter(|p| p.file == i).map(|p| (p.key, p.index)).collect(),
                 error: None,
             })
             .collect();
         Follower {
-            acc: Accumulator::new(plan.points.len(), settings.frame),
+            acc: Accumulator::new(settings.frame),
             settings,
             plan,
             feeds,
@@ -176,6 +193,7 @@ impl Follower {
             ignored_frames: 0,
             peak_in_flight: 0,
             logs: None,
+            translations: Default::default(),
         }
     }
 
@@ -207,17 +225,14 @@ impl Follower {
         if feed.ended {
             return;
         }
-        let Feed { reader, dissector, queue, offset_ns, last_ts, points, error, .. } = feed;
+        let Feed { reader, dissector, queue, clock, last_ts, points, error, .. } = feed;
         let mut ignored = 0u64;
         let r = reader.push(chunk, |p| {
             let Some(&point) = points.get(&PointKey::of(&p)) else {
                 ignored += 1;
                 return;
             };
-            // Frames without an IP datagram stay on their link: not followed.
-            if let Some(s) = sight(dissector, &p, point, *offset_ns, last_ts, &settings) {
-                queue.push_back(s);
-            }
+            queue.push_back(sight(dissector, &p, point, clock, last_ts, &settings));
         });
         self.ignored_frames += ignored;
         if let Err(e) = r {
@@ -272,24 +287,37 @@ impl Follower {
             if self.feeds.iter().any(|f| !f.ended && f.queue.is_empty()) {
                 return;
             }
-            let next =
-                self.feeds.iter().enumerate().filter_map(|(i, f)| f.queue.front().map(|(_, s)| (s.at_ns, i))).min();
-            let Some((_, file)) = next else { return };
+            // Equal times go to the file of lower rank: never to the input order.
+            let next = self
+                .feeds
+                .iter()
+                .enumerate()
+                .filter_map(|(i, f)| f.queue.front().map(|(_, s)| (s.at_ns, f.rank, i)))
+                .min();
+            let Some((_, _, file)) = next else { return };
             if let Some((id, s)) = self.feeds[file].queue.pop_front() {
                 self.add(id, s);
             }
         }
     }
 
-    fn add(&mut self, id: Identity, s: Sighting) {
+    fn add(&mut self, id: Option<Identity>, s: Sighting) {
         self.now = self.now.max(s.at_ns);
-        let window = self.settings.window_ns;
+        let window = self.plan.window_ns;
         // Close what nothing can join any more.
         while self.open.front().is_some_and(|j| self.now.saturating_sub(j.last_at) > window) {
             self.close_front();
         }
         let base = self.open.front().map_or(self.next_index, |j| j.index);
         let mut best: Option<(i64, usize)> = None;
+        let Some(id) = id else {
+            // Nothing to match: a journey of one sighting.
+            let index = self.next_index;
+            self.next_index += 1;
+            self.open.push_back(Open { index, key: None, flow: None, seen: vec![s], last_at: s.at_ns });
+            self.bound_in_flight();
+            return;
+        };
         if let Some(cands) = self.by_key.get(&id.key) {
             for &index in cands {
                 let Some(j) = index.checked_sub(base).and_then(|i| self.open.get(i as usize)) else { continue };
@@ -317,7 +345,13 @@ impl Follower {
                 // Two sightings is the common journey; a longer one reallocates once.
                 let mut seen = Vec::with_capacity(2);
                 seen.push(s);
-                self.open.push_back(Open { index, key: id.key, flow: id.flow, seen, last_at: s.at_ns });
+                self.open.push_back(Open {
+                    index,
+                    key: Some(id.key),
+                    flow: Some((id.flow, id.hosts)),
+                    seen,
+                    last_at: s.at_ns,
+                });
                 let cands = self.by_key.entry(id.key).or_default();
                 if cands.len() >= CANDIDATES {
                     cands.remove(0);
@@ -327,6 +361,10 @@ impl Follower {
             }
         };
         self.learn_flow(at);
+        self.bound_in_flight();
+    }
+
+    fn bound_in_flight(&mut self) {
         if self.open.len() > self.settings.max_in_flight {
             self.closed_early += 1;
             self.close_front();
@@ -339,46 +377,57 @@ impl Follower {
     /// judged against the packets of its flow within the window after it.
     fn learn_flow(&mut self, pos: usize) {
         let j = &self.open[pos];
-        if self.flows.len() >= MAX_FLOWS && !self.flows.contains_key(&j.flow) {
-            let idle = self.now.saturating_sub(self.settings.window_ns.saturating_mul(16));
-            self.flows.retain(|_, f| f.last_at >= idle);
-            if self.flows.len() >= MAX_FLOWS {
-                self.flows.clear();
+        let Some((flow_key, hosts_key)) = j.flow else { return };
+        for key in [flow_key, hosts_key] {
+            if self.flows.len() >= MAX_FLOWS && !self.flows.contains_key(&key) {
+                let idle = self.now.saturating_sub(self.plan.window_ns.saturating_mul(16));
+                self.flows.retain(|_, f| f.last_at >= idle);
+                if self.flows.len() >= MAX_FLOWS {
+                    self.flows.clear();
+                }
             }
-        }
-        let flow = self.flows.entry(j.flow).or_default();
-        flow.last_at = j.last_at;
-        if j.seen.len() > flow.path.len() {
-            flow.path.clear();
-            flow.path.extend(j.seen.iter().map(|s| s.point));
+            let j = &self.open[pos];
+            let flow = self.flows.entry(key).or_default();
+            flow.last_at = j.last_at;
+            if j.seen.len() > flow.path.len() {
+                flow.path.clear();
+                flow.path.extend(j.seen.iter().map(|s| s.point));
+            }
         }
     }
 
     fn close_front(&mut self) {
         let Some(j) = self.open.pop_front() else { return };
-        if let Some(c) = self.by_key.get_mut(&j.key) {
-            c.retain(|&i| i != j.index);
-            if c.is_empty() {
-                self.by_key.remove(&j.key);
+        if let Some(key) = j.key {
+            if let Some(c) = self.by_key.get_mut(&key) {
+                c.retain(|&i| i != j.index);
+                if c.is_empty() {
+                    self.by_key.remove(&key);
+                }
             }
         }
         let (mut lost_after, mut lost_before) = (None, None);
-        if let (Some(last), Some(flow)) = (j.seen.last(), self.flows.get(&j.flow)) {
-            if let Some(i) = flow.path.iter().position(|&p| p == last.point) {
-                if let Some(&next) = flow.path.get(i + 1) {
-                    let file = self.plan.points.get(usize::from(next)).map(|p| p.file);
-                    let capturing = file.and_then(|f| self.plan.files.get(f)).is_some_and(|f| f.covers(last.at_ns, 0));
-                    if capturing {
-                        lost_after = Some(last.point);
-                        lost_before = Some(next);
-                    }
-                }
+        // The next point of the flow's path, else of the path other packets
+        // between the same two hosts took: that the packet never reached.
+        let keys = j.flow.map_or([None, None], |(f, h)| [Some(f), Some(h)]);
+        let next_of = |key: Option<u64>| {
+            let (last, flow) = (j.seen.last()?, self.flows.get(&key?)?);
+            let i = flow.path.iter().position(|&p| p == last.point)?;
+            flow.path.get(i + 1).map(|&next| (last, next))
+        };
+        if let Some((last, next)) = keys.into_iter().find_map(next_of) {
+            let file = self.plan.points.get(usize::from(next)).map(|p| p.file);
+            let capturing = file.and_then(|f| self.plan.files.get(f)).is_some_and(|f| f.covers(last.at_ns, 0));
+            if capturing {
+                lost_after = Some(last.point);
+                lost_before = Some(next);
             }
         }
         let changes = j
             .seen
             .windows(2)
-            .flat_map(|w| between(&w[0].facts, &w[1].facts).into_iter().map(|c| (w[0].point, w[1].point, c)))
+            .filter_map(|w| Some((w[0].point, w[1].point, w[0].facts.as_ref()?, w[1].facts.as_ref()?)))
+            .flat_map(|(a, b, x, y)| between(x, y, &mut self.translations).into_iter().map(move |c| (a, b, c)))
             .collect();
         let journey = Journey { index: j.index, seen: j.seen, lost_after, lost_before, changes };
         self.acc.add(&journey);
@@ -393,30 +442,31 @@ fn sight(
     dissector: &mut Dissector,
     p: &Frame<'_>,
     point: u16,
-    offset_ns: i64,
+    clock: &crate::path::clock::ClockOffset,
     last_ts: &mut i64,
     settings: &Settings,
-) -> Option<(Identity, Sighting)> {
+) -> (Option<Identity>, Sighting) {
     // A record without a timestamp takes its predecessor's: order is all the merge needs.
     let time_ns = p.timestamp_ns.unwrap_or(*last_ts);
     *last_ts = time_ns;
     let d = dissector.facts(p.data, p.link_type, p.original_len);
     let ledger = account(d, p.data, FrameMeta { original_len: p.original_len, fcs: p.fcs }, settings);
-    let (id, facts) = identify(d, p.data, &ledger, &MtuFacts::new(d, &ledger), settings)?;
+    let identified = identify(d, p.data, &ledger, &MtuFacts::new(d, &ledger), settings);
     let datagram = ledger.datagram_len();
-    Some((
+    let (id, facts) = identified.map_or((None, None), |(i, f)| (Some(i), Some(f)));
+    (
         id,
         Sighting {
             point,
             frame: p.number,
             offset: p.offset,
             time_ns,
-            at_ns: time_ns.saturating_sub(offset_ns),
+            at_ns: clock.to_reference(time_ns),
             len: ledger.len,
             caplen: ledger.caplen,
             datagram,
             extra: ledger.extra,
             facts,
         },
-    ))
+    )
 }

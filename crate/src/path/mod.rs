@@ -6,8 +6,9 @@
 //!
 //! ```text
 //! survey   every file once: points and their frame counts, time ranges,
-//!   ↓      the first packets' identities → clock offsets   (survey, clock)
-//! follow   every file again, merged in time on the first file's clock:
+//!   ↓      the first packets' identities → clocks, the points' order
+//!   ↓      and the matching window                  (survey, clock, order)
+//! follow   every file again, merged in time on the reference clock:
 //!   ↓      each packet's identity matched within a window  (identity, matcher)
 //! journeys in order of first sighting, with changes in words (change)
 //!   ↓
@@ -24,11 +25,13 @@ mod findings;
 pub use crate::frame::identity;
 pub mod logs;
 pub mod matcher;
+pub mod order;
 pub mod point;
 pub mod report;
 pub mod survey;
 
-pub use findings::{seconds, MAX_FINDING_JOURNEYS};
+pub use crate::text::seconds;
+pub use findings::MAX_FINDING_JOURNEYS;
 pub use logs::{LogClock, LogPlan, PathLogEntry};
 pub use matcher::{Follower, Journey, PathSettings, Sighting};
 pub use point::Point;
@@ -53,7 +56,7 @@ pub enum PathFindingKind {
     Rewrite,
     /// A conversation one point sees one way only while another sees both.
     OneWay,
-    /// A file's clock against the first file's.
+    /// A file's clock against the reference file's (the first point's).
     ClockOffset,
     /// The in-flight bound closed journeys before their window ended.
     Bound,
@@ -99,7 +102,7 @@ pub struct PathSummary {
     pub points_in_order: Vec<u16>,
     /// The points the other direction's packets pass, in their order.
     pub points_in_order_reverse: Vec<u16>,
-    /// (file as given, offset in ns against the first file), in file order.
+    /// (file as given, offset in ns against the reference file), the reference first.
     pub clock_offsets: Vec<(String, i64)>,
     pub findings: Vec<PathFinding>,
     pub counts: PathCounts,
@@ -107,7 +110,7 @@ pub struct PathSummary {
     pub errors: Vec<(usize, CaptureError)>,
     /// The recognised lines of the kernel logs, in log order, with their journeys (`--log`).
     pub log: Vec<PathLogEntry>,
-    /// The logs' clocks against the first capture's, where matches found them.
+    /// The logs' clocks against the reference capture's, where matches found them.
     pub log_clocks: Vec<LogClock>,
 }
 
@@ -134,7 +137,7 @@ pub fn follow_bytes_with_logs(
     settings: PathSettings,
     mut on_journey: impl FnMut(&Plan, &Journey),
 ) -> (Plan, PathSummary) {
-    let mut survey = Survey::new(files.len(), settings.frame);
+    let mut survey = Survey::new(files.len(), settings.frame).with_window(settings.window_ns);
     if !logs.is_empty() {
         survey = survey.with_logs(logs, log_settings);
     }

@@ -44,7 +44,7 @@ pub struct SeenFields {
     pub point: u16,
     /// The frame's number in its own file (as `framelens --json FILE`).
     pub frame: u64,
-    /// As its file recorded it (subtract the file's clock offset for the first file's clock).
+    /// As its file recorded it (subtract the file's clock offset for the reference clock).
     pub time_ns: i64,
     /// Frame length on the wire.
     pub len: u32,
@@ -94,7 +94,7 @@ pub fn journey_line(plan: &Plan, j: &Journey) -> JourneyLine {
     }
 }
 
-/// `{FILE: NS}` in file order.
+/// `{FILE: NS}`, the reference file first.
 pub struct Offsets<'a>(pub &'a [(String, i64)]);
 
 impl Offsets<'_> {
@@ -120,15 +120,49 @@ pub struct ErrorFields<'a> {
     pub message: String,
 }
 
+/// How the points' order was found (`path_summary.order`).
+#[derive(Serialize)]
+pub struct OrderFields<'a> {
+    /// The user gave it with `--order`.
+    pub given: bool,
+    pub sentence: &'a str,
+    /// Neighbours in the path order that no packet orders.
+    pub undecided: &'a [(u16, u16)],
+    /// Other orders the evidence allows equally.
+    pub competing: &'a [Vec<u16>],
+}
+
+/// One file's clock against the reference (`path_summary.clocks`), the reference first.
+#[derive(Serialize)]
+pub struct ClockFields<'a> {
+    pub file: &'a str,
+    /// This file's time minus the reference's for the same instant, at the
+    /// reference file's first timestamp.
+    pub offset_ns: i64,
+    /// Drift in parts per billion.
+    pub rate_ppb: i64,
+    /// Half the interval the offset lies in (both directions seen), else 0.
+    pub uncertainty_ns: i64,
+    /// `"at_most"` or `"at_least"` when one direction only was seen: then the offset is a bound.
+    pub bound: Option<&'static str>,
+    pub both_ways: bool,
+    pub matched: u32,
+    pub estimated: bool,
+}
+
 #[derive(Serialize)]
 pub struct SummaryFields<'a> {
     pub points_in_order: &'a [u16],
     pub points_in_order_reverse: &'a [u16],
+    pub order: OrderFields<'a>,
     pub clock_offsets_ns: Offsets<'a>,
+    pub clocks: Vec<ClockFields<'a>>,
+    /// The matching window the survey chose from the captures' delays and clocks.
+    pub window_ns: i64,
     pub findings: &'a [PathFinding],
     pub counts: PathCounts,
     pub errors: Vec<ErrorFields<'a>>,
-    /// With `--log`: each wall-clock log's time minus the first capture's for
+    /// With `--log`: each wall-clock log's time minus the reference capture's for
     /// the same instant, where its lines matched packets. Absent otherwise.
     #[serde(skip_serializing_if = "Offsets::is_empty")]
     pub log_clock_offsets_ns: Offsets<'a>,
@@ -160,7 +194,34 @@ pub fn summary_line<'a>(plan: &'a Plan, s: &'a PathSummary, log_offsets: &'a [(S
         path_summary: SummaryFields {
             points_in_order: &s.points_in_order,
             points_in_order_reverse: &s.points_in_order_reverse,
+            order: OrderFields {
+                given: plan.order.given,
+                sentence: &plan.order.sentence,
+                undecided: &plan.order.undecided,
+                competing: &plan.order.competing,
+            },
             clock_offsets_ns: Offsets(&s.clock_offsets),
+            clocks: plan
+                .files_by_rank()
+                .into_iter()
+                .map(|f| {
+                    let (info, c) = (&plan.files[f], &plan.files[f].clock);
+                    ClockFields {
+                        file: &info.name,
+                        offset_ns: c.offset_ns,
+                        rate_ppb: c.rate_ppb,
+                        uncertainty_ns: c.uncertainty_ns,
+                        bound: c.bound.map(|b| match b {
+                            crate::path::clock::Bound::AtMost => "at_most",
+                            crate::path::clock::Bound::AtLeast => "at_least",
+                        }),
+                        both_ways: c.both_ways,
+                        matched: c.matched,
+                        estimated: c.estimated,
+                    }
+                })
+                .collect(),
+            window_ns: plan.window_ns,
             findings: &s.findings,
             counts: s.counts,
             errors: s

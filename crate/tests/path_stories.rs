@@ -1,0 +1,204 @@
+//! Path diagnosis held to the truth of generated multi-point stories, in
+//! every order of their files (issue 22): the same points in the same path
+//! order, the same journeys (each frame of each capture in exactly one),
+//! the same losses between the same points, the same clocks and the same
+//! findings, whatever order the files are given in; and all of it equal to
+//! what the story's generator knows happened.
+
+use framelens::craft::paths::truth::{FrameRef, PointName, Story};
+use framelens::craft::paths::{self, clocks, ipv6, kubernetes, offload};
+use framelens::path::{follow_bytes, Journey, PathSettings, PathSummary, Plan};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Everything the diagnosis says, in terms of file names (never of the
+/// input order): what must be equal for every order of the files.
+#[derive(Debug, PartialEq)]
+struct Answer {
+    points: Vec<PointName>,
+    reverse: Vec<PointName>,
+    /// Each journey: its frames, and where it was lost.
+    journeys: Vec<(Vec<FrameRef>, Option<(PointName, PointName)>, Vec<String>)>,
+    /// (file, offset at the reference's first timestamp, rate): the reference first.
+    clocks: Vec<(String, i64, i64)>,
+    findings: Vec<String>,
+    order_sentence: String,
+    window_ns: i64,
+}
+
+fn name_of(plan: &Plan, p: u16) -> PointName {
+    let point = &plan.points[usize::from(p)];
+    let interface = match point.name.as_deref() {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => point.interface().to_string(),
+    };
+    PointName { file: plan.files[point.file].name.clone(), interface }
+}
+
+fn diagnose(files: &[(String, Vec<u8>)]) -> (Answer, Plan, PathSummary) {
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let mut journeys: Vec<Journey> = Vec::new();
+    let (plan, summary) = follow_bytes(&refs, PathSettings::default(), |_, j| journeys.push(j.clone()));
+    assert!(summary.errors.is_empty(), "{:?}", summary.errors);
+    let answer = Answer {
+        points: (0..plan.points.len() as u16).map(|p| name_of(&plan, p)).collect(),
+        reverse: plan.order.reverse.iter().map(|&p| name_of(&plan, p)).collect(),
+        journeys: journeys
+            .iter()
+            .map(|j| {
+                let frames = j
+                    .seen
+                    .iter()
+                    .map(|s| FrameRef {
+                        file: plan.files[plan.points[usize::from(s.point)].file].name.clone(),
+                        frame: s.frame,
+                    })
+                    .collect();
+                let lost = j.lost_after.zip(j.lost_before).map(|(a, b)| (name_of(&plan, a), name_of(&plan, b)));
+                let changes = j.changes.iter().map(|(a, b, c)| format!("{a}→{b} {}", c.words)).collect();
+                (frames, lost, changes)
+            })
+            .collect(),
+        clocks: plan
+            .files_by_rank()
+            .into_iter()
+            .map(|f| (plan.files[f].name.clone(), plan.files[f].clock.offset_ns, plan.files[f].clock.rate_ppb))
+            .collect(),
+        findings: summary.findings.iter().map(|f| f.sentence.clone()).collect(),
+        order_sentence: plan.order.sentence.clone(),
+        window_ns: plan.window_ns,
+    };
+    (answer, plan, summary)
+}
+
+/// Every order of `0..n` (Heap's algorithm).
+fn permutations(n: usize) -> Vec<Vec<usize>> {
+    fn heap(k: usize, a: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if k <= 1 {
+            out.push(a.clone());
+            return;
+        }
+        for i in 0..k {
+            heap(k - 1, a, out);
+            if k % 2 == 0 {
+                a.swap(i, k - 1);
+            } else {
+                a.swap(0, k - 1);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    heap(n, &mut (0..n).collect(), &mut out);
+    out
+}
+
+/// The story's answer is the same in every order of its files, and that answer is its truth.
+fn holds_in_every_order(story: &Story) {
+    let (first, plan, _) = diagnose(&story.files);
+    for order in permutations(story.files.len()).into_iter().skip(1) {
+        let files: Vec<(String, Vec<u8>)> = order.iter().map(|&i| story.files[i].clone()).collect();
+        let (answer, _, _) = diagnose(&files);
+        assert_eq!(answer, first, "{}: files in the order {order:?} give another answer", story.name);
+    }
+    let truth = &story.truth;
+    assert_eq!(first.points, truth.path, "{}: the path order", story.name);
+    // The journeys are the truth's packets, frame for frame.
+    let as_set = |frames: &[FrameRef]| frames.iter().cloned().collect::<BTreeSet<_>>();
+    let got: BTreeMap<BTreeSet<FrameRef>, Option<(PointName, PointName)>> =
+        first.journeys.iter().map(|(f, lost, _)| (as_set(f), lost.clone())).collect();
+    assert_eq!(got.len(), first.journeys.len(), "{}: no frame is in two journeys", story.name);
+    for p in &truth.packets {
+        let frames = as_set(&p.frames);
+        match got.get(&frames) {
+            Some(lost) => assert_eq!(lost, &p.lost, "{}: where {:?} was lost", story.name, p.frames),
+            None => {
+                let near: Vec<_> = got.keys().filter(|k| !k.is_disjoint(&frames)).collect();
+                panic!(
+                    "{}: no journey is exactly the packet {:?}; journeys with its frames: {near:?}",
+                    story.name, p.frames
+                )
+            }
+        }
+    }
+    assert_eq!(got.len(), truth.packets.len(), "{}: as many journeys as packets", story.name);
+    // The clocks, to within what the estimate says it knows.
+    for t in &truth.clocks {
+        let f = plan.files.iter().find(|f| f.name == t.file).unwrap();
+        let reference = &plan.files[plan.reference];
+        let anchor = reference.first_ns.unwrap();
+        // The truth's offset is at the file's own first timestamp, its rate on the file's clock.
+        let file_first = f.first_ns.unwrap();
+        let truth_at_anchor = t.offset_ns
+            + ((i128::from(f.clock.from_reference(anchor) - file_first) * i128::from(t.rate_ppb)) / 1_000_000_000)
+                as i64;
+        let c = f.clock;
+        let slack = c.uncertainty_ns + 1_000_000;
+        match c.bound {
+            None => assert!(
+                (c.offset_ns - truth_at_anchor).abs() <= slack,
+                "{}: {}'s clock {} ns, truly {truth_at_anchor} ns (± {} ns)",
+                story.name,
+                t.file,
+                c.offset_ns,
+                c.uncertainty_ns
+            ),
+            Some(b) => panic!(
+                "{}: {}'s clock is only a bound ({b:?}) though both directions were captured",
+                story.name, t.file
+            ),
+        }
+        assert!(
+            (c.rate_ppb - t.rate_ppb).abs() <= 2_000,
+            "{}: {}'s rate {} ppb, truly {}",
+            story.name,
+            t.file,
+            c.rate_ppb,
+            t.rate_ppb
+        );
+    }
+}
+
+#[test]
+fn the_two_bytes_story_holds_in_every_order() {
+    holds_in_every_order(&paths::story_with_truth());
+}
+
+#[test]
+fn fragmentation_tso_and_gro_hold_in_every_order() {
+    holds_in_every_order(&offload::offload());
+}
+
+#[test]
+fn clocks_40_s_apart_and_50_ppm_of_drift_hold_in_every_order() {
+    holds_in_every_order(&clocks::clocks());
+}
+
+#[test]
+fn a_kubernetes_overlay_holds_in_every_order() {
+    holds_in_every_order(&kubernetes::kubernetes());
+}
+
+#[test]
+fn an_ipv6_sweep_with_packet_too_big_holds_in_every_order() {
+    holds_in_every_order(&ipv6::ipv6());
+}
+
+#[test]
+fn permutations_are_every_order_once() {
+    let p = permutations(4);
+    assert_eq!(p.len(), 24);
+    assert_eq!(p.iter().collect::<BTreeSet<_>>().len(), 24);
+}
+#[test]
+fn zz_dump() {
+    if let Some(dir) = std::env::var_os("DUMP") {
+        for s in
+            [paths::story_with_truth(), offload::offload(), clocks::clocks(), kubernetes::kubernetes(), ipv6::ipv6()]
+        {
+            let d = std::path::Path::new(&dir).join(s.name);
+            std::fs::create_dir_all(&d).unwrap();
+            for (n, b) in &s.files {
+                std::fs::write(d.join(n), b).unwrap();
+            }
+        }
+    }
+}
