@@ -23,8 +23,17 @@ pub enum ToWorker {
         #[serde(default)]
         log_names: Vec<String>,
     },
-    /// Follow packets across the `files` that come with the message (named `names`, in order).
-    Path { path_id: u32, settings: Settings, names: Vec<String> },
+    /// Follow packets across the `files` that come with the message (named
+    /// `names`, in the order they were opened). `order`: the capture points'
+    /// order the reader chose, `FILE[:IFACE]` each (the core's
+    /// `framelens::path::point::PointSpec`); empty when the evidence decides.
+    Path {
+        path_id: u32,
+        settings: Settings,
+        names: Vec<String>,
+        #[serde(default)]
+        order: Vec<String>,
+    },
     /// Stop the path diagnosis `path_id`.
     CancelPath { path_id: u32 },
     /// Stop the scan of `load_id` (a newer scan also stops it).
@@ -77,6 +86,9 @@ pub struct PointView {
     /// `controller.pcapng · eth1`.
     pub label: String,
     pub frames: u64,
+    /// `controller.pcapng:eth1`: the point as an order names it (the core's `PointSpec`).
+    #[serde(default)]
+    pub spec: String,
 }
 
 /// A path finding: its sentence and the journeys it is about.
@@ -245,7 +257,12 @@ mod tests {
         }
         for m in [
             ToWorker::Scan { load_id: 2, settings: Settings::default(), log_names: vec!["kern.log".into()] },
-            ToWorker::Path { path_id: 3, settings: Settings::default(), names: vec!["a".into(), "b".into()] },
+            ToWorker::Path {
+                path_id: 3,
+                settings: Settings::default(),
+                names: vec!["a".into(), "b".into()],
+                order: vec!["b:eth1".into(), "a".into()],
+            },
         ] {
             assert_eq!(serde_json::from_str::<ToWorker>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
         }

@@ -18,6 +18,7 @@ mod imp {
     use framelens::frame::analysis::analyze;
     use framelens::log::matching::{LogSettings, Matcher};
     use framelens::log::read_log;
+    use framelens::path::point::PointSpec;
     use framelens::path::{Follower, PathSettings, Survey};
     use framelens::scan::store::RecordBatch;
     use framelens::scan::Scanner;
@@ -286,7 +287,7 @@ mod imp {
     /// Follows packets across the captures: the core's survey reads every
     /// file once, its follower reads them all again, merged in time; the
     /// journeys go to the page as their words, [`JOURNEY_BATCH`] at a time.
-    async fn path(files: Vec<Blob>, names: Vec<String>, settings: Settings, path_id: u32) {
+    async fn path(files: Vec<Blob>, names: Vec<String>, order: Vec<String>, settings: Settings, path_id: u32) {
         let t0 = js_sys::Date::now();
         let elapsed = || js_sys::Date::now() - t0;
         let live = || LIVE_PATH.get() == path_id;
@@ -295,7 +296,10 @@ mod imp {
         let bytes_total: u64 = files.iter().map(|b| b.size() as u64).sum::<u64>() * 2;
         let mut bytes_done = 0u64;
         let mut buf = Vec::new();
-        let mut survey = Survey::new(files.len(), settings.frame);
+        // The reader's order, where one was chosen: the core puts the plan's
+        // points in it (points it does not name after, in the evidence's order).
+        let order: Vec<PointSpec> = order.iter().map(|s| PointSpec::parse(s)).collect();
+        let mut survey = Survey::new(files.len(), settings.frame).with_order(order);
         for (i, blob) in files.iter().enumerate() {
             let stream = FileStream::open(blob);
             let mut pending = Some(JsFuture::from(stream.read(None)));
@@ -320,7 +324,13 @@ mod imp {
         let points = plan
             .points
             .iter()
-            .map(|p| PointView { index: p.index, file: p.file, label: p.label.clone(), frames: p.frames })
+            .map(|p| PointView {
+                index: p.index,
+                file: p.file,
+                label: p.label.clone(),
+                frames: p.frames,
+                spec: PointSpec::of(p, &names[p.file]).to_string(),
+            })
             .collect();
         post(&FromWorker::PathPoints { path_id, points }, None);
         let mut follower = Follower::new(plan.clone(), settings);
@@ -564,11 +574,11 @@ mod imp {
                     }
                 }
             }
-            Ok(ToWorker::Path { path_id, settings, names }) => {
+            Ok(ToWorker::Path { path_id, settings, names, order }) => {
                 LIVE_PATH.set(path_id);
                 let files = blobs(&data, "files");
                 if files.len() == names.len() {
-                    wasm_bindgen_futures::spawn_local(path(files, names, settings, path_id));
+                    wasm_bindgen_futures::spawn_local(path(files, names, order, settings, path_id));
                 } else {
                     post(
                         &FromWorker::PathFailed {
