@@ -52,6 +52,7 @@ struct Handlers {
     glossary_links: GlossaryLinks,
     path_filter: Callback<crate::path_state::PathFilter>,
     move_point: Callback<(usize, usize)>,
+    set_order: Callback<Vec<String>>,
     select_journey: Callback<Option<u64>>,
     close_journey: Callback<()>,
     share_journey: Callback<()>,
@@ -75,6 +76,7 @@ impl Handlers {
             glossary_links: GlossaryLinks(dispatch.reform(|id| Action::ShowGlossary(Some(id)))),
             path_filter: dispatch.reform(Action::PathFilter),
             move_point: dispatch.reform(|(from, to)| Action::MovePoint { from, to }),
+            set_order: dispatch.reform(Action::SetOrder),
             select_journey: dispatch.reform(Action::SelectJourney),
             close_journey: dispatch.reform(|()| Action::SelectJourney(None)),
             share_journey: dispatch.reform(|()| Action::OpenJourneyShare),
@@ -538,7 +540,7 @@ pub fn App() -> Html {
                         }
                         if let Some(path) = &state.path {
                             <PathView path={path.clone()} on_filter={on.path_filter.clone()} on_select={on.select_journey.clone()}
-                                on_move={on.move_point.clone()} />
+                                on_move={on.move_point.clone()} on_order={on.set_order.clone()} />
                             if path.selected.is_some() {
                                 <JourneyDetail path={path.clone()} settings={state.settings} lesson={state.lesson_journey_highlight()}
                                     on_close={on.close_journey.clone()} on_share={on.share_journey.clone()} />

@@ -110,6 +110,18 @@ impl From<&framelens::path::PathFinding> for PathFindingView {
     }
 }
 
+/// How the points' order was found: the core's `PathOrder`, its points
+/// named as an order names them (`FILE:IFACE`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderView {
+    /// The reader gave it (the columns dragged, an `order=` link).
+    pub given: bool,
+    /// How it was found, in the core's words.
+    pub sentence: String,
+    /// Other orders the evidence allows equally, each every point in order.
+    pub competing: Vec<Vec<String>>,
+}
+
 /// What the path diagnosis found, once every file was read twice.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathOutcome {
@@ -124,6 +136,9 @@ pub struct PathOutcome {
     /// Per file: how far its clock runs ahead of the first file's, in ns.
     #[serde(default)]
     pub clock_offsets_ns: Vec<i64>,
+    /// How the points' order was found.
+    #[serde(default)]
+    pub order: OrderView,
 }
 
 /// Worker → page.

@@ -409,6 +409,9 @@ pub enum Action {
         from: usize,
         to: usize,
     },
+    /// The reader chose this order of the points (`FILE[:IFACE]` each; empty:
+    /// the evidence's).
+    SetOrder(Vec<String>),
     SelectJourney(Option<u64>),
     /// A frame of the selected journey was read from capture `file`.
     JourneyFrameRead {
@@ -831,6 +834,7 @@ impl State {
                     self.order = order;
                 }
             }
+            Action::SetOrder(order) => self.order = order,
             Action::SelectJourney(j) => {
                 if let Some(p) = &mut self.path {
                     p.selected = j;
@@ -1621,6 +1625,9 @@ mod tests {
         assert!(again.ignores(&Action::Hash(again.fragment().format())), "its own fragment coming back");
         let back = again.apply(Action::Hash("#mtu=1500".into()));
         assert_eq!(back.follow_due(), Some(vec![]));
+        // A chosen order (a competing one offered) is the reader's too.
+        let chosen = back.apply(Action::SetOrder(right.order.clone()));
+        assert_eq!(chosen.follow_due(), Some(right.order));
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod protocol;
 
 #[cfg(target_arch = "wasm32")]
 mod imp {
-    use crate::protocol::{FromWorker, LogRow, LogView, PathOutcome, PointView, ReadContext, ToWorker};
+    use crate::protocol::{FromWorker, LogRow, LogView, OrderView, PathOutcome, PointView, ReadContext, ToWorker};
     use framelens::capture::write::PcapngWriter;
     use framelens::explain::annotate::{comment, worth_a_comment};
     use framelens::explain::journey::{encode, Texts};
@@ -19,7 +19,7 @@ mod imp {
     use framelens::log::matching::{LogSettings, Matcher};
     use framelens::log::read_log;
     use framelens::path::point::PointSpec;
-    use framelens::path::{Follower, PathSettings, Survey};
+    use framelens::path::{Follower, PathSettings, Plan, Survey};
     use framelens::scan::store::RecordBatch;
     use framelens::scan::Scanner;
     use framelens::settings::Settings;
@@ -397,8 +397,23 @@ mod imp {
                 .collect(),
             contexts,
             clock_offsets_ns: summary.clock_offsets.iter().map(|(_, ns)| *ns).collect(),
+            order: order_view(&plan, &names),
         };
         post(&FromWorker::PathDone { path_id, outcome: Box::new(outcome), elapsed_ms: elapsed() }, None);
+    }
+
+    /// How the plan's order was found, its points named as an order names them.
+    fn order_view(plan: &Plan, names: &[String]) -> OrderView {
+        let spec = |i: &u16| {
+            let p = plan.points.get(usize::from(*i))?;
+            Some(PointSpec::of(p, names.get(p.file)?).to_string())
+        };
+        let o = &plan.order;
+        OrderView {
+            given: o.given,
+            sentence: o.sentence.clone(),
+            competing: o.competing.iter().filter_map(|c| c.iter().map(spec).collect()).collect(),
+        }
     }
 
     /// The Blobs of the message's array `key`.

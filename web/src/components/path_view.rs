@@ -5,6 +5,7 @@
 //! selected from elsewhere (a lesson step) is scrolled into view.
 
 use crate::components::path_head::PathHead;
+use crate::components::path_order::PathOrderNote;
 use crate::path_state::{PathFilter, PathState};
 use framelens::explain::journey::{cells, Cell};
 use framelens::text::thousands as count;
@@ -22,6 +23,8 @@ pub struct Props {
     pub on_select: Callback<Option<u64>>,
     /// (from, to): a column moved to another place (the reader's order).
     pub on_move: Callback<(usize, usize)>,
+    /// An order of the points chosen (`FILE:IFACE` each; empty: the evidence's).
+    pub on_order: Callback<Vec<String>>,
 }
 
 fn cell_html(cell: Cell, point: u16) -> Html {
@@ -111,6 +114,9 @@ pub fn PathView(props: &Props) -> Html {
         <section class="path-view" data-testid="path-view">
             <h2>{ "Path" }</h2>
             { status }
+            if let Some(o) = &p.outcome {
+                <PathOrderNote order={o.order.clone()} points={p.points.clone()} on_choose={props.on_order.clone()} />
+            }
             { for p.loss_sentences().into_iter().map(|s| html! { <p class="finding" data-testid="path-finding">{ s.to_string() }</p> }) }
             <div class="filters" role="group" aria-label="Path filter">
                 { for PathFilter::ALL.iter().map(|&f| {
