@@ -168,10 +168,21 @@ test('path view: a link with an order= opens the captures in that order, dropped
     try {
       await dropFiles(page, files);
       await shows(page, order, orderOf(order));
+      assert.equal(await page.locator('[data-testid=path-order]').getAttribute('data-given'), 'true');
       assertClean(log);
     } finally {
       await context.close();
     }
+  }
+  // A point the captures do not have is said; the others keep their place.
+  const { page, context, log } = await openApp(app, { hash: '#order=router.pcap:eth9,controller.pcapng:qr-5d0a1c2e-7f' });
+  try {
+    await dropFiles(page, [laptop, controller]);
+    await shows(page, [QR, LAPTOP, ETH1], 'router.pcap:eth9,controller.pcapng:qr-5d0a1c2e-7f');
+    assert.match(await page.locator('[data-testid=path-order-unknown]').textContent(), /^`router\.pcap:eth9` names no capture point; the points are /);
+    assertClean(log);
+  } finally {
+    await context.close();
   }
 });
 

@@ -120,6 +120,9 @@ pub struct OrderView {
     pub sentence: String,
     /// Other orders the evidence allows equally, each every point in order.
     pub competing: Vec<Vec<String>>,
+    /// Points of the reader's order that name none of the captures, in sentences.
+    #[serde(default)]
+    pub unknown: Vec<String>,
 }
 
 /// What the path diagnosis found, once every file was read twice.

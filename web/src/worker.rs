@@ -413,6 +413,7 @@ mod imp {
             given: o.given,
             sentence: o.sentence.clone(),
             competing: o.competing.iter().filter_map(|c| c.iter().map(spec).collect()).collect(),
+            unknown: o.unknown.iter().map(ToString::to_string).collect(),
         }
     }
 

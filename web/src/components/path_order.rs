@@ -32,6 +32,7 @@ pub fn PathOrderNote(props: &Props) -> Html {
             if !o.sentence.is_empty() {
                 <p data-testid="path-order-sentence">{ o.sentence.clone() }</p>
             }
+            { for o.unknown.iter().map(|u| html! { <p class="error" data-testid="path-order-unknown">{ u.clone() }</p> }) }
             if !o.competing.is_empty() {
                 <div class="choices" role="group" aria-label="Other orders the evidence allows">
                     <span>{ "The evidence allows as well:" }</span>
