@@ -10,6 +10,9 @@ use framelens::craft::paths::{self, clocks, ipv6, kubernetes, offload};
 use framelens::path::{follow_bytes, Journey, PathSettings, PathSummary, Plan};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// A journey as the answer names it: its frames, where it was lost, its changes in words.
+type Followed = (Vec<FrameRef>, Option<(PointName, PointName)>, Vec<String>);
+
 /// Everything the diagnosis says, in terms of file names (never of the
 /// input order): what must be equal for every order of the files.
 #[derive(Debug, PartialEq)]
@@ -17,7 +20,7 @@ struct Answer {
     points: Vec<PointName>,
     reverse: Vec<PointName>,
     /// Each journey: its frames, and where it was lost.
-    journeys: Vec<(Vec<FrameRef>, Option<(PointName, PointName)>, Vec<String>)>,
+    journeys: Vec<Followed>,
     /// (file, offset at the reference's first timestamp, rate): the reference first.
     clocks: Vec<(String, i64, i64)>,
     findings: Vec<String>,
@@ -187,18 +190,4 @@ fn permutations_are_every_order_once() {
     let p = permutations(4);
     assert_eq!(p.len(), 24);
     assert_eq!(p.iter().collect::<BTreeSet<_>>().len(), 24);
-}
-#[test]
-fn zz_dump() {
-    if let Some(dir) = std::env::var_os("DUMP") {
-        for s in
-            [paths::story_with_truth(), offload::offload(), clocks::clocks(), kubernetes::kubernetes(), ipv6::ipv6()]
-        {
-            let d = std::path::Path::new(&dir).join(s.name);
-            std::fs::create_dir_all(&d).unwrap();
-            for (n, b) in &s.files {
-                std::fs::write(d.join(n), b).unwrap();
-            }
-        }
-    }
 }

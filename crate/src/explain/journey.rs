@@ -17,9 +17,9 @@
 //! more for where it starts ([`BYTES_PER_JOURNEY`]).
 
 use crate::frame::analysis::FrameAnalysis;
-use crate::path::matcher::Journey;
+use crate::path::journey::Journey;
+use crate::path::plan::Plan;
 use crate::path::report::change_text;
-use crate::path::survey::Plan;
 use foldhash::HashMap;
 
 /// Words of a journey's header.

@@ -94,7 +94,17 @@ pub struct Facts {
     pub link_header_len: u32,
     /// VLAN IDs of the outer frame's tags, outermost first.
     pub vlans: [u16; MAX_TAGS],
+    /// Each of those tags' TPID (0x8100 802.1Q, 0x88a8 802.1ad S-tag, ...).
+    pub tpids: [u16; MAX_TAGS],
     pub tags: u8,
+    /// The outermost IP header's TTL or hop limit when a tunnel wraps the
+    /// datagram (the inner one is [`Inner::ttl`]).
+    pub outer_ttl: Option<u8>,
+    /// The TCP MSS option, on a segment that carries one (SYN, SYN-ACK).
+    pub mss: Option<u16>,
+    /// How this frame may be a part of a packet seen whole elsewhere, or the
+    /// whole of parts seen elsewhere.
+    pub part: Part,
     /// The first tunnel layer around the innermost datagram, and the bytes
     /// the encapsulation adds (outer link header and tags not counted).
     pub tunnel: Option<(Layer, u32)>,
@@ -103,6 +113,24 @@ pub struct Facts {
     /// The MTU rule drops this frame here, at the chosen settings; and what it measured.
     pub dropped: bool,
     pub measured: u32,
+}
+
+/// What lets one datagram seen whole at one point and in parts at another
+/// be told one packet: a router's fragments (RFC 791 §3.2: reassembly
+/// joins fragments by source, destination, protocol and identification),
+/// a TSO/GSO super-frame on the sender's capture leaving as MSS-size
+/// segments, GRO merging segments on the receiver's (a TCP stream's byte
+/// range with the same acknowledgment: Linux's `tcp_gro_receive` merges
+/// only segments whose ACK matches).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Part {
+    /// The RFC 791 reassembly key, for fragments and for IPv4 datagrams
+    /// without DF (those a router may fragment).
+    pub reassembly: Option<u64>,
+    /// This is a fragment: its offset in bytes and whether more follow.
+    pub fragment: Option<(u32, bool)>,
+    /// A TCP segment with payload: (stream and ACK key, first sequence number, payload bytes).
+    pub stream: Option<(u64, u32, u32)>,
 }
 
 /// A packet's identity (hashed) and where its flow goes.
@@ -139,6 +167,8 @@ fn slice<'a>(data: &'a [u8], h: &Header) -> &'a [u8] {
 struct Parts {
     ip_at: usize,
     inner: Inner,
+    part: Part,
+    mss: Option<u16>,
 }
 
 /// A frame's packet key alone (the `key` of [`identify`]), for a reader that
@@ -156,6 +186,8 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
     let ip_bytes = slice(data, ip_header);
     let mut key = hasher();
     let (src, dst, ttl, datagram_len, mut protocol, first_fragment);
+    let mut part = Part::default();
+    let mut mss = None;
     match ip_header.layer {
         Layer::Ipv4 => {
             src = Addr::V4(ipv4::src(ip_bytes));
@@ -164,6 +196,20 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
             datagram_len = ipv4::total_len(ip_bytes) as u32;
             protocol = ipv4::protocol_number(ip_bytes);
             first_fragment = ipv4::fragment_offset(ip_bytes) == 0;
+            let offset = ipv4::fragment_offset(ip_bytes) as u32 * 8;
+            let more = ipv4::more_fragments(ip_bytes);
+            if more || offset > 0 {
+                part.fragment = Some((offset, more));
+            }
+            if part.fragment.is_some() || !ipv4::dont_fragment(ip_bytes) {
+                let mut r = hasher();
+                r.write(
+                    &ip_bytes[ipv4::field::SRC.start.min(ip_bytes.len())..ipv4::field::DST.end.min(ip_bytes.len())],
+                );
+                r.write_u8(ipv4::protocol_number(ip_bytes));
+                r.write_u16(wire::be16(ip_bytes, ipv4::field::IDENT));
+                part.reassembly = Some(r.finish());
+            }
             key.write_u8(ip::version::V4);
             key.write_u16(wire::be16(ip_bytes, ipv4::field::IDENT));
             key.write_usize(ipv4::fragment_offset(ip_bytes));
@@ -211,6 +257,22 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
                 protocol = ip::protocol::TCP;
                 (src_port, dst_port, has_ports) =
                     (wire::be16(b, tcp::field::SRC_PORT), wire::be16(b, tcp::field::DST_PORT), true);
+                mss = tcp::mss(b);
+                let end = (ip_header.start as usize).saturating_add(datagram_len as usize);
+                let payload = end.saturating_sub(t.start as usize + t.len as usize) as u32;
+                if payload > 0 {
+                    let mut stream = hasher();
+                    for a in [src, dst] {
+                        match a {
+                            Addr::V4(x) => stream.write(&x),
+                            Addr::V6(x) => stream.write(&x),
+                        }
+                    }
+                    stream.write_u16(src_port);
+                    stream.write_u16(dst_port);
+                    stream.write_u32(wire::be32(b, tcp::field::ACK));
+                    part.stream = Some((stream.finish(), tcp::seq(b), payload));
+                }
                 key.write_u32(tcp::seq(b));
                 key.write_u32(wire::be32(b, tcp::field::ACK));
                 key.write_u16(tcp::flags(b));
@@ -244,7 +306,12 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
 
     Some((
         key.finish(),
-        Parts { ip_at, inner: Inner { src, dst, ttl, datagram_len, protocol, src_port, dst_port, has_ports } },
+        Parts {
+            ip_at,
+            inner: Inner { src, dst, ttl, datagram_len, protocol, src_port, dst_port, has_ports },
+            part,
+            mss,
+        },
     ))
 }
 
@@ -257,7 +324,7 @@ pub fn identify(
     mtu: &MtuFacts,
     settings: &Settings,
 ) -> Option<(Identity, Facts)> {
-    let (key, Parts { ip_at, inner }) = key_and_parts(d, data)?;
+    let (key, Parts { ip_at, inner, part, mss }) = key_and_parts(d, data)?;
     let ip_header = d.headers.get(ip_at)?;
     let Inner { src, dst, protocol, src_port, dst_port, .. } = inner;
     let mut flow = hasher();
@@ -283,15 +350,23 @@ pub fn identify(
         link: d.headers.first().map(|h| h.layer),
         link_header_len: d.link_header_len,
         vlans: [0; MAX_TAGS],
+        tpids: [0; MAX_TAGS],
         tags: d.tags,
+        outer_ttl: None,
+        mss,
+        part,
         tunnel: None,
         inner,
         regions: [None; MAX_REGIONS],
         dropped: false,
         measured: 0,
     };
-    for (slot, h) in facts.vlans.iter_mut().zip(d.headers.iter().filter(|h| h.depth == 0 && h.layer == Layer::Vlan)) {
+    let tags = d.headers.iter().filter(|h| h.depth == 0 && h.layer == Layer::Vlan);
+    for ((slot, tpid), h) in facts.vlans.iter_mut().zip(facts.tpids.iter_mut()).zip(tags) {
         *slot = vlan::vlan_id(slice(data, h));
+        // The TPID is the type field just before the tag's own bytes.
+        let at = (h.start as usize).saturating_sub(2);
+        *tpid = data.get(at..at + 2).map_or(0, |b| u16::from_be_bytes([b[0], b[1]]));
     }
     if ip_header.depth > 0 {
         let kind = d
@@ -303,6 +378,13 @@ pub fn identify(
             .map_or(Layer::Ipv4, |h| h.layer);
         let outer = d.link_header_len + 4 * u32::from(d.tags);
         facts.tunnel = Some((kind, ip_header.start.saturating_sub(outer)));
+        facts.outer_ttl = d.headers.iter().find(|h| matches!(h.layer, Layer::Ipv4 | Layer::Ipv6)).map(|h| {
+            let b = slice(data, h);
+            match h.layer {
+                Layer::Ipv4 => wire::u8_at(b, ipv4::field::TTL.start),
+                _ => wire::u8_at(b, ipv6::field::HOP_LIMIT.start),
+            }
+        });
     }
     for (slot, r) in facts.regions.iter_mut().zip(ledger.regions()) {
         let mut head = [0u8; REGION_HEAD];

@@ -25,6 +25,11 @@ pub enum ChangeKind {
     Nat,
     /// TTL or hop limit.
     Ttl,
+    /// The TCP MSS option rewritten (clamping).
+    Mss,
+    /// One datagram seen whole at one point and in several frames at the
+    /// next, or the other way round (fragmentation, TSO/GSO, GRO).
+    Split,
 }
 
 /// One change between two points.
@@ -128,19 +133,32 @@ pub fn between(a: &Facts, b: &Facts, translations: &mut Translations) -> Vec<Cha
     }
     let (ta, tb) = (usize::from(a.tags).min(a.vlans.len()), usize::from(b.tags).min(b.vlans.len()));
     let (va, vb) = (&a.vlans[..ta], &b.vlans[..tb]);
-    if va != vb {
+    // A tag's kind by its TPID: an 802.1ad S-tag is not an 802.1Q tag.
+    let kind = |tpid: u16| match tpid {
+        crate::wire::ethernet::ethertype::QINQ => "802.1ad S-tag",
+        t => crate::wire::ethernet::ethertype_name(t)
+            .filter(|_| t != crate::wire::ethernet::ethertype::VLAN)
+            .unwrap_or("802.1Q tag"),
+    };
+    if va != vb || a.tpids[..ta] != b.tpids[..tb] {
         if ta == tb {
-            for (x, y) in va.iter().zip(vb).filter(|(x, y)| x != y) {
-                push(ChangeKind::Tag, 0, format!("VLAN {x} → {y}"));
+            for i in 0..ta {
+                let (x, y) = (va[i], vb[i]);
+                if x != y {
+                    push(ChangeKind::Tag, 0, format!("VLAN {x} → {y}"));
+                }
+                if a.tpids[i] != b.tpids[i] {
+                    push(ChangeKind::Tag, 0, format!("{} (VLAN {y}) → {}", kind(a.tpids[i]), kind(b.tpids[i])));
+                }
             }
         } else if tb > ta {
             // Tags are pushed on the outside: the new ones are the first.
-            for v in &vb[..tb - ta] {
-                push(ChangeKind::Tag, 4, format!("+4 802.1Q tag (VLAN {v})"));
+            for (v, t) in vb[..tb - ta].iter().zip(&b.tpids) {
+                push(ChangeKind::Tag, 4, format!("+4 {} (VLAN {v})", kind(*t)));
             }
         } else {
-            for v in &va[..ta - tb] {
-                push(ChangeKind::Tag, -4, format!("−4 802.1Q tag (VLAN {v})"));
+            for (v, t) in va[..ta - tb].iter().zip(&a.tpids) {
+                push(ChangeKind::Tag, -4, format!("−4 {} (VLAN {v})", kind(*t)));
             }
         }
     } else if a.tags != b.tags {
@@ -207,9 +225,21 @@ pub fn between(a: &Facts, b: &Facts, translations: &mut Translations) -> Vec<Cha
             nat(End::Source, "port ", ia.src_port.to_string(), ib.src_port.to_string());
         }
     }
+    let ttl_name = if matches!(ia.src, crate::path::identity::Addr::V6(_)) { "hop limit" } else { "TTL" };
     if ia.ttl != ib.ttl {
-        let name = if matches!(ia.src, crate::path::identity::Addr::V6(_)) { "hop limit" } else { "TTL" };
-        push(ChangeKind::Ttl, 0, format!("{name} {} → {}", ia.ttl, ib.ttl));
+        push(ChangeKind::Ttl, 0, format!("{ttl_name} {} → {}", ia.ttl, ib.ttl));
+    }
+    if let (Some(x), Some(y)) = (a.outer_ttl, b.outer_ttl) {
+        if x != y {
+            push(ChangeKind::Ttl, 0, format!("outer TTL or hop limit {x} → {y} (the underlay routed it)"));
+        }
+    }
+    // Clamping rewrites the MSS option of SYNs in flight (iptables'
+    // TCPMSS --clamp-mss-to-pmtu): the length stays, the promise shrinks.
+    if let (Some(x), Some(y)) = (a.mss, b.mss) {
+        if x != y {
+            push(ChangeKind::Mss, 0, format!("TCP MSS option {x} → {y} (clamped)"));
+        }
     }
     for kind in RegionKind::ALL {
         let ra = a.regions.iter().flatten().find(|r| r.kind == kind);

@@ -7,15 +7,13 @@
 use crate::capture::CaptureError;
 use crate::path::change::ChangeKind;
 use crate::path::identity::{Addr, RegionFacts};
-use crate::path::matcher::Journey;
-use crate::path::survey::Plan;
-use crate::path::{PathCounts, PathFinding, PathFindingKind, PathSummary};
+use crate::path::journey::Journey;
+use crate::path::plan::Plan;
+use crate::path::summary::{PathCounts, PathFinding, PathFindingKind, PathSummary, MAX_FINDING_JOURNEYS};
 use crate::settings::{DeviceRule, Settings};
 use crate::text::{count, thousands};
 use foldhash::HashMap;
 
-/// Journeys a finding lists; the sentence gives the full count.
-pub const MAX_FINDING_JOURNEYS: usize = 1000;
 /// Distinct groups each table keeps (point pairs × change words, sequences,
 /// conversations per point); further ones are not reported.
 const MAX_GROUPS: usize = 4096;
@@ -66,7 +64,7 @@ fn push_bounded(v: &mut Vec<u64>, j: u64) {
     }
 }
 
-fn extra_of(s: &crate::path::matcher::Sighting) -> Option<RegionFacts> {
+fn extra_of(s: &crate::path::journey::Sighting) -> Option<RegionFacts> {
     s.extra_region()
 }
 
@@ -272,8 +270,8 @@ impl Accumulator {
     }
 
     fn loss_sentence(&self, after: &str, before: &str, l: &Loss, pass: Option<&Pass>) -> String {
-        let verb = if l.count == 1 { "packet reaches" } else { "packets reach" };
-        let mut s = format!("{} {verb} `{after}` and never reach `{before}`", thousands(l.count));
+        let (verb, never) = if l.count == 1 { ("packet reaches", "reaches") } else { ("packets reach", "reach") };
+        let mut s = format!("{} {verb} `{after}` and never {never} `{before}`", thousands(l.count));
         // Size explains it when every lost datagram is larger than every one that passed.
         let size_split = pass.filter(|p| p.count > 0 && p.max_datagram < l.min_datagram);
         let extra = l.extra.flatten();
@@ -293,7 +291,8 @@ impl Accumulator {
             }
             None => {
                 if l.min_datagram == l.max_datagram {
-                    s.push_str(&format!(" (datagrams of {} bytes)", thousands(l.min_datagram.into())));
+                    let what = if l.count == 1 { "a datagram" } else { "datagrams" };
+                    s.push_str(&format!(" ({what} of {} bytes)", thousands(l.min_datagram.into())));
                 } else {
                     s.push_str(&format!(
                         " (datagrams of {} to {} bytes)",

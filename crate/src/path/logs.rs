@@ -24,15 +24,14 @@
 
 use crate::capture::Interface;
 use crate::log::line::Stamp;
-use crate::log::matching::{LogLineFields, LogReport, LogSettings, Matcher, SLACK_NS};
+use crate::log::matching::{LogReport, LogSettings, Matcher, SLACK_NS};
 use crate::log::message::{known_driver, Message, MessageKind};
 use crate::log::LogFile;
-use crate::path::matcher::Journey;
-use crate::path::survey::Plan;
-use crate::path::{PathFinding, PathFindingKind, MAX_FINDING_JOURNEYS};
+use crate::path::journey::Journey;
+use crate::path::plan::Plan;
+use crate::path::summary::{LogClock, PathFinding, PathFindingKind, PathLogEntry, MAX_FINDING_JOURNEYS};
 use crate::text::{count, plural, seconds, thousands};
 use foldhash::HashMap;
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// How far two captures' estimates of one log's clock (on the first
@@ -41,43 +40,6 @@ use std::collections::BTreeMap;
 pub const AGREE_NS: i64 = SLACK_NS + 1_000_000_000;
 /// Line numbers a sentence lists; it gives the full count.
 const LINES_IN_SENTENCE: usize = 8;
-
-/// One recognised log line, as `framelens path --json` prints it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PathLogEntry {
-    #[serde(flatten)]
-    pub fields: LogLineFields,
-    /// The journeys the line is about; empty when it matched none.
-    pub journeys: Vec<u64>,
-    /// The capture file whose frames the line matched.
-    #[serde(skip)]
-    pub capture: Option<usize>,
-    /// Those frames, in that file's numbering.
-    #[serde(skip)]
-    pub frames: Vec<u64>,
-    /// The last point of the line's journey, once it closed.
-    #[serde(skip)]
-    pub last_point: Option<u16>,
-    /// Its journey was lost between two points (the loss finding tells it).
-    #[serde(skip)]
-    pub lost: bool,
-}
-
-/// A log's clock against the reference capture's.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LogClock {
-    /// The log as given.
-    pub file: String,
-    /// Wall-clock logs: the log's time minus the reference capture's for the same
-    /// instant (as the captures' offsets). `dmesg` logs without wall time:
-    /// the boot time on the reference capture's clock.
-    pub offset_ns: i64,
-    /// The log counts seconds since boot.
-    pub boot: bool,
-    /// Drop lines the estimate rests on, and the capture they matched.
-    pub matches: u64,
-    pub capture: usize,
-}
 
 /// The logs' matchers during the survey: one per capture file.
 pub(crate) struct SurveyLogs {

@@ -7,13 +7,17 @@
 //! ```text
 //! survey   every file once: points and their frame counts, time ranges,
 //!   ↓      the first packets' identities → clocks, the points' order
-//!   ↓      and the matching window                  (survey, clock, order)
-//! follow   every file again, merged in time on the reference clock:
-//!   ↓      each packet's identity matched within a window  (identity, matcher)
-//! journeys in order of first sighting, with changes in words (change)
+//!   ↓      and the matching window → a plan   (survey, clock, order, plan)
+//! follow   every file again, merged in time on the reference clock
+//!   ↓      (follow): each frame matched to its journey (matcher), the
+//!   ↓      changes hop by hop (hop, change)
+//! journeys in order of first sighting (journey)
 //!   ↓
-//! summary  points in path order, clock offsets, findings   (findings, report)
+//! summary  findings, counts, kernel-log lines (findings, logs, summary)
 //! ```
+//!
+//! Imports run down that list: data types (point, plan, journey, summary)
+//! are leaves, `follow` drives the matcher, the findings and the logs.
 //!
 //! The per-frame dissection, ledger and MTU rules are the core's own
 //! ([`crate::frame`]); this stage only compares what they say at each point.
@@ -21,98 +25,33 @@
 pub mod change;
 pub mod clock;
 mod findings;
+pub mod follow;
+pub mod hop;
 /// Packet identity lives with the frame (the single-file scan uses it too).
 pub use crate::frame::identity;
+pub mod journey;
 pub mod logs;
 pub mod matcher;
 pub mod order;
+pub mod plan;
 pub mod point;
 pub mod report;
+pub mod summary;
 pub mod survey;
 
 pub use crate::text::seconds;
-pub use findings::MAX_FINDING_JOURNEYS;
-pub use logs::{LogClock, LogPlan, PathLogEntry};
-pub use matcher::{Follower, Journey, PathSettings, Sighting};
+pub use follow::Follower;
+pub use journey::{Journey, Sighting};
+pub use logs::LogPlan;
+pub use plan::{PathSettings, Plan};
 pub use point::Point;
-pub use survey::{Plan, Survey};
+pub use summary::{
+    LogClock, PathCounts, PathFinding, PathFindingKind, PathLogEntry, PathSummary, MAX_FINDING_JOURNEYS,
+};
+pub use survey::Survey;
 
-use crate::capture::CaptureError;
 use crate::log::matching::LogSettings;
 use crate::log::LogFile;
-use serde::{Deserialize, Serialize};
-
-/// The kinds of capture-wide path findings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PathFindingKind {
-    /// Packets that reach one point and never the next one of their flow.
-    Loss,
-    /// Bytes that first appear between two points (tags, tunnel, trailer, padding, FCS).
-    BytesAppear,
-    /// Bytes that disappear between two points.
-    BytesDisappear,
-    /// Addresses or ports rewritten between two points (NAT).
-    Rewrite,
-    /// A conversation one point sees one way only while another sees both.
-    OneWay,
-    /// A file's clock against the reference file's (the first point's).
-    ClockOffset,
-    /// The in-flight bound closed journeys before their window ended.
-    Bound,
-    /// What a kernel log says about the path's packets (`--log`).
-    KernelLog,
-}
-
-variants!(PathFindingKind[Loss, BytesAppear, BytesDisappear, Rewrite, OneWay, ClockOffset, Bound, KernelLog]);
-
-/// One capture-wide finding: a sentence and the journeys it is about.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PathFinding {
-    pub kind: PathFindingKind,
-    pub sentence: String,
-    /// Journey indexes, at most [`MAX_FINDING_JOURNEYS`].
-    pub journeys: Vec<u64>,
-    /// For a loss: (the last point that saw the packets, the point they never reached).
-    #[serde(skip)]
-    pub between: Option<(u16, u16)>,
-}
-
-/// How many journeys the diagnosis followed, and of what kind: the
-/// `counts` of `path --json`'s summary line, in that order.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PathCounts {
-    pub journeys: u64,
-    /// Journeys seen at more than one point.
-    pub multi_point: u64,
-    pub changed_size: u64,
-    pub lost: u64,
-    /// Journeys closed early because the in-flight bound was reached.
-    pub closed_early: u64,
-    /// Frames of points beyond [`point::MAX_POINTS`] or unknown to the survey.
-    pub ignored_frames: u64,
-    /// The most journeys open at once.
-    pub peak_in_flight: u64,
-}
-
-/// What the whole path diagnosis found.
-#[derive(Clone, Debug)]
-pub struct PathSummary {
-    /// Point indexes along the path in the direction most packets take.
-    pub points_in_order: Vec<u16>,
-    /// The points the other direction's packets pass, in their order.
-    pub points_in_order_reverse: Vec<u16>,
-    /// (file as given, offset in ns against the reference file), the reference first.
-    pub clock_offsets: Vec<(String, i64)>,
-    pub findings: Vec<PathFinding>,
-    pub counts: PathCounts,
-    /// Files that stopped at a fault: (file index, error).
-    pub errors: Vec<(usize, CaptureError)>,
-    /// The recognised lines of the kernel logs, in log order, with their journeys (`--log`).
-    pub log: Vec<PathLogEntry>,
-    /// The logs' clocks against the reference capture's, where matches found them.
-    pub log_clocks: Vec<LogClock>,
-}
 
 /// The chunk size [`follow_bytes`] feeds: what a face reading files would use.
 const CHUNK: usize = 1 << 16;

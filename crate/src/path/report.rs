@@ -3,9 +3,10 @@
 //! `{"journey": …}` per packet in order of first sighting, and a last
 //! `{"path_summary": …}`. Field names are a public contract.
 
-use crate::path::matcher::Journey;
-use crate::path::survey::Plan;
-use crate::path::{PathCounts, PathFinding, PathLogEntry, PathSummary, Point};
+use crate::path::journey::Journey;
+use crate::path::plan::Plan;
+use crate::path::point::Point;
+use crate::path::summary::{PathCounts, PathFinding, PathLogEntry, PathSummary};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 

@@ -17,6 +17,7 @@ use crate::path::clock::{offsets, ClockOffset, Sample, Samples, CALIBRATION_PACK
 use crate::path::identity::{identify, Addr};
 use crate::path::logs::{reports, LogPlan, SurveyLogs};
 use crate::path::order::{order, Sequence};
+use crate::path::plan::{FileInfo, PathOrder, Plan};
 use crate::path::point::{label, Point, PointKey, PointSpec, UnknownPoint, MAX_POINTS};
 use crate::settings::Settings;
 use crate::text::count;
@@ -29,83 +30,6 @@ const FINGERPRINT_BYTES: usize = 4096;
 /// The matching window never grows past this: a packet "in transit" longer
 /// is a coincidence of identities, not a packet.
 pub const MAX_WINDOW_NS: i64 = 10_000_000_000;
-
-/// What the survey learnt of one file.
-#[derive(Clone, Debug)]
-pub struct FileInfo {
-    /// As given (the command line's spelling).
-    pub name: String,
-    pub frames: u64,
-    /// First and last timestamp, on the file's own clock.
-    pub first_ns: Option<i64>,
-    pub last_ns: Option<i64>,
-    /// This file's clock against the reference file's.
-    pub clock: ClockOffset,
-    /// The file's place in the canonical order (0 = the reference file):
-    /// ties anywhere in the analysis go to the lower rank, never to the
-    /// order the files were given.
-    pub rank: usize,
-    /// The fault that stopped the reader, if any: every packet before it counts.
-    pub error: Option<CaptureError>,
-}
-
-impl FileInfo {
-    /// Whether the file was capturing at `at_ns` on the reference clock.
-    pub fn covers(&self, at_ns: i64, slack_ns: i64) -> bool {
-        match (self.first_ns, self.last_ns) {
-            (Some(a), Some(b)) => {
-                self.clock.to_reference(a).saturating_sub(slack_ns) <= at_ns
-                    && at_ns <= self.clock.to_reference(b).saturating_add(slack_ns)
-            }
-            _ => false,
-        }
-    }
-}
-
-/// How the points' order was found, and what could not be decided.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PathOrder {
-    /// The user gave it (`--order`, or the page's column order).
-    pub given: bool,
-    /// How it was found, in a sentence or two.
-    pub sentence: String,
-    /// The points the other direction's packets pass, in their order.
-    pub reverse: Vec<u16>,
-    /// Neighbours in the path order that no packet orders.
-    pub undecided: Vec<(u16, u16)>,
-    /// Other orders the evidence allows equally (each undecided pair swapped).
-    pub competing: Vec<Vec<u16>>,
-    /// Entries of a given order that name no point.
-    pub unknown: Vec<UnknownPoint>,
-}
-
-/// The survey's result: what the second pass follows packets across.
-#[derive(Clone, Debug)]
-pub struct Plan {
-    pub files: Vec<FileInfo>,
-    /// In path order: `points[i].index == i`.
-    pub points: Vec<Point>,
-    pub order: PathOrder,
-    /// The file whose clock every time is put on: the first point's.
-    pub reference: usize,
-    /// Two sightings of one identity further apart than this are two packets:
-    /// the settings' window, widened to the delays and clock uncertainty the
-    /// captures show.
-    pub window_ns: i64,
-}
-
-impl Plan {
-    pub fn point_index(&self, file: usize, key: PointKey) -> Option<u16> {
-        self.points.iter().find(|p| p.file == file && p.key == key).map(|p| p.index)
-    }
-
-    /// The files in canonical order (the reference first).
-    pub fn files_by_rank(&self) -> Vec<usize> {
-        let mut v: Vec<usize> = (0..self.files.len()).collect();
-        v.sort_by_key(|&f| self.files[f].rank);
-        v
-    }
-}
 
 struct FileSurvey {
     reader: CaptureReader,
@@ -146,7 +70,7 @@ impl Survey {
                 bytes: 0,
             })
             .collect();
-        Survey { settings, window_ns: crate::path::matcher::DEFAULT_WINDOW_NS, files, logs: None, order: Vec::new() }
+        Survey { settings, window_ns: crate::path::plan::DEFAULT_WINDOW_NS, files, logs: None, order: Vec::new() }
     }
 
     /// The smallest matching window (the settings'): the survey widens it
