@@ -975,6 +975,8 @@ impl State {
             self.set_settings(l.settings);
             self.set_filter(Filter::All);
             self.set_expr(String::new());
+            // A path lesson's steps stand at points of the evidence's order.
+            self.order.clear();
         }
         match l.steps.get(step).or(l.steps.last()) {
             // A path step selects its journey (in the path view, once there is one).
@@ -1690,7 +1692,10 @@ mod tests {
     fn a_path_lesson_opens_its_files_together_and_each_step_selects_its_journey() {
         let l = lesson("path-story").unwrap();
         let stop = |k: usize| l.steps[k].at.unwrap();
-        let st = State::default().apply(Action::Fragment(Fragment::parse("#lesson=path-story")));
+        let st = State::default().apply(Action::Hash("#order=controller.pcapng:eth1".into()));
+        assert_eq!(st.order, ["controller.pcapng:eth1"]);
+        let st = st.apply(Action::Fragment(Fragment::parse("#lesson=path-story")));
+        assert!(st.order.is_empty(), "the lesson's steps are in the evidence's order");
         let set = st.lesson_path_due().expect("its files are due");
         assert_eq!((set.captures, set.logs), (&["laptop.pcap", "controller.pcapng"][..], &["controller-kern.log"][..]));
         assert_eq!(st.lesson_capture_due(), None, "no single capture to fetch");
