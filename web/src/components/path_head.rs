@@ -111,7 +111,7 @@ pub fn PathHead(props: &Props) -> Html {
             <span {class} draggable="true" data-testid="path-column" data-point={point.to_string()}
                 title="Drag to another column to change the path's order"
                 {ondragstart} {ondragover} {ondragleave} {ondrop} {ondragend}>
-                <span class="point-label" data-testid="path-point" data-point={point.to_string()}>{ label.clone() }</span>
+                <span class="point-label" data-testid="path-point" data-point={point.to_string()} title={label.clone()}>{ label.clone() }</span>
                 <span class="point-move">
                     <button type="button" data-testid="path-point-left" disabled={i == 0}
                         aria-label={format!("Move {label} one place left")} onclick={left}>{ "\u{2190}" }</button>
