@@ -14,6 +14,10 @@ import { openPage, screenshot, artifactsDir, useApp, assertClean, openApp } from
 // datagram ends at 18 + 1498 = 1516, where the 2 stray bytes start.
 const STEPS = {
   'two-bytes': [[13, 20, 2], [13, 1516, 2], [14, 38, 8], [15, 20, 2], [15, 1518, 2], [15, 1518, 2]],
+  // Frame 15 as five devices count it: the tag 14–17 (step 1, and the bridge's
+  // step: the tag it does not count), the L2 payload 18–1519, the 2 bytes,
+  // the whole frame for OVS-DPDK, the total length at 20 for a router.
+  'who-counts': [[15, 14, 4], [15, 18, 1502], [15, 14, 4], [15, 1518, 2], [15, 0, 1520], [15, 20, 2]],
   // 14 + 20 + 20 = 54-byte ACK; padding 54–59.
   etherleak: [[1, 34, 20], [1, 54, 6], [2, 54, 6]],
   // FCS after 60 bytes; after 14 + 4 + 20 + 8 + 200 = 246; after 14 + 20 + 20 + 1460 = 1514.
@@ -22,7 +26,8 @@ const STEPS = {
   'vlan-qinq': [[1, 52, 8], [2, 14, 4], [3, 14, 8], [6, 14, 8]],
   // VXLAN header after 14 + 20 + 8 = 42; outer total length at 16.
   vxlan: [[1, 42, 8], [1, 16, 2], [2, 16, 2]],
-  'gro-tso': [[1, 34, 20], [2, 16, 2], [3, 16, 2]],
+  // TCP with the 12-byte timestamp option: 32 bytes from 14 + 20 = 34.
+  'gro-tso': [[1, 34, 32], [2, 16, 2], [3, 16, 2]],
   snaplen: [[2, 16, 2], [3, 16, 2]],
   // MSS option after 14 + 20 + 20 = 54; flags at 14 + 6; next-hop MTU at 14 + 20 + 6.
   'pmtu-blackhole': [[1, 54, 4], [3, 34, 20], [4, 20, 2], [5, 40, 2]],
@@ -200,14 +205,22 @@ test('what-if: the verdict follows the MTU, the trailer bytes, a tag and a tunne
     await set('whatif-mtu', 1502);
     await page.waitForFunction(() => document.querySelector('[data-testid=whatif-verdict]').dataset.dropped === 'false');
     assert.equal((await state()).measured, '1502');
-    // A Linux bridge at 1500 allows 1518: the tagged 1520-byte frame is too long, untagged it fits.
+    // A Linux bridge at 1500 allows skb->len up to 1518, and skb->len lacks the
+    // outer tag (skb_vlan_untag): the tagged 1,520-byte frame counts 1516 and passes.
     await set('whatif-mtu', 1500);
     await panel.locator('[data-testid=whatif-rule]').selectOption('linux-bridge');
-    await page.waitForFunction(() => document.querySelector('[data-testid=whatif-verdict]').dataset.measured === '1520');
-    assert.equal((await state()).dropped, 'true');
-    await panel.locator('[data-testid=whatif-tag-remove]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=whatif-verdict]').dataset.measured === '1516');
-    assert.equal((await state()).dropped, 'false');
+    assert.deepEqual(await state(), { dropped: 'false', measured: '1516', frame: '1,520' });
+    // 5 trailer bytes: 1519 > 1518, dropped.
+    await set('whatif-trailer', 5);
+    await page.waitForFunction(() => document.querySelector('[data-testid=whatif-verdict]').dataset.measured === '1519');
+    assert.deepEqual(await state(), { dropped: 'true', measured: '1519', frame: '1,523' });
+    // Without the tag the bridge counts the same 1519 bytes: removing it does not help.
+    await panel.locator('[data-testid=whatif-tag-remove]').click();
+    await page.waitForFunction(() => document.querySelector('tr[data-size=frame] td[data-value]').dataset.value === '1,519');
+    assert.deepEqual(await state(), { dropped: 'true', measured: '1519', frame: '1,519' });
+    await set('whatif-trailer', 2);
+    await page.waitForFunction(() => document.querySelector('[data-testid=whatif-verdict]').dataset.measured === '1516');
     // VXLAN around the untagged frame: 14 + 20 + 8 + 8 + (14 + 1500 + 2) = 1566 bytes.
     await panel.locator('[data-testid=whatif-rule]').selectOption('ip-router');
     await panel.locator('[data-testid=whatif-tunnel]').selectOption('vxlan');

@@ -100,7 +100,7 @@ test('path lesson: from its card through every step to the takeaway', async () =
       if (k === 3) {
         // The 2 bytes the controller's NIC added, outlined at eth1.
         assert.deepEqual(m.hex, ['25', '7f']);
-        assert.match(await page.locator('[data-testid=path-finding]').first().textContent(), /carries 2 extra bytes \(25 7f\)/);
+        assert.match(await page.locator('[data-testid=path-finding]').first().textContent(), /carries 2 unexplained bytes \(25 7f\)/);
       }
       if (k === 5) {
         // Lost between eth1 and the router port: marked at qr-… (point 2).
@@ -115,7 +115,7 @@ test('path lesson: from its card through every step to the takeaway', async () =
         const line = page.locator('[data-testid=log-line][data-marked=true]');
         assert.equal(await line.count(), 1);
         assert.deepEqual([await line.getAttribute('data-line'), await line.getAttribute('data-frames')], ['4', '29']);
-        assert.match(await line.textContent(), /qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500/);
+        assert.match(await line.textContent(), /qg-3f9c2b71-a4: dropped over-mtu packet: 1502 > 1500/);
       } else {
         assert.equal(await page.locator('[data-testid=log-line][data-marked=true]').count(), 0, `step ${k + 1}: no line marked`);
       }

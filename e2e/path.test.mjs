@@ -34,7 +34,7 @@ test('path view: the story dropped as two files shows 3 packets lost before the 
     assert.ok((await view.locator('[data-testid=journey-row]').count()) > 3);
     const finding = await view.locator('[data-testid=path-finding]').first().textContent();
     assert.match(finding, /^3 packets reach `controller\.pcapng · eth1` and never reach `controller\.pcapng · qr-5d0a1c2e-7f`/);
-    assert.match(finding, /carries 2 extra bytes \(25 7f\)/);
+    assert.match(finding, /carries 2 unexplained bytes \(25 7f\)/);
     // The lost filter: exactly the three, each marked at the router port.
     await page.locator('[data-testid=path-filter-lost]').click();
     const rows = view.locator('[data-testid=journey-row]');

@@ -324,12 +324,12 @@ fn path_json_log_lines_come_before_the_summary_with_their_journeys() {
     assert_eq!(
         log[2],
         &serde_json::json!({"file": STORY_LOG, "line": 4, "time_ns": 1_733_050_810_217_605_000i64,
-            "device": "qr-5d0a1c2e-7f", "kind": "over_mtu",
-            "text": "qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500", "journeys": [15]})
+            "device": "qg-3f9c2b71-a4", "kind": "over_mtu",
+            "text": "qg-3f9c2b71-a4: dropped over-mtu packet: 1502 > 1500", "journeys": [15]})
     );
     // Keys in the contract's order.
     assert!(stdout.lines().nth(23).unwrap().starts_with(
-        r#"{"log":{"file":"controller-kern.log","line":4,"time_ns":1733050810217605000,"device":"qr-5d0a1c2e-7f","kind":"over_mtu","text":"#
+        r#"{"log":{"file":"controller-kern.log","line":4,"time_ns":1733050810217605000,"device":"qg-3f9c2b71-a4","kind":"over_mtu","text":"#
     ));
     let about: Vec<(u64, &serde_json::Value)> =
         log.iter().map(|l| (l["line"].as_u64().unwrap(), &l["journeys"])).collect();
@@ -337,12 +337,12 @@ fn path_json_log_lines_come_before_the_summary_with_their_journeys() {
     assert_eq!(
         about,
         [(1, &json!([])), (2, &json!([])), (4, &json!([15])), (5, &json!([16])), (6, &json!([17])), (7, &json!([]))],
-        "the driver lines match nothing; the qg- line is about a device no capture saw"
+        "the driver lines match nothing; line 7 is about another router's port on a path no capture saw"
     );
     assert_eq!(log[5]["device"], "qg-4c2a1b3d-5e");
     let s = &lines[27]["path_summary"];
     let loss = s["findings"][0]["sentence"].as_str().unwrap();
-    assert!(loss.contains("The kernel log controller-kern.log says `qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500` about all 3 of these packets"), "{loss}");
+    assert!(loss.contains("The kernel log controller-kern.log says `qg-3f9c2b71-a4: dropped over-mtu packet: 1502 > 1500` about all 3 of these packets"), "{loss}");
     let kinds: Vec<&str> = s["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"kernel_log"), "{kinds:?}");
     let ahead = s["log_clock_offsets_ns"][STORY_LOG].as_i64().unwrap();
@@ -355,9 +355,9 @@ fn path_json_log_lines_come_before_the_summary_with_their_journeys() {
 #[test]
 fn path_log_whose_clock_is_seconds_off_still_names_the_lost_journeys() {
     // The story's drop lines from a host whose clock runs 7 s behind the controller's.
-    let text = "2024-12-01T11:00:03.217605+00:00 node-2 kernel: qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500\n\
-        2024-12-01T11:00:04.217605+00:00 node-2 kernel: qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500\n\
-        2024-12-01T11:00:05.217605+00:00 node-2 kernel: qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500\n\
+    let text = "2024-12-01T11:00:03.217605+00:00 node-2 kernel: qg-3f9c2b71-a4: dropped over-mtu packet: 1502 > 1500\n\
+        2024-12-01T11:00:04.217605+00:00 node-2 kernel: qg-3f9c2b71-a4: dropped over-mtu packet: 1502 > 1500\n\
+        2024-12-01T11:00:05.217605+00:00 node-2 kernel: qg-3f9c2b71-a4: dropped over-mtu packet: 1502 > 1500\n\
         2024-12-01T11:00:05.617250+00:00 node-2 kernel: qg-4c2a1b3d-5e: dropped over-mtu packet: 1508 > 1500\n";
     let path = std::env::temp_dir().join(format!("framelens-cli-skewed-{}.log", std::process::id()));
     std::fs::write(&path, text).unwrap();

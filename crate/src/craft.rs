@@ -433,14 +433,28 @@ fn vxlan_overlay() -> Vec<u8> {
     w.into_bytes()
 }
 
-/// Captured on the sending host: TSO hands the NIC 64 KB segments (IPv4 total
-/// length left 0 by some drivers), and GRO on the receiver merges segments.
+/// Captured on a host: GRO on the receiver merges segments before tcpdump
+/// sees them, and a segment captured before Windows' large send offload
+/// carries IPv4 total length 0 (Linux writes the real length up to 64 KB and
+/// 0 only for BIG TCP packets above it: `iph_set_totlen`).
 fn gro_tso_superframes() -> Vec<u8> {
     let mut w = PcapWriter::new(1, 262_144);
     let big = tcp_frame(8948, 1); // a 9 KB GRO super-frame: headers consistent
     let mut tso = tcp_frame(20_000, 9000);
-    tso[16..18].copy_from_slice(&[0, 0]); // total length 0: "maybe caused by TSO"
-    let normal = tcp_frame(1448, 30000);
+    tso[16..18].copy_from_slice(&[0, 0]); // total length 0: Windows LSO ("maybe caused by TSO")
+                                          // Full size with TCP timestamps (NOP, NOP, 10-byte option, as Linux
+                                          // sends them): 1500 - 20 IPv4 - 20 TCP - 12 = 1448 bytes of data.
+    let ts = [
+        etherparse::TcpOptionElement::Noop,
+        etherparse::TcpOptionElement::Noop,
+        etherparse::TcpOptionElement::Timestamp(3_000_000, 2_999_990),
+    ];
+    let step =
+        PacketBuilder::ethernet2(HOST_A, HOST_B).ipv4([10, 1, 0, 1], [10, 1, 0, 2], 64).tcp(40000, 80, 30000, 64240);
+    let normal = match step.ack(1).options(&ts) {
+        Ok(step) => built!(step, &[0x61; 1448]),
+        Err(_) => tcp_frame(1448, 30000),
+    };
     for (n, f) in [normal, big, tso].iter().enumerate() {
         w.push(T0 + n as u64 * 1_000_000, f, f.len() as u32);
     }
@@ -462,50 +476,49 @@ fn snaplen_truncation() -> Vec<u8> {
     w.into_bytes()
 }
 
-/// A path-MTU black hole: the handshake and small segments pass; full-size
-/// segments with DF are retransmitted forever; the router's ICMP
-/// "fragmentation needed, MTU 1400" is in the capture but the sender ignores it.
+/// A path-MTU black hole, captured on the server's link: the client sits
+/// behind a router whose link towards it has MTU 1400. The handshake and
+/// small segments pass; full-size segments with DF are retransmitted
+/// forever; the router answers each with ICMP "fragmentation needed, MTU
+/// 1400" from its own address, and the server ignores it. Everything from
+/// the client was forwarded by the router: its MAC as the source, TTL 63.
 fn pmtu_black_hole() -> Vec<u8> {
+    const ROUTER: [u8; 6] = [0x52, 0x54, 0x00, 0xcc, 0x00, 0xfe];
+    let (server_mac, client, server, router) = (HOST_B, [10, 9, 1, 1], [10, 9, 0, 2], [10, 9, 0, 254]);
     let mut w = PcapWriter::new(1, 262_144);
-    let (client, server) = ([10, 9, 0, 1], [10, 9, 0, 2]);
     let mut ts = T0;
     let mut push = |w: &mut PcapWriter, f: Vec<u8>| {
         w.push(ts, &f, f.len() as u32);
         ts += 200_000_000;
     };
+    // From the client, forwarded by the router (TTL 64 - 1); to it, via the router.
+    let from_client = || PacketBuilder::ethernet2(ROUTER, server_mac).ipv4(client, server, 63);
+    let to_client = || PacketBuilder::ethernet2(server_mac, ROUTER).ipv4(server, client, 64);
     let mss = [etherparse::TcpOptionElement::MaximumSegmentSize(1460)];
-    let syn = PacketBuilder::ethernet2(HOST_A, HOST_B).ipv4(client, server, 64).tcp(45000, 443, 100, 64240).syn();
-    if let Ok(step) = syn.options(&mss) {
+    if let Ok(step) = from_client().tcp(45000, 443, 100, 64240).syn().options(&mss) {
         push(&mut w, built!(step, &[]));
     }
-    let synack =
-        PacketBuilder::ethernet2(HOST_B, HOST_A).ipv4(server, client, 64).tcp(443, 45000, 500, 64240).syn().ack(101);
-    if let Ok(step) = synack.options(&mss) {
+    if let Ok(step) = to_client().tcp(443, 45000, 500, 64240).syn().ack(101).options(&mss) {
         push(&mut w, built!(step, &[]));
     }
-    let small = built!(
-        PacketBuilder::ethernet2(HOST_A, HOST_B).ipv4(client, server, 64).tcp(45000, 443, 101, 64240).ack(501).psh(),
-        &[0x16; 300]
-    );
+    let small = built!(from_client().tcp(45000, 443, 101, 64240).ack(501).psh(), &[0x16; 300]);
     push(&mut w, small);
     for _ in 0..3 {
-        let big = built!(
-            PacketBuilder::ethernet2(HOST_B, HOST_A).ipv4(server, client, 64).tcp(443, 45000, 501, 64240).ack(401),
-            &[0x17; 1460]
-        );
+        let big = built!(to_client().tcp(443, 45000, 501, 64240).ack(401), &[0x17; 1460]);
+        // The router checks the MTU before it decrements the TTL
+        // (`ip_forward`), so it quotes the header as the server sent it.
         let quoted = big[14..14 + 28].to_vec();
         push(&mut w, big);
-        // The router's answer, quoting the dropped datagram's header.
         let mut icmp = vec![3, 4, 0, 0, 0, 0, 0x05, 0x78];
         icmp.extend_from_slice(&quoted);
         let ck = crate::frame::vendor::internet_checksum_of(&icmp);
         icmp[2..4].copy_from_slice(&ck.to_be_bytes());
-        let mut ip =
-            etherparse::Ipv4Header::new(icmp.len() as u16, 64, etherparse::IpNumber::ICMP, [10, 9, 0, 254], server)
-                .unwrap_or_default();
+        // The router's own packet, from its address on the server's link.
+        let mut ip = etherparse::Ipv4Header::new(icmp.len() as u16, 64, etherparse::IpNumber::ICMP, router, server)
+            .unwrap_or_default();
         ip.header_checksum = ip.calc_header_checksum();
-        let mut f = HOST_A.to_vec();
-        f.extend_from_slice(&HOST_B);
+        let mut f = server_mac.to_vec();
+        f.extend_from_slice(&ROUTER);
         f.extend_from_slice(&[0x08, 0x00]);
         f.extend_from_slice(&ip.to_bytes());
         f.extend_from_slice(&icmp);

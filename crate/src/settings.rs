@@ -25,9 +25,11 @@ pub enum DeviceRule {
     /// bytes included, against the MTU; GSO frames exempt.
     #[default]
     OvsKernel,
-    /// Linux bridge / veth (`__is_skb_forwardable`): frame up to MTU + 14 + 4.
+    /// Linux bridge / veth (`is_skb_forwardable`): the frame without its
+    /// outermost VLAN tag up to MTU + 14 + 4.
     LinuxBridge,
-    /// Open vSwitch with DPDK (`MTU_TO_FRAME_LEN`): frame up to MTU + 18.
+    /// Open vSwitch with DPDK (`MTU_TO_FRAME_LEN`): frame up to MTU + 18
+    /// (Ethernet header + CRC).
     OvsDpdk,
     /// An IP router: the datagram against the egress MTU.
     IpRouter,

@@ -33,8 +33,8 @@ fn a_far_end_ipv4_sweep_two_bytes_short_says_where_to_look() {
     assert_eq!(facts.confidence, Confidence::Firm);
     assert!(
         f.sentence.contains(
-            "Datagrams up to 1,498 bytes pass; 1,499 and 1,500 bytes fit MTU 1500 but are lost, and no ICMP \
-             fragmentation-needed came back: the path drops packets 2 bytes below the MTU. Something on the path adds \
+            "Datagrams up to 1,498 bytes pass; 1,499 and 1,500 bytes fit MTU 1500 but are lost. The path's limit is \
+             2 bytes below the MTU. No ICMP fragmentation-needed came back. Something on the path adds \
              2 bytes (for example a NIC driver trailer), or a link's MTU is 1498. Capture on the next hop, or look for \
              `dropped over-mtu packet: 1501 > 1500` in its kernel log."
         ),
@@ -54,7 +54,7 @@ fn a_far_end_icmpv6_sweep_gets_the_same_reasoning() {
     );
     let facts = f.facts.unwrap();
     assert_eq!((facts.largest_passing_datagram, facts.bytes_short_of_mtu), (1496, Some(4)));
-    assert!(f.sentence.contains("no ICMPv6 Packet Too Big came back"), "{}", f.sentence);
+    assert!(f.sentence.contains("No ICMPv6 Packet Too Big came back."), "{}", f.sentence);
     assert!(f.sentence.contains("4 bytes is one 802.1Q VLAN tag"), "{}", f.sentence);
 }
 
@@ -109,7 +109,7 @@ fn full_size_tcp_segments_resent_while_small_ones_pass_are_named() {
     assert_eq!(f.len(), 1);
     assert_eq!(
         f[0].sentence,
-        "TCP 10.9.0.2:443 → 10.9.0.1:45000: 2 retransmissions, all of full-size segments (1,460 bytes of payload, \
+        "TCP 10.9.0.2:443 → 10.9.1.1:45000: 2 retransmissions, all of full-size segments (1,460 bytes of payload, \
          1,500-byte datagrams), while segments up to 300 bytes (340-byte datagrams) got through: large packets vanish \
          on the path and small ones pass. ICMP fragmentation-needed came back (see the path-MTU finding), yet the \
          sender kept the size."

@@ -62,10 +62,13 @@ fn each_tag_adds_four_bytes() {
     let lens: Vec<u32> = r.iter().map(|r| r.ledger.len).collect();
     assert_eq!(lens, [60, 64, 68, 1514, 1518, 1522]);
     assert!(r.iter().all(|r| r.ledger.regions().all(|g| g.kind == RegionKind::Padding)));
-    // The Linux bridge rule allows one tag beyond MTU + 14: the QinQ frame is dropped.
+    // A Linux bridge compares skb->len, which lacks the outermost tag
+    // (`skb_vlan_untag`), with MTU + 14 + 4 (`is_skb_forwardable`): even the
+    // 1,522-byte QinQ frame counts 1518 and passes.
     let bridge = Settings { rule: framelens::settings::DeviceRule::LinuxBridge, ..Settings::default() };
-    let dropped: Vec<bool> = r.iter().map(|r| framelens::frame::mtu::evaluate(&r.mtu, &bridge).dropped).collect();
-    assert_eq!(dropped, [false, false, false, false, false, true]);
+    let judged: Vec<(u64, bool)> =
+        r.iter().map(|r| framelens::frame::mtu::evaluate(&r.mtu, &bridge)).map(|v| (v.measured, v.dropped)).collect();
+    assert_eq!(judged, [(60, false), (60, false), (64, false), (1514, false), (1514, false), (1518, false)]);
 }
 
 #[test]
@@ -101,6 +104,37 @@ fn black_hole_shows_frag_needed_and_mss() {
     assert!(pmtu.sentence.starts_with("3 ICMP fragmentation needed messages report MTU 1,400"), "{}", pmtu.sentence);
     let mss = s.findings.iter().find(|f| f.kind == FindingKind::Mss).unwrap();
     assert!(mss.sentence.starts_with("TCP SYNs announce MSS 1460 (2 SYNs)."), "{}", mss.sentence);
+}
+
+/// Regression (issue 24): the ICMP went from the server's MAC to the
+/// client's with every TTL at 64, so no router was on the path it claims.
+/// Captured on the server's link, a router forwards the client's packets
+/// (its MAC, TTL 63: RFC 791 / RFC 1812 §5.3.1 decrement) and sends the
+/// fragmentation-needed message from its own MAC and address (RFC 1191).
+#[test]
+fn black_hole_icmp_comes_from_a_router_that_forwards_the_client() {
+    let bytes = gallery().into_iter().find(|(n, _)| *n == "pmtu-blackhole.pcap").unwrap().1;
+    let mut frames = Vec::new();
+    framelens::capture::read_all(&bytes, |p| frames.push(p.data.to_vec()));
+    let mac = |f: &[u8], at: usize| f[at..at + 6].to_vec();
+    let (ttl, proto, src, dst) =
+        (|f: &[u8]| f[22], |f: &[u8]| f[23], |f: &[u8]| f[26..30].to_vec(), |f: &[u8]| f[30..34].to_vec());
+    let server = src(&frames[1]);
+    let router_mac = mac(&frames[0], 6);
+    for f in frames.iter().filter(|f| dst(f) == server) {
+        assert_eq!(mac(f, 6), router_mac, "everything reaching the server comes through the router");
+        if proto(f) == 6 {
+            assert_eq!(ttl(f), 63, "the client's packets were forwarded once");
+        }
+    }
+    let icmp: Vec<&Vec<u8>> = frames.iter().filter(|f| proto(f) == 1).collect();
+    assert_eq!(icmp.len(), 3);
+    for f in icmp {
+        assert_eq!((mac(f, 0), mac(f, 6)), (mac(&frames[1], 6), router_mac.clone()));
+        assert_ne!(src(f), src(&frames[0]), "from the router's own address, not the client's");
+        assert_ne!(src(f), server);
+        assert_eq!(&f[34..36], &[3, 4], "fragmentation needed");
+    }
 }
 
 #[test]

@@ -12,9 +12,9 @@ use framelens::frame::analysis::analyze;
 #[test]
 fn every_step_highlights_the_bytes_it_talks_about() {
     let captures = gallery();
-    assert_eq!(LESSONS.len(), 11);
+    assert_eq!(LESSONS.len(), 12);
     let single: Vec<_> = LESSONS.iter().filter_map(|l| Some((l, l.capture()?))).collect();
-    assert_eq!(single.len(), 10, "ten lessons over one gallery capture each");
+    assert_eq!(single.len(), 11, "eleven lessons over one gallery capture each");
     for (lesson, capture) in single {
         let bytes = &captures.iter().find(|(n, _)| *n == capture).unwrap_or_else(|| panic!("{capture}")).1;
         let mut analyses = Vec::new();
@@ -58,8 +58,12 @@ fn lesson_claims_match_the_engine() {
     assert!(frame(capture(l), 15, &l.settings).mtu.dropped);
     assert!(!frame(capture(l), 13, &l.settings).mtu.dropped);
     let l = framelens::explain::lessons::lesson("vlan-qinq").unwrap();
-    assert_eq!(frame(capture(l), 6, &l.settings).ledger.len, 1522);
-    assert!(frame(capture(l), 6, &l.settings).mtu.dropped);
+    // Linux: the outer tag is not in skb->len (`skb_vlan_untag`), and
+    // `is_skb_forwardable` allows MTU + 14 + 4: the QinQ frame passes.
+    let qinq = frame(capture(l), 6, &l.settings);
+    assert_eq!((qinq.ledger.len, qinq.mtu.measured, qinq.mtu.limit, qinq.mtu.dropped), (1522, 1518, 1518, false));
+    let step = l.steps.iter().find(|s| s.frame == 6).unwrap().text;
+    assert!(step.contains("counts 1518 bytes against MTU + 14 + 4 = 1518") && !step.contains("not two"), "{step}");
     let l = framelens::explain::lessons::lesson("snaplen").unwrap();
     assert_eq!(frame(capture(l), 2, &l.settings).ledger.l3_end, Some(14 + 240));
     let l = framelens::explain::lessons::lesson("pmtu-blackhole").unwrap();
@@ -167,6 +171,13 @@ fn path_lesson_steps_are_what_the_path_analysis_finds() {
     assert!(eth1.mtu.dropped, "1,502 bytes of L2 payload over MTU 1500");
     // Step 6 outlines exactly those 1,502 bytes.
     assert_eq!(l.steps[5].highlight.resolve(eth1), Some((18, 1520)));
+    // Step 7: Open vSwitch names the port it sends to (`ovs_vport_send`
+    // logs `vport->dev`), the router's gateway `qg-` port; the capture point
+    // after the router stays `qr-`, which the trimmed packet would reach.
+    let quote = l.steps[6].text;
+    assert!(quote.contains("`qg-3f9c2b71-a4: dropped over-mtu packet: 1502 > 1500`"), "{quote}");
+    assert!(!quote.contains("`qr-5d0a1c2e-7f: dropped"), "{quote}");
+    assert_eq!(plan.points[2].name.as_deref(), Some("qr-5d0a1c2e-7f"));
     // Step 5: the answered 1470-byte ping at the router port, after DNAT.
     let qr = &analyses[1][l.steps[4].frame as usize - 1];
     let (d0, d1) = l.steps[4].highlight.resolve(qr).unwrap();
@@ -199,4 +210,105 @@ fn path_lesson_log_line_matches_its_frame_in_the_capture_shown() {
         assert_eq!(e.frames, [s.frame], "line {line}");
         assert!(s.text.contains(&e.fields.text), "the step quotes the line word for word: {}", e.fields.text);
     }
+}
+
+/// Issue 24: each corrected statement of the lessons, with its source.
+#[test]
+fn lessons_teach_what_the_sources_say() {
+    use framelens::explain::lessons::lesson;
+    let text = |id: &str| {
+        let l = lesson(id).unwrap();
+        let mut all: Vec<&str> = l.steps.iter().map(|s| s.text).collect();
+        all.push(l.takeaway);
+        all.extend(l.check.iter().copied());
+        all.join("\n")
+    };
+    // RFC 7348 §5: the 50 against the underlay's MTU hold the inner Ethernet
+    // header, not the outer one; §4.3: VTEPs must not fragment.
+    let vxlan = text("vxlan");
+    assert!(vxlan.contains("outer IPv4 20 + UDP 8 + VXLAN 8 + the inner Ethernet header 14 (RFC 7348 §5)"), "{vxlan}");
+    assert!(vxlan.contains("must not fragment (RFC 7348 §4.3)") && !vxlan.contains("or fragments it"), "{vxlan}");
+    // 1448 = 1500 - 20 - 20 - 12 holds with TCP timestamps only (RFC 7323 §3:
+    // a 10-byte option, 12 with Linux's two NOPs); the capture's frame has them.
+    let gro = text("gro-tso");
+    assert!(gro.contains("with TCP timestamps: 1500 − 20 IPv4 − 20 TCP − 12 timestamp option = 1448"), "{gro}");
+    let captures = gallery();
+    let bytes = &captures.iter().find(|(n, _)| *n == "gro-tso.pcap").unwrap().1;
+    let mut first = None;
+    read_all(bytes, |p| {
+        first.get_or_insert_with(|| analyze(&p, &Default::default()));
+    });
+    let a = first.unwrap();
+    assert_eq!(a.dissection.tcp_payload, Some(1448));
+    assert_eq!(a.dissection.datagram.map(|g| g.len()), Some(1500));
+    assert!(a.spans.iter().any(|s| s.name == "Option: timestamps"));
+    // Linux writes the real IPv4 total length up to 64 KB and 0 only for BIG
+    // TCP above it (include/net/ip.h iph_set_totlen); 0 below is Windows LSO.
+    assert!(
+        gro.contains("0 only for BIG TCP packets above 64 KB") && gro.contains("Windows' large send offload"),
+        "{gro}"
+    );
+    // RFC 9293 §3.7.1: the MSS states what the sender can receive on its own link.
+    let pmtu = text("pmtu-blackhole");
+    assert!(pmtu.contains("the sender's own link has MTU 1500. The MSS says nothing about the path (RFC 9293 §3.7.1)"));
+    assert!(!pmtu.contains("both ends assume"));
+    // IEEE 802.3 does not specify the pad's content; RFC 894 says it should be zero.
+    let leak = text("etherleak");
+    assert!(leak.contains("RFC 894") && !leak.contains("must be zeros"), "{leak}");
+    // Wireshark (epan/dissectors/packet-eth.c) takes trailing bytes for an FCS
+    // only when the capture says so or eth.assume_fcs is set.
+    let fcs = text("fcs");
+    assert!(
+        fcs.contains("When the capture does not say frames carry an FCS, Wireshark shows such bytes as a VLAN trailer")
+    );
+    assert!(!fcs.contains("Wireshark 4.0"));
+    // IEEE 802.1AB: LLDP has its own EtherType 0x88CC, not 802.3 with LLC.
+    assert_eq!(framelens::wire::ethernet::ethertype_name(0x88cc), Some("LLDP"));
+    let llc = text("ieee8023");
+    assert!(llc.contains("LLDP has its own EtherType, 0x88CC") && !llc.contains("CDP/LLDP"), "{llc}");
+    // One name for the bytes nothing explains; the bug is the driver's.
+    for l in framelens::explain::lessons::LESSONS {
+        let t = text(l.id);
+        assert!(!t.contains("stray"), "{}: {t}", l.id);
+    }
+    assert!(text("two-bytes").contains("The bug is the driver's"));
+}
+
+/// "Who counts what": every number a step states is what the device rule
+/// computes for two-bytes.pcap frame 15, and the places it names for each
+/// drop are the rule's (net/openvswitch/vport.c ovs_vport_send: tx_errors
+/// and net_warn_ratelimited; lib/netdev-dpdk.c; net/core/dev.c
+/// is_skb_forwardable after skb_vlan_untag; veth_get_stats64).
+#[test]
+fn who_counts_what_states_each_rules_verdict() {
+    use framelens::explain::lessons::lesson;
+    use framelens::settings::{DeviceRule, Settings};
+    let l = lesson("who-counts").unwrap();
+    assert_eq!(l.capture(), Some("two-bytes.pcap"));
+    let bytes = gallery().into_iter().find(|(n, _)| *n == "two-bytes.pcap").unwrap().1;
+    let judge = |rule: DeviceRule| {
+        let mut out = None;
+        let _ = read_all(&bytes, |p| {
+            if p.number == 15 {
+                out = Some(analyze(&p, &Settings { rule, ..l.settings }).mtu);
+            }
+        });
+        out.unwrap()
+    };
+    let step = |n: usize| l.steps[n - 1].text;
+    let ovs = judge(DeviceRule::OvsKernel);
+    assert_eq!((ovs.measured, ovs.limit, ovs.dropped), (1502, 1500, true));
+    assert!(step(2).contains("1,502 > 1500") && step(2).contains("`tx_errors`"), "{}", step(2));
+    assert!(step(2).contains(&ovs.log.unwrap().replace("<dev>: ", "")));
+    let bridge = judge(DeviceRule::LinuxBridge);
+    assert_eq!((bridge.measured, bridge.limit, bridge.dropped), (1516, 1518, false));
+    assert!(step(3).contains("1,516 ≤ 1,518") && step(3).contains("`skb:kfree_skb`"));
+    assert!(step(4).contains("1,516 ≤ 1,518") && step(4).contains("peer's `rx_dropped`"));
+    let dpdk = judge(DeviceRule::OvsDpdk);
+    assert_eq!((dpdk.measured, dpdk.limit, dpdk.dropped), (1520, 1518, true));
+    assert!(step(5).contains("1,520 > 1,518") && step(5).contains(&dpdk.log.unwrap().replace("<dev>: ", "")));
+    let router = judge(DeviceRule::IpRouter);
+    assert_eq!((router.measured, router.limit, router.dropped), (1500, 1500, false));
+    assert!(step(6).contains("1,500 ≤ MTU 1500"));
+    assert!(l.summary.contains("Open vSwitch drops it, a bridge, veth and a router pass it"));
 }

@@ -97,8 +97,10 @@ fn story_large_pings_are_lost_between_eth1_and_the_router_port() {
     assert_eq!(loss.journeys, lost.iter().map(|j| j.index).collect::<Vec<_>>());
     assert_eq!(
         loss.sentence,
-        "3 packets reach `controller.pcapng · eth1` and never reach `controller.pcapng · qr-5d0a1c2e-7f`: \
-         every one of them has a datagram of 1,500 bytes or more and carries 2 extra bytes (25 7f) at \
+        // Result, then what the lost packets share, then where and why (issue 24).
+        "3 packets reach `controller.pcapng · eth1` and never reach `controller.pcapng · qr-5d0a1c2e-7f`, \
+         on the way from 192.168.10.23 to 192.168.10.150. \
+         Every one of them has a datagram of 1,500 bytes or more and carries 2 unexplained bytes (25 7f) at \
          `controller.pcapng · eth1`; every smaller packet passes (the largest that passed has 1,498 bytes). \
          The drop is between `controller.pcapng · eth1` and `controller.pcapng · qr-5d0a1c2e-7f`; with the \
          2 bytes its L2 payload (1,502 bytes) exceeds 1,500 under the Open vSwitch (kernel datapath) rule (MTU 1500)."

@@ -38,12 +38,17 @@ fn story_drop_lines_are_about_the_three_lost_pings() {
     assert_eq!(
         lines_of(&s, OverMtu),
         [(4, vec![15]), (5, vec![16]), (6, vec![17]), (7, vec![])],
-        "the qg- line is about a device no capture saw"
+        "line 7 is about another router's gateway port, on a path no capture saw"
     );
     assert!(s.log.iter().filter(|e| e.fields.kind != OverMtu).all(|e| e.journeys.is_empty()));
+    // Open vSwitch names the port it sends to (`ovs_vport_send` logs
+    // `vport->dev`): the router's gateway port, which floating-IP traffic
+    // reaches before the router's IP layer trims the 2 bytes (`ip_rcv_core`
+    // → `pskb_trim_rcsum`) and routes it to the captured `qr-` port.
     let e = &s.log[2];
-    assert_eq!(e.fields.device.as_deref(), Some(paths::ROUTER_PORT));
-    assert_eq!(e.fields.text, "qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500");
+    assert_eq!(e.fields.device.as_deref(), Some(paths::GATEWAY_PORT));
+    assert!(paths::GATEWAY_PORT.starts_with("qg-") && paths::ROUTER_PORT.starts_with("qr-"));
+    assert_eq!(e.fields.text, "qg-3f9c2b71-a4: dropped over-mtu packet: 1502 > 1500");
     assert_eq!(e.fields.time_ns, Some(1_733_050_807_000_000_000 + paths::CONTROLLER_AHEAD_NS + 355_000));
     assert_eq!((e.capture, e.frames.as_slice()), (Some(1), &[29][..]), "controller.pcapng frame 29, at eth1");
 }
@@ -54,13 +59,15 @@ fn story_loss_finding_quotes_the_kernel_log() {
     let loss = &s.findings[0];
     assert_eq!(loss.kind, PathFindingKind::Loss);
     assert_eq!(loss.journeys, [15, 16, 17]);
+    // The uncaptured port the log names is not made a point of the path.
+    assert_eq!((loss.between, s.points_in_order.as_slice()), (Some((1, 2)), &[0u16, 1, 2][..]));
     let (before, log_words) = loss.sentence.split_at(loss.sentence.find(" The kernel log").unwrap());
     assert!(before.ends_with("under the Open vSwitch (kernel datapath) rule (MTU 1500)."), "{before}");
     assert_eq!(
         log_words,
-        " The kernel log controller-kern.log says `qr-5d0a1c2e-7f: dropped over-mtu packet: 1502 > 1500` \
-         about all 3 of these packets (lines 4, 5, 6); qr-5d0a1c2e-7f is the interface they never reached; \
-         it shows driver ax88179_178a on eth1, known to append 2 bytes \
+        " The kernel log controller-kern.log says `qg-3f9c2b71-a4: dropped over-mtu packet: 1502 > 1500` \
+         about all 3 of these packets (lines 4, 5, 6); the drop happened at qg-3f9c2b71-a4 on the way from eth1, \
+         a port no capture watched; it shows driver ax88179_178a on eth1, known to append 2 bytes \
          (the ASIX AX88179/178A USB 3.0 Gigabit driver bug)."
     );
 }

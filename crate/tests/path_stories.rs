@@ -94,8 +94,9 @@ fn permutations(n: usize) -> Vec<Vec<usize>> {
     out
 }
 
-/// The story's answer is the same in every order of its files, and that answer is its truth.
-fn holds_in_every_order(story: &Story) {
+/// The story's answer is the same in every order of its files, and that
+/// answer is its truth. Returns the answer for the story's own checks.
+fn holds_in_every_order(story: &Story) -> Answer {
     let (first, plan, _) = diagnose(&story.files);
     for order in permutations(story.files.len()).into_iter().skip(1) {
         let files: Vec<(String, Vec<u8>)> = order.iter().map(|&i| story.files[i].clone()).collect();
@@ -158,31 +159,80 @@ fn holds_in_every_order(story: &Story) {
             t.rate_ppb
         );
     }
+    first
+}
+
+fn finding<'a>(a: &'a Answer, starts: &str) -> &'a str {
+    a.findings
+        .iter()
+        .find(|f| f.starts_with(starts))
+        .unwrap_or_else(|| panic!("no finding starts {starts:?}: {:#?}", a.findings))
+}
+
+fn any_change(a: &Answer, part: &str) -> bool {
+    a.journeys.iter().any(|(_, _, c)| c.iter().any(|w| w.contains(part)))
 }
 
 #[test]
 fn the_two_bytes_story_holds_in_every_order() {
-    holds_in_every_order(&paths::story_with_truth());
+    let a = holds_in_every_order(&paths::story_with_truth());
+    let loss =
+        finding(&a, "3 packets reach `controller.pcapng · eth1` and never reach `controller.pcapng · qr-5d0a1c2e-7f`, on the way from 192.168.10.23 to 192.168.10.150.");
+    assert!(loss.contains("with the 2 bytes its L2 payload (1,502 bytes) exceeds 1,500"), "{loss}");
+    // conntrack translates the reply back: the reverse of the DNAT, not an SNAT.
+    assert!(any_change(&a, "source 10.0.0.5 → 192.168.10.150 (the reply's un-DNAT"));
+    assert!(!any_change(&a, "(SNAT)"));
+    assert!(a.order_sentence.starts_with("The path order is the one 17 packets"), "{}", a.order_sentence);
 }
 
 #[test]
 fn fragmentation_tso_and_gro_hold_in_every_order() {
-    holds_in_every_order(&offload::offload());
+    let a = holds_in_every_order(&offload::offload());
+    // RFC 791 fragments, the sender's TSO super-frame and the receiver's GRO frame, in words.
+    assert!(any_change(&a, "fragmented: one datagram arrives as 2 fragments (1,396 + 124 bytes)"));
+    assert!(any_change(&a, "cut into 16 segments (16 × 1,400 bytes) from one datagram of 21,800 bytes: TSO/GSO"));
+    assert!(any_change(&a, "merged: 4 segments (4 × 1,400 bytes) are one datagram of 5,480 bytes here: GRO"));
+    finding(&a, "1 packet reaches `router.pcapng · wan0` and never reaches `server.pcapng · eth0`, on the way from 192.168.1.10 to 10.20.0.80.");
 }
 
 #[test]
 fn clocks_40_s_apart_and_50_ppm_of_drift_hold_in_every_order() {
-    holds_in_every_order(&clocks::clocks());
+    let a = holds_in_every_order(&clocks::clocks());
+    let b = finding(&a, "b.pcapng's clock runs 40.000 s ahead of a.pcap's");
+    assert!(b.contains("both directions"), "{b}");
+    let c = finding(&a, "c.pcapng's clock runs");
+    assert!(c.contains("gains 50.0 ppm (3.0 ms a minute)"), "{c}");
+    // Pings queued 0.6–0.7 s at B are still one packet each: the window grew to the delays seen.
+    assert!(a.window_ns > 690_000_000, "{}", a.window_ns);
 }
 
 #[test]
 fn a_kubernetes_overlay_holds_in_every_order() {
-    holds_in_every_order(&kubernetes::kubernetes());
+    let a = holds_in_every_order(&kubernetes::kubernetes());
+    let loss = finding(
+        &a,
+        "5 packets reach `node2.pcapng · veth7c2e4a19` and never reach `node2.pcapng · ens5`, on the way from 10.244.1.7 to 10.244.0.5 (the way back).",
+    );
+    // OVN's Geneve with its 8-byte option: 58 bytes (DOMAIN.md, Kubernetes overlays).
+    assert!(loss.contains("grow by 58 bytes there, so a 1,500-byte datagram would need 1,558 bytes"), "{loss}");
+    assert!(any_change(&a, "source port 8080 → 80 (the reply's un-DNAT"));
+    // The bond's members are one hop: a flow out on one and back on the other is not one-way.
+    assert!(!a.findings.iter().any(|f| f.contains("one way only")), "{:#?}", a.findings);
+    assert!(a.order_sentence.contains("No packet orders `node2.pcapng · ens6` and `node2.pcapng · ens5`"));
 }
 
 #[test]
 fn an_ipv6_sweep_with_packet_too_big_holds_in_every_order() {
-    holds_in_every_order(&ipv6::ipv6());
+    let a = holds_in_every_order(&ipv6::ipv6());
+    let loss =
+        finding(&a, "3 packets reach `nodeA.pcapng · vxlan0` and never reach `nodeA.pcapng · eth0`, on the way from");
+    // VXLAN over an IPv6 underlay adds 70 bytes (RFC 7348 §5 with a 40-byte outer header);
+    // RFC 4443 §3.2: the Packet Too Big carries the MTU of the next hop.
+    assert!(loss.contains("grow by 70 bytes there, so a 1,431-byte datagram would need 1,501 bytes"), "{loss}");
+    assert!(loss.contains("got back 3 ICMPv6 Packet Too Big messages with MTU 1,430"), "{loss}");
+    assert!(loss.contains("the path did not heal"), "{loss}");
+    // Two hosts' identical link-local MLD reports are two packets, never a translation.
+    assert!(!any_change(&a, "SNAT") && !any_change(&a, "DNAT"));
 }
 
 #[test]

@@ -36,9 +36,9 @@ fn ping_sweep_names_the_two_bytes_and_the_ovs_drop() {
         sweep.sentence,
         "Ping sweep: ICMP echo requests with payloads up to 1,470 bytes were answered; from 1,472 bytes none were \
          (3 unanswered requests, first frame 15). Datagrams up to 1,498 bytes pass; 1,500 bytes fit MTU 1500 but \
-         are lost, and no ICMP fragmentation-needed came back: the path drops packets 1 to 2 bytes below the MTU \
-         (1,499 bytes was not tried). Each such request carries 2 unexplained bytes after its 1,500-byte \
-         datagram, which the MTU rule counts: Open vSwitch (kernel datapath) drops it: L2 payload 1502 bytes (frame \
+         are lost. The path's limit is 1 to 2 bytes below the MTU (1,499 bytes was not tried). No ICMP \
+         fragmentation-needed came back. Each such request carries 2 unexplained bytes after its 1,500-byte \
+         datagram, and the MTU rule counts them. Open vSwitch (kernel datapath) drops it: L2 payload 1502 bytes (frame \
          minus Ethernet header and one VLAN tag, 2 trailer bytes included) > MTU 1500; it logs \"dropped over-mtu \
          packet: 1502 > 1500\". Without them it would pass. How sure: firm (7 sizes answered; all 3 larger \
          requests unanswered; no smaller one lost)."

@@ -268,13 +268,21 @@ const fn story_ping_ns(i: usize) -> i64 {
     1_733_050_800_000_000_000 + i as i64 * 1_000_000_000
 }
 
+/// The story router's gateway port, where floating-IP traffic from the
+/// laptop enters the router; no capture watches it.
+pub const GATEWAY_PORT: &str = "qg-3f9c2b71-a4";
+
 /// The controller's kern.log beside [`story`], its clock `behind_ns` behind
 /// the controller's capture clock (0: the same host, the same clock): the
 /// USB NIC's driver registering on `eth1` (the ASIX driver known to append 2
-/// bytes), Open vSwitch dropping each of the three 1472-byte pings on its
-/// way out to the router port ([`ROUTER_PORT`]: `1502 > 1500`) 45 µs after
-/// `eth1` saw it, a drop on another router's gateway port that no capture
-/// saw (`qg-4c2a1b3d-5e`, `1508 > 1500`), and a line Framelens does not know.
+/// bytes), Open vSwitch dropping each of the three 1472-byte pings 45 µs
+/// after `eth1` saw it, a drop on another router's gateway port that no
+/// capture saw (`qg-4c2a1b3d-5e`, `1508 > 1500`), and a line Framelens does
+/// not know. Open vSwitch names the port it sends to (`ovs_vport_send` logs
+/// `vport->dev`): the router's gateway port [`GATEWAY_PORT`], which inbound
+/// floating-IP traffic reaches first. [`ROUTER_PORT`] comes after the
+/// router's IP layer, which trims the 2 bytes (`ip_rcv_core` →
+/// `pskb_trim_rcsum`), so no drop there could be about them.
 pub fn story_kern_log(behind_ns: i64) -> String {
     let at = |laptop_ns: i64| rfc3339(laptop_ns + CONTROLLER_AHEAD_NS - behind_ns);
     let mac: Vec<String> = CONTROLLER_MAC.iter().map(|b| format!("{b:02x}")).collect();
@@ -291,7 +299,7 @@ pub fn story_kern_log(behind_ns: i64) -> String {
     for (i, &payload) in STORY_PAYLOADS.iter().enumerate() {
         if payload > 1470 {
             log.push_str(&format!(
-                "{} node-2 kernel: {ROUTER_PORT}: dropped over-mtu packet: 1502 > 1500\n",
+                "{} node-2 kernel: {GATEWAY_PORT}: dropped over-mtu packet: 1502 > 1500\n",
                 at(story_ping_ns(i) + 310_000 + 45_000)
             ));
         }

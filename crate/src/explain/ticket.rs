@@ -572,9 +572,9 @@ mod tests {
 
 ### Hypotheses, most likely first
 
-1. 2 bytes after the end of the IPv4 datagram (25 7f); not an FCS (that needs 4 bytes), not padding (the frame is over the 64-byte minimum).
-2. Most likely a NIC driver appending bytes (ASIX AX88179/178A USB adapters append 2 to every frame); check the sender's driver with `ethtool -i <dev>`.
-3. A 2-byte VSS-Monitoring port stamp would also fit, but only if a VSS monitoring fabric sits between the wire and this capture; nothing in the bytes proves it (older Wireshark named any 1–2 trailing bytes so).
+1. 2 bytes after the end of the IPv4 datagram (25 7f); not an FCS (that needs 4 bytes), not padding (the frame is over the 64-byte minimum: 802.3's 64 less the FCS, + 4 for the VLAN tag a bridge may insert after padding).
+2. Most likely a NIC driver appending bytes (the ax88179_178a driver of ASIX AX88179/178A USB adapters appends 2 to every frame); check the sender's driver with `ethtool -i <dev>`.
+3. A 2-byte VSS-Monitoring port stamp (configured for 2; the default is 1) would also fit, but only if a VSS monitoring fabric sits between the wire and this capture; nothing in the bytes proves it (older Wireshark named any 1–2 trailing bytes so).
 
 ### MTU
 
@@ -689,7 +689,7 @@ _Diagnosis by Framelens._
     fn settings_change_the_verdict_and_the_preferences() {
         let s = Settings { mtu: 9000, rule: DeviceRule::LinuxBridge, fcs: FcsMode::Absent };
         let (md, w) = report("two-bytes.pcap", 15, &s, "");
-        assert!(md.contains("Linux bridge / veth forwards it: frame 1520 bytes ≤ 9018"), "{md}");
+        assert!(md.contains("Linux bridge / veth forwards it: frame 1520 bytes on the wire, 1516 without its outer VLAN tag, 2 trailer bytes included ≤ 9018"), "{md}");
         assert!(!md.contains("**Dropped.**") && !md.contains("The device logs"));
         assert!(md.contains("MTU 9000 · device rule Linux bridge / veth (`linux-bridge`) · FCS absent (`absent`)"));
         assert!(!md.starts_with("## Frame 15: 1,520 bytes captured\n\n>"), "no note, no quote");
@@ -755,7 +755,7 @@ _Diagnosis by Framelens._
         );
         assert!(
             md.contains(
-                "- 3 packets reach `controller.pcapng · eth1` and never reach `controller.pcapng · qr-5d0a1c2e-7f`: "
+                "- 3 packets reach `controller.pcapng · eth1` and never reach `controller.pcapng · qr-5d0a1c2e-7f`, on the way from 192.168.10.23 to 192.168.10.150. "
             ),
             "{md}"
         );

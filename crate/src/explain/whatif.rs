@@ -261,8 +261,9 @@ pub fn what_if(base: &Baseline, change: &Change) -> Outcome {
                 _ => padding,
             };
             push(link_name(f.link), f.link_header_len);
-            for _ in 0..tags {
-                push("802.1Q tag", vlan::HEADER_LEN as u32);
+            // Outer tags of a stack are 802.1ad S-tags; the innermost is the 802.1Q C-tag.
+            for i in 0..tags {
+                push(if i + 1 < tags { "802.1ad S-tag" } else { "802.1Q tag" }, vlan::HEADER_LEN as u32);
             }
             push("MACsec SecTAG", sectag);
             push(core_name(&f), core);
@@ -466,18 +467,25 @@ mod tests {
     }
 
     #[test]
-    fn removing_the_tag_helps_a_bridge_but_not_open_vswitch() {
-        // OVS subtracts one VLAN tag before comparing; a Linux bridge allows
-        // MTU + 14 + 4 for the whole frame (DOMAIN.md).
+    fn one_tag_counts_for_neither_open_vswitch_nor_a_bridge() {
+        // OVS's `packet_length()` subtracts one VLAN tag; a Linux bridge's
+        // `skb->len` lacks the outermost tag (`skb_vlan_untag`) and is held to
+        // MTU + 14 + 4 (`is_skb_forwardable`). Removing the one tag changes neither.
         let b = baseline("two-bytes.pcap", 15);
         let untagged = Change { tags: 0, ..with(OVS_1500)(&b) };
         let o = what_if(&b, &untagged);
         assert_eq!((o.after.frame_len, o.verdict.measured, o.verdict.dropped), (1516, 1502, true));
 
         let tagged = what_if(&b, &with(BRIDGE_1500)(&b));
-        assert_eq!((tagged.verdict.measured, tagged.verdict.limit, tagged.verdict.dropped), (1520, 1518, true));
+        assert_eq!((tagged.verdict.measured, tagged.verdict.limit, tagged.verdict.dropped), (1516, 1518, false));
+        assert_eq!(tagged.largest_datagram, Some(1502), "1502 + 2 trailer bytes + 14 = 1518");
         let o = what_if(&b, &Change { settings: BRIDGE_1500, ..untagged });
         assert_eq!((o.verdict.measured, o.verdict.dropped), (1516, false));
+        // 5 trailer bytes tip it over, tag or no tag.
+        for tags in [0, 1] {
+            let o = what_if(&b, &Change { tags, trailer_bytes: 5, ..with(BRIDGE_1500)(&b) });
+            assert_eq!((o.verdict.measured, o.verdict.dropped), (1519, true), "{tags} tags");
+        }
     }
 
     #[test]
@@ -488,10 +496,15 @@ mod tests {
         let o = what_if(&plain, &Change { tags: 2, ..with(BRIDGE_1500)(&plain) });
         assert_eq!(o.facts, qinq.facts);
         assert_eq!(o.after.frame_len, 1522);
+        // IEEE 802.1ad: the outer tag (TPID 0x88a8) is an S-tag, not an 802.1Q tag.
+        let labels: Vec<&str> = o.parts.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels[..3], ["Ethernet", "802.1ad S-tag", "802.1Q tag"]);
         assert_eq!(o.verdict, unchanged(&qinq, &BRIDGE_1500));
-        assert!(o.verdict.dropped, "1522 > 1518: a Linux bridge allows one tag, not two");
-        let one = what_if(&plain, &Change { tags: 1, ..with(BRIDGE_1500)(&plain) });
-        assert!(!one.verdict.dropped);
+        // The outer tag is not in skb->len: 1518 ≤ 1518, a bridge passes it.
+        assert_eq!((o.verdict.measured, o.verdict.dropped), (1518, false), "{}", o.verdict.sentence);
+        assert!(o.verdict.sentence.contains("egress NIC"), "{}", o.verdict.sentence);
+        let three = what_if(&plain, &Change { tags: 3, ..with(BRIDGE_1500)(&plain) });
+        assert_eq!((three.verdict.measured, three.verdict.dropped), (1522, true), "the inner tags count");
     }
 
     #[test]

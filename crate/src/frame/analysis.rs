@@ -41,7 +41,7 @@ pub fn analyze(p: &Frame<'_>, settings: &Settings) -> FrameAnalysis {
     let facts = MtuFacts::new(&d, &ledger);
     FrameAnalysis {
         number: p.number,
-        equation: equation(&d, &ledger),
+        equation: equation(&d, &ledger, p.data),
         findings: findings(&d, &ledger, p),
         hypotheses: hypotheses(&d, &ledger, p),
         callouts: ledger.regions().map(|r| callout(r, &ledger, &d, p.data)).collect(),
@@ -89,11 +89,11 @@ fn datagram_name(layer: Layer) -> &'static str {
     }
 }
 
-fn equation(d: &Dissection, l: &Ledger) -> String {
+fn equation(d: &Dissection, l: &Ledger, data: &[u8]) -> String {
     let mut parts: Vec<String> = Vec::new();
     let l3_start = l.l3_start.unwrap_or(u32::MAX);
     for h in d.headers.iter().filter(|h| h.start < l3_start) {
-        parts.push(format!("{} {}", h.len, h.layer.name()));
+        parts.push(format!("{} {}", h.len, header_name(h.layer, h.start, data)));
     }
     match (d.datagram, l.l3_end) {
         (Some(g), Some(end)) => {
@@ -156,20 +156,22 @@ fn findings(d: &Dissection, l: &Ledger, p: &Frame<'_>) -> Vec<String> {
         }
     }
     if f.has(Finding::TsoZeroLength) {
-        out.push("IPv4 total length is 0: the sending host's NIC fills it in during TCP segmentation offload (TSO); the datagram is taken to run to the frame's end.".into());
+        // include/net/ip.h iph_set_totlen: Linux writes the real length up to
+        // 64 KB and 0 only above it (BIG TCP); Windows' LSO leaves 0 for the NIC.
+        out.push("IPv4 total length is 0: a BIG TCP packet over 64 KB, or a segment captured before Windows' large send offload filled it in. Linux writes the real length into ordinary TSO segments. The datagram is taken to run to the frame's end.".into());
     }
     if f.has(Finding::Ipv6ZeroLength) {
-        out.push("IPv6 payload length is 0 without a Jumbo Payload option: malformed, or a jumbogram whose option is missing.".into());
+        out.push("IPv6 payload length is 0 without a Jumbo Payload option: a jumbogram (RFC 2675) or a GSO packet over 64 KB (Linux BIG TCP) captured on the host. The datagram is taken to run to the frame's end.".into());
     }
     if f.has(Finding::Runt) && p.link_type.kind() == LinkKind::Ethernet {
         out.push(format!(
-            "Only {} bytes: shorter than the 60-byte Ethernet minimum, so it was captured on the sending host before the NIC padded it.",
+            "Only {} bytes: shorter than the 60-byte Ethernet minimum. It was captured on the sending host before the NIC padded it, or it came over veth, tap or bridge ports, which never pad.",
             l.len
         ));
     }
     if f.has(Finding::NonzeroPadding) {
         out.push(
-            "The padding is not all zero: the driver padded with whatever was in memory (Etherleak, CERT VU#412115)."
+            "The padding is not all zero. 802.3 leaves its content open and RFC 894 says it should be zero; padding left over in a driver's buffer leaks the sender's memory (Etherleak, CERT VU#412115)."
                 .into(),
         );
     }
@@ -242,7 +244,7 @@ fn hypotheses(d: &Dissection, l: &Ledger, p: &Frame<'_>) -> Vec<String> {
         not.push("not a valid FCS (the CRC-32 does not match)".to_string());
     }
     if l.caplen > l.pad_limit {
-        not.push(format!("not padding (the frame is over the {}-byte minimum)", l.pad_limit));
+        not.push(format!("not padding (the frame is over {})", minimum_words(l, d)));
     }
     h.push(format!(
         "{n} byte{} after the end of the {dg} ({}); {}.",
@@ -252,16 +254,18 @@ fn hypotheses(d: &Dissection, l: &Ledger, p: &Frame<'_>) -> Vec<String> {
     ));
     if n <= 2 {
         h.push(if cooked || d.direction.is_some() {
-            "On a host capture this is typically a NIC driver bug: some USB adapters' drivers (ASIX AX88179/178A) append 2 bytes to every frame. Check `ethtool -i <dev>` for the driver and its version.".into()
+            "On a host capture this is typically a NIC driver bug: the ax88179_178a driver (ASIX AX88179/178A USB adapters) appends 2 bytes to every frame. Check `ethtool -i <dev>` for the driver and its version.".into()
         } else {
-            "Most likely a NIC driver appending bytes (ASIX AX88179/178A USB adapters append 2 to every frame); check the sender's driver with `ethtool -i <dev>`.".into()
+            "Most likely a NIC driver appending bytes (the ax88179_178a driver of ASIX AX88179/178A USB adapters appends 2 to every frame); check the sender's driver with `ethtool -i <dev>`.".into()
         });
+        // packet-vssmonitoring.c: the port stamp is 1 byte unless configured for 2.
+        let size = if n == 1 { "its default size" } else { "configured for 2; the default is 1" };
         h.push(format!(
-            "A {n}-byte VSS-Monitoring port stamp would also fit, but only if a VSS monitoring fabric sits between the wire and this capture; nothing in the bytes proves it (older Wireshark named any 1–2 trailing bytes so)."
+            "A {n}-byte VSS-Monitoring port stamp ({size}) would also fit, but only if a VSS monitoring fabric sits between the wire and this capture; nothing in the bytes proves it (older Wireshark named any 1–2 trailing bytes so)."
         ));
     } else if n == 4 {
         h.push("An FCS computed before the frame was changed (a VLAN tag added or removed after the CRC was taken), or damaged on the wire.".into());
-        h.push("A 4-byte timestamp appended by a monitoring switch (Arista, VSS-Monitoring); it would change from frame to frame.".into());
+        h.push("A 4-byte timestamp appended by a monitoring switch (Arista; VSS-Monitoring's are 8 bytes); it would change from frame to frame.".into());
     } else {
         h.push(
             "A trailer appended by a tap or packet broker (timestamp, port ID), or bytes a driver failed to trim."
@@ -270,6 +274,39 @@ fn hypotheses(d: &Dissection, l: &Ledger, p: &Frame<'_>) -> Vec<String> {
         h.push("The length field of the datagram may be wrong (the sender wrote too small a value).".into());
     }
     h
+}
+
+/// A header's name in the equation. A VLAN tag is named by the TPID just
+/// before it: an 802.1ad S-tag (0x88a8) is not an 802.1Q tag.
+fn header_name(layer: Layer, start: u32, data: &[u8]) -> &'static str {
+    let at = start as usize;
+    let tpid = (layer == Layer::Vlan && at >= 2)
+        .then(|| data.get(at - 2..at))
+        .flatten()
+        .map(|b| u16::from_be_bytes([b[0], b[1]]));
+    match tpid {
+        Some(t) if t != crate::wire::ethernet::ethertype::VLAN => {
+            crate::wire::ethernet::ethertype_name(t).unwrap_or(layer.name())
+        }
+        _ => layer.name(),
+    }
+}
+
+/// Which minimum the padding rule applies, in words: 802.3's 64 bytes
+/// include the FCS, so captures show 60; a tag a bridge inserted after
+/// padding adds 4 (IEEE 802.1Q G.2.3).
+fn minimum_words(l: &Ledger, d: &Dissection) -> String {
+    let limit = l.pad_limit;
+    if d.link != LinkKind::Ethernet || d.fcs_base > 0 {
+        return format!("the {limit}-byte minimum");
+    }
+    match l.tags {
+        0 => "the 60-byte minimum, 802.3's 64 less the FCS".to_string(),
+        1 => format!("the {limit}-byte minimum: 802.3's 64 less the FCS, + 4 for the VLAN tag a bridge may insert after padding"),
+        t => format!(
+            "the {limit}-byte minimum: 802.3's 64 less the FCS, + 4 for each of the {t} VLAN tags a bridge may insert after padding"
+        ),
+    }
 }
 
 fn callout(r: &Region, l: &Ledger, d: &Dissection, data: &[u8]) -> String {

@@ -37,6 +37,14 @@ pub enum Addr {
 }
 
 impl Addr {
+    /// Its bytes, 4 or 16.
+    pub fn octets(&self) -> &[u8] {
+        match self {
+            Addr::V4(a) => a,
+            Addr::V6(a) => a,
+        }
+    }
+
     /// An address whose packets never leave their link, so no router or
     /// NAT rewrites them: IPv6 link-local unicast fe80::/10 and multicast
     /// of link-local scope ff02::/16 (RFC 4291 §2.5.6, §2.7: routers must
@@ -105,6 +113,10 @@ pub struct Facts {
     /// How this frame may be a part of a packet seen whole elsewhere, or the
     /// whole of parts seen elsewhere.
     pub part: Part,
+    /// An ICMP "fragmentation needed" (RFC 792, type 3 code 4, with the
+    /// next-hop MTU of RFC 1191 §4) or ICMPv6 Packet Too Big (RFC 4443
+    /// §3.2): the MTU it reports.
+    pub too_big: Option<u32>,
     /// The first tunnel layer around the innermost datagram, and the bytes
     /// the encapsulation adds (outer link header and tags not counted).
     pub tunnel: Option<(Layer, u32)>,
@@ -169,6 +181,7 @@ struct Parts {
     inner: Inner,
     part: Part,
     mss: Option<u16>,
+    too_big: Option<u32>,
 }
 
 /// A frame's packet key alone (the `key` of [`identify`]), for a reader that
@@ -188,6 +201,7 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
     let (src, dst, ttl, datagram_len, mut protocol, first_fragment);
     let mut part = Part::default();
     let mut mss = None;
+    let mut too_big = None;
     match ip_header.layer {
         Layer::Ipv4 => {
             src = Addr::V4(ipv4::src(ip_bytes));
@@ -233,10 +247,7 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
     // or Router Solicitations at one instant).
     if src.link_scoped() || dst.link_scoped() {
         for a in [src, dst] {
-            match a {
-                Addr::V4(b) => key.write(&b),
-                Addr::V6(b) => key.write(&b),
-            }
+            key.write(a.octets());
         }
     }
     // The transport header, if the walk reached one right after this datagram's headers.
@@ -263,10 +274,7 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
                 if payload > 0 {
                     let mut stream = hasher();
                     for a in [src, dst] {
-                        match a {
-                            Addr::V4(x) => stream.write(&x),
-                            Addr::V6(x) => stream.write(&x),
-                        }
+                        stream.write(a.octets());
                     }
                     stream.write_u16(src_port);
                     stream.write_u16(dst_port);
@@ -289,6 +297,11 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
                     (icmpv6::icmp_type(b), wire::u8_at(b, icmpv6::field::CODE.start), icmpv6::ident(b), icmpv6::seq(b))
                 };
                 (src_port, dst_port) = (ident, kind.into());
+                too_big = match (t.layer, kind, code) {
+                    (Layer::Icmp, icmp::DEST_UNREACHABLE, icmp::FRAG_NEEDED) => Some(u32::from(icmp::next_hop_mtu(b))),
+                    (Layer::Icmpv6, icmpv6::PACKET_TOO_BIG, _) => Some(icmpv6::mtu(b)),
+                    _ => None,
+                };
                 key.write_u8(kind);
                 key.write_u8(code);
                 key.write_u16(ident);
@@ -311,6 +324,7 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
             inner: Inner { src, dst, ttl, datagram_len, protocol, src_port, dst_port, has_ports },
             part,
             mss,
+            too_big,
         },
     ))
 }
@@ -324,24 +338,18 @@ pub fn identify(
     mtu: &MtuFacts,
     settings: &Settings,
 ) -> Option<(Identity, Facts)> {
-    let (key, Parts { ip_at, inner, part, mss }) = key_and_parts(d, data)?;
+    let (key, Parts { ip_at, inner, part, mss, too_big }) = key_and_parts(d, data)?;
     let ip_header = d.headers.get(ip_at)?;
     let Inner { src, dst, protocol, src_port, dst_port, .. } = inner;
     let mut flow = hasher();
     flow.write_u8(protocol);
     for a in [src, dst] {
-        match a {
-            Addr::V4(b) => flow.write(&b),
-            Addr::V6(b) => flow.write(&b),
-        }
+        flow.write(a.octets());
     }
     let mut hosts = hasher();
     hosts.write_u8(0xff);
     for a in [src, dst] {
-        match a {
-            Addr::V4(b) => hosts.write(&b),
-            Addr::V6(b) => hosts.write(&b),
-        }
+        hosts.write(a.octets());
     }
     flow.write_u16(src_port);
     flow.write_u16(dst_port);
@@ -355,6 +363,7 @@ pub fn identify(
         outer_ttl: None,
         mss,
         part,
+        too_big,
         tunnel: None,
         inner,
         regions: [None; MAX_REGIONS],

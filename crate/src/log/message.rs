@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 pub enum MessageKind {
     /// Open vSwitch kernel datapath: `DEV: dropped over-mtu packet: N > MTU`.
     OverMtu,
-    /// `Dropped packet: Too big` (a GRO/TSO-sized packet a driver refused).
+    /// OVS-DPDK: `DEV: Too big size N max_packet_len M` (lib/netdev-dpdk.c,
+    /// `netdev_dpdk_filter_packet_len`), in ovs-vswitchd.log.
     TooBig,
     /// A bridge message naming a port (`br-lan: received packet on eth0 with own address as source address`).
     Bridge,
@@ -32,7 +33,7 @@ impl MessageKind {
     pub const fn phrase(self) -> &'static str {
         match self {
             MessageKind::OverMtu => "dropped over-mtu packet",
-            MessageKind::TooBig => "Dropped packet: Too big",
+            MessageKind::TooBig => "Too big size",
             MessageKind::Bridge => "bridge",
             MessageKind::RateLimited => "callbacks suppressed",
             MessageKind::Driver => "driver register",
@@ -133,9 +134,14 @@ pub fn recognise(text: &str) -> Option<Message> {
         let (len, mtu) = rest.split_once(" > ")?;
         return Some(Message::OverMtu { device, len: number(len.trim())?, mtu: number(mtu.trim())? });
     }
-    if let Some(i) = text.find("Dropped packet: Too big") {
-        let before = text[..i].trim_end().trim_end_matches(':');
-        return Some(Message::TooBig { device: device_name(last_word(before)).map(str::to_string) });
+    // OVS-DPDK's warning (lib/netdev-dpdk.c): "%s: Too big size %u max_packet_len %d";
+    // in ovs-vswitchd.log it follows "netdev_dpdk|WARN|".
+    if let Some(i) = text.find(": Too big size ") {
+        let (len, max) = text[i + ": Too big size ".len()..].split_once(" max_packet_len ")?;
+        number(len.trim())?;
+        number(max.trim())?;
+        let device = last_word(&text[..i]).rsplit('|').next().unwrap_or_default();
+        return Some(Message::TooBig { device: device_name(device).map(str::to_string) });
     }
     if let Some(n) = text.strip_prefix("net_ratelimit: ").and_then(|r| r.strip_suffix(" callbacks suppressed")) {
         return Some(Message::RateLimited { suppressed: number(n)?.into() });
@@ -224,10 +230,14 @@ mod tests {
 
     #[test]
     fn other_drop_and_size_lines() {
+        // lib/netdev-dpdk.c, netdev_dpdk_filter_packet_len.
         assert_eq!(
-            recognise("eth0: Dropped packet: Too big. GRO/TSO enabled?"),
-            Some(Message::TooBig { device: Some("eth0".into()) })
+            recognise("2024-12-01T10:00:10.417Z|00042|netdev_dpdk|WARN|dpdk0: Too big size 1520 max_packet_len 1518"),
+            Some(Message::TooBig { device: Some("dpdk0".into()) })
         );
+        assert_eq!(recognise("dpdk0: Too big size 1520 max_packet_len 15x8"), None);
+        // No kernel or driver source writes this; it is not recognised.
+        assert_eq!(recognise("eth0: Dropped packet: Too big. GRO/TSO enabled?"), None);
         assert_eq!(recognise("net_ratelimit: 42 callbacks suppressed"), Some(Message::RateLimited { suppressed: 42 }));
         assert_eq!(
             recognise(

@@ -256,3 +256,102 @@ pub fn between(a: &Facts, b: &Facts, translations: &mut Translations) -> Vec<Cha
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::path::identity::{Addr, Inner, Part, MAX_REGIONS, MAX_TAGS};
+
+    fn facts() -> Facts {
+        Facts {
+            link: Some(Layer::Ethernet),
+            link_header_len: 14,
+            vlans: [0; MAX_TAGS],
+            tpids: [0; MAX_TAGS],
+            tags: 0,
+            outer_ttl: None,
+            mss: None,
+            part: Part::default(),
+            too_big: None,
+            tunnel: None,
+            inner: Inner {
+                src: Addr::V4([10, 0, 0, 1]),
+                dst: Addr::V4([10, 0, 0, 2]),
+                ttl: 64,
+                datagram_len: 60,
+                protocol: 6,
+                src_port: 40_000,
+                dst_port: 80,
+                has_ports: true,
+            },
+            regions: [None; MAX_REGIONS],
+            dropped: false,
+            measured: 0,
+        }
+    }
+
+    fn words(a: &Facts, b: &Facts, t: &mut Translations) -> Vec<String> {
+        between(a, b, t).into_iter().map(|c| c.words).collect()
+    }
+
+    #[test]
+    fn an_s_tag_is_named_by_its_tpid() {
+        // IEEE 802.1ad: TPID 0x88a8 marks a service tag, 0x8100 a customer tag.
+        let mut s_tagged = facts();
+        (s_tagged.tags, s_tagged.vlans[0], s_tagged.tpids[0]) = (1, 200, 0x88a8);
+        let mut c_tagged = facts();
+        (c_tagged.tags, c_tagged.vlans[0], c_tagged.tpids[0]) = (1, 200, 0x8100);
+        let t = &mut Translations::default();
+        assert_eq!(words(&facts(), &s_tagged, t), ["+4 802.1ad S-tag (VLAN 200)"]);
+        assert_eq!(words(&facts(), &c_tagged, t), ["+4 802.1Q tag (VLAN 200)"]);
+        assert_eq!(words(&c_tagged, &s_tagged, t), ["802.1Q tag (VLAN 200) → 802.1ad S-tag"]);
+    }
+
+    #[test]
+    fn clamping_and_an_underlay_hop_are_named_though_the_length_stays() {
+        // iptables' TCPMSS target rewrites the SYN's MSS option; the outer
+        // header of a tunnel is routed by the underlay (TTL − 1).
+        let (mut a, mut b) = (facts(), facts());
+        (a.mss, b.mss) = (Some(1460), Some(1410));
+        (a.outer_ttl, b.outer_ttl) = (Some(64), Some(63));
+        let changes = between(&a, &b, &mut Translations::default());
+        let w: Vec<&str> = changes.iter().map(|c| c.words.as_str()).collect();
+        assert_eq!(
+            w,
+            ["outer TTL or hop limit 64 → 63 (the underlay routed it)", "TCP MSS option 1460 → 1410 (clamped)"]
+        );
+        assert!(changes.iter().all(|c| c.bytes == 0));
+    }
+
+    #[test]
+    fn the_reply_of_a_dnat_is_its_reverse_not_an_snat() {
+        // conntrack keeps one entry per connection and translates the reply
+        // back (DOMAIN.md: kube-proxy un-DNATs the reply on the sending node).
+        let t = &mut Translations::default();
+        let request = facts();
+        let mut dnat = facts();
+        (dnat.inner.dst, dnat.inner.dst_port) = (Addr::V4([10, 244, 1, 7]), 8080);
+        assert_eq!(
+            words(&request, &dnat, t),
+            ["destination 10.0.0.2 → 10.244.1.7 (DNAT)", "destination port 80 → 8080 (DNAT)"]
+        );
+        let mut reply = facts();
+        (reply.inner.src, reply.inner.dst, reply.inner.src_port, reply.inner.dst_port) =
+            (Addr::V4([10, 244, 1, 7]), Addr::V4([10, 0, 0, 1]), 8080, 40_000);
+        let mut back = reply;
+        (back.inner.src, back.inner.src_port) = (Addr::V4([10, 0, 0, 2]), 80);
+        assert_eq!(
+            words(&reply, &back, t),
+            [
+                "source 10.244.1.7 → 10.0.0.2 (the reply's un-DNAT, the reverse of the DNAT on the way in)",
+                "source port 8080 → 80 (the reply's un-DNAT, the reverse of the DNAT on the way in)"
+            ]
+        );
+        // Another host's source rewrite is a translation of its own.
+        let mut other = reply;
+        other.inner.src = Addr::V4([192, 0, 2, 9]);
+        let mut snat = other;
+        snat.inner.src = Addr::V4([198, 51, 100, 1]);
+        assert_eq!(words(&other, &snat, t), ["source 192.0.2.9 → 198.51.100.1 (SNAT)"]);
+    }
+}

@@ -133,9 +133,7 @@ pub struct ClockOffset {
 impl ClockOffset {
     /// The offset at reference-clock time `at_ns`.
     pub fn at(&self, at_ns: i64) -> i64 {
-        let dt = i128::from(at_ns) - i128::from(self.anchor_ns);
-        let drift = dt * i128::from(self.rate_ppb) / 1_000_000_000;
-        (i128::from(self.offset_ns) + drift).clamp(i64::MIN.into(), i64::MAX.into()) as i64
+        drifted(self.offset_ns, self.rate_ppb, self.anchor_ns, at_ns)
     }
 
     /// A timestamp of this file on the reference clock.
@@ -235,9 +233,16 @@ impl PairEstimate {
     }
 
     fn at(&self, a_ns: i64) -> i64 {
-        let dt = i128::from(a_ns) - i128::from(self.anchor_ns);
-        (i128::from(self.offset_ns) + dt * i128::from(self.rate_ppb) / 1_000_000_000) as i64
+        drifted(self.offset_ns, self.rate_ppb, self.anchor_ns, a_ns)
     }
+}
+
+/// An offset of `offset_ns` at `anchor_ns` that grows `rate_ppb` per
+/// billion, at `at_ns`; saturating, never overflowing.
+fn drifted(offset_ns: i64, rate_ppb: i64, anchor_ns: i64, at_ns: i64) -> i64 {
+    let dt = i128::from(at_ns) - i128::from(anchor_ns);
+    let drift = dt * i128::from(rate_ppb) / 1_000_000_000;
+    (i128::from(offset_ns) + drift).clamp(i64::MIN.into(), i64::MAX.into()) as i64
 }
 
 /// One packet both files saw: `u` if it went A → B, `v` if B → A, at A's time `t`.
@@ -400,10 +405,7 @@ pub fn estimate(a: &Samples, b: &Samples) -> Option<PairEstimate> {
     let anchor = packets.iter().map(|c| c.t).min().unwrap_or(0);
     if !out.is_empty() && !back.is_empty() {
         let rate = rate_of(&out, &back);
-        let detrend = |x: i64, t: i64| {
-            let dt = i128::from(t) - i128::from(anchor);
-            (i128::from(x) - dt * i128::from(rate) / 1_000_000_000) as i64
-        };
+        let detrend = |x: i64, t: i64| x.saturating_sub(drifted(0, rate, anchor, t));
         let (lo, hi) = interval(&out, &back, detrend)?;
         return Some(PairEstimate {
             offset_ns: mid(lo, hi),

@@ -5,12 +5,13 @@
 //! clock offsets, and the order of the points along the path per direction.
 
 use crate::capture::CaptureError;
+use crate::frame::ledger::RegionKind;
 use crate::path::change::ChangeKind;
 use crate::path::identity::{Addr, RegionFacts};
 use crate::path::journey::Journey;
 use crate::path::plan::Plan;
 use crate::path::summary::{PathCounts, PathFinding, PathFindingKind, PathSummary, MAX_FINDING_JOURNEYS};
-use crate::settings::{DeviceRule, Settings};
+use crate::settings::Settings;
 use crate::text::{count, thousands};
 use foldhash::HashMap;
 
@@ -29,6 +30,9 @@ struct Loss {
     all_dropped: bool,
     min_measured: u32,
     max_measured: u32,
+    /// The lost packets' source and destination, when they share them.
+    source: Option<Option<Addr>>,
+    destination: Option<Option<Addr>>,
 }
 
 #[derive(Default)]
@@ -36,7 +40,26 @@ struct Pass {
     count: u64,
     max_datagram: u32,
     any_dropped: bool,
+    /// How much the frames that pass grow on this hop: (least, most).
+    growth: Option<(i64, i64)>,
 }
+
+/// ICMP errors saying a packet was too big, by the host they went to.
+struct TooBig {
+    to: Addr,
+    mtu: u32,
+    count: u64,
+    /// The point that saw the first one, and when.
+    point: u16,
+    at_ns: i64,
+    icmpv6: bool,
+    /// Packets the host sent after it that passed: how many, and the largest datagram.
+    passed_after: u64,
+    largest_after: u32,
+}
+
+/// ICMP "too big" errors remembered for the loss sentences.
+const MAX_TOO_BIG: usize = 64;
 
 struct Group {
     kind: PathFindingKind,
@@ -52,6 +75,7 @@ pub(crate) struct Accumulator {
     group_order: Vec<(u16, u16, String)>,
     /// (point, unordered address pair, protocol) → packets each way.
     conversations: HashMap<(u16, Addr, Addr, u8), [u64; 2]>,
+    too_big: Vec<TooBig>,
     journeys: u64,
     multi: u64,
     changed: u64,
@@ -77,6 +101,7 @@ impl Accumulator {
             groups: HashMap::default(),
             group_order: Vec::new(),
             conversations: HashMap::default(),
+            too_big: Vec::new(),
             journeys: 0,
             multi: 0,
             changed: 0,
@@ -101,9 +126,40 @@ impl Accumulator {
                 self.conversations.entry(k).or_default()[dir] += 1;
             }
         }
+        let first = j.seen.first().and_then(|s| Some((s, s.facts.as_ref()?)));
+        if let Some((s, f)) = first {
+            if let Some(mtu) = f.too_big {
+                let known = self.too_big.iter().position(|t| t.to == f.inner.dst && t.mtu == mtu);
+                match known {
+                    Some(i) => self.too_big[i].count += 1,
+                    None if self.too_big.len() < MAX_TOO_BIG => self.too_big.push(TooBig {
+                        to: f.inner.dst,
+                        mtu,
+                        count: 1,
+                        point: s.point,
+                        at_ns: s.at_ns,
+                        icmpv6: matches!(f.inner.dst, Addr::V6(_)),
+                        passed_after: 0,
+                        largest_after: 0,
+                    }),
+                    None => {}
+                }
+            } else if j.lost_after.is_none() && j.seen.len() > 1 {
+                // Did the sender, told its packets were too big, send smaller ones that passed?
+                for t in self.too_big.iter_mut().filter(|t| t.to == f.inner.src && t.at_ns < s.at_ns) {
+                    t.passed_after += 1;
+                    t.largest_after = t.largest_after.max(f.inner.datagram_len);
+                }
+            }
+        }
         for w in j.seen.windows(2) {
+            if w[0].point == w[1].point {
+                continue;
+            }
             let Some(facts) = &w[0].facts else { continue };
             let p = self.passes.entry((w[0].point, w[1].point)).or_default();
+            let grew = i64::from(w[1].len) - i64::from(w[0].len);
+            p.growth = Some(p.growth.map_or((grew, grew), |(lo, hi)| (lo.min(grew), hi.max(grew))));
             p.count += 1;
             p.max_datagram = p.max_datagram.max(facts.inner.datagram_len);
             p.any_dropped |= facts.dropped;
@@ -148,6 +204,13 @@ impl Accumulator {
                 Some(_) => None,
             });
             l.all_dropped &= facts.dropped;
+            let same = |seen: Option<Option<Addr>>, a: Addr| match seen {
+                None => Some(Some(a)),
+                Some(prev) if prev == Some(a) => Some(prev),
+                Some(_) => Some(None),
+            };
+            l.source = same(l.source, facts.inner.src);
+            l.destination = same(l.destination, facts.inner.dst);
             l.min_measured = l.min_measured.min(facts.measured);
             l.max_measured = l.max_measured.max(facts.measured);
         }
@@ -173,7 +236,7 @@ impl Accumulator {
         for (&(after, before), l) in losses {
             findings.push(PathFinding {
                 kind: PathFindingKind::Loss,
-                sentence: self.loss_sentence(&label(after), &label(before), l, self.passes.get(&(after, before))),
+                sentence: self.loss_sentence((after, before), l, self.passes.get(&(after, before)), &label),
                 journeys: l.journeys.clone(),
                 between: Some((after, before)),
             });
@@ -198,10 +261,22 @@ impl Accumulator {
         for (&(_, a, b, proto), c) in &self.conversations {
             *both_ways.entry((a, b, proto)).or_default() |= c[0] > 0 && c[1] > 0;
         }
+        // Links in parallel (a bond's members, ECMP paths: points the order
+        // could not tell apart) are one hop: a flow that leaves on one and
+        // returns on the other is seen both ways by the hop.
+        let parallel =
+            |p: u16| plan.order.undecided.iter().find_map(|&(a, b)| (a == p).then_some(b).or((b == p).then_some(a)));
+        let hop_sees = |p: u16, a: Addr, b: Addr, proto: u8, dir: usize| {
+            parallel(p).and_then(|q| self.conversations.get(&(q, a, b, proto))).is_some_and(|c| c[dir] > 0)
+        };
         let mut one_way: Vec<_> = self
             .conversations
             .iter()
-            .filter(|(&(_, a, b, proto), c)| (c[0] == 0) != (c[1] == 0) && both_ways.get(&(a, b, proto)) == Some(&true))
+            .filter(|(&(p, a, b, proto), c)| {
+                (c[0] == 0) != (c[1] == 0)
+                    && both_ways.get(&(a, b, proto)) == Some(&true)
+                    && !hop_sees(p, a, b, proto, if c[0] == 0 { 0 } else { 1 })
+            })
             .collect();
         one_way.sort_by_key(|(&(p, a, b, proto), _)| (p, a, b, proto));
         for (&(p, a, b, proto), c) in one_way {
@@ -269,16 +344,32 @@ impl Accumulator {
         }
     }
 
-    fn loss_sentence(&self, after: &str, before: &str, l: &Loss, pass: Option<&Pass>) -> String {
+    fn loss_sentence(
+        &self,
+        (after, before): (u16, u16),
+        l: &Loss,
+        pass: Option<&Pass>,
+        label: &dyn Fn(u16) -> String,
+    ) -> String {
+        let (points, (after, before)) = ((after, before), (label(after), label(before)));
         let (verb, never) = if l.count == 1 { ("packet reaches", "reaches") } else { ("packets reach", "reach") };
+        // Result first, in a sentence of its own; then what the packets share.
         let mut s = format!("{} {verb} `{after}` and never {never} `{before}`", thousands(l.count));
+        // Which way they were going: a loss on the way back is said to be one.
+        if let (Some(src), Some(dst)) = (l.source.flatten(), l.destination.flatten()) {
+            s.push_str(&format!(", on the way from {src} to {dst}"));
+        }
+        if points.1 < points.0 {
+            s.push_str(" (the way back)");
+        }
+        s.push('.');
         // Size explains it when every lost datagram is larger than every one that passed.
         let size_split = pass.filter(|p| p.count > 0 && p.max_datagram < l.min_datagram);
         let extra = l.extra.flatten();
         match size_split {
             Some(p) => {
                 s.push_str(&format!(
-                    ": every one of them has a datagram of {} bytes or more",
+                    " Every one of them has a datagram of {} bytes or more",
                     thousands(l.min_datagram.into())
                 ));
                 if let Some(e) = extra {
@@ -291,11 +382,11 @@ impl Accumulator {
             }
             None => {
                 if l.min_datagram == l.max_datagram {
-                    let what = if l.count == 1 { "a datagram" } else { "datagrams" };
-                    s.push_str(&format!(" ({what} of {} bytes)", thousands(l.min_datagram.into())));
+                    let what = if l.count == 1 { "Its datagram has" } else { "Their datagrams have" };
+                    s.push_str(&format!(" {what} {} bytes", thousands(l.min_datagram.into())));
                 } else {
                     s.push_str(&format!(
-                        " (datagrams of {} to {} bytes)",
+                        " Their datagrams have {} to {} bytes",
                         thousands(l.min_datagram.into()),
                         thousands(l.max_datagram.into())
                     ));
@@ -310,15 +401,7 @@ impl Accumulator {
         let rule_explains = l.all_dropped && !pass.is_some_and(|p| p.any_dropped);
         if rule_explains {
             let s2 = &self.settings;
-            let what = match s2.rule {
-                DeviceRule::OvsKernel => "L2 payload",
-                DeviceRule::LinuxBridge | DeviceRule::OvsDpdk => "frame",
-                DeviceRule::IpRouter => "datagram",
-            };
-            let limit = match s2.rule {
-                DeviceRule::OvsKernel | DeviceRule::IpRouter => s2.mtu,
-                _ => s2.mtu + 18,
-            };
+            let (what, limit) = (s2.rule.measures(), s2.rule.limit(s2.mtu));
             let measured = if l.min_measured == l.max_measured {
                 thousands(l.min_measured.into())
             } else {
@@ -339,6 +422,39 @@ impl Accumulator {
             ));
         } else {
             s.push('.');
+            // What the next hop adds, when it takes the lost packets past the MTU.
+            if let Some((grow, _)) = pass.and_then(|p| p.growth).filter(|&(lo, hi)| lo == hi && lo > 0) {
+                let mtu = self.settings.mtu;
+                let over = i64::from(l.min_datagram) + grow;
+                if over > i64::from(mtu) {
+                    s.push_str(&format!(
+                        " The packets that pass grow by {} there, so a {}-byte datagram would need {} bytes: more than MTU {mtu}.",
+                        count(grow.unsigned_abs(), "byte"),
+                        thousands(l.min_datagram.into()),
+                        thousands(over.unsigned_abs())
+                    ));
+                }
+            }
+        }
+        // What the sender was told, and what it did then.
+        if let Some(t) = l.source.flatten().and_then(|src| self.too_big.iter().find(|t| t.to == src)) {
+            let what = if t.icmpv6 { "ICMPv6 Packet Too Big message" } else { "ICMP fragmentation-needed message" };
+            s.push_str(&format!(
+                " The sender {} got back {} with MTU {} (first seen at `{}`)",
+                t.to,
+                count(t.count, what),
+                thousands(t.mtu.into()),
+                label(t.point)
+            ));
+            if t.passed_after > 0 {
+                s.push_str(&format!(
+                    "; after it, {} from it passed (the largest datagram {} bytes): the path healed.",
+                    count(t.passed_after, "packet"),
+                    thousands(t.largest_after.into())
+                ));
+            } else {
+                s.push_str("; no packet it sent after that passed: the path did not heal.");
+            }
         }
         s
     }
@@ -347,7 +463,9 @@ impl Accumulator {
 fn extra_words(e: &RegionFacts) -> String {
     let hex: Vec<String> = e.head[..(e.len as usize).min(e.head.len())].iter().map(|b| format!("{b:02x}")).collect();
     let more = if e.len as usize > e.head.len() { " …" } else { "" };
-    format!("{} ({}{more})", count(e.len, "extra byte"), hex.join(" "))
+    // One name for bytes nothing explains; a recognised vendor trailer is named so.
+    let noun = if e.kind == RegionKind::Vendor { "vendor trailer byte" } else { "unexplained byte" };
+    format!("{} ({}{more})", count(e.len, noun), hex.join(" "))
 }
 
 fn protocol_name(p: u8) -> String {

@@ -353,6 +353,11 @@ impl LogPlan {
             s.push_str(&format!("; {} is the interface they never reached", device.unwrap_or_default()));
         } else if device.is_some() && device == after {
             s.push_str(&format!("; {} is the last interface that saw them", device.unwrap_or_default()));
+        } else if let Some(d) = device.filter(|_| same) {
+            // A port no capture watched: the drop happened there, on the way
+            // from the last point that saw the packets. No point is made up.
+            let from = after.map_or_else(String::new, |a| format!(" on the way from {a}"));
+            s.push_str(&format!("; the drop happened at {d}{from}, a port no capture watched"));
         }
         // The driver of the interface the lost packets were last seen on, when
         // the log names it and it is known to append the bytes they carry.

@@ -158,7 +158,10 @@ impl Sweep {
                 thousands(lost.datagram_len.unwrap_or(0).into())
             ));
             if verdict.dropped && fits_without {
-                s.push_str(&format!(", which the MTU rule counts: {} Without them it would pass.", verdict.sentence));
+                s.push_str(&format!(
+                    ", and the MTU rule counts them. {} Without them it would pass.",
+                    verdict.sentence
+                ));
             } else {
                 s.push_str(&format!(". {}", verdict.sentence));
             }
@@ -197,10 +200,10 @@ impl Sweep {
             _ => format!("{} to {} bytes fit", thousands(l.into()), thousands(m.into())),
         };
         let error = match (v6, icmp_error) {
-            (false, false) => "no ICMP fragmentation-needed came back",
-            (true, false) => "no ICMPv6 Packet Too Big came back",
-            (false, true) => "ICMP fragmentation-needed did come back (see the path-MTU finding)",
-            (true, true) => "ICMPv6 Packet Too Big did come back (see the path-MTU finding)",
+            (false, false) => "No ICMP fragmentation-needed came back.",
+            (true, false) => "No ICMPv6 Packet Too Big came back.",
+            (false, true) => "ICMP fragmentation-needed did come back (see the path-MTU finding).",
+            (true, true) => "ICMPv6 Packet Too Big did come back (see the path-MTU finding).",
         };
         let by = if lo == hi {
             format!("{hi} byte{} below the MTU", plural(hi))
@@ -213,8 +216,9 @@ impl Sweep {
                 thousands((l - 1).into())
             )
         };
+        // Result, cause, next step: each its own sentence.
         let mut s = format!(
-            "Datagrams up to {} bytes pass; {lost_sizes} MTU {m} but are lost, and {error}: the path drops packets {by}.",
+            "Datagrams up to {} bytes pass; {lost_sizes} MTU {m} but are lost. The path's limit is {by}. {error}",
             thousands(p.into()),
         );
         if suspects {
@@ -272,12 +276,14 @@ fn suspects_for(lo: u32, hi: u32, mtu: u32) -> String {
         (4, "4 bytes is one 802.1Q VLAN tag: a device on the path counts the tag against the MTU"),
         (8, "8 bytes is two VLAN tags (QinQ) or PPPoE (6-byte header + 2-byte PPP protocol, MTU 1492)"),
         (24, "24 bytes is GRE over IPv4 (outer IPv4 20 + GRE 4)"),
+        // RFC 7348 §5: the underlay's datagram holds outer IP + UDP + VXLAN
+        // + the inner Ethernet header; the outer Ethernet header is not in it.
         (
             50,
-            "50 bytes is VXLAN over IPv4 (outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8): the overlay needs MTU 1450, as OpenStack Neutron sets it",
+            "50 bytes is VXLAN over IPv4 (outer IPv4 20 + UDP 8 + VXLAN 8 + the inner Ethernet header 14): the overlay needs MTU 1450, as OpenStack Neutron sets it",
         ),
-        (54, "54 bytes is VXLAN over IPv4 on a VLAN-tagged underlay (50 + 4)"),
-        (70, "70 bytes is VXLAN over IPv6 (outer Ethernet 14 + IPv6 40 + UDP 8 + VXLAN 8)"),
+        (54, "54 bytes is VXLAN over IPv4 carrying VLAN-tagged inner frames (50 + 4)"),
+        (70, "70 bytes is VXLAN over IPv6 (outer IPv6 40 + UDP 8 + VXLAN 8 + the inner Ethernet header 14)"),
     ];
     let named: Vec<&str> = KNOWN.iter().filter(|(n, _)| (lo..=hi).contains(n)).map(|(_, t)| *t).collect();
     if lo == hi && hi <= 3 {
@@ -351,8 +357,8 @@ mod tests {
         let text = s.sentence(false, false, &Settings::default());
         assert!(
             text.contains(
-                "Datagrams up to 1,498 bytes pass; 1,499 and 1,500 bytes fit MTU 1500 but are lost, and no ICMP \
-                 fragmentation-needed came back: the path drops packets 2 bytes below the MTU. Something on the path \
+                "Datagrams up to 1,498 bytes pass; 1,499 and 1,500 bytes fit MTU 1500 but are lost. The path's \
+                 limit is 2 bytes below the MTU. No ICMP fragmentation-needed came back. Something on the path \
                  adds 2 bytes (for example a NIC driver trailer), or a link's MTU is 1498. Capture on the next hop, or \
                  look for `dropped over-mtu packet: 1501 > 1500` in its kernel log."
             ),
@@ -372,7 +378,12 @@ mod tests {
     #[test]
     fn four_bytes_short_is_a_vlan_tag() {
         let text = far_end_sweep(4).sentence(false, false, &Settings::default());
-        assert!(text.contains("4 bytes below the MTU. 4 bytes is one 802.1Q VLAN tag"), "{text}");
+        assert!(
+            text.contains(
+                "4 bytes below the MTU. No ICMP fragmentation-needed came back. 4 bytes is one 802.1Q VLAN tag"
+            ),
+            "{text}"
+        );
         assert!(text.contains("or a link's MTU is 1496."), "{text}");
     }
 
@@ -387,7 +398,16 @@ mod tests {
         let s = far_end_sweep(50);
         assert_eq!(s.facts.largest_passing_datagram, 1450);
         let text = s.sentence(false, false, &Settings::default());
-        assert!(text.contains("50 bytes is VXLAN over IPv4"), "{text}");
+        // RFC 7348 §5: the 50 against the underlay's MTU are outer IPv4 20 +
+        // UDP 8 + VXLAN 8 + the inner Ethernet header 14; the outer Ethernet
+        // header is not in the underlay's datagram.
+        assert!(
+            text.contains(
+                "50 bytes is VXLAN over IPv4 (outer IPv4 20 + UDP 8 + VXLAN 8 + the inner Ethernet header 14)"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("outer Ethernet"), "{text}");
         assert!(text.contains("`dropped over-mtu packet: 1501 > 1500`"), "{text}");
     }
 
@@ -447,9 +467,12 @@ mod tests {
         assert_eq!(s.facts.bytes_short_of_mtu, Some(72));
         let text = s.sentence(false, false, &Settings::default());
         assert!(
-            text.contains("the path drops packets 1 to 72 bytes below the MTU (1,429 to 1,499 bytes were not tried)"),
+            text.contains("The path's limit is 1 to 72 bytes below the MTU (1,429 to 1,499 bytes were not tried)."),
             "{text}"
         );
         assert!(text.contains("50 bytes is VXLAN"), "{text}");
+        // "50 + 4" is a tagged inner frame: a tag on the underlay's own frame
+        // is not in its datagram (RFC 7348 §5).
+        assert!(text.contains("54 bytes is VXLAN over IPv4 carrying VLAN-tagged inner frames (50 + 4)"), "{text}");
     }
 }
