@@ -51,6 +51,8 @@ struct Handlers {
     close_lesson: Callback<()>,
     glossary_links: GlossaryLinks,
     path_filter: Callback<crate::path_state::PathFilter>,
+    move_point: Callback<(usize, usize)>,
+    set_order: Callback<Vec<String>>,
     select_journey: Callback<Option<u64>>,
     close_journey: Callback<()>,
     share_journey: Callback<()>,
@@ -73,6 +75,8 @@ impl Handlers {
             close_lesson: dispatch.reform(|()| Action::CloseLesson),
             glossary_links: GlossaryLinks(dispatch.reform(|id| Action::ShowGlossary(Some(id)))),
             path_filter: dispatch.reform(Action::PathFilter),
+            move_point: dispatch.reform(|(from, to)| Action::MovePoint { from, to }),
+            set_order: dispatch.reform(Action::SetOrder),
             select_journey: dispatch.reform(Action::SelectJourney),
             close_journey: dispatch.reform(|()| Action::SelectJourney(None)),
             share_journey: dispatch.reform(|()| Action::OpenJourneyShare),
@@ -144,7 +148,7 @@ pub fn App() -> Html {
     let follow = {
         let (sources, path_worker, next_path, dispatch) =
             (sources.clone(), path_worker.clone(), next_path.clone(), on.dispatch.clone());
-        let settings = state.settings;
+        let (settings, order) = (state.settings, state.order.clone());
         Callback::from(move |()| {
             let files = sources.borrow().clone();
             if files.len() < 2 {
@@ -155,9 +159,9 @@ pub fn App() -> Html {
                 *n += 1;
                 *n
             };
-            dispatch.emit(Action::PathStart { path_id: id });
+            dispatch.emit(Action::PathStart { path_id: id, order: order.clone() });
             let sent = match path_worker.as_ref() {
-                Ok(w) => w.path(id, &files, settings),
+                Ok(w) => w.path(id, &files, settings, order.clone()),
                 Err(m) => Err(m.clone()),
             };
             if let Err(message) = sent {
@@ -303,6 +307,16 @@ pub fn App() -> Html {
                 }
                 follow.emit(());
             });
+        });
+    }
+    // The reader chose another order of the points (a column dragged, an
+    // `order=` link): the path is followed again in it.
+    {
+        let follow = follow.clone();
+        use_effect_with(state.follow_due(), move |due| {
+            if due.is_some() {
+                follow.emit(());
+            }
         });
     }
     let on_cancel = {
@@ -454,6 +468,10 @@ pub fn App() -> Html {
     let on_dragover = {
         let dragging = dragging.clone();
         Callback::from(move |e: DragEvent| {
+            // Files only: a path column dragged over the page is not a drop.
+            if !e.data_transfer().is_some_and(|dt| dt.types().includes(&"Files".into(), 0)) {
+                return;
+            }
             e.prevent_default();
             if !*dragging {
                 dragging.set(true);
@@ -521,7 +539,8 @@ pub fn App() -> Html {
                             </nav>
                         }
                         if let Some(path) = &state.path {
-                            <PathView path={path.clone()} on_filter={on.path_filter.clone()} on_select={on.select_journey.clone()} />
+                            <PathView path={path.clone()} on_filter={on.path_filter.clone()} on_select={on.select_journey.clone()}
+                                on_move={on.move_point.clone()} on_order={on.set_order.clone()} />
                             if path.selected.is_some() {
                                 <JourneyDetail path={path.clone()} settings={state.settings} lesson={state.lesson_journey_highlight()}
                                     on_close={on.close_journey.clone()} on_share={on.share_journey.clone()} />

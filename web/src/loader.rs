@@ -188,11 +188,18 @@ impl ScanWorker {
         self.post_with(&ToWorker::Scan { load_id, settings, log_names }, Some(blob), &[("logs", &blobs)], None)
     }
 
-    /// Follows packets across `files` (Blob, name).
-    pub fn path(&self, path_id: u32, files: &[(Blob, String)], settings: Settings) -> Result<(), String> {
+    /// Follows packets across `files` (Blob, name), the points in `order`
+    /// where the reader chose one (`FILE[:IFACE]` each).
+    pub fn path(
+        &self,
+        path_id: u32,
+        files: &[(Blob, String)],
+        settings: Settings,
+        order: Vec<String>,
+    ) -> Result<(), String> {
         let names = files.iter().map(|(_, n)| n.clone()).collect();
         let blobs: Vec<Blob> = files.iter().map(|(b, _)| b.clone()).collect();
-        self.post_with(&ToWorker::Path { path_id, settings, names }, None, &[("files", &blobs)], None)
+        self.post_with(&ToWorker::Path { path_id, settings, names, order }, None, &[("files", &blobs)], None)
     }
 
     /// Asks for the frames of `blob` that a byte expression matches (an [`Action::ExprMatches`]).

@@ -113,6 +113,9 @@ pub struct PathState {
     pub id: u32,
     /// The captures followed, in order.
     pub files: Vec<String>,
+    /// The points' order the reader chose, as the path was followed with it
+    /// (`FILE[:IFACE]` each; empty: the evidence's).
+    pub order: Vec<String>,
     pub points: Rc<Vec<PointView>>,
     pub journeys: Journeys,
     /// Journeys beyond [`MAX_JOURNEYS`]: followed and counted, not kept.
@@ -132,8 +135,8 @@ pub struct PathState {
 }
 
 impl PathState {
-    pub fn new(id: u32, files: Vec<String>) -> Self {
-        PathState { id, files, ..PathState::default() }
+    pub fn new(id: u32, files: Vec<String>, order: Vec<String>) -> Self {
+        PathState { id, files, order, ..PathState::default() }
     }
 
     /// The points as columns: in path order once the diagnosis is done, by index before.
@@ -142,6 +145,22 @@ impl PathState {
             Some(o) => columns(self.points.len(), &o.points_in_order, &o.points_in_order_reverse),
             None => (0..self.points.len() as u16).collect(),
         }
+    }
+
+    /// The points' order once the column at position `from` is moved to
+    /// position `to` (`FILE[:IFACE]` each, as the core writes them), or
+    /// `None` when that moves nothing or a point has no name for an order.
+    pub fn moved(&self, from: usize, to: usize) -> Option<Vec<String>> {
+        let mut columns = self.columns();
+        if from == to || from >= columns.len() || to >= columns.len() {
+            return None;
+        }
+        let c = columns.remove(from);
+        columns.insert(to, c);
+        columns
+            .iter()
+            .map(|&c| self.points.get(usize::from(c)).map(|p| p.spec.clone()).filter(|s| !s.is_empty()))
+            .collect()
     }
 
     pub fn label(&self, point: u16) -> String {

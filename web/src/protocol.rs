@@ -23,8 +23,17 @@ pub enum ToWorker {
         #[serde(default)]
         log_names: Vec<String>,
     },
-    /// Follow packets across the `files` that come with the message (named `names`, in order).
-    Path { path_id: u32, settings: Settings, names: Vec<String> },
+    /// Follow packets across the `files` that come with the message (named
+    /// `names`, in the order they were opened). `order`: the capture points'
+    /// order the reader chose, `FILE[:IFACE]` each (the core's
+    /// `framelens::path::point::PointSpec`); empty when the evidence decides.
+    Path {
+        path_id: u32,
+        settings: Settings,
+        names: Vec<String>,
+        #[serde(default)]
+        order: Vec<String>,
+    },
     /// Stop the path diagnosis `path_id`.
     CancelPath { path_id: u32 },
     /// Stop the scan of `load_id` (a newer scan also stops it).
@@ -77,6 +86,9 @@ pub struct PointView {
     /// `controller.pcapng · eth1`.
     pub label: String,
     pub frames: u64,
+    /// `controller.pcapng:eth1`: the point as an order names it (the core's `PointSpec`).
+    #[serde(default)]
+    pub spec: String,
 }
 
 /// A path finding: its sentence and the journeys it is about.
@@ -98,6 +110,21 @@ impl From<&framelens::path::PathFinding> for PathFindingView {
     }
 }
 
+/// How the points' order was found: the core's `PathOrder`, its points
+/// named as an order names them (`FILE:IFACE`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderView {
+    /// The reader gave it (the columns dragged, an `order=` link).
+    pub given: bool,
+    /// How it was found, in the core's words.
+    pub sentence: String,
+    /// Other orders the evidence allows equally, each every point in order.
+    pub competing: Vec<Vec<String>>,
+    /// Points of the reader's order that name none of the captures, in sentences.
+    #[serde(default)]
+    pub unknown: Vec<String>,
+}
+
 /// What the path diagnosis found, once every file was read twice.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathOutcome {
@@ -112,6 +139,9 @@ pub struct PathOutcome {
     /// Per file: how far its clock runs ahead of the first file's, in ns.
     #[serde(default)]
     pub clock_offsets_ns: Vec<i64>,
+    /// How the points' order was found.
+    #[serde(default)]
+    pub order: OrderView,
 }
 
 /// Worker → page.
@@ -245,7 +275,12 @@ mod tests {
         }
         for m in [
             ToWorker::Scan { load_id: 2, settings: Settings::default(), log_names: vec!["kern.log".into()] },
-            ToWorker::Path { path_id: 3, settings: Settings::default(), names: vec!["a".into(), "b".into()] },
+            ToWorker::Path {
+                path_id: 3,
+                settings: Settings::default(),
+                names: vec!["a".into(), "b".into()],
+                order: vec!["b:eth1".into(), "a".into()],
+            },
         ] {
             assert_eq!(serde_json::from_str::<ToWorker>(&serde_json::to_string(&m).unwrap()).unwrap(), m);
         }

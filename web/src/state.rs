@@ -8,6 +8,7 @@ use crate::share_state::{clip_note, JourneyDraft, ShareDraft, SharedPage};
 use framelens::capture::OwnedFrame;
 use framelens::explain::lessons::{lesson, Highlight, PathSet, Stop};
 use framelens::frame::mtu::drops;
+use framelens::path::point::PointSpec;
 use framelens::scan::record::FrameRecord;
 use framelens::scan::store::RecordStore;
 use framelens::scan::summary::{CaptureFinding, Counts, Summary};
@@ -123,14 +124,30 @@ pub struct LessonAt {
 }
 
 /// What the URL fragment carries: `#frame=12&mtu=1500&rule=ovs-kernel&fcs=auto`
-/// (and `&filter=<expression, percent-encoded>` when one is set),
-/// or in a lesson `#lesson=two-bytes&step=2` (the lesson sets frame and settings).
+/// (and `&filter=<expression, percent-encoded>` when one is set, and
+/// `&order=laptop.pcap:0,controller.pcapng:eth1` when the reader chose the
+/// path's order), or in a lesson `#lesson=two-bytes&step=2` (the lesson sets
+/// frame and settings).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Fragment {
     pub frame: Option<u64>,
     pub settings: Settings,
     pub lesson: Option<LessonAt>,
     pub filter: Option<String>,
+    /// The capture points' order, `FILE[:IFACE]` each as the core writes them.
+    pub order: Vec<String>,
+}
+
+/// An `order=` value: the points as the core writes them (`FILE[:IFACE]`),
+/// each percent-encoded but for its `:` (kept readable), joined by `,`.
+fn encode_order(order: &[String]) -> String {
+    order.iter().map(|p| encode(p).replace("%3A", ":")).collect::<Vec<_>>().join(",")
+}
+
+/// The inverse of [`encode_order`], lax: empty entries are left out; the
+/// others are written back as the core writes them.
+fn decode_order(v: &str) -> Vec<String> {
+    v.split(',').map(decode).filter(|p| !p.trim().is_empty()).map(|p| PointSpec::parse(&p).to_string()).collect()
 }
 
 impl Fragment {
@@ -153,6 +170,7 @@ impl Fragment {
                 "lesson" => f.lesson = lesson(v).map(|l| LessonAt { id: l.id, step: 0 }),
                 "step" => step = v.parse::<usize>().map_or(0, |n| n.saturating_sub(1)),
                 "filter" => f.filter = Some(decode(v)).filter(|t| !t.trim().is_empty()),
+                "order" => f.order = decode_order(v),
                 _ => {}
             }
         }
@@ -174,6 +192,9 @@ impl Fragment {
         out.push_str(&format!("mtu={}&rule={}&fcs={}", s.mtu, s.rule.key(), s.fcs.key()));
         if let Some(t) = &self.filter {
             out.push_str(&format!("&filter={}", encode(t)));
+        }
+        if !self.order.is_empty() {
+            out.push_str(&format!("&order={}", encode_order(&self.order)));
         }
         out
     }
@@ -330,6 +351,11 @@ pub struct State {
     pub log: Option<Rc<LogView>>,
     /// The path view, while two or more capture points are open.
     pub path: Option<PathState>,
+    /// The capture points' order the reader chose (by dragging a column, a
+    /// competing order offered, an `order=` link): `FILE[:IFACE]` each, as
+    /// the core writes them; empty while the evidence decides. The path is
+    /// followed again whenever it changes ([`State::follow_due`]).
+    pub order: Vec<String>,
     /// Folded payload runs of the hex map the reader opened, as (frame
     /// number, first byte of the run); a new load folds them again.
     pub unfolded: Rc<Vec<(u64, u32)>>,
@@ -347,9 +373,11 @@ pub enum Action {
     },
     /// The frame list shows capture `i` of [`State::captures`].
     Activate(usize),
-    /// A path diagnosis over every open capture started.
+    /// A path diagnosis over every open capture started, with the points
+    /// in `order` where the reader chose one ([`State::order`]).
     PathStart {
         path_id: u32,
+        order: Vec<String>,
     },
     PathPoints {
         path_id: u32,
@@ -375,6 +403,15 @@ pub enum Action {
         message: String,
     },
     PathFilter(PathFilter),
+    /// The path view's column at position `from` was dragged (or moved by
+    /// its buttons) to position `to`: the reader's order of the points.
+    MovePoint {
+        from: usize,
+        to: usize,
+    },
+    /// The reader chose this order of the points (`FILE[:IFACE]` each; empty:
+    /// the evidence's).
+    SetOrder(Vec<String>),
     SelectJourney(Option<u64>),
     /// A frame of the selected journey was read from capture `file`.
     JourneyFrameRead {
@@ -486,8 +523,15 @@ impl State {
                 settings: self.settings,
                 lesson: None,
                 filter: Some(self.expr_text.clone()).filter(|t| !t.is_empty()),
+                order: self.order.clone(),
             },
         }
+    }
+
+    /// The order the path should be followed again with: the reader's
+    /// [`State::order`], while the path shown was followed with another.
+    pub fn follow_due(&self) -> Option<Vec<String>> {
+        self.path.as_ref().filter(|p| p.order != self.order).map(|_| self.order.clone())
     }
 
     /// The byte expression's evaluation the worker should run now: once the
@@ -746,9 +790,9 @@ impl State {
                     self.active = i;
                 }
             }
-            Action::PathStart { path_id } => {
+            Action::PathStart { path_id, order } => {
                 self.path = (self.captures.len() >= 2)
-                    .then(|| PathState::new(path_id, self.captures.iter().map(|(n, _)| n.clone()).collect()));
+                    .then(|| PathState::new(path_id, self.captures.iter().map(|(n, _)| n.clone()).collect(), order));
                 // A path lesson's step selects its journey as soon as there is a path.
                 let stop = self.lesson_stop();
                 if let (Some(p), Some(stop)) = (&mut self.path, stop) {
@@ -785,6 +829,12 @@ impl State {
                     p.set_filter(f);
                 }
             }
+            Action::MovePoint { from, to } => {
+                if let Some(order) = self.path.as_ref().and_then(|p| p.moved(from, to)) {
+                    self.order = order;
+                }
+            }
+            Action::SetOrder(order) => self.order = order,
             Action::SelectJourney(j) => {
                 if let Some(p) = &mut self.path {
                     p.selected = j;
@@ -850,6 +900,7 @@ impl State {
                     self.select(f.frame);
                     self.set_settings(f.settings);
                     self.set_expr(f.filter.unwrap_or_default());
+                    self.order = f.order;
                 }
             },
             Action::RescanStarted => self.rescan_due = false,
@@ -924,6 +975,8 @@ impl State {
             self.set_settings(l.settings);
             self.set_filter(Filter::All);
             self.set_expr(String::new());
+            // A path lesson's steps stand at points of the evidence's order.
+            self.order.clear();
         }
         match l.steps.get(step).or(l.steps.last()) {
             // A path step selects its journey (in the path view, once there is one).
@@ -1457,7 +1510,13 @@ mod tests {
         let points = plan
             .points
             .iter()
-            .map(|p| PointView { index: p.index, file: p.file, label: p.label.clone(), frames: p.frames })
+            .map(|p| PointView {
+                index: p.index,
+                file: p.file,
+                label: p.label.clone(),
+                frames: p.frames,
+                spec: PointSpec::of(p, files[p.file].0).to_string(),
+            })
             .collect();
         let outcome = PathOutcome {
             points_in_order: summary.points_in_order.clone(),
@@ -1496,7 +1555,7 @@ mod tests {
             logs: vec![],
             replace: true,
         });
-        let st = st.apply(Action::PathStart { path_id: 1 });
+        let st = st.apply(Action::PathStart { path_id: 1, order: vec![] });
         assert!(st.path.is_none(), "one capture has no path view");
         let st = st.apply(Action::AddFiles {
             captures: vec![("b.pcap".into(), 2), ("a.pcap".into(), 3)],
@@ -1505,7 +1564,10 @@ mod tests {
         });
         assert_eq!(st.captures, [("a.pcap".to_string(), 3), ("b.pcap".to_string(), 2)]);
         assert_eq!(st.log_files, ["kern.log"]);
-        let st = st.apply(Action::PathStart { path_id: 2 }).apply(Action::Activate(1)).apply(Action::Activate(9));
+        let st = st
+            .apply(Action::PathStart { path_id: 2, order: vec![] })
+            .apply(Action::Activate(1))
+            .apply(Action::Activate(9));
         assert_eq!(st.active, 1);
         assert_eq!(st.path.as_ref().unwrap().files, ["a.pcap", "b.pcap"]);
         let st = st.apply(Action::AddFiles { captures: vec![("c.pcap".into(), 1)], logs: vec![], replace: true });
@@ -1513,10 +1575,87 @@ mod tests {
     }
 
     #[test]
+    fn an_order_goes_into_the_fragment_as_the_core_writes_its_points() {
+        let f = Fragment::parse("#frame=3&order=laptop.pcap:0,controller.pcapng:eth1,,controller.pcapng");
+        assert_eq!(
+            f.order,
+            ["laptop.pcap:0", "controller.pcapng:eth1", "controller.pcapng"],
+            "an empty point is left out"
+        );
+        assert_eq!(
+            f.format(),
+            "#frame=3&mtu=1500&rule=ovs-kernel&fcs=auto&order=laptop.pcap:0,controller.pcapng:eth1,controller.pcapng"
+        );
+        assert_eq!(Fragment::parse(&f.format()), f);
+        // A name with a comma, an ampersand or a space stays one point.
+        let odd = Fragment { order: vec!["a,b & c.pcap:eth1".into(), "d.pcap".into()], ..Fragment::default() };
+        assert!(odd.format().ends_with("&order=a%2Cb%20%26%20c.pcap:eth1,d.pcap"), "{}", odd.format());
+        assert_eq!(Fragment::parse(&odd.format()), odd);
+        assert!(Fragment::parse("#mtu=1400").order.is_empty());
+    }
+
+    #[test]
+    fn a_column_moved_is_the_readers_order_and_the_path_is_followed_again_in_it() {
+        let (points, batches, outcome) = story_path(1000);
+        let mut st = two_captures().apply(Action::PathStart { path_id: 7, order: vec![] });
+        st = st.apply(Action::PathPoints { path_id: 7, points: points.clone() });
+        for b in batches {
+            st = st.apply(b);
+        }
+        st = st.apply(Action::PathDone { path_id: 7, outcome, elapsed_ms: 1.0 });
+        assert_eq!(st.follow_due(), None, "the evidence's order, as followed");
+        let columns = st.path.as_ref().unwrap().columns();
+        let spec = |c: u16| points[usize::from(c)].spec.clone();
+        // Nothing to move: out of range, or onto itself.
+        for (from, to) in [(0, 0), (0, 3), (3, 0)] {
+            assert!(st.clone().apply(Action::MovePoint { from, to }).order.is_empty(), "{from} → {to}");
+        }
+        // The first column dragged onto the last: the others move up.
+        let moved = st.clone().apply(Action::MovePoint { from: 0, to: 2 });
+        let order = vec![spec(columns[1]), spec(columns[2]), spec(columns[0])];
+        assert_eq!(moved.order, order);
+        assert_eq!(moved.follow_due(), Some(order.clone()));
+        assert!(moved.fragment().format().ends_with(&format!("&order={}", encode_order(&order))));
+        // A button moves a column one place.
+        let right = st.clone().apply(Action::MovePoint { from: 1, to: 2 });
+        assert_eq!(right.order, [spec(columns[0]), spec(columns[2]), spec(columns[1])]);
+        // Followed again in it: nothing more is due, until the reader goes
+        // back to a link without an order (the evidence's again).
+        let again = moved.apply(Action::PathStart { path_id: 8, order: order.clone() });
+        assert_eq!(again.path.as_ref().unwrap().order, order);
+        assert_eq!(again.follow_due(), None);
+        assert!(again.ignores(&Action::Hash(again.fragment().format())), "its own fragment coming back");
+        let back = again.apply(Action::Hash("#mtu=1500".into()));
+        assert_eq!(back.follow_due(), Some(vec![]));
+        // A chosen order (a competing one offered) is the reader's too.
+        let chosen = back.apply(Action::SetOrder(right.order.clone()));
+        assert_eq!(chosen.follow_due(), Some(right.order));
+    }
+
+    #[test]
+    fn an_order_link_opened_before_its_files_is_followed_when_they_come() {
+        let order = vec!["laptop.pcap:0".to_string(), "controller.pcapng:eth1".into()];
+        let st = State::default().apply(Action::Hash(format!("#order={}", encode_order(&order))));
+        assert_eq!(st.order, order);
+        assert_eq!(st.follow_due(), None, "no path yet");
+        let st = st.apply(Action::AddFiles {
+            captures: vec![("controller.pcapng".into(), 20), ("laptop.pcap".into(), 10)],
+            logs: vec![],
+            replace: false,
+        });
+        // The app starts the path with the state's order: nothing more is due.
+        let chosen = st.order.clone();
+        let st = st.apply(Action::PathStart { path_id: 1, order: chosen });
+        assert_eq!(st.path.as_ref().unwrap().order, order);
+        assert_eq!(st.follow_due(), None);
+        assert_eq!(st.order, order, "the order stays for the files it names");
+    }
+
+    #[test]
     fn journeys_arrive_in_batches_filter_and_select_with_their_frames() {
         let (points, batches, outcome) = story_path(5);
         assert!(batches.len() > 2);
-        let mut st = two_captures().apply(Action::PathStart { path_id: 7 });
+        let mut st = two_captures().apply(Action::PathStart { path_id: 7, order: vec![] });
         st = st.apply(Action::PathPoints { path_id: 7, points: points.clone() });
         // Another diagnosis' batch changes nothing.
         st = st.apply(Action::PathPoints { path_id: 6, points: Rc::default() });
@@ -1553,7 +1692,10 @@ mod tests {
     fn a_path_lesson_opens_its_files_together_and_each_step_selects_its_journey() {
         let l = lesson("path-story").unwrap();
         let stop = |k: usize| l.steps[k].at.unwrap();
-        let st = State::default().apply(Action::Fragment(Fragment::parse("#lesson=path-story")));
+        let st = State::default().apply(Action::Hash("#order=controller.pcapng:eth1".into()));
+        assert_eq!(st.order, ["controller.pcapng:eth1"]);
+        let st = st.apply(Action::Fragment(Fragment::parse("#lesson=path-story")));
+        assert!(st.order.is_empty(), "the lesson's steps are in the evidence's order");
         let set = st.lesson_path_due().expect("its files are due");
         assert_eq!((set.captures, set.logs), (&["laptop.pcap", "controller.pcapng"][..], &["controller-kern.log"][..]));
         assert_eq!(st.lesson_capture_due(), None, "no single capture to fetch");
@@ -1574,7 +1716,7 @@ mod tests {
         // The path starts: the step's journey is selected at once, and is
         // highlighted at its point once its journeys came; the list shows nothing for it.
         let (points, batches, _) = story_path(4);
-        let mut st = st.apply(Action::PathStart { path_id: 7 });
+        let mut st = st.apply(Action::PathStart { path_id: 7, order: vec![] });
         assert_eq!(st.path.as_ref().unwrap().selected, Some(stop(0).journey));
         st = st.apply(Action::PathPoints { path_id: 7, points });
         for b in batches {
@@ -1615,7 +1757,7 @@ mod tests {
     #[test]
     fn a_lost_journey_is_shared_as_one_link_that_opens_its_sightings() {
         let (points, batches, outcome) = story_path(1000);
-        let mut st = two_captures().apply(Action::PathStart { path_id: 7 });
+        let mut st = two_captures().apply(Action::PathStart { path_id: 7, order: vec![] });
         st = st.apply(Action::PathPoints { path_id: 7, points });
         for b in batches {
             st = st.apply(b);

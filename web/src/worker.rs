@@ -10,7 +10,7 @@ mod protocol;
 
 #[cfg(target_arch = "wasm32")]
 mod imp {
-    use crate::protocol::{FromWorker, LogRow, LogView, PathOutcome, PointView, ReadContext, ToWorker};
+    use crate::protocol::{FromWorker, LogRow, LogView, OrderView, PathOutcome, PointView, ReadContext, ToWorker};
     use framelens::capture::write::PcapngWriter;
     use framelens::explain::annotate::{comment, worth_a_comment};
     use framelens::explain::journey::{encode, Texts};
@@ -18,7 +18,8 @@ mod imp {
     use framelens::frame::analysis::analyze;
     use framelens::log::matching::{LogSettings, Matcher};
     use framelens::log::read_log;
-    use framelens::path::{Follower, PathSettings, Survey};
+    use framelens::path::point::PointSpec;
+    use framelens::path::{Follower, PathSettings, Plan, Survey};
     use framelens::scan::store::RecordBatch;
     use framelens::scan::Scanner;
     use framelens::settings::Settings;
@@ -286,7 +287,7 @@ mod imp {
     /// Follows packets across the captures: the core's survey reads every
     /// file once, its follower reads them all again, merged in time; the
     /// journeys go to the page as their words, [`JOURNEY_BATCH`] at a time.
-    async fn path(files: Vec<Blob>, names: Vec<String>, settings: Settings, path_id: u32) {
+    async fn path(files: Vec<Blob>, names: Vec<String>, order: Vec<String>, settings: Settings, path_id: u32) {
         let t0 = js_sys::Date::now();
         let elapsed = || js_sys::Date::now() - t0;
         let live = || LIVE_PATH.get() == path_id;
@@ -295,7 +296,10 @@ mod imp {
         let bytes_total: u64 = files.iter().map(|b| b.size() as u64).sum::<u64>() * 2;
         let mut bytes_done = 0u64;
         let mut buf = Vec::new();
-        let mut survey = Survey::new(files.len(), settings.frame);
+        // The reader's order, where one was chosen: the core puts the plan's
+        // points in it (points it does not name after, in the evidence's order).
+        let order: Vec<PointSpec> = order.iter().map(|s| PointSpec::parse(s)).collect();
+        let mut survey = Survey::new(files.len(), settings.frame).with_order(order);
         for (i, blob) in files.iter().enumerate() {
             let stream = FileStream::open(blob);
             let mut pending = Some(JsFuture::from(stream.read(None)));
@@ -320,7 +324,13 @@ mod imp {
         let points = plan
             .points
             .iter()
-            .map(|p| PointView { index: p.index, file: p.file, label: p.label.clone(), frames: p.frames })
+            .map(|p| PointView {
+                index: p.index,
+                file: p.file,
+                label: p.label.clone(),
+                frames: p.frames,
+                spec: PointSpec::of(p, &names[p.file]).to_string(),
+            })
             .collect();
         post(&FromWorker::PathPoints { path_id, points }, None);
         let mut follower = Follower::new(plan.clone(), settings);
@@ -387,8 +397,24 @@ mod imp {
                 .collect(),
             contexts,
             clock_offsets_ns: summary.clock_offsets.iter().map(|(_, ns)| *ns).collect(),
+            order: order_view(&plan, &names),
         };
         post(&FromWorker::PathDone { path_id, outcome: Box::new(outcome), elapsed_ms: elapsed() }, None);
+    }
+
+    /// How the plan's order was found, its points named as an order names them.
+    fn order_view(plan: &Plan, names: &[String]) -> OrderView {
+        let spec = |i: &u16| {
+            let p = plan.points.get(usize::from(*i))?;
+            Some(PointSpec::of(p, names.get(p.file)?).to_string())
+        };
+        let o = &plan.order;
+        OrderView {
+            given: o.given,
+            sentence: o.sentence.clone(),
+            competing: o.competing.iter().filter_map(|c| c.iter().map(spec).collect()).collect(),
+            unknown: o.unknown.iter().map(ToString::to_string).collect(),
+        }
     }
 
     /// The Blobs of the message's array `key`.
@@ -564,11 +590,11 @@ mod imp {
                     }
                 }
             }
-            Ok(ToWorker::Path { path_id, settings, names }) => {
+            Ok(ToWorker::Path { path_id, settings, names, order }) => {
                 LIVE_PATH.set(path_id);
                 let files = blobs(&data, "files");
                 if files.len() == names.len() {
-                    wasm_bindgen_futures::spawn_local(path(files, names, settings, path_id));
+                    wasm_bindgen_futures::spawn_local(path(files, names, order, settings, path_id));
                 } else {
                     post(
                         &FromWorker::PathFailed {

@@ -9,6 +9,8 @@ pub mod legend;
 pub mod lesson_gallery;
 pub mod lesson_walker;
 pub mod log_panel;
+pub mod path_head;
+pub mod path_order;
 pub mod path_view;
 pub mod progress;
 pub mod selected_frame;

@@ -4,6 +4,8 @@
 //! findings in words. Only the rows in view are in the page; a journey
 //! selected from elsewhere (a lesson step) is scrolled into view.
 
+use crate::components::path_head::PathHead;
+use crate::components::path_order::PathOrderNote;
 use crate::path_state::{PathFilter, PathState};
 use framelens::explain::journey::{cells, Cell};
 use framelens::text::thousands as count;
@@ -19,6 +21,10 @@ pub struct Props {
     pub path: PathState,
     pub on_filter: Callback<PathFilter>,
     pub on_select: Callback<Option<u64>>,
+    /// (from, to): a column moved to another place (the reader's order).
+    pub on_move: Callback<(usize, usize)>,
+    /// An order of the points chosen (`FILE:IFACE` each; empty: the evidence's).
+    pub on_order: Callback<Vec<String>>,
 }
 
 fn cell_html(cell: Cell, point: u16) -> Html {
@@ -108,6 +114,9 @@ pub fn PathView(props: &Props) -> Html {
         <section class="path-view" data-testid="path-view">
             <h2>{ "Path" }</h2>
             { status }
+            if let Some(o) = &p.outcome {
+                <PathOrderNote order={o.order.clone()} points={p.points.clone()} on_choose={props.on_order.clone()} />
+            }
             { for p.loss_sentences().into_iter().map(|s| html! { <p class="finding" data-testid="path-finding">{ s.to_string() }</p> }) }
             <div class="filters" role="group" aria-label="Path filter">
                 { for PathFilter::ALL.iter().map(|&f| {
@@ -116,10 +125,8 @@ pub fn PathView(props: &Props) -> Html {
                         data-testid={format!("path-filter-{}", f.key())} aria-pressed={(p.filter == f).to_string()} {onclick}>{ f.label() }</button> }
                 }) }
             </div>
-            <div class="journey-head" style={grid.clone()}>
-                <span class="cell num">{ "packet" }</span>
-                { for columns.iter().map(|&c| html! { <span class="cell" data-testid="path-point" data-point={c.to_string()}>{ p.label(c) }</span> }) }
-            </div>
+            <PathHead labels={columns.iter().map(|&c| p.label(c)).collect::<Vec<_>>()} points={columns.clone()}
+                grid={grid.clone()} on_move={props.on_move.clone()} />
             <div class="journeys" ref={list} style={format!("height:{}px", (rows.max(3) as f64 * ROW_HEIGHT).min(VIEW_HEIGHT))} {onscroll}>
                 <div class="journeys-inner" style={format!("height:{}px", rows as f64 * ROW_HEIGHT)}>
                     { for body }
