@@ -79,7 +79,7 @@ test('share a lost journey: every appeared run outlined, the link opens its sigh
       page.waitForEvent('download'),
       dialog.locator('[data-testid=download-markdown]').click(),
     ]);
-    assert.equal(download.suggestedFilename(), 'packet-15.md');
+    assert.equal(download.suggestedFilename(), 'packet-16.md');
     assert.equal(fs.readFileSync(await download.path(), 'utf8'), markdown);
     await dialog.locator('[data-testid=share-copy-link]').click();
     await page.locator('[data-testid=copy-status]', { hasText: 'Link copied.' }).waitFor();

@@ -12,16 +12,16 @@ import { openPage, screenshot, useApp, assertClean, openApp } from './lib.mjs';
 // Laptop frames are untagged (IPv4 at 14: total length 16–17, destination
 // 30–33); at eth1 the 802.1Q tag is 14–17, the 1500-byte datagram 18–1517,
 // the driver's 2 bytes 1518–1519, and the L2 payload Open vSwitch counts
-// 18–1519 (1,502 bytes). Journey 12 is the answered 1470-byte ping, 14 the
-// first 1472-byte one, lost after eth1 (point 1).
+// 18–1519 (1,502 bytes). Journey 13 is the answered 1470-byte ping, 15 the
+// first 1472-byte one, lost after eth1 (point 1); journey 0 is the laptop's ARP.
 const STEPS = [
-  [12, 0, 14, 16, 2],
-  [14, 0, 16, 16, 2],
-  [14, 1, 29, 14, 4],
-  [14, 1, 29, 1518, 2],
-  [12, 2, 26, 30, 4],
-  [14, 1, 29, 18, 1502],
-  [14, 1, 29, 1518, 2],
+  [13, 0, 14, 16, 2],
+  [15, 0, 16, 16, 2],
+  [15, 1, 29, 14, 4],
+  [15, 1, 29, 1518, 2],
+  [13, 2, 26, 30, 4],
+  [15, 1, 29, 18, 1502],
+  [15, 1, 29, 1518, 2],
 ];
 
 const app = useApp();
@@ -139,8 +139,8 @@ test('path lesson: #lesson=path-story&step=N opens it at that step, and steps ba
     await checkStep(page, 4);
     // A journey chosen by hand keeps the lesson; the step's outline goes.
     await page.locator('[data-testid=path-filter-lost]').click();
-    await page.locator('[data-testid=journey-row][data-journey="15"]').click();
-    await page.locator('[data-testid=journey-row][data-journey="15"][aria-selected=true]').waitFor({ timeout: 5_000 });
+    await page.locator('[data-testid=journey-row][data-journey="16"]').click();
+    await page.locator('[data-testid=journey-row][data-journey="16"][aria-selected=true]').waitFor({ timeout: 5_000 });
     assert.equal(await page.locator('[data-testid=journey-frame][data-lesson=true]').count(), 0);
     assert.equal(await page.locator('[data-testid=lesson-step][data-step="5"]').count(), 1);
     assertClean(log);

@@ -327,7 +327,7 @@ fn order_sentence(
     };
     for &(a, b) in undecided {
         s.push_str(&format!(
-            " No packet orders {} and {} (none was seen at both, or as many each way): they may be the other way round, branches of the path (two pods' veths) or links in parallel (a bond's members, ECMP paths); give the order with --order if you know it.",
+            " No packet orders {} and {} (none was seen at both, or as many each way): they may be the other way round, branches of the path (two pods' veths) or links in parallel (a bond's members, ECMP paths); if you know the order, give it (`--order`, or drag the columns in the path view).",
             label(a),
             label(b)
         ));
