@@ -9,6 +9,14 @@ use crate::path::journey::{points_of, Sighting};
 /// or, where one point saw the packet in several frames and the next in
 /// another number of them, the split or merge itself.
 pub fn hops(seen: &[Sighting], translations: &mut Translations) -> Vec<(u16, u16, Change)> {
+    // The common journey passes each point once: its hops are its sightings'.
+    if seen.windows(2).all(|w| w[0].point != w[1].point) && seen.len() <= 2 {
+        return seen
+            .windows(2)
+            .filter_map(|w| Some((w[0].point, w[1].point, w[0].facts.as_ref()?, w[1].facts.as_ref()?)))
+            .flat_map(|(a, b, x, y)| between(x, y, translations).into_iter().map(move |c| (a, b, c)))
+            .collect();
+    }
     let points = points_of(seen);
     let at = |p: u16| seen.iter().filter(move |s| s.point == p).collect::<Vec<_>>();
     let mut out = Vec::new();

@@ -254,6 +254,13 @@ impl Matcher {
     fn learn_flow(&mut self, pos: usize) {
         let j = &self.open[pos];
         let Some((flow_key, hosts_key)) = j.flow else { return };
+        // Most journeys pass each point once: their points are their sightings'.
+        let distinct = j.seen.len() <= 1 || j.seen.windows(2).all(|w| w[0].point != w[1].point) && {
+            let mut ps: Vec<u16> = j.seen.iter().map(|s| s.point).collect();
+            ps.sort_unstable();
+            ps.windows(2).all(|w| w[0] != w[1])
+        };
+        let reached = if distinct { j.seen.len() } else { points_of(&j.seen).len() };
         for key in [flow_key, hosts_key] {
             if self.flows.len() >= MAX_FLOWS && !self.flows.contains_key(&key) {
                 let idle = self.now.saturating_sub(self.plan.window_ns.saturating_mul(16));
@@ -265,9 +272,8 @@ impl Matcher {
             let j = &self.open[pos];
             let flow = self.flows.entry(key).or_default();
             flow.last_at = j.last_at;
-            let points = points_of(&j.seen);
-            if points.len() > flow.path.len() {
-                flow.path = points;
+            if reached > flow.path.len() {
+                flow.path = points_of(&j.seen);
             }
         }
     }
