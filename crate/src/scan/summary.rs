@@ -2,8 +2,9 @@
 //! bounded memory. The builder counts every frame and hands it to its
 //! detectors: patterns of extra bytes per source ([`super::patterns`]), the
 //! ping sweep ([`super::pings`]), path-MTU evidence ([`super::path_mtu`]) and
-//! full-size retransmissions ([`super::retransmit`]); a copy of a packet on
-//! another interface is dropped first ([`super::duplicates`]).
+//! full-size retransmissions ([`super::retransmit`]). Patterns see every
+//! frame; the others count packets, so a copy of a packet seen on another
+//! interface ([`super::duplicates`]) never reaches them.
 
 use crate::capture::CaptureError;
 use crate::frame::dissect::Dissection;
