@@ -3,13 +3,18 @@
 //! a frame is recomputed on demand ([`crate::frame::analysis`]) from its bytes.
 //!
 //! The stage's parts: [`record`] (what is kept per frame and per file),
-//! [`summary`] (capture-wide counts and findings), [`sweep`] (what a ping
-//! sweep says about the path), [`retransmit`] (TCP segments sent again, by
-//! size), [`store`] (records kept
-//! compact for a face that holds them all) and [`report`] (the JSON Lines
-//! contract).
+//! [`summary`] (counts, and the builder that feeds each frame to the
+//! detectors `patterns`, `pings`, `path_mtu` and [`retransmit`], after
+//! [`duplicates`] drops copies; [`sweep`] reads a ping sweep), [`store`]
+//! (records kept compact for a face that holds them all) and [`report`]
+//! (the JSON Lines contract).
 
+mod counts;
 pub mod duplicates;
+mod finding;
+mod path_mtu;
+mod patterns;
+mod pings;
 pub mod record;
 pub mod report;
 pub mod retransmit;

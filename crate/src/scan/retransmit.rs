@@ -8,8 +8,11 @@
 //! compared modulo 2^32). Memory is bounded: [`MAX_FLOWS`] directions, and
 //! [`MAX_SIZES`] distinct segment sizes per direction.
 
+use crate::frame::dissect::Dissection;
+use crate::scan::finding::{CaptureFinding, FindingKind};
+use crate::scan::record::FrameRecord;
 use crate::text::{count, thousands};
-use crate::wire::Value;
+use crate::wire::{be16, ipv4, ipv6, tcp, Layer, Value};
 use foldhash::HashMap;
 
 pub const MAX_FLOWS: usize = 4096;
@@ -155,6 +158,43 @@ impl Retransmissions {
         }
         out.sort_by(|a, b| b.resent.cmp(&a.resent).then(a.flow.cmp(&b.flow)));
         out
+    }
+
+    /// A TCP segment of the outermost datagram, for the retransmissions by size.
+    pub fn add_segment(&mut self, r: &FrameRecord, d: &Dissection, data: &[u8]) {
+        let (Some(Layer::Tcp), Some(payload), Some(g)) = (d.transport, d.tcp_payload, d.datagram) else { return };
+        if payload == 0 {
+            return;
+        }
+        let Some(h) = d.headers.iter().find(|h| h.layer == Layer::Tcp && h.depth == 0) else { return };
+        let seg = data.get(h.start as usize..).unwrap_or(&[]);
+        let ip = data.get(g.start as usize..).unwrap_or(&[]);
+        let v6 = g.layer == Layer::Ipv6;
+        let (src, dst) = if v6 { (ipv6::field::SRC, ipv6::field::DST) } else { (ipv4::field::SRC, ipv4::field::DST) };
+        let (Some(a), Some(b)) = (ip.get(src), ip.get(dst)) else { return };
+        let mut key = FlowKey {
+            v6,
+            src: [0; 16],
+            dst: [0; 16],
+            src_port: be16(seg, tcp::field::SRC_PORT),
+            dst_port: be16(seg, tcp::field::DST_PORT),
+        };
+        key.src[..a.len()].copy_from_slice(a);
+        key.dst[..b.len()].copy_from_slice(b);
+        let datagram = r.mtu.datagram_len.unwrap_or(0);
+        self.add(key, tcp::seq(seg), payload, datagram, r.number);
+    }
+
+    /// The connection direction whose full-size segments were resent most.
+    pub fn finding(&self, icmp_error: impl Fn(bool) -> bool) -> Option<CaptureFinding> {
+        let losses = self.losses();
+        let first = losses.first()?;
+        Some(CaptureFinding {
+            kind: FindingKind::FullSizeRetransmissions,
+            sentence: first.sentence(losses.len() - 1, icmp_error(first.flow.v6)),
+            frames: first.frames.clone(),
+            facts: None,
+        })
     }
 }
 
