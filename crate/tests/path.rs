@@ -6,11 +6,35 @@ use framelens::craft::paths::{self, Body, Datagram};
 use framelens::craft::{PcapWriter, PcapngWriter};
 use framelens::path::{follow_bytes, Journey, PathFindingKind, PathSettings, PathSummary, Plan};
 
+/// Follows `files` in the order given, and checks on the way that the
+/// reversed order (every order, for two files) gives the same answer.
 fn follow(files: &[(&str, Vec<u8>)], settings: PathSettings) -> (Plan, Vec<Journey>, PathSummary) {
-    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    let mut journeys = Vec::new();
-    let (plan, summary) = follow_bytes(&refs, settings, |_, j| journeys.push(j.clone()));
-    assert!(summary.errors.is_empty(), "{:?}", summary.errors);
+    let run = |files: &[(&str, Vec<u8>)]| {
+        let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let mut journeys = Vec::new();
+        let (plan, summary) = follow_bytes(&refs, settings, |_, j| journeys.push(j.clone()));
+        assert!(summary.errors.is_empty(), "{:?}", summary.errors);
+        (plan, journeys, summary)
+    };
+    let (plan, journeys, summary) = run(files);
+    if files.len() > 1 {
+        let reversed: Vec<(&str, Vec<u8>)> = files.iter().rev().cloned().collect();
+        let (p2, j2, s2) = run(&reversed);
+        let labels = |p: &Plan| p.points.iter().map(|x| x.label.clone()).collect::<Vec<_>>();
+        let named = |p: &Plan, js: &[Journey]| {
+            js.iter()
+                .map(|j| {
+                    let frames: Vec<(String, u64)> =
+                        j.seen.iter().map(|s| (p.points[usize::from(s.point)].label.clone(), s.frame)).collect();
+                    (frames, j.lost_after.map(|l| p.points[usize::from(l)].label.clone()), words(j))
+                })
+                .collect::<Vec<_>>()
+        };
+        let sentences = |s: &PathSummary| s.findings.iter().map(|f| f.sentence.clone()).collect::<Vec<_>>();
+        assert_eq!(labels(&p2), labels(&plan), "the points' order does not depend on the files' order");
+        assert_eq!(named(&p2, &j2), named(&plan, &journeys), "nor do the journeys");
+        assert_eq!(sentences(&s2), sentences(&summary), "nor do the findings");
+    }
     (plan, journeys, summary)
 }
 
