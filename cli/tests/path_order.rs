@@ -109,3 +109,14 @@ fn order_given_on_the_command_line_numbers_the_points() {
     let summary = stdout.lines().last().unwrap();
     assert!(summary.contains(r#""order":{"given":true,"#), "{summary}");
 }
+
+#[test]
+fn path_with_a_kernel_log_is_the_same_in_both_orders() {
+    // The log's clock and each line's capture are chosen by evidence and
+    // the captures' rank, never by their position on the command line.
+    let dir = support::root().join("static/path-story");
+    let a = run(&dir, &["path", "--json", "--log", "controller-kern.log", "laptop.pcap", "controller.pcapng"]);
+    let b = run(&dir, &["path", "--json", "--log", "controller-kern.log", "controller.pcapng", "laptop.pcap"]);
+    assert_eq!(a.0, 0, "{}", a.2);
+    assert!(a.1 == b.1, "the log's lines and clocks depend on the files' order");
+}
