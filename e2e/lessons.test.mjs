@@ -26,6 +26,9 @@ const STEPS = {
   'vlan-qinq': [[1, 52, 8], [2, 14, 4], [3, 14, 8], [6, 14, 8]],
   // VXLAN header after 14 + 20 + 8 = 42; outer total length at 16.
   vxlan: [[1, 42, 8], [1, 16, 2], [2, 16, 2]],
+  // Geneve after 14 + 20 + 8 = 42: 8 fixed + OVN's 8-byte option at 50; outer
+  // total length at 16; over IPv6 the payload length at 14 + 4 = 18.
+  'geneve-ovn': [[1, 42, 16], [1, 50, 8], [1, 16, 2], [2, 16, 2], [3, 18, 2]],
   // TCP with the 12-byte timestamp option: 32 bytes from 14 + 20 = 34.
   'gro-tso': [[1, 34, 32], [2, 16, 2], [3, 16, 2]],
   snaplen: [[2, 16, 2], [3, 16, 2]],

@@ -12,9 +12,9 @@ use framelens::frame::analysis::analyze;
 #[test]
 fn every_step_highlights_the_bytes_it_talks_about() {
     let captures = gallery();
-    assert_eq!(LESSONS.len(), 12);
+    assert_eq!(LESSONS.len(), 13);
     let single: Vec<_> = LESSONS.iter().filter_map(|l| Some((l, l.capture()?))).collect();
-    assert_eq!(single.len(), 11, "eleven lessons over one gallery capture each");
+    assert_eq!(single.len(), 12, "twelve lessons over one gallery capture each");
     for (lesson, capture) in single {
         let bytes = &captures.iter().find(|(n, _)| *n == capture).unwrap_or_else(|| panic!("{capture}")).1;
         let mut analyses = Vec::new();
@@ -311,4 +311,68 @@ fn who_counts_what_states_each_rules_verdict() {
     assert_eq!((router.measured, router.limit, router.dropped), (1500, 1500, false));
     assert!(step(6).contains("1,500 ≤ MTU 1500"));
     assert!(l.summary.contains("Open vSwitch drops it, a bridge, veth and a router pass it"));
+}
+
+/// Each frame of a single-capture lesson, analysed at the lesson's settings.
+fn analysed(l: &framelens::explain::lessons::Lesson) -> Vec<framelens::frame::analysis::FrameAnalysis> {
+    let capture = l.capture().unwrap();
+    let bytes = gallery().into_iter().find(|(n, _)| *n == capture).unwrap().1;
+    let mut out = Vec::new();
+    assert!(read_all(&bytes, |p| out.push(analyze(&p, &l.settings))).is_none());
+    out
+}
+
+/// Where the tunnelled (depth 1) datagram starts, and the outer one's start and end.
+fn tunnel_bytes(a: &framelens::frame::analysis::FrameAnalysis) -> (u32, u32, u64) {
+    use framelens::wire::Layer;
+    let outer = a.dissection.datagram.unwrap();
+    let inner = a.dissection.headers.iter().find(|h| h.depth == 1 && matches!(h.layer, Layer::Ipv4 | Layer::Ipv6));
+    (inner.unwrap().start, outer.start, outer.end)
+}
+
+/// "Geneve and OVN: why 1442": the header length from the options-length
+/// field (RFC 8926 section 3.4), OVN's option class 0x0102 (RFC 8926
+/// section 3.5 and the IANA Geneve Option Class registry), the 58 and 78
+/// bytes from where the pod's datagram starts inside the underlay's, and the
+/// IP router rule's verdict on each outer datagram (RFC 8200 section 5: the
+/// 1500 underlay never fragments the IPv6 one; DF on the IPv4 one).
+#[test]
+fn geneve_ovn_states_the_overheads_the_capture_has() {
+    use framelens::explain::lessons::lesson;
+    use framelens::wire::Layer;
+    let l = lesson("geneve-ovn").unwrap();
+    assert_eq!(l.capture(), Some("geneve-ovn.pcap"));
+    let a = analysed(l);
+    assert_eq!(a.len(), 3);
+    let step = |n: usize| l.steps[n - 1].text;
+    // Frame 1: a 16-byte Geneve header, 8 of them options, one OVN option.
+    let geneve = a[0].dissection.headers.iter().find(|h| h.layer == Layer::Geneve).unwrap();
+    assert_eq!(geneve.len, 16);
+    let optlen = a[0].spans.iter().find(|s| s.layer == Layer::Geneve && s.name == "Version / options length").unwrap();
+    assert_eq!(optlen.value.to_string(), "0 / 8 bytes");
+    assert!(step(1).contains("RFC 8926 §3.4): here 8, so 16 bytes"), "{}", step(1));
+    let option = a[0].spans.iter().find(|s| s.name == "Option: OVN (class 0x0102)").unwrap();
+    assert_eq!(option.end - option.start, 8);
+    assert!(option.value.to_string().starts_with("class 0x0102"), "{}", option.value);
+    assert!(step(2).contains("class 0x0102, 4 bytes of option header and 4 of data"));
+    // 58 bytes from the underlay's datagram to the pod's; 1442 + 58 = 1500 fits.
+    let (pod, under, end) = tunnel_bytes(&a[0]);
+    assert_eq!((pod - under, end - u64::from(pod), end - u64::from(under)), (58, 1442, 1500));
+    assert_eq!((a[0].mtu.measured, a[0].mtu.limit, a[0].mtu.dropped), (1500, 1500, false));
+    assert!(step(3).contains("= 58 bytes. A pod with MTU 1442 makes an outer datagram of exactly 1,500"));
+    // Frame 2: pod MTU 1500, 1558 bytes with DF, dropped.
+    let (pod, under, end) = tunnel_bytes(&a[1]);
+    assert_eq!((end - u64::from(pod), end - u64::from(under)), (1500, 1558));
+    assert!(a[1].dissection.datagram.unwrap().dont_fragment);
+    assert_eq!((a[1].mtu.measured, a[1].mtu.dropped), (1558, true));
+    assert!(step(4).contains("1,558 bytes with DF set"));
+    // Frame 3: IPv6 underlay, 78 bytes, pod MTU 1422, payload length 1460.
+    assert_eq!(a[2].dissection.datagram.unwrap().layer, Layer::Ipv6);
+    let (pod, under, end) = tunnel_bytes(&a[2]);
+    assert_eq!((pod - under, end - u64::from(pod), end - u64::from(under)), (78, 1422, 1500));
+    let plen = a[2].spans.iter().find(|s| s.layer == Layer::Ipv6 && s.name == "Payload length").unwrap();
+    assert!(plen.value.to_string().starts_with("1460"), "{}", plen.value);
+    assert_eq!((a[2].mtu.measured, a[2].mtu.dropped), (1500, false));
+    assert!(step(5).contains("78 bytes in all. Payload length 1,460 + 40 = 1,500 with pod MTU 1422"));
+    assert!(l.takeaway.contains("58 bytes over IPv4") && l.takeaway.contains("1442") && l.takeaway.contains("1422"));
 }

@@ -288,6 +288,22 @@ pub static LESSONS: &[Lesson] = &[
         check: &["`ip link show` inside the instance: MTU should be 1450 on VXLAN networks", "`openstack network show <net> -c mtu`"],
     },
     Lesson {
+        id: "geneve-ovn",
+        title: "Geneve and OVN: why 1442",
+        summary: "Geneve's header grows with its options: OVN's one option makes 58 bytes, and IPv6 20 more.",
+        source: Source::Capture { file: "geneve-ovn.pcap" },
+        settings: Settings { mtu: 1500, rule: DeviceRule::IpRouter, fcs: crate::settings::FcsMode::Auto },
+        steps: &[
+            s(1, layer(Layer::Geneve), "A pod's frame between two nodes, in Geneve over UDP 6081 as OVN-Kubernetes sends it. Geneve's header is 8 bytes plus options, and its first byte says how many bytes of options follow (RFC 8926 §3.4): here 8, so 16 bytes."),
+            s(1, field(Layer::Geneve, "Option: OVN (class 0x0102)"), "OVN carries one option: class 0x0102, 4 bytes of option header and 4 of data, the logical ingress and egress ports. Other Geneve users carry other options, or none, so Geneve has no fixed overhead."),
+            s(1, field(Layer::Ipv4, "Total length"), "Against the underlay's MTU: outer IPv4 20 + UDP 8 + Geneve 16 + the inner Ethernet header 14 = 58 bytes. A pod with MTU 1442 makes an outer datagram of exactly 1,500: it fits a 1500 underlay."),
+            s(2, field(Layer::Ipv4, "Total length"), "A pod left at MTU 1500 sends a full-size segment: the outer datagram is 1,558 bytes with DF set, and the 1500 underlay cannot carry it."),
+            s(3, field(Layer::Ipv6, "Payload length"), "Over an IPv6 underlay the outer header is 40 bytes, 20 more: 78 bytes in all. Payload length 1,460 + 40 = 1,500 with pod MTU 1422."),
+        ],
+        takeaway: "Geneve's overhead is 8 bytes plus options. OVN's one 8-byte option makes 58 bytes over IPv4, so a 1500 underlay leaves at most 1442 for the pod; over IPv6, 1422.",
+        check: &["`ip link show eth0` inside a pod: its MTU, at most the node's MTU minus 58 (78 over IPv6)", "`ip -d link show genev_sys_6081` on a node: the Geneve device Open vSwitch sends through", "`ping -M do -s 1414 <pod IP>` from another pod: 1414 + 28 = 1442, the largest ping that fits"],
+    },
+    Lesson {
         id: "gro-tso",
         title: "Super-frames on the capturing host",
         summary: "9 KB and 20 KB frames on the capturing host that never crossed the wire.",

@@ -1,0 +1,90 @@
+//! The captures of the lessons issue 24 added (Geneve and OVN, IPv6 Packet
+//! Too Big, MSS clamping, capture points), built from the path stories'
+//! header builders ([`super::paths::build`]) so that a lesson and a story
+//! show the same bytes for the same thing.
+
+use super::paths::build::{geneve4, geneve_header, ovn_option, Segment, Underlay4, ACK, PSH};
+use super::PcapWriter;
+use etherparse::PacketBuilder;
+
+const T0: u64 = 1_733_050_800_000_000_000;
+
+/// Node NICs on the underlay, and pods' MACs as OVN-Kubernetes derives them
+/// (`0a:58:` followed by the pod's IPv4 address).
+const NODE1_MAC: [u8; 6] = [0x52, 0x54, 0x00, 0x6b, 0x01, 0x01];
+const NODE2_MAC: [u8; 6] = [0x52, 0x54, 0x00, 0x6b, 0x02, 0x01];
+const POD_A: [u8; 4] = [10, 244, 1, 5];
+const POD_B: [u8; 4] = [10, 244, 2, 7];
+const POD_A_MAC: [u8; 6] = [0x0a, 0x58, 10, 244, 1, 5];
+const POD_B_MAC: [u8; 6] = [0x0a, 0x58, 10, 244, 2, 7];
+
+/// A full-size TCP segment from pod A to pod B: a datagram of `pod_mtu`
+/// bytes, framed by the pod's veth (no padding, no FCS).
+fn pod_frame(pod_mtu: usize, seq: u32) -> Vec<u8> {
+    let s = Segment {
+        src: POD_A,
+        dst: POD_B,
+        ttl: 64,
+        ident: 0x3a00 + (seq & 0xff) as u16,
+        sport: 41_000,
+        dport: 8080,
+        seq,
+        ack: 1,
+        flags: ACK | PSH,
+        mss: None,
+        payload: pod_mtu - 40,
+        fill: 0x6b,
+    };
+    super::paths::build::eth(POD_B_MAC, POD_A_MAC, 0x0800, &s.bytes())
+}
+
+/// Geneve with OVN's one option, as node 1's NIC sends it to node 2: pod MTU
+/// 1442 fills a 1500-byte underlay datagram exactly (20 + 8 + 16 + 14 = 58
+/// bytes around the pod's datagram); a pod left at MTU 1500 makes 1558
+/// bytes, DF set; over an IPv6 underlay the outer header is 40 bytes, so pod
+/// MTU 1422 fills it.
+pub fn geneve_ovn() -> Vec<u8> {
+    let mut w = PcapWriter::new(1, 262_144);
+    let option = [ovn_option(3, 5)];
+    let u = |ident: u16| Underlay4 {
+        dst_mac: NODE2_MAC,
+        src_mac: NODE1_MAC,
+        src: [172, 18, 0, 2],
+        dst: [172, 18, 0, 3],
+        ttl: 64,
+        ident,
+        sport: 52_113,
+    };
+    let fits = geneve4(&u(0x1001), 7, &option, &pod_frame(1442, 1));
+    let too_big = geneve4(&u(0x1002), 7, &option, &pod_frame(1500, 1403));
+    let mut payload = geneve_header(7, &option);
+    payload.extend_from_slice(&pod_frame(1422, 2903));
+    let node1: [u8; 16] = [0xfd, 0, 0, 0x18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2];
+    let node2: [u8; 16] = [0xfd, 0, 0, 0x18, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3];
+    let mut over_v6 = Vec::new();
+    // Over IPv6 the UDP checksum is required (RFC 8200 section 8.1): etherparse computes it.
+    let _ = PacketBuilder::ethernet2(NODE1_MAC, NODE2_MAC)
+        .ipv6(node1, node2, 64)
+        .udp(52_113, 6081)
+        .write(&mut over_v6, &payload);
+    for (i, f) in [fits, too_big, over_v6].iter().enumerate() {
+        w.push(T0 + i as u64 * 1_000_000, f, f.len() as u32);
+    }
+    w.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pod_frames_carry_their_mtu() {
+        // 14 Ethernet + a datagram of the pod's MTU.
+        assert_eq!(pod_frame(1442, 1).len(), 14 + 1442);
+        let f = geneve_ovn();
+        let mut lens = Vec::new();
+        crate::capture::read_all(&f, |p| lens.push(p.data.len()));
+        // 14 + 1500; 14 + 1558; 14 + 40 + 8 + 16 + 14 + 1422.
+        assert_eq!(lens, [1514, 1572, 1514]);
+    }
+}
