@@ -34,6 +34,9 @@ const STEPS = {
   snaplen: [[2, 16, 2], [3, 16, 2]],
   // MSS option after 14 + 20 + 20 = 54; flags at 14 + 6; next-hop MTU at 14 + 20 + 6.
   'pmtu-blackhole': [[1, 54, 4], [3, 34, 20], [4, 20, 2], [5, 40, 2]],
+  // IPv6 payload length at 18; ICMPv6 after 14 + 40 = 54: type 54, MTU 58–61;
+  // the source address 22–37.
+  'ipv6-ptb': [[1, 18, 2], [2, 54, 1], [2, 58, 4], [2, 18, 2], [3, 18, 2], [2, 22, 16]],
   // SLL2 0–19, ARP 20–47, padding to 20 + 46 = 66, trailer after 20 + 20 + 20 + 1000.
   cooked: [[1, 0, 20], [1, 20, 28], [2, 48, 18], [3, 1060, 2]],
   // Length field 12–13, LLC 14–16, padding 52–59, SNAP 17–21.

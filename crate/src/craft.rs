@@ -287,6 +287,7 @@ pub fn gallery() -> Vec<(&'static str, Vec<u8>)> {
         ("ieee8023.pcap", ieee_802_3_llc()),
         ("datacenter.pcap", datacenter_encapsulations()),
         ("geneve-ovn.pcap", lessons::geneve_ovn()),
+        ("ipv6-ptb.pcap", lessons::ipv6_packet_too_big()),
     ]
 }
 

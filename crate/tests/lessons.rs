@@ -12,9 +12,9 @@ use framelens::frame::analysis::analyze;
 #[test]
 fn every_step_highlights_the_bytes_it_talks_about() {
     let captures = gallery();
-    assert_eq!(LESSONS.len(), 13);
+    assert_eq!(LESSONS.len(), 14);
     let single: Vec<_> = LESSONS.iter().filter_map(|l| Some((l, l.capture()?))).collect();
-    assert_eq!(single.len(), 12, "twelve lessons over one gallery capture each");
+    assert_eq!(single.len(), 13, "thirteen lessons over one gallery capture each");
     for (lesson, capture) in single {
         let bytes = &captures.iter().find(|(n, _)| *n == capture).unwrap_or_else(|| panic!("{capture}")).1;
         let mut analyses = Vec::new();
@@ -375,4 +375,62 @@ fn geneve_ovn_states_the_overheads_the_capture_has() {
     assert_eq!((a[2].mtu.measured, a[2].mtu.dropped), (1500, false));
     assert!(step(5).contains("78 bytes in all. Payload length 1,460 + 40 = 1,500 with pod MTU 1422"));
     assert!(l.takeaway.contains("58 bytes over IPv4") && l.takeaway.contains("1442") && l.takeaway.contains("1422"));
+}
+
+/// "IPv6 Packet Too Big": the router rule's verdicts at the router's MTU
+/// 1400 (RFC 8200 section 4.5: only sources fragment, so an IPv6 datagram
+/// over the MTU is dropped, never fragmented), the message's type 2 and MTU
+/// field (RFC 4443 section 3.2), its size within the 1280-byte minimum MTU
+/// (RFC 8200 section 5; RFC 4443 section 3.2 "as much of invoking packet as
+/// possible") and what it quotes, and its source: the router's own address.
+#[test]
+fn ipv6_packet_too_big_states_what_the_router_sent() {
+    use framelens::explain::lessons::lesson;
+    use framelens::frame::dissect::MtuSignal;
+    use framelens::wire::Layer;
+    let l = lesson("ipv6-ptb").unwrap();
+    assert_eq!(l.capture(), Some("ipv6-ptb.pcap"));
+    let a = analysed(l);
+    assert_eq!(a.len(), 4);
+    let step = |n: usize| l.steps[n - 1].text;
+    let span = |a: &framelens::frame::analysis::FrameAnalysis, layer: Layer, name: &str| {
+        a.spans.iter().find(|s| s.layer == layer && s.name == name).unwrap().value.to_string()
+    };
+    // Frame 1: 1460 + 40 = 1500, IPv6, dropped by a router with MTU 1400.
+    let big = a[0].dissection.datagram.unwrap();
+    assert_eq!((big.layer, big.len()), (Layer::Ipv6, 1500));
+    assert!(span(&a[0], Layer::Ipv6, "Payload length").starts_with("1460"));
+    assert_eq!((a[0].mtu.measured, a[0].mtu.limit, a[0].mtu.dropped), (1500, 1400, true));
+    assert!(a[0].mtu.sentence.contains("Packet Too Big (MTU 1400)"), "{}", a[0].mtu.sentence);
+    assert!(step(1).contains("payload length 1,460 + the 40-byte header = a 1,500-byte datagram"));
+    assert!(step(1).contains("(RFC 8200 §4.5)"));
+    // Frame 2: type 2, MTU 1400, a 1280-byte datagram quoting 1232 bytes of frame 1's.
+    assert_eq!(span(&a[1], Layer::Icmpv6, "Type"), "2 (packet too big)");
+    assert_eq!(a[1].dissection.mtu_signal, Some(MtuSignal::PacketTooBig { mtu: 1400 }));
+    assert!(step(2).contains("MTU 1400") && step(2).contains("type 2, Packet Too Big (RFC 4443 §3.2)"));
+    assert!(step(3).contains("The MTU field says 1400"));
+    let ptb = a[1].dissection.datagram.unwrap();
+    assert_eq!(ptb.len(), framelens::craft::paths::build::IPV6_MIN_MTU as u64);
+    assert!(span(&a[1], Layer::Ipv6, "Payload length").starts_with("1240"));
+    let icmp = a[1].dissection.headers.iter().find(|h| h.layer == Layer::Icmpv6).unwrap();
+    let quoted = ptb.end - u64::from(icmp.start + icmp.len);
+    assert_eq!(quoted, 1232);
+    let bytes = gallery().into_iter().find(|(n, _)| *n == "ipv6-ptb.pcap").unwrap().1;
+    let mut frames = Vec::new();
+    read_all(&bytes, |p| frames.push(p.data.to_vec()));
+    let at = (icmp.start + icmp.len) as usize;
+    assert_eq!(&frames[1][at..at + 1232], &frames[0][14..14 + 1232], "the dropped packet, quoted as sent");
+    assert!(step(4).contains("payload length 1,240, 1,232 of the 1,500 bytes quoted"));
+    assert!(step(4).contains("1,280 is the smallest MTU an IPv6 link may have (RFC 8200 §5)"));
+    // Frames 3 and 4: 1400 bytes pass, and are answered.
+    assert_eq!((a[2].mtu.measured, a[2].mtu.dropped), (1400, false));
+    let (q, r) = (a[2].dissection.echo.unwrap(), a[3].dissection.echo.unwrap());
+    assert!(q.request && !r.request && (q.ident, q.seq) == (r.ident, r.seq));
+    assert!(step(5).contains("1,400-byte datagram") && step(5).contains("frame 4 is its answer"));
+    // Step 6: from the router's address, not the far host's.
+    let src = |f: &[u8]| f[22..38].to_vec();
+    assert_eq!(span(&a[1], Layer::Ipv6, "Source"), "2001:db8:1::1");
+    assert_eq!(src(&frames[1]), framelens::craft::lessons::PTB_ROUTER);
+    assert_ne!(src(&frames[1]), &frames[0][38..54], "not the destination of the dropped packet");
+    assert!(step(6).contains("RFC 4890 §4.3.1"));
 }

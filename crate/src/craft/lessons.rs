@@ -3,7 +3,9 @@
 //! header builders ([`super::paths::build`]) so that a lesson and a story
 //! show the same bytes for the same thing.
 
-use super::paths::build::{geneve4, geneve_header, ovn_option, Segment, Underlay4, ACK, PSH};
+use super::paths::build::{
+    echo6, eth, geneve4, geneve_header, ovn_option, packet_too_big, Segment, Underlay4, ACK, PSH,
+};
 use super::PcapWriter;
 use etherparse::PacketBuilder;
 
@@ -35,7 +37,7 @@ fn pod_frame(pod_mtu: usize, seq: u32) -> Vec<u8> {
         payload: pod_mtu - 40,
         fill: 0x6b,
     };
-    super::paths::build::eth(POD_B_MAC, POD_A_MAC, 0x0800, &s.bytes())
+    eth(POD_B_MAC, POD_A_MAC, 0x0800, &s.bytes())
 }
 
 /// Geneve with OVN's one option, as node 1's NIC sends it to node 2: pod MTU
@@ -69,6 +71,44 @@ pub fn geneve_ovn() -> Vec<u8> {
         .write(&mut over_v6, &payload);
     for (i, f) in [fits, too_big, over_v6].iter().enumerate() {
         w.push(T0 + i as u64 * 1_000_000, f, f.len() as u32);
+    }
+    w.into_bytes()
+}
+
+const HOST_MAC: [u8; 6] = [0x52, 0x54, 0x00, 0x16, 0x00, 0x10];
+const ROUTER_MAC: [u8; 6] = [0x52, 0x54, 0x00, 0x16, 0x00, 0x01];
+/// 2001:db8:1::10, the capturing host.
+pub const PTB_HOST: [u8; 16] = [0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10];
+/// 2001:db8:1::1, the router's address on the host's link.
+pub const PTB_ROUTER: [u8; 16] = [0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01];
+/// 2001:db8:2::20, behind the router's 1400-byte link.
+pub const PTB_FAR: [u8; 16] = [0x20, 0x01, 0x0d, 0xb8, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x20];
+/// The MTU of the router's link towards the far host.
+pub const PTB_MTU: u32 = 1400;
+
+/// IPv6 Packet Too Big, captured on the sending host's link: `ping -6 -M do
+/// -s 1452` makes a 1500-byte datagram; the router, whose next link has MTU
+/// 1400, drops it (routers never fragment IPv6) and answers from its own
+/// address with Packet Too Big, MTU 1400, quoting as much of the packet as
+/// keeps the error within 1280 bytes; `-s 1352` (1400 bytes) is answered,
+/// forwarded back by the router (hop limit 63).
+pub fn ipv6_packet_too_big() -> Vec<u8> {
+    let mut w = PcapWriter::new(1, 262_144);
+    let big = echo6(PTB_HOST, PTB_FAR, 64, true, 0x6a6a, 1, 1452);
+    // The router checks the size before it decrements the hop limit
+    // (`ip6_forward`): it quotes the packet as the host sent it.
+    let ptb = packet_too_big(PTB_ROUTER, PTB_HOST, PTB_MTU, &big);
+    let fits = echo6(PTB_HOST, PTB_FAR, 64, true, 0x6a6a, 2, 1352);
+    let reply = echo6(PTB_FAR, PTB_HOST, 63, false, 0x6a6a, 2, 1352);
+    let frames = [
+        eth(ROUTER_MAC, HOST_MAC, 0x86dd, &big),
+        eth(HOST_MAC, ROUTER_MAC, 0x86dd, &ptb),
+        eth(ROUTER_MAC, HOST_MAC, 0x86dd, &fits),
+        eth(HOST_MAC, ROUTER_MAC, 0x86dd, &reply),
+    ];
+    let at = [0, 310_000, 1_000_000_000, 1_000_620_000];
+    for (f, t) in frames.iter().zip(at) {
+        w.push(T0 + 60_000_000_000 + t, f, f.len() as u32);
     }
     w.into_bytes()
 }

@@ -346,6 +346,23 @@ pub static LESSONS: &[Lesson] = &[
         check: &["`ping -M do -s 1372 <host>`: probe the path MTU", "Allow ICMP type 3 code 4 (ICMPv6 type 2) through firewalls", "MSS clamping on the tunnel router"],
     },
     Lesson {
+        id: "ipv6-ptb",
+        title: "IPv6 Packet Too Big",
+        summary: "IPv6 routers never fragment: a packet too big is dropped and answered with Packet Too Big.",
+        source: Source::Capture { file: "ipv6-ptb.pcap" },
+        settings: Settings { mtu: 1400, rule: DeviceRule::IpRouter, fcs: crate::settings::FcsMode::Auto },
+        steps: &[
+            s(1, field(Layer::Ipv6, "Payload length"), "`ping -6 -M do -s 1452`: payload length 1,460 + the 40-byte header = a 1,500-byte datagram. IPv6 has no DF bit because routers never fragment IPv6; only the source may, with a Fragment header (RFC 8200 §4.5)."),
+            s(2, field(Layer::Icmpv6, "Type"), "The router's next link has MTU 1400. It drops the packet and answers with ICMPv6 type 2, Packet Too Big (RFC 4443 §3.2)."),
+            s(2, field(Layer::Icmpv6, "MTU"), "The MTU field says 1400, the next link's MTU. The host remembers it for this destination and sends smaller packets there."),
+            s(2, field(Layer::Ipv6, "Payload length"), "After the 8-byte ICMPv6 header comes as much of the dropped packet as fits in 1,280 bytes: payload length 1,240, 1,232 of the 1,500 bytes quoted. 1,280 is the smallest MTU an IPv6 link may have (RFC 8200 §5), so the error itself fits every link."),
+            s(3, field(Layer::Ipv6, "Payload length"), "`ping -6 -s 1352` makes a 1,400-byte datagram: it fits the router's link, and frame 4 is its answer."),
+            s(2, field(Layer::Ipv6, "Source"), "Packet Too Big comes from the router's own address, not from the host the packet was for. A firewall that drops such ICMPv6 leaves the host sending 1,500-byte packets that vanish: a black hole in which small packets pass and large ones never arrive. RFC 4890 §4.3.1 lists Packet Too Big among the messages a firewall must not drop."),
+        ],
+        takeaway: "IPv6 routers drop what does not fit the next link and say so with Packet Too Big, which carries the MTU and fits within 1,280 bytes. Filter it and large packets vanish.",
+        check: &["`ping -6 -M do -s 1452 <host>`, then smaller sizes: the path MTU is the largest size that passes + 48", "`ip -6 route get <host>`: `mtu 1400` once a Packet Too Big was received", "Allow ICMPv6 type 2 through firewalls (RFC 4890 §4.3.1)"],
+    },
+    Lesson {
         id: "cooked",
         title: "tcpdump -i any: Linux cooked captures",
         summary: "No Ethernet header, unpadded outgoing frames, received ones with padding and trailers.",
