@@ -113,6 +113,86 @@ pub fn ipv6_packet_too_big() -> Vec<u8> {
     w.into_bytes()
 }
 
+const CLIENT: [u8; 4] = [192, 168, 50, 10];
+const SERVER: [u8; 4] = [203, 0, 113, 80];
+const CLIENT_MAC: [u8; 6] = [0x52, 0x54, 0x00, 0x4d, 0x00, 0x0a];
+const LAN_MAC: [u8; 6] = [0x52, 0x54, 0x00, 0x4d, 0x00, 0x01];
+const WAN_MAC: [u8; 6] = [0x52, 0x54, 0x00, 0x4d, 0x01, 0x01];
+const UPSTREAM_MAC: [u8; 6] = [0x52, 0x54, 0x00, 0x4d, 0x01, 0xfe];
+/// The router's WAN link: the smaller MTU the clamp writes into SYNs.
+pub const CLAMP_WAN_MTU: u16 = 1400;
+
+/// One TCP segment of the clamped connection, as Linux sends it: a SYN's
+/// options in Linux's order (MSS, SACK permitted, timestamps, NOP, window
+/// scale: 20 bytes), a data segment's NOP, NOP, timestamps (12 bytes, RFC
+/// 7323 section 3); DF set.
+fn clamp_segment(from_client: bool, ttl: u8, ident: u16, syn_mss: Option<u16>, payload: usize) -> Vec<u8> {
+    use etherparse::TcpOptionElement::{
+        MaximumSegmentSize, Noop, SelectiveAcknowledgementPermitted, Timestamp, WindowScale,
+    };
+    // Initial sequence numbers; the SYN takes one, so data and ACKs start one later.
+    let (src, dst, sport, dport, isn, peer_isn) = if from_client {
+        (CLIENT, SERVER, 51_234, 443, 0x1000_0000u32, 0x7000_0000u32)
+    } else {
+        (SERVER, CLIENT, 443, 51_234, 0x7000_0000, 0x1000_0000)
+    };
+    let (seq, ack) = (if syn_mss.is_some() { isn } else { isn + 1 }, peer_isn + 1);
+    let (tsval, tsecr) = if from_client { (811_000, 52_000) } else { (52_000, 811_000) };
+    let step = PacketBuilder::ipv4(src, dst, ttl).tcp(sport, dport, seq, 64_240);
+    let mut out = Vec::new();
+    let written = match syn_mss {
+        Some(mss) => {
+            let step = if from_client { step.syn() } else { step.syn().ack(ack) };
+            let opts =
+                [MaximumSegmentSize(mss), SelectiveAcknowledgementPermitted, Timestamp(tsval, 0), Noop, WindowScale(7)];
+            step.options(&opts).map(|s| s.write(&mut out, &[]))
+        }
+        None => {
+            let step = step.ack(ack).psh();
+            step.options(&[Noop, Noop, Timestamp(tsval, tsecr)]).map(|s| s.write(&mut out, &vec![0x5c; payload]))
+        }
+    };
+    if !matches!(written, Ok(Ok(()))) {
+        return Vec::new();
+    }
+    super::paths::build::set_ipv4_ident(&mut out, ident, true);
+    out
+}
+
+/// MSS clamping, captured on the router on both of its links (pcapng,
+/// interfaces `lan0`, MTU 1500, and `wan0`, MTU 1400). The router runs
+/// `iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS
+/// --clamp-mss-to-pmtu`: the client's SYN (MSS 1460) leaves on `wan0` with
+/// 1360, and the server's SYN-ACK (1460) reaches `lan0` with 1360, because
+/// `tcpmss_mangle_packet` takes the smaller of the route's MTU and the
+/// reverse route's (`tcpmss_reverse_mtu`) and never raises an MSS. Each
+/// side's first data segment then carries 1360 − 12 = 1348 bytes: a
+/// 1400-byte datagram.
+pub fn mss_clamp() -> Vec<u8> {
+    use super::paths::build::{INBOUND, OUTBOUND};
+    let mut w = super::PcapngWriter::new();
+    let lan = w.interface(1, "lan0", None);
+    let wan = w.interface(1, "wan0", None);
+    let clamped = CLAMP_WAN_MTU - 40;
+    let data = usize::from(clamped) - 12;
+    // (interface, to, from, the datagram as that link carries it, flags, µs)
+    let frames = [
+        (lan, LAN_MAC, CLIENT_MAC, clamp_segment(true, 64, 0x5101, Some(1460), 0), INBOUND, 0),
+        (wan, UPSTREAM_MAC, WAN_MAC, clamp_segment(true, 63, 0x5101, Some(clamped), 0), OUTBOUND, 41),
+        (wan, WAN_MAC, UPSTREAM_MAC, clamp_segment(false, 57, 0, Some(1460), 0), INBOUND, 18_950),
+        (lan, CLIENT_MAC, LAN_MAC, clamp_segment(false, 56, 0, Some(clamped), 0), OUTBOUND, 18_988),
+        (lan, LAN_MAC, CLIENT_MAC, clamp_segment(true, 64, 0x5102, None, data), INBOUND, 19_410),
+        (wan, UPSTREAM_MAC, WAN_MAC, clamp_segment(true, 63, 0x5102, None, data), OUTBOUND, 19_452),
+        (wan, WAN_MAC, UPSTREAM_MAC, clamp_segment(false, 57, 0x2e01, None, data), INBOUND, 38_870),
+        (lan, CLIENT_MAC, LAN_MAC, clamp_segment(false, 56, 0x2e01, None, data), OUTBOUND, 38_911),
+    ];
+    for (at, dst, src, datagram, flags, us) in frames {
+        let f = eth(dst, src, 0x0800, &datagram);
+        w.packet(at, T0 + 120_000_000_000 + us * 1000, &f, f.len() as u32, flags);
+    }
+    w.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
