@@ -37,6 +37,9 @@ const STEPS = {
   // IPv6 payload length at 18; ICMPv6 after 14 + 40 = 54: type 54, MTU 58–61;
   // the source address 22–37.
   'ipv6-ptb': [[1, 18, 2], [2, 54, 1], [2, 58, 4], [2, 18, 2], [3, 18, 2], [2, 22, 16]],
+  // MSS, the SYN's first option, at 14 + 20 + 20 = 54; a data segment's
+  // timestamps after two NOPs at 56; total length at 16.
+  'mss-clamp': [[1, 54, 4], [2, 54, 4], [3, 54, 4], [4, 54, 4], [5, 56, 10], [5, 16, 2], [7, 16, 2]],
   // SLL2 0–19, ARP 20–47, padding to 20 + 46 = 66, trailer after 20 + 20 + 20 + 1000.
   cooked: [[1, 0, 20], [1, 20, 28], [2, 48, 18], [3, 1060, 2]],
   // Length field 12–13, LLC 14–16, padding 52–59, SNAP 17–21.

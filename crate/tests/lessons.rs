@@ -12,9 +12,9 @@ use framelens::frame::analysis::analyze;
 #[test]
 fn every_step_highlights_the_bytes_it_talks_about() {
     let captures = gallery();
-    assert_eq!(LESSONS.len(), 14);
+    assert_eq!(LESSONS.len(), 15);
     let single: Vec<_> = LESSONS.iter().filter_map(|l| Some((l, l.capture()?))).collect();
-    assert_eq!(single.len(), 13, "thirteen lessons over one gallery capture each");
+    assert_eq!(single.len(), 14, "fourteen lessons over one gallery capture each");
     for (lesson, capture) in single {
         let bytes = &captures.iter().find(|(n, _)| *n == capture).unwrap_or_else(|| panic!("{capture}")).1;
         let mut analyses = Vec::new();
@@ -433,4 +433,60 @@ fn ipv6_packet_too_big_states_what_the_router_sent() {
     assert_eq!(src(&frames[1]), framelens::craft::lessons::PTB_ROUTER);
     assert_ne!(src(&frames[1]), &frames[0][38..54], "not the destination of the dropped packet");
     assert!(step(6).contains("RFC 4890 §4.3.1"));
+}
+
+/// "MSS and clamping": each SYN's MSS before and after the router
+/// (net/netfilter/xt_TCPMSS.c `tcpmss_mangle_packet`: min(route MTU,
+/// reverse route MTU from `tcpmss_reverse_mtu`) − 40, never raised), the
+/// MSS as the sender's own link MTU − 40 (RFC 9293 section 3.7.1), the
+/// 12-byte timestamps option that comes out of it (RFC 7323 section 3),
+/// and the router rule's verdict at the WAN link's MTU.
+#[test]
+fn mss_clamp_states_what_each_side_of_the_router_saw() {
+    use framelens::explain::lessons::lesson;
+    use framelens::wire::Layer;
+    let l = lesson("mss-clamp").unwrap();
+    assert_eq!(l.capture(), Some("mss-clamp.pcapng"));
+    let a = analysed(l);
+    assert_eq!(a.len(), 8);
+    let step = |n: usize| l.steps[n - 1].text;
+    let bytes = gallery().into_iter().find(|(n, _)| *n == "mss-clamp.pcapng").unwrap().1;
+    let mut frames = Vec::new();
+    read_all(&bytes, |p| {
+        let name = p.interface_description().and_then(|i| i.name.clone()).unwrap_or_default();
+        frames.push((name, p.data[22]));
+    });
+    let name = |n: usize| frames[n - 1].clone();
+    let mss: Vec<Option<u16>> = a.iter().map(|a| a.dissection.tcp_syn_mss).collect();
+    let wan_mtu = framelens::craft::lessons::CLAMP_WAN_MTU;
+    assert_eq!(wan_mtu, 1400);
+    assert_eq!(mss[..4], [Some(1460), Some(wan_mtu - 40), Some(1460), Some(wan_mtu - 40)]);
+    assert_eq!(name(1), ("lan0".to_string(), 64));
+    assert!(
+        step(1).contains("on `lan0`: MSS 1460") && step(1).contains("MTU 1500 − 20 IPv4 − 20 TCP (RFC 9293 §3.7.1)")
+    );
+    assert_eq!(name(2), ("wan0".to_string(), 63));
+    assert!(step(2).contains("on `wan0`, whose MTU is 1400: MSS 1360, TTL 63") && step(2).contains("1400 − 40"));
+    assert!(step(2).contains("--clamp-mss-to-pmtu"));
+    assert_eq!(name(3).0, "wan0");
+    assert!(step(3).contains("MSS 1460"));
+    assert_eq!(name(4).0, "lan0");
+    assert!(step(4).contains("On `lan0` the SYN-ACK says 1360") && step(4).contains("never raises an MSS"));
+    // Frame 5: timestamps (10 bytes after two NOPs), 1360 - 12 = 1348, a 1400-byte datagram.
+    let ts = a[4].spans.iter().find(|s| s.layer == Layer::Tcp && s.name == "Option: timestamps").unwrap();
+    assert_eq!(ts.end - ts.start, 10);
+    assert_eq!(a[4].spans.iter().filter(|s| s.name == "Option: no-op").count(), 2);
+    let tcp = a[4].dissection.headers.iter().find(|h| h.layer == Layer::Tcp).unwrap();
+    assert_eq!(tcp.len, 20 + 12);
+    assert_eq!(a[4].dissection.tcp_payload, Some(u32::from(wan_mtu - 40) - 12));
+    assert_eq!(a[4].dissection.tcp_payload, Some(1348));
+    assert!(step(5).contains("12 bytes with its two NOPs (RFC 7323 §3)") && step(5).contains("1360 − 12 = 1,348"));
+    assert!(step(5).contains("gives 1448; 1460 only without options"));
+    assert_eq!((a[4].mtu.measured, a[4].mtu.limit, a[4].mtu.dropped), (1400, 1400, false));
+    assert!(step(6).contains("20 + 32 + 1,348 = 1,400 bytes") && step(6).contains("frame 6"));
+    assert_eq!((name(6).0.as_str(), a[5].mtu.measured), ("wan0", 1400));
+    // Frame 7: the server's data on wan0, 1400 bytes.
+    assert_eq!(name(7).0, "wan0");
+    assert_eq!((a[6].mtu.measured, a[6].dissection.tcp_payload), (1400, Some(1348)));
+    assert!(step(7).contains("on `wan0`: 1,400 bytes too"));
 }
