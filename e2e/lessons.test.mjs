@@ -42,6 +42,9 @@ const STEPS = {
   'mss-clamp': [[1, 54, 4], [2, 54, 4], [3, 54, 4], [4, 54, 4], [5, 56, 10], [5, 16, 2], [7, 16, 2]],
   // SLL2 0–19, ARP 20–47, padding to 20 + 46 = 66, trailer after 20 + 20 + 20 + 1000.
   cooked: [[1, 0, 20], [1, 20, 28], [2, 48, 18], [3, 1060, 2]],
+  // TCP 34–53 of a 54-byte ACK; padding 54–59; the tag 14–17; the EtherType
+  // 12–13; total length at 16; the FCS after 60 and after 14 + 1500.
+  'capture-points': [[1, 34, 20], [2, 54, 6], [3, 34, 20], [4, 14, 4], [5, 12, 2], [6, 16, 2], [7, 16, 2], [8, 60, 4], [9, 1514, 4]],
   // Length field 12–13, LLC 14–16, padding 52–59, SNAP 17–21.
   ieee8023: [[1, 12, 2], [1, 14, 3], [1, 52, 8], [2, 17, 5]],
 };

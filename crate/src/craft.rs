@@ -289,6 +289,7 @@ pub fn gallery() -> Vec<(&'static str, Vec<u8>)> {
         ("geneve-ovn.pcap", lessons::geneve_ovn()),
         ("ipv6-ptb.pcap", lessons::ipv6_packet_too_big()),
         ("mss-clamp.pcapng", lessons::mss_clamp()),
+        ("capture-points.pcapng", lessons::capture_points()),
     ]
 }
 

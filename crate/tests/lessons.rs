@@ -12,9 +12,9 @@ use framelens::frame::analysis::analyze;
 #[test]
 fn every_step_highlights_the_bytes_it_talks_about() {
     let captures = gallery();
-    assert_eq!(LESSONS.len(), 15);
+    assert_eq!(LESSONS.len(), 16);
     let single: Vec<_> = LESSONS.iter().filter_map(|l| Some((l, l.capture()?))).collect();
-    assert_eq!(single.len(), 14, "fourteen lessons over one gallery capture each");
+    assert_eq!(single.len(), 15, "fifteen lessons over one gallery capture each");
     for (lesson, capture) in single {
         let bytes = &captures.iter().find(|(n, _)| *n == capture).unwrap_or_else(|| panic!("{capture}")).1;
         let mut analyses = Vec::new();
@@ -489,4 +489,73 @@ fn mss_clamp_states_what_each_side_of_the_router_saw() {
     assert_eq!(name(7).0, "wan0");
     assert_eq!((a[6].mtu.measured, a[6].dissection.tcp_payload), (1400, Some(1348)));
     assert!(step(7).contains("on `wan0`: 1,400 bytes too"));
+}
+
+/// "Where you capture changes what you see": each frame's interface and
+/// direction (pcapng `epb_flags`), the padding only on the received wire
+/// frame (IEEE 802.3 minimum 60 without FCS; veth_xmit never pads), the tag
+/// on `eth1` and not on `eth1.100` (libpcap pcap-linux.c re-inserts the
+/// tag the NIC's VLAN offload moved into the metadata), the TSO and GRO
+/// super-frames by direction, and the FCS kept by rx-fcs (valid) and a
+/// damaged frame passed by rx-all (invalid), as the core's ledger finds.
+#[test]
+fn capture_points_state_what_each_interface_shows() {
+    use framelens::capture::Direction;
+    use framelens::explain::lessons::lesson;
+    use framelens::frame::finding::Finding;
+    use framelens::frame::ledger::{FcsStatus, RegionKind};
+    use framelens::frame::mtu::MtuFacts;
+    use framelens::wire::Layer;
+    let l = lesson("capture-points").unwrap();
+    assert_eq!(l.capture(), Some("capture-points.pcapng"));
+    let a = analysed(l);
+    assert_eq!(a.len(), 9);
+    let step = |n: usize| l.steps[n - 1].text;
+    let bytes = gallery().into_iter().find(|(n, _)| *n == "capture-points.pcapng").unwrap().1;
+    let mut at = Vec::new();
+    read_all(&bytes, |p| {
+        let name = p.interface_description().and_then(|i| i.name.clone()).unwrap_or_default();
+        at.push((name, p.direction));
+    });
+    let at = |n: usize| (at[n - 1].0.as_str(), at[n - 1].1);
+    let (out, inb) = (Some(Direction::Outbound), Some(Direction::Inbound));
+    // 1-3: sent unpadded, received padded, veth unpadded.
+    assert_eq!((at(1), a[0].ledger.len), (("eth0", out), 54));
+    assert!(a[0].ledger.flags.has(Finding::Runt) && a[0].ledger.region(RegionKind::Padding).is_none());
+    assert!(step(1).contains("`eth0`: 54 bytes, 6 short of Ethernet's 60-byte minimum"));
+    assert_eq!((at(2), a[1].ledger.len), (("eth0", inb), 60));
+    assert_eq!(a[1].ledger.region(RegionKind::Padding).map(|p| (p.start, p.len)), Some((54, 6)));
+    assert!(step(2).contains("padded it to 60 bytes"));
+    assert_eq!((at(3), a[2].ledger.len), (("veth3f2a9c", inb), 54));
+    assert!(a[2].ledger.flags.has(Finding::Runt) && a[2].ledger.region(RegionKind::Padding).is_none());
+    assert!(step(3).contains("still 54 bytes") && step(3).contains("never pad"));
+    assert!(!Finding::Runt.label().contains("sender side"), "received on a veth too: {}", Finding::Runt.label());
+    // 4-5: the same packet with and without the tag.
+    assert_eq!((at(4), a[3].ledger.len, a[3].dissection.tags), (("eth1", inb), 1518, 1));
+    let vid =
+        a[3].spans.iter().find(|s| s.layer == Layer::Vlan && s.name.contains("VLAN")).map(|s| s.value.to_string());
+    assert!(vid.as_deref().is_some_and(|v| v.contains("100")), "{vid:?}");
+    assert!(step(4).contains("VLAN 100: 1,518 bytes"));
+    assert_eq!((at(5), a[4].ledger.len, a[4].dissection.tags), (("eth1.100", inb), 1514, 0));
+    let (e4, e5) = (a[3].dissection.echo.unwrap(), a[4].dissection.echo.unwrap());
+    assert_eq!((e4.ident, e4.seq), (e5.ident, e5.seq), "one packet at two points");
+    assert!(step(5).contains("`eth1.100`: no tag") && step(5).contains("1,514 bytes"));
+    // 6-7: super-frames, 4 x 1448 = 5792 bytes of data, a 5844-byte datagram.
+    for (n, dir) in [(6, out), (7, inb)] {
+        let f = &a[n - 1];
+        assert_eq!(at(n), ("eth0", dir));
+        assert_eq!(f.dissection.datagram.map(|g| g.len()), Some(5844));
+        assert_eq!(f.dissection.tcp_payload, Some(4 * 1448));
+        assert!(MtuFacts::new(&f.dissection, &f.ledger).is_superframe(1500));
+        assert!(f.mtu.gso_exempt && !f.mtu.dropped, "{}", f.mtu.sentence);
+    }
+    assert!(step(6).contains("5,844-byte datagram, 4 × 1,448 bytes") && step(6).contains("TSO"));
+    assert!(step(7).contains("GRO merged 4 wire segments"));
+    // 8-9: eth2 keeps the FCS; one valid after padding, one that does not match.
+    assert_eq!(at(8).0, "eth2");
+    assert_eq!((a[7].ledger.fcs, a[7].ledger.len), (FcsStatus::Valid, 64));
+    assert_eq!(a[7].ledger.region(RegionKind::Fcs).map(|r| r.start), Some(60));
+    assert!(step(8).contains("64 in all") && step(8).contains("`if_fcslen` 4"));
+    assert_eq!((at(9).0, a[8].ledger.fcs), ("eth2", FcsStatus::Invalid));
+    assert!(step(9).contains("does not match"));
 }

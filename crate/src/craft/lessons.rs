@@ -193,6 +193,88 @@ pub fn mss_clamp() -> Vec<u8> {
     w.into_bytes()
 }
 
+const NODE_MAC: [u8; 6] = [0x52, 0x54, 0x00, 0xc9, 0x00, 0x01];
+const PEER_MAC: [u8; 6] = [0x52, 0x54, 0x00, 0xc9, 0x00, 0x02];
+const NODE_IP: [u8; 4] = [10, 60, 0, 1];
+const PEER_IP: [u8; 4] = [10, 60, 0, 2];
+/// Data bytes of one full-size segment with timestamps on a 1500 link: 1500 − 20 − 20 − 12.
+pub const FULL_SEGMENT: usize = 1448;
+/// Wire segments in the TSO and the GRO super-frame.
+pub const SUPER_SEGMENTS: usize = 4;
+
+/// A TCP segment between the node and its peer, framed by Ethernet without
+/// padding; `timestamps` adds NOP, NOP and the 10-byte option.
+fn node_tcp(outbound: bool, ident: u16, seq: u32, payload: usize, timestamps: bool) -> Vec<u8> {
+    use etherparse::TcpOptionElement::{Noop, Timestamp};
+    let (src_mac, dst_mac, src, dst, sport, dport) = if outbound {
+        (NODE_MAC, PEER_MAC, NODE_IP, PEER_IP, 47_000, 5201)
+    } else {
+        (PEER_MAC, NODE_MAC, PEER_IP, NODE_IP, 5201, 47_000)
+    };
+    let step = PacketBuilder::ipv4(src, dst, 64).tcp(sport, dport, seq, 501).ack(0x0c00_0001);
+    let mut out = Vec::new();
+    let written = if timestamps {
+        step.options(&[Noop, Noop, Timestamp(4_100_000, 3_900_000)]).map(|s| s.write(&mut out, &vec![0x42; payload]))
+    } else {
+        Ok(step.write(&mut out, &vec![0x42; payload]))
+    };
+    if !matches!(written, Ok(Ok(()))) {
+        return Vec::new();
+    }
+    super::paths::build::set_ipv4_ident(&mut out, ident, true);
+    eth(dst_mac, src_mac, 0x0800, &out)
+}
+
+/// One host's capture on several interfaces (`dumpcap -i eth0 -i veth3f2a9c
+/// -i eth1 -i eth1.100 -i eth2`): what each capture point shows of frames
+/// the wire carried differently. Sent frames before the NIC pads them,
+/// received ones with the sender's padding; a veth's frames, never padded;
+/// a tag the NIC stripped (VLAN offload) that libpcap re-inserts from the
+/// packet's metadata on `eth1` and that the VLAN device `eth1.100` does not
+/// show; a TSO super-frame sent and a GRO super-frame received; and on
+/// `eth2`, with `ethtool -K eth2 rx-fcs on rx-all on`, the FCS kept
+/// (`if_fcslen` 4) and a frame with a bad FCS that the NIC passed.
+pub fn capture_points() -> Vec<u8> {
+    use super::paths::build::{INBOUND, OUTBOUND};
+    let mut w = super::PcapngWriter::new();
+    let eth0 = w.interface(1, "eth0", None);
+    let veth = w.interface(1, "veth3f2a9c", None);
+    let eth1 = w.interface(1, "eth1", None);
+    let vlan = w.interface(1, "eth1.100", None);
+    let eth2 = w.interface(1, "eth2", Some(4));
+    let ack = |outbound: bool, ident: u16| node_tcp(outbound, ident, 0x0a00_0000, 0, false);
+    let mut padded = ack(false, 0x7101);
+    padded.resize(60, 0);
+    // Received on the trunk: ping -s 1472 on VLAN 100, the tag as libpcap re-inserts it.
+    let ping = super::echo_frame(true, 100, 0x0d0d, 1, 1472);
+    let mut untagged = ping[..12].to_vec();
+    untagged.extend_from_slice(&ping[16..]);
+    let tso = node_tcp(true, 0x6001, 0x0a00_0000, SUPER_SEGMENTS * FULL_SEGMENT, true);
+    let gro = node_tcp(false, 0x7201, 0x0b00_0000, SUPER_SEGMENTS * FULL_SEGMENT, true);
+    // eth2 keeps the FCS: a padded ACK, and a full-size frame damaged on the wire.
+    let mut with_fcs = padded.clone();
+    with_fcs.extend_from_slice(&crate::wire::ethernet::fcs_of(&padded));
+    let full = node_tcp(false, 0x7301, 0x0b00_2000, 1460, false);
+    let mut damaged = full.clone();
+    damaged.extend_from_slice(&crate::wire::ethernet::fcs_of(&full));
+    damaged[700] ^= 0x04; // one bit flipped on the wire after the sender computed the CRC
+    let frames = [
+        (eth0, ack(true, 0x6000), OUTBOUND),
+        (eth0, padded, INBOUND),
+        (veth, ack(false, 0x7102), INBOUND),
+        (eth1, ping, INBOUND),
+        (vlan, untagged, INBOUND),
+        (eth0, tso, OUTBOUND),
+        (eth0, gro, INBOUND),
+        (eth2, with_fcs, INBOUND),
+        (eth2, damaged, INBOUND),
+    ];
+    for (i, (at, f, flags)) in frames.into_iter().enumerate() {
+        w.packet(at, T0 + 180_000_000_000 + i as u64 * 2_000_000, &f, f.len() as u32, flags);
+    }
+    w.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
