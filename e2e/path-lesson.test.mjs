@@ -12,16 +12,16 @@ import { openPage, screenshot, useApp, assertClean, openApp } from './lib.mjs';
 // Laptop frames are untagged (IPv4 at 14: total length 16–17, destination
 // 30–33); at eth1 the 802.1Q tag is 14–17, the 1500-byte datagram 18–1517,
 // the driver's 2 bytes 1518–1519, and the L2 payload Open vSwitch counts
-// 18–1519 (1,502 bytes). Journey 12 is the answered 1470-byte ping, 14 the
+// 18–1519 (1,502 bytes). Journey 13 is the answered 1470-byte ping, 15 the
 // first 1472-byte one, lost after eth1 (point 1).
 const STEPS = [
-  [12, 0, 14, 16, 2],
-  [14, 0, 16, 16, 2],
-  [14, 1, 29, 14, 4],
-  [14, 1, 29, 1518, 2],
-  [12, 2, 26, 30, 4],
-  [14, 1, 29, 18, 1502],
-  [14, 1, 29, 1518, 2],
+  [13, 0, 14, 16, 2],
+  [15, 0, 16, 16, 2],
+  [15, 1, 29, 14, 4],
+  [15, 1, 29, 1518, 2],
+  [13, 2, 26, 30, 4],
+  [15, 1, 29, 18, 1502],
+  [15, 1, 29, 1518, 2],
 ];
 
 const app = useApp();
@@ -124,6 +124,8 @@ test('path lesson: from its card through every step to the takeaway', async () =
     const end = page.locator('[data-testid=lesson-end]');
     await end.waitFor({ timeout: 5_000 });
     assert.match(await end.textContent(), /Takeaway.*Check on a real system.*framelens path/s);
+    // Issue 24: the story ends with the driver's fix and the live-system commands.
+    assert.match(await end.textContent(), /e869e7a17798.*Linux 5\.7\.7.*ethtool -i eth1.*journalctl -k \| grep over-mtu/s);
     assert.equal(await page.locator('[data-testid=journey-frame][data-lesson=true]').count(), 0, 'nothing outlined for the lesson');
     assertClean(log);
   } finally {
