@@ -154,6 +154,10 @@ for (const [id, steps] of Object.entries(STEPS)) {
       const end = page.locator('[data-testid=lesson-end]');
       await end.waitFor({ timeout: 5_000 });
       assert.match(await end.textContent(), /Takeaway.*Check on a real system/s);
+      if (id === 'two-bytes') {
+        // Issue 24: the story ends with the driver's fix and the live-system commands.
+        assert.match(await end.textContent(), /e869e7a17798.*Linux 5\.7\.7.*ethtool -i eth1.*ip -s link show.*journalctl -k \| grep over-mtu/s);
+      }
       assert.ok((await end.locator('li').count()) >= 1, 'something to check');
       assert.equal(await page.locator('[data-testid=lesson-next]').count(), 0, 'no step after the takeaway');
       assert.equal(await page.locator('[data-testid=lesson-step]').count(), 0);

@@ -559,3 +559,36 @@ fn capture_points_state_what_each_interface_shows() {
     assert_eq!((at(9).0, a[8].ledger.fcs), ("eth2", FcsStatus::Invalid));
     assert!(step(9).contains("does not match"));
 }
+
+/// Issue 24: the two story lessons end with the driver's fix and the
+/// commands that show the problem on a live system. The fix is upstream
+/// commit e869e7a17798d85829fa7d4f9bbe1eebd4b2d3f6 (Jeremy Kerr, "net: usb:
+/// ax88179_178a: fix packet alignment padding", posted to netdev on
+/// 2020-06-15: the hardware's length includes the 2-byte alignment header,
+/// which ax88179_rx_fixup pulled without shortening the packet); the
+/// "Linux 5.7.7" announcement (stable@vger.kernel.org, 2020-07-01) lists
+/// it, and the 5.4.50-rc1 and 4.9.229-rc1 stable reviews carry it with
+/// that upstream commit. The drop lines and counters are Open vSwitch's
+/// (net/openvswitch/vport.c ovs_vport_send: tx_errors and
+/// net_warn_ratelimited "dropped over-mtu packet").
+#[test]
+fn story_lessons_end_with_the_fix_and_the_commands() {
+    use framelens::explain::lessons::lesson;
+    for id in ["two-bytes", "path-story"] {
+        let l = lesson(id).unwrap();
+        let t = l.takeaway;
+        assert!(t.contains("commit e869e7a17798") && t.contains("June 2020"), "{id}: {t}");
+        assert!(t.contains("Linux 5.7.7") && t.contains("5.4.50 and 4.9.229 stable reviews"), "{id}: {t}");
+        let check = l.check.join("\n");
+        for command in ["`ethtool -i eth1`", "ip -s link show", "`journalctl -k | grep over-mtu`"] {
+            assert!(check.contains(command), "{id} checks {command}: {check}");
+        }
+        assert!(check.contains("ax88179_178a"), "{id}: {check}");
+    }
+    // The log line the check greps for is the one the story's kernel log holds.
+    let l = lesson("two-bytes").unwrap();
+    let log =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../static/examples/two-bytes-kern.log")).unwrap();
+    assert!(log.contains("dropped over-mtu packet: 1502 > 1500"));
+    assert!(l.check.iter().any(|c| c.contains("dropped over-mtu packet: 1502 > 1500")));
+}
