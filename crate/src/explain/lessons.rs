@@ -412,7 +412,7 @@ pub static LESSONS: &[Lesson] = &[
             s(8, region(RegionKind::Fcs), "On `eth2`, after `ethtool -K eth2 rx-fcs on`, the NIC keeps each frame's FCS: 4 bytes after the padding, 64 in all. The capture's interface announces it (`if_fcslen` 4) and the CRC matches."),
             s(9, region(RegionKind::Fcs), "With `rx-all on` the NIC also passes frames it would drop. This one's FCS does not match its bytes: a frame damaged on the wire, which a normal capture never shows, only the NIC's error counters."),
         ],
-        takeaway: "A capture shows a frame at one point of the host: sent frames before padding and segmentation, received ones after GRO and after the NIC took the tag, veth frames never padded, the FCS only when the NIC keeps it. Know where a capture was taken before you judge a length.",
+        takeaway: "A capture shows a frame at one point of the host: sent frames before padding and segmentation, received ones after GRO; a VLAN tag on the parent NIC but not on the VLAN device; veth frames never padded; the FCS only when the NIC keeps it. Know where a capture was taken before you judge a length.",
         check: &["`ethtool -k <dev> | grep -E 'segmentation-offload|receive-offload|rx-vlan-offload|rx-fcs|rx-all'`", "`ethtool -K <dev> rx-fcs on rx-all on` to capture FCSs and damaged frames (if the driver supports it)", "`ip -d link show <dev>`: a physical NIC, a veth, a VLAN device or a bridge port"],
     },
     Lesson {
