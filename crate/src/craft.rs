@@ -3,6 +3,7 @@
 //! with etherparse's `PacketBuilder` (correct lengths and checksums) and
 //! written with pcap-parser's serializer.
 
+pub mod lessons;
 pub mod paths;
 
 use etherparse::{PacketBuilder, VlanId};
@@ -285,6 +286,10 @@ pub fn gallery() -> Vec<(&'static str, Vec<u8>)> {
         ("cooked.pcap", cooked_capture()),
         ("ieee8023.pcap", ieee_802_3_llc()),
         ("datacenter.pcap", datacenter_encapsulations()),
+        ("geneve-ovn.pcap", lessons::geneve_ovn()),
+        ("ipv6-ptb.pcap", lessons::ipv6_packet_too_big()),
+        ("mss-clamp.pcapng", lessons::mss_clamp()),
+        ("capture-points.pcapng", lessons::capture_points()),
     ]
 }
 

@@ -152,3 +152,19 @@ fn ieee_802_3_length_bounds_llc() {
     assert_eq!(ends, [Some(52), Some(52)]);
     assert!(r.iter().all(|r| r.ledger.region(RegionKind::Padding).is_some()));
 }
+
+/// Regression (issue 24, mss-clamp.pcapng): the router's two interfaces
+/// saw each SYN twice, and the scan counted the copy on `wan0` as the same
+/// packet, so the MSS finding said "1460 (2 SYNs)" and never named the 1360
+/// that `TCPMSS --clamp-mss-to-pmtu` wrote (net/netfilter/xt_TCPMSS.c
+/// `tcpmss_mangle_packet`). A rewritten SYN is a different packet.
+#[test]
+fn mss_clamp_finding_names_both_sides_of_the_clamp() {
+    let (r, s) = scan("mss-clamp.pcapng");
+    assert_eq!(r.iter().map(|r| r.interface).collect::<Vec<_>>(), [0, 1, 1, 0, 0, 1, 1, 0]);
+    let mss = s.findings.iter().find(|f| f.kind == FindingKind::Mss).unwrap();
+    assert!(mss.sentence.starts_with("TCP SYNs announce MSS 1360 (2 SYNs), 1460 (2 SYNs)."), "{}", mss.sentence);
+    // The unchanged data segments on both links are still one packet each:
+    // the largest is the first one seen.
+    assert!(mss.sentence.contains("1,348 bytes (frame 5)"), "{}", mss.sentence);
+}

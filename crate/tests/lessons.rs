@@ -12,9 +12,9 @@ use framelens::frame::analysis::analyze;
 #[test]
 fn every_step_highlights_the_bytes_it_talks_about() {
     let captures = gallery();
-    assert_eq!(LESSONS.len(), 12);
+    assert_eq!(LESSONS.len(), 16);
     let single: Vec<_> = LESSONS.iter().filter_map(|l| Some((l, l.capture()?))).collect();
-    assert_eq!(single.len(), 11, "eleven lessons over one gallery capture each");
+    assert_eq!(single.len(), 15, "fifteen lessons over one gallery capture each");
     for (lesson, capture) in single {
         let bytes = &captures.iter().find(|(n, _)| *n == capture).unwrap_or_else(|| panic!("{capture}")).1;
         let mut analyses = Vec::new();
@@ -311,4 +311,284 @@ fn who_counts_what_states_each_rules_verdict() {
     assert_eq!((router.measured, router.limit, router.dropped), (1500, 1500, false));
     assert!(step(6).contains("1,500 ≤ MTU 1500"));
     assert!(l.summary.contains("Open vSwitch drops it, a bridge, veth and a router pass it"));
+}
+
+/// Each frame of a single-capture lesson, analysed at the lesson's settings.
+fn analysed(l: &framelens::explain::lessons::Lesson) -> Vec<framelens::frame::analysis::FrameAnalysis> {
+    let capture = l.capture().unwrap();
+    let bytes = gallery().into_iter().find(|(n, _)| *n == capture).unwrap().1;
+    let mut out = Vec::new();
+    assert!(read_all(&bytes, |p| out.push(analyze(&p, &l.settings))).is_none());
+    out
+}
+
+/// Where the tunnelled (depth 1) datagram starts, and the outer one's start and end.
+fn tunnel_bytes(a: &framelens::frame::analysis::FrameAnalysis) -> (u32, u32, u64) {
+    use framelens::wire::Layer;
+    let outer = a.dissection.datagram.unwrap();
+    let inner = a.dissection.headers.iter().find(|h| h.depth == 1 && matches!(h.layer, Layer::Ipv4 | Layer::Ipv6));
+    (inner.unwrap().start, outer.start, outer.end)
+}
+
+/// "Geneve and OVN: why 1442": the header length from the options-length
+/// field (RFC 8926 section 3.4), OVN's option class 0x0102 (RFC 8926
+/// section 3.5 and the IANA Geneve Option Class registry), the 58 and 78
+/// bytes from where the pod's datagram starts inside the underlay's, and the
+/// IP router rule's verdict on each outer datagram (RFC 8200 section 5: the
+/// 1500 underlay never fragments the IPv6 one; DF on the IPv4 one).
+#[test]
+fn geneve_ovn_states_the_overheads_the_capture_has() {
+    use framelens::explain::lessons::lesson;
+    use framelens::wire::Layer;
+    let l = lesson("geneve-ovn").unwrap();
+    assert_eq!(l.capture(), Some("geneve-ovn.pcap"));
+    let a = analysed(l);
+    assert_eq!(a.len(), 3);
+    let step = |n: usize| l.steps[n - 1].text;
+    // Frame 1: a 16-byte Geneve header, 8 of them options, one OVN option.
+    let geneve = a[0].dissection.headers.iter().find(|h| h.layer == Layer::Geneve).unwrap();
+    assert_eq!(geneve.len, 16);
+    let optlen = a[0].spans.iter().find(|s| s.layer == Layer::Geneve && s.name == "Version / options length").unwrap();
+    assert_eq!(optlen.value.to_string(), "0 / 8 bytes");
+    assert!(step(1).contains("RFC 8926 §3.4): here 8, so 16 bytes"), "{}", step(1));
+    let option = a[0].spans.iter().find(|s| s.name == "Option: OVN (class 0x0102)").unwrap();
+    assert_eq!(option.end - option.start, 8);
+    assert!(option.value.to_string().starts_with("class 0x0102"), "{}", option.value);
+    assert!(step(2).contains("class 0x0102, 4 bytes of option header and 4 of data"));
+    // 58 bytes from the underlay's datagram to the pod's; 1442 + 58 = 1500 fits.
+    let (pod, under, end) = tunnel_bytes(&a[0]);
+    assert_eq!((pod - under, end - u64::from(pod), end - u64::from(under)), (58, 1442, 1500));
+    assert_eq!((a[0].mtu.measured, a[0].mtu.limit, a[0].mtu.dropped), (1500, 1500, false));
+    assert!(step(3).contains("= 58 bytes. A pod with MTU 1442 makes an outer datagram of exactly 1,500"));
+    // Frame 2: pod MTU 1500, 1558 bytes with DF, dropped.
+    let (pod, under, end) = tunnel_bytes(&a[1]);
+    assert_eq!((end - u64::from(pod), end - u64::from(under)), (1500, 1558));
+    assert!(a[1].dissection.datagram.unwrap().dont_fragment);
+    assert_eq!((a[1].mtu.measured, a[1].mtu.dropped), (1558, true));
+    assert!(step(4).contains("1,558 bytes with DF set"));
+    // Frame 3: IPv6 underlay, 78 bytes, pod MTU 1422, payload length 1460.
+    assert_eq!(a[2].dissection.datagram.unwrap().layer, Layer::Ipv6);
+    let (pod, under, end) = tunnel_bytes(&a[2]);
+    assert_eq!((pod - under, end - u64::from(pod), end - u64::from(under)), (78, 1422, 1500));
+    let plen = a[2].spans.iter().find(|s| s.layer == Layer::Ipv6 && s.name == "Payload length").unwrap();
+    assert!(plen.value.to_string().starts_with("1460"), "{}", plen.value);
+    assert_eq!((a[2].mtu.measured, a[2].mtu.dropped), (1500, false));
+    assert!(step(5).contains("78 bytes in all. Payload length 1,460 + 40 = 1,500 with pod MTU 1422"));
+    assert!(l.takeaway.contains("58 bytes over IPv4") && l.takeaway.contains("1442") && l.takeaway.contains("1422"));
+}
+
+/// "IPv6 Packet Too Big": the router rule's verdicts at the router's MTU
+/// 1400 (RFC 8200 section 4.5: only sources fragment, so an IPv6 datagram
+/// over the MTU is dropped, never fragmented), the message's type 2 and MTU
+/// field (RFC 4443 section 3.2), its size within the 1280-byte minimum MTU
+/// (RFC 8200 section 5; RFC 4443 section 3.2 "as much of invoking packet as
+/// possible") and what it quotes, and its source: the router's own address.
+#[test]
+fn ipv6_packet_too_big_states_what_the_router_sent() {
+    use framelens::explain::lessons::lesson;
+    use framelens::frame::dissect::MtuSignal;
+    use framelens::wire::Layer;
+    let l = lesson("ipv6-ptb").unwrap();
+    assert_eq!(l.capture(), Some("ipv6-ptb.pcap"));
+    let a = analysed(l);
+    assert_eq!(a.len(), 4);
+    let step = |n: usize| l.steps[n - 1].text;
+    let span = |a: &framelens::frame::analysis::FrameAnalysis, layer: Layer, name: &str| {
+        a.spans.iter().find(|s| s.layer == layer && s.name == name).unwrap().value.to_string()
+    };
+    // Frame 1: 1460 + 40 = 1500, IPv6, dropped by a router with MTU 1400.
+    let big = a[0].dissection.datagram.unwrap();
+    assert_eq!((big.layer, big.len()), (Layer::Ipv6, 1500));
+    assert!(span(&a[0], Layer::Ipv6, "Payload length").starts_with("1460"));
+    assert_eq!((a[0].mtu.measured, a[0].mtu.limit, a[0].mtu.dropped), (1500, 1400, true));
+    assert!(a[0].mtu.sentence.contains("Packet Too Big (MTU 1400)"), "{}", a[0].mtu.sentence);
+    assert!(step(1).contains("payload length 1,460 + the 40-byte header = a 1,500-byte datagram"));
+    assert!(step(1).contains("(RFC 8200 §4.5)"));
+    // Frame 2: type 2, MTU 1400, a 1280-byte datagram quoting 1232 bytes of frame 1's.
+    assert_eq!(span(&a[1], Layer::Icmpv6, "Type"), "2 (packet too big)");
+    assert_eq!(a[1].dissection.mtu_signal, Some(MtuSignal::PacketTooBig { mtu: 1400 }));
+    assert!(step(2).contains("MTU 1400") && step(2).contains("type 2, Packet Too Big (RFC 4443 §3.2)"));
+    assert!(step(3).contains("The MTU field says 1400"));
+    let ptb = a[1].dissection.datagram.unwrap();
+    assert_eq!(ptb.len(), framelens::craft::paths::build::IPV6_MIN_MTU as u64);
+    assert!(span(&a[1], Layer::Ipv6, "Payload length").starts_with("1240"));
+    let icmp = a[1].dissection.headers.iter().find(|h| h.layer == Layer::Icmpv6).unwrap();
+    let quoted = ptb.end - u64::from(icmp.start + icmp.len);
+    assert_eq!(quoted, 1232);
+    let bytes = gallery().into_iter().find(|(n, _)| *n == "ipv6-ptb.pcap").unwrap().1;
+    let mut frames = Vec::new();
+    read_all(&bytes, |p| frames.push(p.data.to_vec()));
+    let at = (icmp.start + icmp.len) as usize;
+    assert_eq!(&frames[1][at..at + 1232], &frames[0][14..14 + 1232], "the dropped packet, quoted as sent");
+    assert!(step(4).contains("payload length 1,240, 1,232 of the 1,500 bytes quoted"));
+    assert!(step(4).contains("1,280 is the smallest MTU an IPv6 link may have (RFC 8200 §5)"));
+    // Frames 3 and 4: 1400 bytes pass, and are answered.
+    assert_eq!((a[2].mtu.measured, a[2].mtu.dropped), (1400, false));
+    let (q, r) = (a[2].dissection.echo.unwrap(), a[3].dissection.echo.unwrap());
+    assert!(q.request && !r.request && (q.ident, q.seq) == (r.ident, r.seq));
+    assert!(step(5).contains("1,400-byte datagram") && step(5).contains("frame 4 is its answer"));
+    // Step 6: from the router's address, not the far host's.
+    let src = |f: &[u8]| f[22..38].to_vec();
+    assert_eq!(span(&a[1], Layer::Ipv6, "Source"), "2001:db8:1::1");
+    assert_eq!(src(&frames[1]), framelens::craft::lessons::PTB_ROUTER);
+    assert_ne!(src(&frames[1]), &frames[0][38..54], "not the destination of the dropped packet");
+    assert!(step(6).contains("RFC 4890 §4.3.1"));
+}
+
+/// "MSS and clamping": each SYN's MSS before and after the router
+/// (net/netfilter/xt_TCPMSS.c `tcpmss_mangle_packet`: min(route MTU,
+/// reverse route MTU from `tcpmss_reverse_mtu`) − 40, never raised), the
+/// MSS as the sender's own link MTU − 40 (RFC 9293 section 3.7.1), the
+/// 12-byte timestamps option that comes out of it (RFC 7323 section 3),
+/// and the router rule's verdict at the WAN link's MTU.
+#[test]
+fn mss_clamp_states_what_each_side_of_the_router_saw() {
+    use framelens::explain::lessons::lesson;
+    use framelens::wire::Layer;
+    let l = lesson("mss-clamp").unwrap();
+    assert_eq!(l.capture(), Some("mss-clamp.pcapng"));
+    let a = analysed(l);
+    assert_eq!(a.len(), 8);
+    let step = |n: usize| l.steps[n - 1].text;
+    let bytes = gallery().into_iter().find(|(n, _)| *n == "mss-clamp.pcapng").unwrap().1;
+    let mut frames = Vec::new();
+    read_all(&bytes, |p| {
+        let name = p.interface_description().and_then(|i| i.name.clone()).unwrap_or_default();
+        frames.push((name, p.data[22]));
+    });
+    let name = |n: usize| frames[n - 1].clone();
+    let mss: Vec<Option<u16>> = a.iter().map(|a| a.dissection.tcp_syn_mss).collect();
+    let wan_mtu = framelens::craft::lessons::CLAMP_WAN_MTU;
+    assert_eq!(wan_mtu, 1400);
+    assert_eq!(mss[..4], [Some(1460), Some(wan_mtu - 40), Some(1460), Some(wan_mtu - 40)]);
+    assert_eq!(name(1), ("lan0".to_string(), 64));
+    assert!(
+        step(1).contains("on `lan0`: MSS 1460") && step(1).contains("MTU 1500 − 20 IPv4 − 20 TCP (RFC 9293 §3.7.1)")
+    );
+    assert_eq!(name(2), ("wan0".to_string(), 63));
+    assert!(step(2).contains("on `wan0`, whose MTU is 1400: MSS 1360, TTL 63") && step(2).contains("1400 − 40"));
+    assert!(step(2).contains("--clamp-mss-to-pmtu"));
+    assert_eq!(name(3).0, "wan0");
+    assert!(step(3).contains("MSS 1460"));
+    assert_eq!(name(4).0, "lan0");
+    assert!(step(4).contains("On `lan0` the SYN-ACK says 1360") && step(4).contains("never raises an MSS"));
+    // Frame 5: timestamps (10 bytes after two NOPs), 1360 - 12 = 1348, a 1400-byte datagram.
+    let ts = a[4].spans.iter().find(|s| s.layer == Layer::Tcp && s.name == "Option: timestamps").unwrap();
+    assert_eq!(ts.end - ts.start, 10);
+    assert_eq!(a[4].spans.iter().filter(|s| s.name == "Option: no-op").count(), 2);
+    let tcp = a[4].dissection.headers.iter().find(|h| h.layer == Layer::Tcp).unwrap();
+    assert_eq!(tcp.len, 20 + 12);
+    assert_eq!(a[4].dissection.tcp_payload, Some(u32::from(wan_mtu - 40) - 12));
+    assert_eq!(a[4].dissection.tcp_payload, Some(1348));
+    assert!(step(5).contains("12 bytes with its two NOPs (RFC 7323 §3)") && step(5).contains("1360 − 12 = 1,348"));
+    assert!(step(5).contains("gives 1448; 1460 only without options"));
+    assert_eq!((a[4].mtu.measured, a[4].mtu.limit, a[4].mtu.dropped), (1400, 1400, false));
+    assert!(step(6).contains("20 + 32 + 1,348 = 1,400 bytes") && step(6).contains("frame 6"));
+    assert_eq!((name(6).0.as_str(), a[5].mtu.measured), ("wan0", 1400));
+    // Frame 7: the server's data on wan0, 1400 bytes.
+    assert_eq!(name(7).0, "wan0");
+    assert_eq!((a[6].mtu.measured, a[6].dissection.tcp_payload), (1400, Some(1348)));
+    assert!(step(7).contains("on `wan0`: 1,400 bytes too"));
+}
+
+/// "Where you capture changes what you see": each frame's interface and
+/// direction (pcapng `epb_flags`), the padding only on the received wire
+/// frame (IEEE 802.3 minimum 60 without FCS; veth_xmit never pads), the tag
+/// on `eth1` and not on `eth1.100` (libpcap pcap-linux.c re-inserts the
+/// tag the NIC's VLAN offload moved into the metadata), the TSO and GRO
+/// super-frames by direction, and the FCS kept by rx-fcs (valid) and a
+/// damaged frame passed by rx-all (invalid), as the core's ledger finds.
+#[test]
+fn capture_points_state_what_each_interface_shows() {
+    use framelens::capture::Direction;
+    use framelens::explain::lessons::lesson;
+    use framelens::frame::finding::Finding;
+    use framelens::frame::ledger::{FcsStatus, RegionKind};
+    use framelens::frame::mtu::MtuFacts;
+    use framelens::wire::Layer;
+    let l = lesson("capture-points").unwrap();
+    assert_eq!(l.capture(), Some("capture-points.pcapng"));
+    let a = analysed(l);
+    assert_eq!(a.len(), 9);
+    let step = |n: usize| l.steps[n - 1].text;
+    let bytes = gallery().into_iter().find(|(n, _)| *n == "capture-points.pcapng").unwrap().1;
+    let mut at = Vec::new();
+    read_all(&bytes, |p| {
+        let name = p.interface_description().and_then(|i| i.name.clone()).unwrap_or_default();
+        at.push((name, p.direction));
+    });
+    let at = |n: usize| (at[n - 1].0.as_str(), at[n - 1].1);
+    let (out, inb) = (Some(Direction::Outbound), Some(Direction::Inbound));
+    // 1-3: sent unpadded, received padded, veth unpadded.
+    assert_eq!((at(1), a[0].ledger.len), (("eth0", out), 54));
+    assert!(a[0].ledger.flags.has(Finding::Runt) && a[0].ledger.region(RegionKind::Padding).is_none());
+    assert!(step(1).contains("`eth0`: 54 bytes, 6 short of Ethernet's 60-byte minimum"));
+    assert_eq!((at(2), a[1].ledger.len), (("eth0", inb), 60));
+    assert_eq!(a[1].ledger.region(RegionKind::Padding).map(|p| (p.start, p.len)), Some((54, 6)));
+    assert!(step(2).contains("padded it to 60 bytes"));
+    assert_eq!((at(3), a[2].ledger.len), (("veth3f2a9c", inb), 54));
+    assert!(a[2].ledger.flags.has(Finding::Runt) && a[2].ledger.region(RegionKind::Padding).is_none());
+    assert!(step(3).contains("still 54 bytes") && step(3).contains("never pad"));
+    assert!(!Finding::Runt.label().contains("sender side"), "received on a veth too: {}", Finding::Runt.label());
+    // 4-5: the same packet with and without the tag.
+    assert_eq!((at(4), a[3].ledger.len, a[3].dissection.tags), (("eth1", inb), 1518, 1));
+    let vid =
+        a[3].spans.iter().find(|s| s.layer == Layer::Vlan && s.name.contains("VLAN")).map(|s| s.value.to_string());
+    assert!(vid.as_deref().is_some_and(|v| v.contains("100")), "{vid:?}");
+    assert!(step(4).contains("VLAN 100: 1,518 bytes"));
+    assert_eq!((at(5), a[4].ledger.len, a[4].dissection.tags), (("eth1.100", inb), 1514, 0));
+    let (e4, e5) = (a[3].dissection.echo.unwrap(), a[4].dissection.echo.unwrap());
+    assert_eq!((e4.ident, e4.seq), (e5.ident, e5.seq), "one packet at two points");
+    assert!(step(5).contains("`eth1.100`: no tag") && step(5).contains("1,514 bytes"));
+    // 6-7: super-frames, 4 x 1448 = 5792 bytes of data, a 5844-byte datagram.
+    for (n, dir) in [(6, out), (7, inb)] {
+        let f = &a[n - 1];
+        assert_eq!(at(n), ("eth0", dir));
+        assert_eq!(f.dissection.datagram.map(|g| g.len()), Some(5844));
+        assert_eq!(f.dissection.tcp_payload, Some(4 * 1448));
+        assert!(MtuFacts::new(&f.dissection, &f.ledger).is_superframe(1500));
+        assert!(f.mtu.gso_exempt && !f.mtu.dropped, "{}", f.mtu.sentence);
+    }
+    assert!(step(6).contains("5,844-byte datagram, 4 × 1,448 bytes") && step(6).contains("TSO"));
+    assert!(step(7).contains("GRO merged 4 wire segments"));
+    // 8-9: eth2 keeps the FCS; one valid after padding, one that does not match.
+    assert_eq!(at(8).0, "eth2");
+    assert_eq!((a[7].ledger.fcs, a[7].ledger.len), (FcsStatus::Valid, 64));
+    assert_eq!(a[7].ledger.region(RegionKind::Fcs).map(|r| r.start), Some(60));
+    assert!(step(8).contains("64 in all") && step(8).contains("`if_fcslen` 4"));
+    assert_eq!((at(9).0, a[8].ledger.fcs), ("eth2", FcsStatus::Invalid));
+    assert!(step(9).contains("does not match"));
+}
+
+/// Issue 24: the two story lessons end with the driver's fix and the
+/// commands that show the problem on a live system. The fix is upstream
+/// commit e869e7a17798d85829fa7d4f9bbe1eebd4b2d3f6 (Jeremy Kerr, "net: usb:
+/// ax88179_178a: fix packet alignment padding", posted to netdev on
+/// 2020-06-15: the hardware's length includes the 2-byte alignment header,
+/// which ax88179_rx_fixup pulled without shortening the packet); the
+/// "Linux 5.7.7" announcement (stable@vger.kernel.org, 2020-07-01) lists
+/// it, and the 5.4.50-rc1 and 4.9.229-rc1 stable reviews carry it with
+/// that upstream commit. The drop lines and counters are Open vSwitch's
+/// (net/openvswitch/vport.c ovs_vport_send: tx_errors and
+/// net_warn_ratelimited "dropped over-mtu packet").
+#[test]
+fn story_lessons_end_with_the_fix_and_the_commands() {
+    use framelens::explain::lessons::lesson;
+    for id in ["two-bytes", "path-story"] {
+        let l = lesson(id).unwrap();
+        let t = l.takeaway;
+        assert!(t.contains("commit e869e7a17798") && t.contains("June 2020"), "{id}: {t}");
+        assert!(t.contains("Linux 5.7.7") && t.contains("5.4.50 and 4.9.229 stable reviews"), "{id}: {t}");
+        let check = l.check.join("\n");
+        for command in ["`ethtool -i eth1`", "ip -s link show", "`journalctl -k | grep over-mtu`"] {
+            assert!(check.contains(command), "{id} checks {command}: {check}");
+        }
+        assert!(check.contains("ax88179_178a"), "{id}: {check}");
+    }
+    // The log line the check greps for is the one the story's kernel log holds.
+    let l = lesson("two-bytes").unwrap();
+    let log =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../static/examples/two-bytes-kern.log")).unwrap();
+    assert!(log.contains("dropped over-mtu packet: 1502 > 1500"));
+    assert!(l.check.iter().any(|c| c.contains("dropped over-mtu packet: 1502 > 1500")));
 }

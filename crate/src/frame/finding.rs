@@ -196,7 +196,7 @@ impl Finding {
             Finding::InnerLengthMismatch => "inner length mismatch",
             Finding::ContradictoryLength => "length field contradicts its own header",
             Finding::TsoZeroLength => "IPv4 total length 0 (TSO)",
-            Finding::Runt => "shorter than 60 bytes (sender side)",
+            Finding::Runt => "shorter than 60 bytes (sent, veth or tap)",
             Finding::EndUnknown => "datagram end unknown",
             Finding::UnsupportedLink => "unsupported link type",
             Finding::Ipv6ZeroLength => "IPv6 payload length 0 without Jumbo",

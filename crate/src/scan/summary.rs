@@ -95,9 +95,14 @@ impl SummaryBuilder {
             || d.tcp_syn_mss.is_some()
             || d.tcp_payload.is_some_and(|p| p > 0);
         let may_be_copy = counts_packets && !(self.one_interface && d.link != LinkKind::LinuxSll2);
+        // A SYN whose MSS a router rewrote between two interfaces
+        // (`TCPMSS --clamp-mss-to-pmtu`) is not a copy: the packet key leaves
+        // the MSS out so the path view can follow the SYN across the clamp,
+        // but the MSS finding must see both values.
+        let key = packet_key(d, data)
+            .map(|k| d.tcp_syn_mss.map_or(k, |m| k ^ u64::from(m).wrapping_mul(0x9e37_79b9_7f4a_7c15)));
         if may_be_copy
-            && packet_key(d, data)
-                .is_some_and(|k| self.recent.is_copy(k, point_of(r.interface, r.link_type, data), r.timestamp_ns))
+            && key.is_some_and(|k| self.recent.is_copy(k, point_of(r.interface, r.link_type, data), r.timestamp_ns))
         {
             return;
         }

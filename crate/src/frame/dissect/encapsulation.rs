@@ -327,8 +327,16 @@ impl<'a, S: SpanSink> Walk<'a, '_, S> {
                 let len = geneve::header_len(g);
                 let Some(g) = self.bytes(c, len) else { return self.truncated(c, Layer::Geneve, len) };
                 emit_table(self.sink, Layer::Geneve, c.depth, c.at, g, geneve::FIELDS);
-                emit(self.sink, Layer::Geneve, c.depth, "Options", c.at + geneve::FIXED_LEN..c.at + len, || {
-                    Value::Bytes((len - geneve::FIXED_LEN) as u64)
+                // One span per option (RFC 8926 section 3.5); what no option explains stays "Options".
+                let mut told = geneve::FIXED_LEN;
+                for o in geneve::options(g) {
+                    emit(self.sink, Layer::Geneve, c.depth, o.name(), c.at + o.start..c.at + o.start + o.len, || {
+                        Value::Text(format!("class 0x{:04x}, type 0x{:02x}, {} bytes", o.class, o.kind, o.len))
+                    });
+                    told = o.start + o.len;
+                }
+                emit(self.sink, Layer::Geneve, c.depth, "Options", c.at + told..c.at + len, || {
+                    Value::Bytes((len - told) as u64)
                 });
                 self.header(Layer::Geneve, c.depth, c.at, len);
                 c.at += len;
