@@ -202,6 +202,7 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
     let mut part = Part::default();
     let mut mss = None;
     let mut too_big = None;
+    let mut error = false;
     match ip_header.layer {
         Layer::Ipv4 => {
             src = Addr::V4(ipv4::src(ip_bytes));
@@ -304,8 +305,11 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
                 };
                 key.write_u8(kind);
                 key.write_u8(code);
-                key.write_u16(ident);
-                key.write_u16(seq);
+                error = is_error(t.layer, kind);
+                if !error {
+                    key.write_u16(ident);
+                    key.write_u16(seq);
+                }
             }
             _ => {}
         }
@@ -314,8 +318,16 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
     // The first payload bytes, never past the innermost datagram's own end:
     // trailers and padding are what a path changes, so they must not count.
     let datagram_end = (ip_header.start as usize).saturating_add(datagram_len as usize).min(data.len());
-    let payload = data.get(payload_start..datagram_end.min(payload_start + PAYLOAD_HASH_LEN)).unwrap_or(&[]);
-    key.write(payload);
+    if error {
+        // An ICMP error quotes the packet it is about, and NAT rewrites the
+        // quote too (RFC 5508 §4.1: a NAT translates the embedded header):
+        // only what no translation touches identifies it.
+        let quote = data.get(payload_start..datagram_end).unwrap_or(&[]);
+        write_quote(&mut key, quote);
+    } else {
+        let payload = data.get(payload_start..datagram_end.min(payload_start + PAYLOAD_HASH_LEN)).unwrap_or(&[]);
+        key.write(payload);
+    }
 
     Some((
         key.finish(),
@@ -327,6 +339,47 @@ fn key_and_parts(d: &Dissection, data: &[u8]) -> Option<(u64, Parts)> {
             too_big,
         },
     ))
+}
+
+/// ICMP messages that report an error about a packet they quote (RFC 792:
+/// destination unreachable, source quench, redirect, time exceeded,
+/// parameter problem; RFC 4443 §2.1: ICMPv6 types below 128).
+fn is_error(layer: Layer, kind: u8) -> bool {
+    match layer {
+        Layer::Icmp => matches!(kind, 3 | 4 | 5 | 11 | 12),
+        _ => kind < 128,
+    }
+}
+
+/// The quoted packet's fields that survive NAT: its length, IPv4 ID and
+/// fragment field, protocol, and the transport's TCP sequence number, UDP
+/// length or ICMP type, code and echo sequence. Addresses, ports, echo
+/// identifiers and checksums are what a translation rewrites.
+fn write_quote(key: &mut impl Hasher, q: &[u8]) {
+    let at = |r: core::ops::Range<usize>| q.get(r).unwrap_or(&[]);
+    let (transport, protocol) = match q.first().map(|b| b >> 4) {
+        Some(4) => {
+            let ihl = usize::from(q[0] & 0x0f) * 4;
+            key.write(at(2..8)); // total length, identification, flags and fragment offset
+            key.write(at(9..10));
+            (q.get(ihl..).unwrap_or(&[]), wire::u8_at(q, ipv4::field::PROTOCOL.start))
+        }
+        Some(6) => {
+            key.write(at(4..7)); // payload length, next header
+            (q.get(ipv6::HEADER_LEN..).unwrap_or(&[]), wire::u8_at(q, ipv6::field::NEXT_HEADER.start))
+        }
+        _ => return key.write(at(0..q.len().min(PAYLOAD_HASH_LEN))),
+    };
+    let t = |r: core::ops::Range<usize>| transport.get(r).unwrap_or(&[]);
+    match protocol {
+        ip::protocol::TCP => key.write(t(4..8)),
+        ip::protocol::UDP => key.write(t(4..6)),
+        ip::protocol::ICMP | ip::protocol::ICMPV6 => {
+            key.write(t(0..2));
+            key.write(t(6..8));
+        }
+        _ => {}
+    }
 }
 
 /// The identity and the facts of one frame, or `None` for a frame without
@@ -411,7 +464,60 @@ pub fn identify(
 
 #[cfg(test)]
 mod tests {
-    use super::Addr;
+    use super::{packet_key, Addr};
+    use crate::frame::dissect::dissect;
+    use crate::wire::link::LinkType;
+
+    /// Ethernet + IPv4 (`src` → `dst`, protocol `proto`) + `payload`.
+    fn ipv4_frame(src: [u8; 4], dst: [u8; 4], ident: u16, proto: u8, payload: &[u8]) -> Vec<u8> {
+        let mut f = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00];
+        let total = (20 + payload.len()) as u16;
+        f.extend_from_slice(&[
+            0x45,
+            0,
+            (total >> 8) as u8,
+            total as u8,
+            (ident >> 8) as u8,
+            ident as u8,
+            0,
+            0,
+            64,
+            proto,
+            0,
+            0,
+        ]);
+        f.extend_from_slice(&src);
+        f.extend_from_slice(&dst);
+        f.extend_from_slice(payload);
+        f
+    }
+
+    /// An ICMP fragmentation-needed (type 3 code 4, MTU 1400) about a UDP
+    /// datagram `qsrc:qport` → 203.0.113.9:53, sent to `to`.
+    fn frag_needed(to: [u8; 4], qsrc: [u8; 4], qport: u16, checksum: u8) -> Vec<u8> {
+        let mut icmp = vec![3, 4, 0, checksum, 0, 0, 0x05, 0x78];
+        let mut quoted = vec![0x45, 0, 0x05, 0xdc, 0x12, 0x34, 0x40, 0, 63, 17, 0, checksum];
+        quoted.extend_from_slice(&qsrc);
+        quoted.extend_from_slice(&[203, 0, 113, 9]);
+        quoted.extend_from_slice(&[(qport >> 8) as u8, qport as u8, 0, 53, 0x05, 0xc8, 0xab, checksum]);
+        icmp.extend_from_slice(&quoted);
+        ipv4_frame([198, 51, 100, 1], to, 0x0777, 1, &icmp)
+    }
+
+    #[test]
+    fn an_icmp_error_is_one_packet_on_both_sides_of_the_nat_that_rewrote_its_quote() {
+        // RFC 5508 §4.1: the NAT translates the ICMP error's own destination
+        // and the header it quotes (source address and port, checksums).
+        let outside = frag_needed([192, 0, 2, 7], [192, 0, 2, 7], 61_000, 0x11);
+        let inside = frag_needed([10, 0, 0, 5], [10, 0, 0, 5], 40_000, 0x22);
+        let key = |f: &[u8]| packet_key(&dissect(f, LinkType::ETHERNET, f.len() as u32), f);
+        assert!(key(&outside).is_some());
+        assert_eq!(key(&outside), key(&inside));
+        // Another datagram's error (another IPv4 ID quoted) is another packet.
+        let mut other = inside.clone();
+        other[14 + 20 + 8 + 5] ^= 1;
+        assert_ne!(key(&other), key(&inside));
+    }
 
     #[test]
     fn link_scoped_addresses_are_those_routers_never_forward() {
