@@ -183,3 +183,44 @@ export async function openApp(app, { hash = '', viewport, clipboard = false } = 
   await o.page.locator('[data-testid=drop-zone]').waitFor({ state: 'visible', timeout: 15_000 });
   return o;
 }
+
+export async function pathDone(page) {
+  await page.locator('[data-testid=path-status][data-complete=true]').waitFor({ timeout: 20_000 });
+}
+
+/** Every journey row's text, by journey index: the list shows only the rows
+ * in view, so it is scrolled from top to bottom. */
+async function journeyTable(page) {
+  return page.evaluate(async () => {
+    const list = document.querySelector('.path-view .journeys');
+    const rows = new Map();
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    for (let top = 0; ; top += list.clientHeight / 2) {
+      list.scrollTop = top;
+      list.dispatchEvent(new Event('scroll'));
+      await frame();
+      for (const row of list.querySelectorAll('[data-testid=journey-row]')) {
+        const cells = [...row.querySelectorAll('.cell')].map((c) => c.textContent);
+        rows.set(Number(row.dataset.journey), cells.join(' | '));
+      }
+      if (top + list.clientHeight >= list.scrollHeight) break;
+    }
+    list.scrollTop = 0;
+    list.dispatchEvent(new Event('scroll'));
+    return [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => t);
+  });
+}
+
+/** What the path view answers, once it is done: how many packets it
+ * followed, its columns, its loss sentences and every journey row. */
+export async function pathAnswer(page) {
+  await pathDone(page);
+  const view = page.locator('[data-testid=path-view]');
+  const status = await view.locator('[data-testid=path-status]').textContent();
+  return {
+    followed: Number(status.match(/^([\d,]+) packets followed/)[1].replace(/,/g, '')),
+    columns: await view.locator('[data-testid=path-point]').allTextContents(),
+    loss: await view.locator('[data-testid=path-finding]').allTextContents(),
+    journeys: await journeyTable(page),
+  };
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, useApp, assertClean, dropFiles, openApp } from './lib.mjs';
+import { repoRoot, useApp, assertClean, dropFiles, openApp, pathDone, pathAnswer as answer } from './lib.mjs';
 
 const story = path.join(repoRoot, 'static', 'path-story');
 const laptop = path.join(story, 'laptop.pcap');
@@ -16,46 +16,6 @@ const app = useApp();
 
 const COLUMNS = ['laptop.pcap · 0', 'controller.pcapng · eth1', 'controller.pcapng · qr-5d0a1c2e-7f'];
 const LOSS = /^3 packets reach `controller\.pcapng · eth1` and never reach `controller\.pcapng · qr-5d0a1c2e-7f`/;
-
-async function pathDone(page) {
-  await page.locator('[data-testid=path-status][data-complete=true]').waitFor({ timeout: 20_000 });
-}
-
-/** Every journey row's text, by journey index: the list shows only the rows
- * in view, so it is scrolled from top to bottom. */
-async function journeyTable(page) {
-  return page.evaluate(async () => {
-    const list = document.querySelector('.path-view .journeys');
-    const rows = new Map();
-    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    for (let top = 0; ; top += list.clientHeight / 2) {
-      list.scrollTop = top;
-      list.dispatchEvent(new Event('scroll'));
-      await frame();
-      for (const row of list.querySelectorAll('[data-testid=journey-row]')) {
-        const cells = [...row.querySelectorAll('.cell')].map((c) => c.textContent);
-        rows.set(Number(row.dataset.journey), cells.join(' | '));
-      }
-      if (top + list.clientHeight >= list.scrollHeight) break;
-    }
-    list.scrollTop = 0;
-    list.dispatchEvent(new Event('scroll'));
-    return [...rows.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => t);
-  });
-}
-
-/** What the path view answers, once it is done. */
-async function answer(page) {
-  await pathDone(page);
-  const view = page.locator('[data-testid=path-view]');
-  const status = await view.locator('[data-testid=path-status]').textContent();
-  return {
-    followed: Number(status.match(/^([\d,]+) packets followed/)[1].replace(/,/g, '')),
-    columns: await view.locator('[data-testid=path-point]').allTextContents(),
-    loss: await view.locator('[data-testid=path-finding]').allTextContents(),
-    journeys: await journeyTable(page),
-  };
-}
 
 const pick = (page, files) => page.locator('[data-testid=file-input]').setInputFiles(files);
 const ways = {

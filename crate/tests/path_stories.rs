@@ -241,3 +241,33 @@ fn permutations_are_every_order_once() {
     assert_eq!(p.len(), 24);
     assert_eq!(p.iter().collect::<BTreeSet<_>>().len(), 24);
 }
+
+/// The stories' captures are committed under `tests/path-stories/` for the
+/// browser test that drops them in both orders (`e2e/path-stories.test.mjs`),
+/// with what the page must show: the truth's path as the columns' labels and
+/// how many packets are lost. FRAMELENS_BLESS=1 writes them.
+#[test]
+fn committed_stories_are_what_the_generators_make() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/path-stories");
+    let bless = std::env::var_os("FRAMELENS_BLESS").is_some();
+    for story in [kubernetes::kubernetes(), ipv6::ipv6(), offload::offload(), clocks::clocks()] {
+        let dir = root.join(story.name);
+        let labels: Vec<String> =
+            story.truth.path.iter().map(|p| format!("\"{} · {}\"", p.file, p.interface)).collect();
+        let files: Vec<String> = story.files.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+        let lost = story.truth.packets.iter().filter(|p| p.lost.is_some()).count();
+        let expected =
+            format!("{{\"files\": [{}], \"columns\": [{}], \"lost\": {lost}}}\n", files.join(", "), labels.join(", "));
+        let mut want: Vec<(String, Vec<u8>)> = story.files.clone();
+        want.push(("expected.json".to_string(), expected.into_bytes()));
+        for (name, bytes) in want {
+            let path = dir.join(&name);
+            if bless {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &bytes).unwrap();
+            }
+            let have = std::fs::read(&path).unwrap_or_default();
+            assert!(have == bytes, "{} differs from its generator: run with FRAMELENS_BLESS=1", path.display());
+        }
+    }
+}
