@@ -70,7 +70,7 @@ fn extra_bytes_agree_with_tshark_except_where_listed() {
             }
         }
     }
-    // The figures README.md states.
+    // The figures docs/testing.md states.
     assert_eq!(compared, 28_682);
     assert_eq!(listed_seen.iter().sum::<usize>(), 56);
     assert!(unexpected.is_empty(), "{} unexpected differences:\n{}", unexpected.len(), unexpected.join("\n"));

@@ -1,5 +1,5 @@
 //! The filter's fields: one table (name, type, doc, where the value comes
-//! from, accessor). Parsing, "did you mean" suggestions, the README's field
+//! from, accessor). Parsing, "did you mean" suggestions, docs/cli.md's field
 //! table and the CLI's `--filter help` are all read from [`FIELDS`], so a
 //! field is added in one place.
 

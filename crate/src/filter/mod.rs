@@ -216,7 +216,7 @@ fn order(v: &Value, lit: &Literal) -> Option<Ordering> {
     }
 }
 
-/// The field table as Markdown, for the README (a test keeps them equal).
+/// The field table as Markdown, for docs/cli.md (a test keeps them equal).
 pub fn markdown_table() -> String {
     let mut out = String::from("| field | type | from | meaning |\n| --- | --- | --- | --- |\n");
     for f in FIELDS {

@@ -1,5 +1,5 @@
 //! The JSON Lines contract of `framelens path --json`, documented in
-//! README.md ("Path diagnosis"): one `{"point": …}` per capture point, one
+//! docs/path.md: one `{"point": …}` per capture point, one
 //! `{"journey": …}` per packet in order of first sighting, and a last
 //! `{"path_summary": …}`. Field names are a public contract.
 

@@ -1,5 +1,5 @@
 //! The JSON Lines report: one object per frame, then `{"summary": …}`.
-//! The field names are a public contract documented in README.md.
+//! The field names are a public contract documented in docs/output.md.
 
 use crate::frame::finding::Finding;
 use crate::frame::ledger::Region;

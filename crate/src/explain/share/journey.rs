@@ -408,7 +408,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_journey_beyond_the_bounds_is_refused_with_a_sentence() {
-        // README.md states the bound.
+        // docs/lessons.md states the bound.
         assert_eq!(MAX_DECODED, 322_936);
         let (j, _) = lost_ping();
         let mut many = j.clone();
