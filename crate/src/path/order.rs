@@ -64,6 +64,19 @@ impl Votes {
         }
     }
 
+    /// Takes back what [`Votes::add`] gave.
+    fn remove(&mut self, points: &[usize], count: u64, reversed: bool) {
+        for (i, &a) in points.iter().enumerate() {
+            for &b in &points[i + 1..] {
+                let (x, y) = if reversed { (b, a) } else { (a, b) };
+                if x != y {
+                    let v = &mut self.v[x * self.n + y];
+                    *v = v.saturating_sub(count);
+                }
+            }
+        }
+    }
+
     /// How much `points` in this order agrees with the votes (positive) or runs against them.
     fn agreement(&self, points: &[usize]) -> i128 {
         let mut s = 0i128;
@@ -85,17 +98,36 @@ impl Votes {
     /// going out first passed the point (of two links in parallel, the one
     /// the first packet took comes first), then by `rank`.
     fn order(&self, members: &[usize], rank: &[usize], first_out: &[i64]) -> Vec<usize> {
+        // Kept up to date as points are taken, so that each pick costs one
+        // pass over the points (256 points at most: a few ms, not seconds).
         let mut left: Vec<usize> = members.to_vec();
+        let mut beaten: Vec<u32> = vec![0; self.n];
+        let mut wins: Vec<i64> = vec![0; self.n];
+        for &a in &left {
+            for &b in &left {
+                if self.before(a, b) {
+                    beaten[b] += 1;
+                    wins[a] += 1;
+                    wins[b] -= 1;
+                }
+            }
+        }
         let mut out = Vec::with_capacity(left.len());
         while !left.is_empty() {
-            let free: Vec<usize> = left.iter().copied().filter(|&b| !left.iter().any(|&a| self.before(a, b))).collect();
-            let pool = if free.is_empty() { left.clone() } else { free };
-            let wins = |a: usize| -> i64 {
-                left.iter().map(|&b| i64::from(self.before(a, b)) - i64::from(self.before(b, a))).sum()
-            };
-            let Some(&pick) = pool.iter().min_by_key(|&&a| (-wins(a), first_out[a], rank[a])) else { break };
+            let free = left.iter().any(|&a| beaten[a] == 0);
+            let key = |&&a: &&usize| (-wins[a], first_out[a], rank[a]);
+            let Some(&pick) = left.iter().filter(|&&a| !free || beaten[a] == 0).min_by_key(key) else { break };
             out.push(pick);
             left.retain(|&a| a != pick);
+            for &x in &left {
+                if self.before(pick, x) {
+                    beaten[x] -= 1;
+                    wins[x] += 1;
+                }
+                if self.before(x, pick) {
+                    wins[x] -= 1;
+                }
+            }
         }
         out
     }
@@ -128,22 +160,12 @@ pub fn order(n: usize, sequences: &[Sequence], rank: &[usize]) -> Evidence {
         changed = false;
         rounds += 1;
         for (i, s) in seqs.iter().enumerate().skip(1) {
-            let mut others = Votes { n, v: oriented.v.clone() };
-            for (k, &a) in s.points.iter().enumerate() {
-                for &b in &s.points[k + 1..] {
-                    let (x, y) = if back_flags[i] { (b, a) } else { (a, b) };
-                    if x != y {
-                        others.v[x * n + y] -= s.count;
-                    }
-                }
-            }
-            let back = others.agreement(&s.points) < 0;
-            if back != back_flags[i] {
-                back_flags[i] = back;
-                changed = true;
-                others.add(&s.points, s.count, back);
-                oriented = others;
-            }
+            // Its own votes taken out, then put back the way it agrees with the rest.
+            oriented.remove(&s.points, s.count, back_flags[i]);
+            let back = oriented.agreement(&s.points) < 0;
+            changed |= back != back_flags[i];
+            back_flags[i] = back;
+            oriented.add(&s.points, s.count, back);
         }
     }
     let mut linked = vec![false; n];
@@ -217,6 +239,15 @@ mod tests {
         let e = order(4, &s, &[0, 1, 2, 3]);
         assert_eq!(e.out, [0, 2, 1, 3]);
         assert_eq!(e.undecided, [(2, 1)]);
+    }
+
+    #[test]
+    fn two_hundred_and_fifty_six_points_order_at_once() {
+        // The most points a diagnosis follows (MAX_POINTS), a chain of them.
+        let chain: Vec<usize> = (0..256).rev().collect();
+        let s = [seq(&chain, 1, 0)];
+        let rank: Vec<usize> = (0..256).collect();
+        assert_eq!(order(256, &s, &rank).out, chain);
     }
 
     #[test]

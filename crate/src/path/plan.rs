@@ -18,7 +18,8 @@ pub const DEFAULT_MAX_IN_FLIGHT: usize = 1 << 18;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PathSettings {
     pub frame: Settings,
-    /// Two sightings of one identity further apart than this are two packets.
+    /// The smallest matching window: the survey widens it to the delays and
+    /// clock uncertainty the captures show ([`Plan::window_ns`]).
     pub window_ns: i64,
     pub max_in_flight: usize,
 }
@@ -87,7 +88,8 @@ pub struct Plan {
     pub order: PathOrder,
     /// The file whose clock every time is put on: the first point's.
     pub reference: usize,
-    /// Two sightings of one identity further apart than this are two packets:
+    /// The smallest matching window: the survey widens it to the delays and
+    /// clock uncertainty the captures show ([`Plan::window_ns`]).
     /// the settings' window, widened to the delays and clock uncertainty the
     /// captures show.
     pub window_ns: i64,
