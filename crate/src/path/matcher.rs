@@ -255,11 +255,12 @@ impl Matcher {
         let j = &self.open[pos];
         let Some((flow_key, hosts_key)) = j.flow else { return };
         // Most journeys pass each point once: their points are their sightings'.
-        let distinct = j.seen.len() <= 1 || j.seen.windows(2).all(|w| w[0].point != w[1].point) && {
-            let mut ps: Vec<u16> = j.seen.iter().map(|s| s.point).collect();
-            ps.sort_unstable();
-            ps.windows(2).all(|w| w[0] != w[1])
-        };
+        let distinct = j.seen.len() <= 1
+            || j.seen.windows(2).all(|w| w[0].point != w[1].point) && {
+                let mut ps: Vec<u16> = j.seen.iter().map(|s| s.point).collect();
+                ps.sort_unstable();
+                ps.windows(2).all(|w| w[0] != w[1])
+            };
         let reached = if distinct { j.seen.len() } else { points_of(&j.seen).len() };
         for key in [flow_key, hosts_key] {
             if self.flows.len() >= MAX_FLOWS && !self.flows.contains_key(&key) {
