@@ -7,7 +7,8 @@ use crate::protocol::{LogView, PathOutcome, PointView, ReadContext};
 use crate::share_state::{clip_note, JourneyDraft, ShareDraft, SharedPage};
 use framelens::capture::OwnedFrame;
 use framelens::explain::lessons::{lesson, Highlight, PathSet, Stop};
-use framelens::frame::mtu::drops;
+use framelens::filter::Criterion;
+use framelens::frame::ledger::RegionKind;
 use framelens::path::point::PointSpec;
 use framelens::scan::record::FrameRecord;
 use framelens::scan::store::RecordStore;
@@ -60,17 +61,20 @@ impl Filter {
         matches!(self, Filter::OverMtu)
     }
 
-    pub fn matches(self, r: &FrameRecord, s: &Settings) -> bool {
-        use framelens::frame::ledger::{FcsStatus, RegionKind};
-        let l = &r.ledger;
+    /// The core's question the chip asks (`All` asks none).
+    pub const fn criterion(self) -> Option<Criterion> {
         match self {
-            Filter::All => true,
-            Filter::Unexplained => l.region(RegionKind::Trailer).is_some(),
-            Filter::Padding => l.region(RegionKind::Padding).is_some(),
-            Filter::Fcs => l.fcs != FcsStatus::Absent,
-            Filter::Truncated => l.truncated > 0,
-            Filter::OverMtu => drops(&r.mtu, s),
+            Filter::All => None,
+            Filter::Unexplained => Some(Criterion::Region(RegionKind::Trailer)),
+            Filter::Padding => Some(Criterion::Region(RegionKind::Padding)),
+            Filter::Fcs => Some(Criterion::Fcs),
+            Filter::Truncated => Some(Criterion::Truncated),
+            Filter::OverMtu => Some(Criterion::OverMtu),
         }
+    }
+
+    pub fn matches(self, r: &FrameRecord, s: &Settings) -> bool {
+        self.criterion().is_none_or(|c| c.matches(r, s))
     }
 }
 
