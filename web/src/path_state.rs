@@ -7,6 +7,7 @@ use crate::share_state::{DraftSighting, JourneyDraft};
 use crate::state::{FrameBytes, Progress};
 use framelens::explain::journey::{columns, JourneyRef, JourneyStore, Seen};
 use framelens::explain::share::journey::SharedLoss;
+use framelens::path::PathFindingKind;
 use framelens::settings::Settings;
 use std::rc::Rc;
 
@@ -267,7 +268,7 @@ impl PathState {
         self.outcome
             .iter()
             .flat_map(|o| o.findings.iter())
-            .filter(|f| f.kind == "loss")
+            .filter(|f| f.kind == PathFindingKind::Loss)
             .map(|f| f.sentence.as_str())
             .collect()
     }

@@ -599,7 +599,7 @@ impl State {
         log.rows
             .iter()
             .filter(|r| r.frames.contains(&n))
-            .map(|r| format!("{}:{}: {}", r.file, r.line, r.text))
+            .map(|r| format!("{}:{}: {}", r.fields.file, r.fields.line, r.fields.text))
             .collect()
     }
 
@@ -1525,7 +1525,7 @@ mod tests {
         let outcome = PathOutcome {
             points_in_order: summary.points_in_order.clone(),
             points_in_order_reverse: summary.points_in_order_reverse.clone(),
-            findings: summary.findings.iter().map(Into::into).collect(),
+            findings: summary.findings.clone(),
             counts: summary.counts,
             ..PathOutcome::default()
         };
@@ -1820,17 +1820,21 @@ mod tests {
 
     #[test]
     fn the_kernel_log_names_its_frames() {
-        use crate::protocol::{LogRow, LogView};
+        use crate::protocol::LogView;
+        use framelens::log::matching::{LogEntry, LogLineFields};
         use framelens::log::message::MessageKind;
         let (recs, summary) = records(STORY);
         let st = State::default().apply(Action::Start { load_id: 1, name: "x".into(), size: 10 });
         let st = st.apply(frames(1, &recs, 0..recs.len()));
-        let row = LogRow {
-            file: "kern.log".into(),
-            line: 4,
-            kind: MessageKind::OverMtu,
-            device: Some("qg-1".into()),
-            text: "qg-1: dropped over-mtu packet: 1502 > 1500".into(),
+        let row = LogEntry {
+            fields: LogLineFields {
+                file: "kern.log".into(),
+                line: 4,
+                time_ns: None,
+                kind: MessageKind::OverMtu,
+                device: Some("qg-1".into()),
+                text: "qg-1: dropped over-mtu packet: 1502 > 1500".into(),
+            },
             frames: vec![3],
         };
         let log = Rc::new(LogView { rows: vec![row], errors: vec![] });

@@ -10,7 +10,7 @@ mod protocol;
 
 #[cfg(target_arch = "wasm32")]
 mod imp {
-    use crate::protocol::{FromWorker, LogRow, LogView, OrderView, PathOutcome, PointView, ReadContext, ToWorker};
+    use crate::protocol::{FromWorker, LogView, OrderView, PathOutcome, PointView, ReadContext, ToWorker};
     use framelens::capture::write::PcapngWriter;
     use framelens::explain::annotate::{comment, worth_a_comment};
     use framelens::explain::journey::{encode, Texts};
@@ -242,19 +242,7 @@ mod imp {
         let log = matcher.map(|m| {
             let report = m.finish(&summary.capture.interfaces);
             summary.findings.extend(report.findings.iter().cloned());
-            let rows = report
-                .entries
-                .into_iter()
-                .map(|e| LogRow {
-                    file: e.fields.file,
-                    line: e.fields.line,
-                    kind: e.fields.kind,
-                    device: e.fields.device,
-                    text: e.fields.text,
-                    frames: e.frames,
-                })
-                .collect();
-            LogView { rows, errors: log_errors }
+            LogView { rows: report.entries, errors: log_errors }
         });
         post(&FromWorker::Finished { load_id, bytes_done: at, elapsed_ms: elapsed(), context, summary, log }, None);
     }
@@ -388,7 +376,7 @@ mod imp {
         let outcome = PathOutcome {
             points_in_order: summary.points_in_order.clone(),
             points_in_order_reverse: summary.points_in_order_reverse.clone(),
-            findings: summary.findings.iter().map(Into::into).collect(),
+            findings: summary.findings.clone(),
             counts: summary.counts,
             errors: summary
                 .errors

@@ -23,7 +23,7 @@ use crate::text::{count, plural, thousands};
 use crate::wire::link::LinkKind;
 use crate::wire::{array, ethernet, Value};
 use foldhash::{HashMap, HashSet};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Frames kept per L2 payload size a drop line names.
@@ -46,7 +46,7 @@ pub struct LogSettings {
 
 /// What one recognised log line says, as every report prints it: the
 /// single-file summary's `"log"` array and `framelens path`'s log lines.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogLineFields {
     pub file: String,
     pub line: u64,
@@ -59,7 +59,7 @@ pub struct LogLineFields {
 }
 
 /// One recognised line in the summary's `"log"` array.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogEntry {
     #[serde(flatten)]
     pub fields: LogLineFields,
