@@ -240,8 +240,7 @@ mod imp {
         let context = ReadContext { blocks: blocks.to_vec(), complete };
         let mut summary = Box::new(scanner.finish());
         let log = matcher.map(|m| {
-            let report = m.finish(&summary.capture.interfaces);
-            summary.findings.extend(report.findings.iter().cloned());
+            let report = m.finish_into(&mut summary);
             LogView { rows: report.entries, errors: log_errors }
         });
         post(&FromWorker::Finished { load_id, bytes_done: at, elapsed_ms: elapsed(), context, summary, log }, None);

@@ -18,7 +18,7 @@ use crate::capture::Frame;
 use crate::capture::Interface;
 use crate::frame::mtu::MtuFacts;
 use crate::scan::record::FrameRecord;
-use crate::scan::summary::{CaptureFinding, FindingKind};
+use crate::scan::summary::{CaptureFinding, FindingKind, Summary};
 use crate::text::{count, plural, thousands};
 use crate::wire::link::LinkKind;
 use crate::wire::{array, ethernet, Value};
@@ -170,6 +170,15 @@ impl Matcher {
     /// still count for the syslog year while none is needed.
     pub fn wants(&self, original_len: u32) -> bool {
         self.first_frame_ns.is_none() || self.smallest_size().is_some_and(|m| original_len >= m)
+    }
+
+    /// Matches the lines to the frames of the capture `summary` describes,
+    /// and adds the log's capture-wide findings to it: the summary both faces
+    /// print and post then says what the log says.
+    pub fn finish_into(self, summary: &mut Summary) -> LogReport {
+        let report = self.finish(&summary.capture.interfaces);
+        summary.findings.extend(report.findings.iter().cloned());
+        report
     }
 
     /// Matches the lines to the frames seen; `interfaces` name the capture's
