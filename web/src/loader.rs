@@ -219,7 +219,7 @@ impl ScanWorker {
         name: String,
     ) -> Result<(), String> {
         *self.annotating.borrow_mut() = Some(name);
-        let msg = ToWorker::Annotate { load_id, settings, all: numbers.is_none() };
+        let msg = ToWorker::Annotate { load_id, settings, all: numbers.is_none(), trim: None };
         self.post_with(&msg, Some(blob), &[], numbers)
     }
 

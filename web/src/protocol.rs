@@ -6,6 +6,7 @@
 //! come as `records`, their `framelens::explain::journey` words (u32, little endian).
 
 use framelens::capture::ContextBlock;
+use framelens::explain::annotate::TrimKinds;
 use framelens::log::matching::LogEntry;
 use framelens::path::PathFinding;
 use framelens::scan::summary::{CaptureFinding, Counts, Summary};
@@ -44,10 +45,17 @@ pub enum ToWorker {
     /// stops an older one.
     Select { load_id: u32, expr: String, settings: Settings },
     /// Re-read the `file` and write it as an annotated pcapng (the core's
-    /// writer, comments from `framelens::explain::annotate`): only the frames
-    /// whose numbers come with the message (`numbers`: u64 little-endian,
-    /// ascending), or every frame when `all`. Answered by [`FromWorker::Annotated`].
-    Annotate { load_id: u32, settings: Settings, all: bool },
+    /// `framelens::explain::annotate::Annotator`, as `--annotate` does): only
+    /// the frames whose numbers come with the message (`numbers`: u64
+    /// little-endian, ascending), or every frame when `all`; cut as `trim`
+    /// says (`--trim`'s kinds), unchanged without. Answered by [`FromWorker::Annotated`].
+    Annotate {
+        load_id: u32,
+        settings: Settings,
+        all: bool,
+        #[serde(default)]
+        trim: Option<TrimKinds>,
+    },
 }
 
 /// What the page needs to re-read one frame alone: the reader's context blocks.
