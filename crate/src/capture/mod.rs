@@ -39,4 +39,4 @@ pub use frame::{Direction, FcsHint, Frame, Interface, OwnedFrame, DEFAULT_TSRESO
 pub(crate) use reader::first_error_bounded;
 use reader::Step;
 pub use reader::{has_capture_magic, read_all, CaptureReader, ContextBlock, Format, ReaderNote, MAX_CONTEXT_BLOCKS};
-pub use reread::{context_for, packet_at, record_read_len};
+pub use reread::{context_for, packet_at, record_read_len, FrameSearch, RecordAt, RereadPlan};
