@@ -6,7 +6,7 @@ use crate::protocol::{PathOutcome, PointView};
 use crate::share_state::{DraftSighting, JourneyDraft};
 use crate::state::{FrameBytes, Progress};
 use framelens::explain::journey::{columns, JourneyRef, JourneyStore, Seen};
-use framelens::explain::share::journey::SharedLoss;
+use framelens::explain::share::journey::{findings_about, SharedLoss};
 use framelens::path::PathFindingKind;
 use framelens::settings::Settings;
 use std::rc::Rc;
@@ -250,13 +250,7 @@ impl PathState {
                 .lost_after()
                 .zip(j.lost_before())
                 .map(|(a, b)| SharedLoss { after: self.label(a), before: self.label(b) }),
-            findings: self
-                .outcome
-                .iter()
-                .flat_map(|o| o.findings.iter())
-                .filter(|f| f.journeys.contains(&index))
-                .map(|f| f.sentence.clone())
-                .collect(),
+            findings: self.outcome.as_ref().map_or_else(Vec::new, |o| findings_about(&o.findings, index)),
             settings,
             headers_only: true,
             note: String::new(),

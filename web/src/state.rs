@@ -1527,6 +1527,8 @@ mod tests {
             points_in_order_reverse: summary.points_in_order_reverse.clone(),
             findings: summary.findings.clone(),
             counts: summary.counts,
+            // As the worker posts them.
+            clock_offsets_ns: summary.clock_offsets.iter().map(|(_, ns)| *ns).collect(),
             ..PathOutcome::default()
         };
         let actions = actions
@@ -1794,6 +1796,26 @@ mod tests {
         assert!(d
             .markdown()
             .contains("**Lost after `controller.pcapng · eth1`:** never seen at `controller.pcapng · qr-5d0a1c2e-7f`"));
+        // The same share `framelens path --journey` builds, from the follower's journey.
+        let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let mut journey = None;
+        let (plan, summary) = framelens::path::follow_bytes(&refs, framelens::path::PathSettings::default(), |_, j| {
+            if j.index == lost {
+                journey = Some(j.clone());
+            }
+        });
+        let journey = journey.unwrap();
+        let frames: Vec<Rc<OwnedFrame>> = d.seen.iter().map(|s| s.packet.clone()).collect();
+        let packets: Vec<_> = frames.iter().map(|f| f.packet()).collect();
+        let cli = framelens::explain::share::journey::from_path(
+            &plan,
+            &summary.findings,
+            &journey,
+            &packets,
+            Settings::default(),
+            true,
+        );
+        assert_eq!(d.shared(true), framelens::explain::share::SharedJourney { note: d.note.clone(), ..cli });
         let link = d.link("https://example.invalid/").unwrap();
         let full = st.clone().apply(Action::ShareHeadersOnly(false)).share_journey.unwrap();
         assert_eq!(full.zeroed(), 0);
