@@ -7,9 +7,10 @@
 //! interface ([`super::duplicates`]) never reaches them.
 
 use crate::capture::CaptureError;
+use crate::capture::PointKey;
 use crate::frame::dissect::Dissection;
 use crate::frame::identity::packet_key;
-use crate::scan::duplicates::{point_of, Recent};
+use crate::scan::duplicates::Recent;
 use crate::scan::path_mtu::PathMtu;
 use crate::scan::patterns::Patterns;
 use crate::scan::pings::Pings;
@@ -97,7 +98,7 @@ impl SummaryBuilder {
         let may_be_copy = counts_packets && !(self.one_interface && d.link != LinkKind::LinuxSll2);
         if may_be_copy
             && packet_key(d, data)
-                .is_some_and(|k| self.recent.is_copy(k, point_of(r.interface, r.link_type, data), r.timestamp_ns))
+                .is_some_and(|k| self.recent.is_copy(k, PointKey::at(r.interface, r.link_type, data), r.timestamp_ns))
         {
             return;
         }
