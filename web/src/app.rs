@@ -407,7 +407,7 @@ pub fn App() -> Html {
         let (state, stem) = (state.clone(), stem.clone());
         Callback::from(move |()| {
             let parts = js_sys::Array::new();
-            for piece in crate::display_filter::csv_pieces(&state.frames, &state.visible, &state.settings, 20_000) {
+            for piece in crate::csv::csv_pieces(&state.frames, &state.visible, &state.settings, 20_000) {
                 parts.push(&piece.into());
             }
             let bag = web_sys::BlobPropertyBag::new();

@@ -2,9 +2,10 @@
 //! the worker followed across them (compact, in batches as they came), the
 //! filter, the journey selected and its frames read from their files.
 
+use crate::frame_cache::FrameBytes;
 use crate::protocol::{PathOutcome, PointView};
+use crate::read_progress::Progress;
 use crate::share_state::{DraftSighting, JourneyDraft};
-use crate::state::{FrameBytes, Progress};
 use framelens::explain::journey::{columns, JourneyRef, JourneyStore, Seen};
 use framelens::explain::share::journey::{findings_about, SharedLoss};
 use framelens::path::PathFindingKind;

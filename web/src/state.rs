@@ -2,8 +2,10 @@
 //! logic is tested natively by driving [`State::apply`] (no browser needed).
 
 use crate::display_filter::{decode, encode, ByteMatches, Expr, SelectRequest};
+use crate::frame_cache::{FrameBytes, FrameCache};
 use crate::path_state::{PathFilter, PathState};
 use crate::protocol::{LogView, PathOutcome, PointView, ReadContext};
+use crate::read_progress::Progress;
 use crate::share_state::{clip_note, JourneyDraft, ShareDraft, SharedPage};
 use framelens::capture::OwnedFrame;
 use framelens::explain::lessons::{lesson, Highlight, PathSet, Stop};
@@ -14,7 +16,6 @@ use framelens::scan::record::FrameRecord;
 use framelens::scan::store::RecordStore;
 use framelens::scan::summary::{CaptureFinding, Counts, Summary};
 use framelens::settings::{DeviceRule, FcsMode, Settings, MTU_RANGE};
-use std::collections::VecDeque;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -100,24 +101,6 @@ pub enum Phase {
     Cancelled,
     /// The file could not be read at all (a failed `File` read, a failed fetch).
     Failed(String),
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Progress {
-    pub bytes_done: u64,
-    pub bytes_total: u64,
-    /// Milliseconds since the read started.
-    pub elapsed_ms: f64,
-}
-
-impl Progress {
-    /// Estimated milliseconds left at the rate so far.
-    pub fn remaining_ms(&self) -> Option<f64> {
-        if self.bytes_done == 0 || self.elapsed_ms <= 0.0 || self.bytes_total < self.bytes_done {
-            return None;
-        }
-        Some(self.elapsed_ms / self.bytes_done as f64 * (self.bytes_total - self.bytes_done) as f64)
-    }
 }
 
 /// An open lesson and its step (0-based; the step count means the takeaway).
@@ -261,42 +244,6 @@ impl Visible {
             Visible::All(len) => (n >= 1 && n <= *len as u64).then(|| n as usize - 1),
             Visible::Some(v) => v.binary_search(&n).ok(),
         }
-    }
-}
-
-/// How many frames read from the file are kept: the selected ones, and the
-/// ones beside them read ahead.
-pub const CACHED_FRAMES: usize = 64;
-
-/// A frame read again from the file, or the sentence why it could not be.
-pub type FrameBytes = Result<Rc<OwnedFrame>, String>;
-
-/// Frames of the current load read from the file lately, oldest first, at
-/// most [`CACHED_FRAMES`]. Shared between the states a reducer step copies.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct FrameCache(Rc<VecDeque<(u64, FrameBytes)>>);
-
-impl FrameCache {
-    pub fn get(&self, number: u64) -> Option<&FrameBytes> {
-        self.0.iter().find(|(n, _)| *n == number).map(|(_, p)| p)
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Adds (or replaces) frame `number`; beyond the bound the oldest frame
-    /// goes, unless it is one of `keep` (the frame shown, the one selected).
-    fn insert(&mut self, number: u64, bytes: FrameBytes, keep: [Option<u64>; 2]) {
-        let c = Rc::make_mut(&mut self.0);
-        c.retain(|(n, _)| *n != number);
-        if c.len() >= CACHED_FRAMES {
-            if let Some(i) = c.iter().position(|(n, _)| !keep.contains(&Some(*n))) {
-                c.remove(i);
-            }
-        }
-        c.push_back((number, bytes));
     }
 }
 
@@ -1025,6 +972,7 @@ impl Reducible for State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frame_cache::CACHED_FRAMES;
     use crate::path_state::PathFilter;
     use framelens::scan::scan_bytes;
 
