@@ -199,3 +199,30 @@ test('Download annotated pcapng: the frames shown with their comments, and it re
     await o.context.close();
   }
 });
+
+// The web's copy of `framelens --annotate --trim`, written by the same core
+// annotator: the trailer cut from every frame that has one, both lengths
+// fixed, and the cut said in the comment.
+test('Download trimmed pcapng: the unexplained bytes cut, as --trim cuts them', async () => {
+  const { page, context, log } = await load();
+  try {
+    await apply(page, 'region == "trailer"');
+    const { rows } = await shown(page);
+    const [dl] = await Promise.all([
+      page.waitForEvent('download', { timeout: 15_000 }),
+      page.locator('[data-testid=download-trimmed]').click(),
+    ]);
+    assert.equal(dl.suggestedFilename(), 'two-bytes.trimmed.pcapng');
+    const ps = packets(fs.readFileSync(await dl.path()));
+    assert.equal(ps.length, rows.length, 'the frames shown, no others');
+    for (const p of ps) {
+      assert.match(p.comment, /; trimmed 2 bytes 25 7f after the datagram \(unexplained\)$/);
+    }
+    const last = ps[ps.length - 1];
+    assert.deepEqual([last.caplen, last.original], [1518, 1518]);
+    await page.locator(`[data-testid=export-note]`, { hasText: `${rows.length} frames written` }).waitFor();
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});

@@ -24,6 +24,7 @@ use crate::share_state::SharedPage;
 use crate::state::{Action, Phase, State};
 use framelens::capture::OwnedFrame;
 use framelens::capture::RecordAt;
+use framelens::explain::annotate::TrimKinds;
 use framelens::explain::whatif::Baseline;
 use framelens::settings::Settings;
 use std::rc::Rc;
@@ -423,21 +424,24 @@ pub fn App() -> Html {
             state.dispatch(Action::Exported(note));
         })
     };
-    let on_annotate = {
-        let (state, source, worker) = (state.clone(), source.clone(), worker.clone());
+    // The annotated pcapng as it was, or trimmed (`--trim`: the unexplained bytes cut).
+    let annotated = |trim: Option<TrimKinds>, suffix: &'static str| {
+        let (state, source, worker, stem) = (state.clone(), source.clone(), worker.clone(), stem.clone());
         Callback::from(move |()| {
             let (Some((blob, _)), Ok(w)) = ((*source).as_ref(), worker.as_ref()) else { return };
             let numbers = match &state.visible {
                 crate::state::Visible::All(_) => None,
                 crate::state::Visible::Some(v) => Some(v.as_slice()),
             };
-            let name = format!("{stem}.annotated.pcapng");
+            let name = format!("{stem}.{suffix}.pcapng");
             state.dispatch(Action::Exported(format!("Writing {name}\u{2026}")));
-            if let Err(m) = w.annotate(state.load_id, blob, state.settings, numbers, name) {
+            if let Err(m) = w.annotate(state.load_id, blob, state.settings, numbers, trim, name) {
                 state.dispatch(Action::Exported(m));
             }
         })
     };
+    let on_annotate = annotated(None, "annotated");
+    let on_trim = annotated(Some(TrimKinds::default()), "trimmed");
 
     // State → URL fragment (a new history entry, so back/forward walk selections).
     use_effect_with(state.fragment(), |f| {
@@ -550,7 +554,7 @@ pub fn App() -> Html {
                         <FilterBar text={state.expr_text.clone()} expr={state.expr.clone()}
                             pending={state.expr.pending(state.load_id, &state.settings)} shown={state.visible.len()}
                             ready={matches!(state.phase, Phase::Done | Phase::Cancelled)} note={state.export_note.clone()}
-                            on_apply={on.expr.clone()} {on_csv} {on_annotate} />
+                            on_apply={on.expr.clone()} {on_csv} {on_annotate} {on_trim} />
                         <FrameList frames={state.frames.clone()} visible={state.visible.clone()} selected={state.shown}
                             settings={state.settings} filter={state.filter} on_select={on.select.clone()} on_step={on.step.clone()} on_filter={on.filter.clone()} />
                         if let Some(r) = shown {

@@ -7,6 +7,7 @@ use crate::display_filter::SelectRequest;
 use crate::protocol::{FromWorker, ReadContext, ToWorker};
 use crate::state::{Action, RecordIndex};
 use framelens::capture::{ContextBlock, OwnedFrame, RecordAt, RereadPlan};
+use framelens::explain::annotate::TrimKinds;
 use framelens::settings::Settings;
 use js_sys::{Object, Reflect, Uint8Array};
 use std::cell::RefCell;
@@ -209,17 +210,18 @@ impl ScanWorker {
     }
 
     /// Writes `blob` as an annotated pcapng (only the frames `numbers`, when
-    /// given) and downloads it as `name`; ends in an [`Action::Exported`].
+    /// given; cut as `trim` says) and downloads it as `name`; ends in an [`Action::Exported`].
     pub fn annotate(
         &self,
         load_id: u32,
         blob: &Blob,
         settings: Settings,
         numbers: Option<&[u64]>,
+        trim: Option<TrimKinds>,
         name: String,
     ) -> Result<(), String> {
         *self.annotating.borrow_mut() = Some(name);
-        let msg = ToWorker::Annotate { load_id, settings, all: numbers.is_none(), trim: None };
+        let msg = ToWorker::Annotate { load_id, settings, all: numbers.is_none(), trim };
         self.post_with(&msg, Some(blob), &[], numbers)
     }
 
