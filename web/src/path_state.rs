@@ -166,11 +166,11 @@ impl PathState {
     }
 
     pub fn label(&self, point: u16) -> String {
-        self.points.get(usize::from(point)).map_or_else(|| point.to_string(), |p| p.label.clone())
+        self.points.get(usize::from(point)).map_or_else(|| point.to_string(), |p| p.point.label.clone())
     }
 
     pub fn file_of(&self, point: u16) -> Option<usize> {
-        self.points.get(usize::from(point)).map(|p| p.file)
+        self.points.get(usize::from(point)).map(|p| p.point.file)
     }
 
     pub fn add(&mut self, words: &[u32], count: usize, texts: Vec<String>) -> Result<(), String> {

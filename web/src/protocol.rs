@@ -74,15 +74,12 @@ pub struct LogView {
     pub errors: Vec<String>,
 }
 
-/// One capture point of a path diagnosis.
+/// One capture point of a path diagnosis: the core's, and how an order
+/// names it, which takes its file's name (the worker has the names).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PointView {
-    pub index: u16,
-    /// Index of its file in the request's order.
-    pub file: usize,
-    /// `controller.pcapng · eth1`.
-    pub label: String,
-    pub frames: u64,
+    #[serde(flatten)]
+    pub point: framelens::path::Point,
     /// `controller.pcapng:eth1`: the point as an order names it (the core's `PointSpec`).
     #[serde(default)]
     pub spec: String,
@@ -257,6 +254,21 @@ mod tests {
                 elapsed_ms: 0.5,
             },
             FromWorker::PathDone { path_id: 1, outcome: Box::default(), elapsed_ms: 1.0 },
+            FromWorker::PathPoints {
+                path_id: 2,
+                points: vec![PointView {
+                    point: framelens::path::Point {
+                        index: 1,
+                        file: 0,
+                        key: framelens::capture::PointKey { interface: 0, ifindex: Some(3) },
+                        name: Some("eth1".into()),
+                        link_type: 276,
+                        frames: 5,
+                        label: "controller.pcapng · eth1".into(),
+                    },
+                    spec: "controller.pcapng:eth1".into(),
+                }],
+            },
             // The core's own types, as the page reads them back.
             FromWorker::PathDone {
                 path_id: 2,

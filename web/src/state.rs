@@ -1462,13 +1462,7 @@ mod tests {
         let points = plan
             .points
             .iter()
-            .map(|p| PointView {
-                index: p.index,
-                file: p.file,
-                label: p.label.clone(),
-                frames: p.frames,
-                spec: PointSpec::of(p, files[p.file].0).to_string(),
-            })
+            .map(|p| PointView { point: p.clone(), spec: PointSpec::of(p, files[p.file].0).to_string() })
             .collect();
         let outcome = PathOutcome {
             points_in_order: summary.points_in_order.clone(),

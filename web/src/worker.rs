@@ -309,13 +309,7 @@ mod imp {
         let points = plan
             .points
             .iter()
-            .map(|p| PointView {
-                index: p.index,
-                file: p.file,
-                label: p.label.clone(),
-                frames: p.frames,
-                spec: PointSpec::of(p, &names[p.file]).to_string(),
-            })
+            .map(|p| PointView { point: p.clone(), spec: PointSpec::of(p, &names[p.file]).to_string() })
             .collect();
         post(&FromWorker::PathPoints { path_id, points }, None);
         let mut follower = Follower::new(plan.clone(), settings);

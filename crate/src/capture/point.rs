@@ -5,10 +5,11 @@
 use super::frame::Frame;
 use crate::wire::link::{LinkKind, LinkType};
 use crate::wire::sll2;
+use serde::{Deserialize, Serialize};
 
 /// Where in its file a frame was captured: the pcapng interface, and for a
 /// Linux cooked v2 link the interface index of the frame's own header.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct PointKey {
     pub interface: u32,
     pub ifindex: Option<u32>,

@@ -4,6 +4,7 @@
 //! so it is one point); a classic pcap is one point.
 
 pub use crate::capture::PointKey;
+use serde::{Deserialize, Serialize};
 
 /// The most points one path diagnosis follows. Packets of further points are
 /// counted in [`crate::path::PathSummary::ignored_frames`], not followed: the
@@ -11,7 +12,7 @@ pub use crate::capture::PointKey;
 pub const MAX_POINTS: usize = 256;
 
 /// One capture point.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Point {
     /// 0-based, files in the order given, then interfaces in index order.
     pub index: u16,
