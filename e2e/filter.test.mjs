@@ -71,6 +71,21 @@ function packets(buf) {
     });
 }
 
+/**
+ * Applies `expr`, downloads the pcapng of the frames shown (`kind`:
+ * annotated or trimmed) and checks its name: the rows shown and its bytes.
+ */
+async function downloadPcapng(page, expr, kind) {
+  await apply(page, expr);
+  const { rows } = await shown(page);
+  const [dl] = await Promise.all([
+    page.waitForEvent('download', { timeout: 15_000 }),
+    page.locator(`[data-testid=download-${kind}]`).click(),
+  ]);
+  assert.equal(dl.suggestedFilename(), `two-bytes.${kind}.pcapng`);
+  return { rows, bytes: fs.readFileSync(await dl.path()) };
+}
+
 test('a record expression filters on the page, goes into the URL and comes back from it', async () => {
   const { page, context, log } = await load();
   try {
@@ -159,14 +174,9 @@ test('Download annotated pcapng: the frames shown with their comments, and it re
   const { page, context, log } = await load();
   let bytes;
   try {
-    await apply(page, 'frame.len >= 1000');
-    const { rows } = await shown(page);
-    const [dl] = await Promise.all([
-      page.waitForEvent('download', { timeout: 15_000 }),
-      page.locator('[data-testid=download-annotated]').click(),
-    ]);
-    assert.equal(dl.suggestedFilename(), 'two-bytes.annotated.pcapng');
-    bytes = fs.readFileSync(await dl.path());
+    const got = await downloadPcapng(page, 'frame.len >= 1000', 'annotated');
+    const rows = got.rows;
+    bytes = got.bytes;
     const blocks = pcapngBlocks(bytes);
     assert.equal(blocks[0].type, 0x0a0d0d0a, 'a section header first');
     const ps = packets(bytes);
@@ -197,5 +207,26 @@ test('Download annotated pcapng: the frames shown with their comments, and it re
     assertClean(o.log);
   } finally {
     await o.context.close();
+  }
+});
+
+// The web's copy of `framelens --annotate --trim`, written by the same core
+// annotator: the trailer cut from every frame that has one, both lengths
+// fixed, and the cut said in the comment.
+test('Download trimmed pcapng: the unexplained bytes cut, as --trim cuts them', async () => {
+  const { page, context, log } = await load();
+  try {
+    const { rows, bytes } = await downloadPcapng(page, 'region == "trailer"', 'trimmed');
+    const ps = packets(bytes);
+    assert.equal(ps.length, rows.length, 'the frames shown, no others');
+    for (const p of ps) {
+      assert.match(p.comment, /; trimmed 2 bytes 25 7f after the datagram \(unexplained\)$/);
+    }
+    const last = ps[ps.length - 1];
+    assert.deepEqual([last.caplen, last.original], [1518, 1518]);
+    await page.locator(`[data-testid=export-note]`, { hasText: `${rows.length} frames written` }).waitFor();
+    assertClean(log);
+  } finally {
+    await context.close();
   }
 });

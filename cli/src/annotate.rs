@@ -1,14 +1,13 @@
 //! `--annotate OUT.pcapng`: the capture handed to Wireshark with Framelens'
 //! verdict as frame comments, `--annotate-all` to comment every frame and
 //! `--trim[=KINDS]` to cut the bytes after the datagram. The frames written
-//! are those `--filter` shows; the blocks come from `framelens::capture::write`
-//! and the words from `framelens::explain::annotate`.
+//! are those `--filter` shows; the core's `framelens::explain::annotate`
+//! writes them, as it does for the web app's download.
 
 use anyhow::Context;
-use framelens::capture::write::{PcapngWriter, WriteError};
+use framelens::capture::write::WriteError;
 use framelens::capture::Frame;
-use framelens::explain::annotate::{comment, trim, worth_a_comment, TrimKinds};
-use framelens::frame::analysis::analyze;
+use framelens::explain::annotate::{self, TrimKinds};
 use framelens::scan::record::FrameRecord;
 use framelens::settings::Settings;
 use std::fs::File;
@@ -42,9 +41,7 @@ pub struct AnnotateOptions {
 /// The annotated pcapng being written.
 pub struct Annotator {
     path: String,
-    writer: PcapngWriter<BufWriter<File>>,
-    all: bool,
-    trim: Option<TrimKinds>,
+    writer: annotate::Annotator<BufWriter<File>>,
     /// The first failure; once set, no more frames are written.
     error: Option<WriteError>,
 }
@@ -56,9 +53,10 @@ impl Annotator {
         let file = File::create(path).with_context(|| format!("cannot create {path}"))?;
         Ok(Some(Annotator {
             path: path.clone(),
-            writer: PcapngWriter::new(BufWriter::with_capacity(1 << 16, file)),
-            all: o.annotate_all,
-            trim: o.trim,
+            writer: annotate::Annotator::new(
+                BufWriter::with_capacity(1 << 16, file),
+                annotate::AnnotateOptions { all: o.annotate_all, trim: o.trim },
+            ),
             error: None,
         }))
     }
@@ -68,21 +66,7 @@ impl Annotator {
         if self.error.is_some() {
             return;
         }
-        let cut = self.trim.and_then(|k| trim(&r.ledger, p.data, k));
-        // Only frames that get a comment are analysed in full.
-        let text = (self.all || cut.is_some() || worth_a_comment(r, s)).then(|| {
-            let verdict = comment(&analyze(p, s), p.data);
-            match &cut {
-                Some(t) => format!("{verdict}; {}", t.note),
-                None => verdict,
-            }
-        });
-        let mut frame = *p;
-        if let Some(t) = cut.as_ref().filter(|t| t.cut > 0) {
-            frame.data = p.data.get(..t.keep as usize).unwrap_or(p.data);
-            frame.original_len = p.original_len.saturating_sub(t.cut);
-        }
-        if let Err(e) = self.writer.write_frame(&frame, text.as_deref()) {
+        if let Err(e) = self.writer.write(r, p, s) {
             self.error = Some(e);
         }
     }

@@ -277,10 +277,7 @@ fn run(args: &Args) -> anyhow::Result<ExitCode> {
         a.finish()?;
     }
     let mut summary = scanner.finish();
-    let report = matcher.map(|m| m.finish(&summary.capture.interfaces));
-    if let Some(r) = &report {
-        summary.findings.extend(r.findings.iter().cloned());
-    }
+    let report = matcher.map(|m| m.finish_into(&mut summary));
     if args.json {
         match &report {
             Some(r) => serde_json::to_writer(

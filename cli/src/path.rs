@@ -4,7 +4,7 @@
 
 use super::SettingsArgs;
 use anyhow::Context;
-use framelens::capture::{context_for, packet_at, record_read_len, CaptureReader, ContextBlock, OwnedFrame};
+use framelens::capture::{ContextBlock, OwnedFrame, RecordAt};
 use framelens::explain::share::journey::from_path;
 use framelens::explain::ticket::journey_markdown;
 use framelens::log::matching::LogSettings;
@@ -194,7 +194,7 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
                 let file = plan.points.get(usize::from(s.point)).map_or(0, |p| p.file);
                 let name = &args.captures[file];
                 let (blocks, complete) = &contexts[file];
-                reread(name, blocks, *complete, s.frame, s.offset, s.caplen)
+                reread(name, blocks, *complete, RecordAt { number: s.frame, offset: s.offset, caplen: s.caplen })
                     .with_context(|| format!("cannot read frame {} of {name} again", s.frame))?
                     .with_context(|| format!("frame {} of {name} is not where the first reading found it", s.frame))
             })
@@ -243,50 +243,31 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
     Ok(if open_errors.is_empty() && summary.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// Frame `number` of capture `name` read again: its context blocks and its
-/// record at `offset` (`capture::packet_at`), else the file from its start.
-fn reread(
-    name: &str,
-    blocks: &[ContextBlock],
-    complete: bool,
-    number: u64,
-    offset: u64,
-    caplen: u32,
-) -> std::io::Result<Option<OwnedFrame>> {
+/// A frame of capture `name` read again, as the core plans it: its context
+/// blocks and its record, else the file from its start.
+fn reread(name: &str, blocks: &[ContextBlock], complete: bool, at: RecordAt) -> std::io::Result<Option<OwnedFrame>> {
     let mut f = File::open(name)?;
     let size = f.metadata()?.len();
-    if let Some(blocks) = context_for(blocks, complete, offset) {
+    if let Some(plan) = at.plan(blocks, complete, size) {
         let mut context = Vec::new();
-        for b in &blocks {
-            context.extend_from_slice(&read_at(&mut f, b.offset, u64::from(b.len))?);
+        for r in &plan.context {
+            context.extend_from_slice(&read_at(&mut f, r.start, r.end - r.start)?);
         }
-        let len = record_read_len(caplen).min(size.saturating_sub(offset));
-        let record = read_at(&mut f, offset, len)?;
-        if let Some(p) = packet_at(&context, &record, number, offset) {
-            if p.data.len() == caplen as usize {
-                return Ok(Some(p));
-            }
+        let record = read_at(&mut f, plan.record.start, plan.record.end - plan.record.start)?;
+        if let Some(p) = at.frame(&context, &record) {
+            return Ok(Some(p));
         }
     }
     f.seek(SeekFrom::Start(0))?;
-    let mut reader = CaptureReader::new();
+    let mut search = at.search();
     let mut buf = vec![0u8; CHUNK];
-    let mut found = None;
     loop {
         let n = read(&mut f, &mut buf)?;
-        if n == 0 {
-            break;
-        }
-        let r = reader.push(&buf[..n], |p| {
-            if p.number == number && found.is_none() {
-                found = Some(OwnedFrame::from_packet(&p));
-            }
-        });
-        if r.is_err() || found.is_some() {
+        if n == 0 || search.push(&buf[..n]) {
             break;
         }
     }
-    Ok(found)
+    Ok(search.finish())
 }
 
 /// `len` bytes of `f` from `offset` (fewer at its end).

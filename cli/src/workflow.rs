@@ -6,11 +6,10 @@
 
 use framelens::capture::Frame;
 use framelens::explain::view;
-use framelens::filter::{type_word, Filter, Kind, Subject, FIELDS};
+use framelens::filter::{type_word, Criterion, Filter, Kind, Subject, FIELDS};
 use framelens::frame::dissect::Dissection;
 use framelens::frame::finding::Finding;
 use framelens::frame::ledger::RegionKind;
-use framelens::frame::mtu::drops;
 use framelens::scan::record::FrameRecord;
 use framelens::settings::Settings;
 use framelens::text::thousands;
@@ -36,37 +35,20 @@ pub struct Options {
     pub csv: bool,
 }
 
-/// One kind `--fail-on` looks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum FailKind {
-    Finding(Finding),
-    Region(RegionKind),
-    OverMtu,
+/// One kind `--fail-on` looks for: its name (as the summary says it) and
+/// the core's question, with how many frames had it.
+#[derive(Clone, Debug)]
+struct FailKind {
+    name: &'static str,
+    criterion: Criterion,
+    frames: u64,
+    first: u64,
 }
 
-impl FailKind {
-    fn name(self) -> &'static str {
-        match self {
-            FailKind::Finding(f) => f.key(),
-            FailKind::Region(r) => r.key(),
-            FailKind::OverMtu => "over-mtu",
-        }
-    }
-
-    fn holds(self, r: &FrameRecord, s: &Settings) -> bool {
-        match self {
-            FailKind::Finding(Finding::Superframe) => r.mtu.is_superframe(s.mtu),
-            FailKind::Finding(f) => r.ledger.flags.has(f),
-            FailKind::Region(k) => r.ledger.region(k).is_some(),
-            FailKind::OverMtu => drops(&r.mtu, s),
-        }
-    }
-}
-
-/// The kinds of `--fail-on`, with how many frames had each.
+/// The kinds of `--fail-on`.
 #[derive(Clone, Debug)]
 pub struct FailOn {
-    kinds: Vec<(FailKind, u64, u64)>,
+    kinds: Vec<FailKind>,
 }
 
 /// Every name `--fail-on` accepts, findings first (a finding and a region
@@ -81,20 +63,20 @@ fn fail_names() -> Vec<&'static str> {
 fn parse_fail_on(s: &str) -> Result<FailOn, String> {
     let mut kinds = Vec::new();
     for word in s.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-        let kind = if word == "over-mtu" || word == "over_mtu" {
-            FailKind::OverMtu
+        let (name, criterion) = if word == "over-mtu" || word == "over_mtu" {
+            ("over-mtu", Criterion::OverMtu)
         } else if let Some(f) = Finding::from_key(word) {
-            FailKind::Finding(f)
+            (f.key(), Criterion::Finding(f))
         } else if let Some(r) = RegionKind::ALL.into_iter().find(|r| r.key() == word) {
-            FailKind::Region(r)
+            (r.key(), Criterion::Region(r))
         } else {
             let names = fail_names();
             let hint = framelens::filter::closest(word, names.iter().copied())
                 .map_or(String::new(), |n| format!("; did you mean `{n}`?"));
             return Err(format!("unknown kind `{word}`{hint} (kinds: {})", names.join(", ")));
         };
-        if !kinds.iter().any(|(k, _, _)| *k == kind) {
-            kinds.push((kind, 0, 0));
+        if !kinds.iter().any(|k: &FailKind| k.criterion == criterion) {
+            kinds.push(FailKind { name, criterion, frames: 0, first: 0 });
         }
     }
     if kinds.is_empty() {
@@ -190,12 +172,12 @@ impl Flow {
         out: &mut impl Write,
     ) -> std::io::Result<()> {
         if let Some(f) = &mut self.fail_on {
-            for (kind, n, first) in &mut f.kinds {
-                if kind.holds(r, s) {
-                    if *n == 0 {
-                        *first = r.number;
+            for k in &mut f.kinds {
+                if k.criterion.matches(r, s) {
+                    if k.frames == 0 {
+                        k.first = r.number;
                     }
-                    *n += 1;
+                    k.frames += 1;
                 }
             }
         }
@@ -212,7 +194,7 @@ impl Flow {
 
     /// Whether a `--fail-on` kind was found already (`--follow` stops there).
     pub fn failing(&self) -> bool {
-        self.fail_on.as_ref().is_some_and(|f| f.kinds.iter().any(|(_, n, _)| *n > 0))
+        self.fail_on.as_ref().is_some_and(|f| f.kinds.iter().any(|k| k.frames > 0))
     }
 
     /// Ends the outputs; returns the `--fail-on` verdict, a sentence per kind
@@ -220,10 +202,15 @@ impl Flow {
     pub fn finish(self) -> anyhow::Result<Vec<String>> {
         let mut found = Vec::new();
         if let Some(f) = &self.fail_on {
-            for (kind, n, first) in &f.kinds {
-                if *n > 0 {
-                    let frames = if *n == 1 { "frame has" } else { "frames have" };
-                    found.push(format!("--fail-on: {} {frames} {} (first: frame {first})", thousands(*n), kind.name()));
+            for k in &f.kinds {
+                if k.frames > 0 {
+                    let frames = if k.frames == 1 { "frame has" } else { "frames have" };
+                    found.push(format!(
+                        "--fail-on: {} {frames} {} (first: frame {})",
+                        thousands(k.frames),
+                        k.name,
+                        k.first
+                    ));
                 }
             }
         }

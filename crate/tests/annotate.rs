@@ -6,10 +6,8 @@
 mod common;
 
 use common::{captures, read_capture};
-use framelens::capture::write::PcapngWriter;
 use framelens::capture::{read_all, CaptureReader, Interface, OwnedFrame};
-use framelens::explain::annotate::{comment, trim, worth_a_comment, TrimKinds};
-use framelens::frame::analysis::analyze;
+use framelens::explain::annotate::{worth_a_comment, AnnotateOptions, Annotator, TrimKinds};
 use framelens::scan::Scanner;
 use framelens::settings::Settings;
 use pcap_parser::pcapng::{parse_block_le, Block};
@@ -31,34 +29,23 @@ fn read(bytes: &[u8]) -> Vec<Read> {
     out
 }
 
-/// What the CLI's `--annotate` does, in the core's terms: returns the file
-/// and the comment each frame was given.
+/// What the CLI's `--annotate` and the web app's download do: the core's
+/// annotator. Returns the file and the comment each frame was given, read
+/// back by pcap-parser.
 fn annotate(bytes: &[u8], all: bool, kinds: Option<TrimKinds>) -> (Vec<u8>, Vec<Option<String>>) {
     let s = Settings::default();
-    let mut w = PcapngWriter::new(Vec::new());
-    let mut comments = Vec::new();
+    let mut w = Annotator::new(Vec::new(), AnnotateOptions { all, trim: kinds });
     let mut scanner = Scanner::new(s);
     // Fed in small chunks, as standard input would come.
     for chunk in bytes.chunks(1000) {
-        scanner
-            .push_with_frames(chunk, |r, p| {
-                let cut = kinds.and_then(|k| trim(&r.ledger, p.data, k));
-                let text = (all || cut.is_some() || worth_a_comment(r, &s)).then(|| {
-                    let v = comment(&analyze(p, &s), p.data);
-                    cut.as_ref().map_or(v.clone(), |t| format!("{v}; {}", t.note))
-                });
-                let mut f = *p;
-                if let Some(t) = &cut {
-                    f.data = &p.data[..t.keep as usize];
-                    f.original_len -= t.cut;
-                }
-                w.write_frame(&f, text.as_deref()).unwrap();
-                comments.push(text);
-            })
-            .unwrap();
+        scanner.push_with_frames(chunk, |r, p| w.write(r, p, &s).unwrap()).unwrap();
     }
     assert_eq!(scanner.finish().error, None);
-    (w.finish().unwrap(), comments)
+    let commented = w.commented();
+    let out = w.finish().unwrap();
+    let comments = comments_in(&out);
+    assert_eq!(comments.iter().filter(|c| c.is_some()).count() as u64, commented);
+    (out, comments)
 }
 
 /// Each packet block's `opt_comment`, in file order, parsed by pcap-parser
@@ -94,7 +81,10 @@ fn assert_same_frames(input: &[Read], output: &[Read]) {
 fn round_trip(name: &str, input: &[u8]) -> Vec<Option<String>> {
     let (out, comments) = annotate(input, false, None);
     assert_same_frames(&read(input), &read(&out));
-    assert_eq!(comments_in(&out), comments, "{name}: the comments in the file");
+    let s = Settings::default();
+    let mut worth = Vec::new();
+    framelens::scan::scan_bytes(input, s, |r| worth.push(worth_a_comment(r, &s)));
+    assert_eq!(comments.iter().map(Option::is_some).collect::<Vec<_>>(), worth, "{name}: the frames commented");
     comments
 }
 

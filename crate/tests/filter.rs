@@ -4,7 +4,7 @@
 //! no panic on any input.
 
 use framelens::craft;
-use framelens::filter::{ErrorKind, Filter, Subject};
+use framelens::filter::{Criterion, ErrorKind, Filter, Subject};
 use framelens::scan::record::FrameRecord;
 use framelens::scan::store::{RecordBatch, RecordStore};
 use framelens::scan::Scanner;
@@ -95,6 +95,34 @@ fn multi_valued_fields_match_when_any_value_does() {
     let with = select(&cap, "region == trailer");
     let without = select(&cap, "region != trailer");
     assert_eq!(with.len() + without.len(), all.len());
+}
+
+/// The chips and `--fail-on` ask a [`Criterion`]: the frames it picks are
+/// the frames its display filter picks, at two MTUs (super-frames and
+/// over-MTU drops depend on it).
+#[test]
+fn a_criterion_picks_what_its_expression_picks() {
+    use framelens::frame::finding::Finding;
+    use framelens::frame::ledger::RegionKind;
+    let mut criteria = vec![Criterion::Fcs, Criterion::Truncated, Criterion::OverMtu];
+    criteria.extend(RegionKind::ALL.map(Criterion::Region));
+    criteria.extend(Finding::ALL.map(Criterion::Finding));
+    let mut picked = 0;
+    for cap in [craft::two_bytes_story(), craft::benchmark_mix(200_000)] {
+        let records = records(&cap);
+        for mtu in [1500, 9000] {
+            let settings = Settings { mtu, ..Settings::default() };
+            for c in &criteria {
+                let f = Filter::compile(&c.expression()).unwrap_or_else(|e| panic!("{c:?}: {e}"));
+                for r in &records {
+                    let m = c.matches(r, &settings);
+                    assert_eq!(m, f.matches(&Subject::record(r, &settings)), "{c:?} frame {} mtu {mtu}", r.number);
+                    picked += usize::from(m);
+                }
+            }
+        }
+    }
+    assert!(picked > 0);
 }
 
 /// A face holding only records (the web app) evaluates record fields as

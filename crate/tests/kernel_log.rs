@@ -18,8 +18,12 @@ fn story_with_log(behind_ns: i64) -> LogReport {
     let mut m = Matcher::new(vec![log], LogSettings::default());
     let mut scanner = Scanner::new(Settings::default());
     scanner.push_with_frames(&two_bytes_story(), |r, p| m.add(r, p)).unwrap();
-    let summary = scanner.finish();
-    m.finish(&summary.capture.interfaces)
+    let mut summary = scanner.finish();
+    let before = summary.findings.len();
+    let report = m.finish_into(&mut summary);
+    // Both faces print the summary: it says what the log says, after the capture's own.
+    assert_eq!(summary.findings[before..], report.findings[..]);
+    report
 }
 
 fn frames_of(r: &LogReport, kind: MessageKind) -> Vec<Vec<u64>> {

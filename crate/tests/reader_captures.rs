@@ -113,23 +113,30 @@ fn chunked_reading_matches_whole_reading() {
 /// every frame of every capture, pcap and pcapng alike.
 #[test]
 fn every_packet_rereads_alone_from_its_offset_and_context() {
-    use framelens::capture::{context_for, packet_at, record_read_len, OwnedFrame};
+    use framelens::capture::{OwnedFrame, RecordAt};
     let mut checked = 0u64;
     for (path, bytes) in capture_files() {
         let mut packets = Vec::new();
         let mut reader = CaptureReader::new();
         let _ = reader.push(&bytes, |p| packets.push(OwnedFrame::from_packet(&p)));
         let (blocks, complete) = (reader.context().to_vec(), reader.context_complete());
-        for p in &packets {
-            let ctx = context_for(&blocks, complete, p.offset).unwrap_or_else(|| panic!("{path:?}: no context"));
-            let context: Vec<u8> = ctx
-                .iter()
-                .flat_map(|b| &bytes[b.offset as usize..(b.offset + u64::from(b.len)) as usize])
-                .copied()
-                .collect();
-            let end = (p.offset + record_read_len(p.data.len() as u32)).min(bytes.len() as u64);
-            let again = packet_at(&context, &bytes[p.offset as usize..end as usize], p.number, p.offset);
+        for (i, p) in packets.iter().enumerate() {
+            let at = RecordAt { number: p.number, offset: p.offset, caplen: p.data.len() as u32 };
+            let plan = at.plan(&blocks, complete, bytes.len() as u64).unwrap_or_else(|| panic!("{path:?}: no context"));
+            let context: Vec<u8> =
+                plan.context.iter().flat_map(|r| &bytes[r.start as usize..r.end as usize]).copied().collect();
+            let again = at.frame(&context, &bytes[plan.record.start as usize..plan.record.end as usize]);
             assert_eq!(again.as_ref(), Some(p), "{path:?} frame {}", p.number);
+            // Read from the start (the faces' fallback), for the first and last frames.
+            if i == 0 || i + 1 == packets.len() {
+                let mut search = at.search();
+                for chunk in bytes.chunks(4096) {
+                    if search.push(chunk) {
+                        break;
+                    }
+                }
+                assert_eq!(search.finish().as_ref(), Some(p), "{path:?} frame {} from the start", p.number);
+            }
             checked += 1;
         }
     }

@@ -19,10 +19,12 @@ use crate::components::share_dialog::ShareDialog;
 use crate::components::shared_view::SharedView;
 use crate::components::summary::SummaryView;
 use crate::components::whatif::WhatIf;
-use crate::loader::{classify, Dropped, FrameReader, RecordAt, ScanWorker};
+use crate::loader::{classify, Dropped, FrameReader, ScanWorker};
 use crate::share_state::SharedPage;
 use crate::state::{Action, Phase, State};
 use framelens::capture::OwnedFrame;
+use framelens::capture::RecordAt;
+use framelens::explain::annotate::TrimKinds;
 use framelens::explain::whatif::Baseline;
 use framelens::settings::Settings;
 use std::rc::Rc;
@@ -406,7 +408,7 @@ pub fn App() -> Html {
         let (state, stem) = (state.clone(), stem.clone());
         Callback::from(move |()| {
             let parts = js_sys::Array::new();
-            for piece in crate::display_filter::csv_pieces(&state.frames, &state.visible, &state.settings, 20_000) {
+            for piece in crate::csv::csv_pieces(&state.frames, &state.visible, &state.settings, 20_000) {
                 parts.push(&piece.into());
             }
             let bag = web_sys::BlobPropertyBag::new();
@@ -422,21 +424,24 @@ pub fn App() -> Html {
             state.dispatch(Action::Exported(note));
         })
     };
-    let on_annotate = {
-        let (state, source, worker) = (state.clone(), source.clone(), worker.clone());
+    // The annotated pcapng as it was, or trimmed (`--trim`: the unexplained bytes cut).
+    let annotated = |trim: Option<TrimKinds>, suffix: &'static str| {
+        let (state, source, worker, stem) = (state.clone(), source.clone(), worker.clone(), stem.clone());
         Callback::from(move |()| {
             let (Some((blob, _)), Ok(w)) = ((*source).as_ref(), worker.as_ref()) else { return };
             let numbers = match &state.visible {
                 crate::state::Visible::All(_) => None,
                 crate::state::Visible::Some(v) => Some(v.as_slice()),
             };
-            let name = format!("{stem}.annotated.pcapng");
+            let name = format!("{stem}.{suffix}.pcapng");
             state.dispatch(Action::Exported(format!("Writing {name}\u{2026}")));
-            if let Err(m) = w.annotate(state.load_id, blob, state.settings, numbers, name) {
+            if let Err(m) = w.annotate(state.load_id, blob, state.settings, numbers, trim, name) {
                 state.dispatch(Action::Exported(m));
             }
         })
     };
+    let on_annotate = annotated(None, "annotated");
+    let on_trim = annotated(Some(TrimKinds::default()), "trimmed");
 
     // State → URL fragment (a new history entry, so back/forward walk selections).
     use_effect_with(state.fragment(), |f| {
@@ -549,7 +554,7 @@ pub fn App() -> Html {
                         <FilterBar text={state.expr_text.clone()} expr={state.expr.clone()}
                             pending={state.expr.pending(state.load_id, &state.settings)} shown={state.visible.len()}
                             ready={matches!(state.phase, Phase::Done | Phase::Cancelled)} note={state.export_note.clone()}
-                            on_apply={on.expr.clone()} {on_csv} {on_annotate} />
+                            on_apply={on.expr.clone()} {on_csv} {on_annotate} {on_trim} />
                         <FrameList frames={state.frames.clone()} visible={state.visible.clone()} selected={state.shown}
                             settings={state.settings} filter={state.filter} on_select={on.select.clone()} on_step={on.step.clone()} on_filter={on.filter.clone()} />
                         if let Some(r) = shown {

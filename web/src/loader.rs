@@ -6,7 +6,8 @@
 use crate::display_filter::SelectRequest;
 use crate::protocol::{FromWorker, ReadContext, ToWorker};
 use crate::state::{Action, RecordIndex};
-use framelens::capture::{context_for, packet_at, record_read_len, CaptureReader, ContextBlock, OwnedFrame};
+use framelens::capture::{ContextBlock, OwnedFrame, RecordAt, RereadPlan};
+use framelens::explain::annotate::TrimKinds;
 use framelens::settings::Settings;
 use js_sys::{Object, Reflect, Uint8Array};
 use std::cell::RefCell;
@@ -209,17 +210,18 @@ impl ScanWorker {
     }
 
     /// Writes `blob` as an annotated pcapng (only the frames `numbers`, when
-    /// given) and downloads it as `name`; ends in an [`Action::Exported`].
+    /// given; cut as `trim` says) and downloads it as `name`; ends in an [`Action::Exported`].
     pub fn annotate(
         &self,
         load_id: u32,
         blob: &Blob,
         settings: Settings,
         numbers: Option<&[u64]>,
+        trim: Option<TrimKinds>,
         name: String,
     ) -> Result<(), String> {
         *self.annotating.borrow_mut() = Some(name);
-        let msg = ToWorker::Annotate { load_id, settings, all: numbers.is_none() };
+        let msg = ToWorker::Annotate { load_id, settings, all: numbers.is_none(), trim };
         self.post_with(&msg, Some(blob), &[], numbers)
     }
 
@@ -242,14 +244,6 @@ fn read_slice(blob: &Blob, start: u64, end: u64) -> impl Future<Output = Result<
         let buf = read.map_err(|e| js_message(&e))?.await.map_err(|e| js_message(&e))?;
         Ok(Uint8Array::new(&buf).to_vec())
     }
-}
-
-/// Where a frame's record lies, from the scan.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RecordAt {
-    pub number: u64,
-    pub offset: u64,
-    pub caplen: u32,
 }
 
 /// Re-reads frames from the file for the page, one [`Action::FrameRead`]
@@ -323,22 +317,19 @@ fn read_packet(
     last: Rc<RefCell<Option<ReadContextBytes>>>,
 ) -> impl Future<Output = Result<Option<OwnedFrame>, String>> {
     let total = blob.size() as u64;
-    let direct = context_for(&context.blocks, context.complete, at.offset).map(|blocks| {
+    let direct = at.plan(&context.blocks, context.complete, total).map(|plan| {
         // The record and (the first time) the context blocks are read at once.
-        let end = (at.offset + record_read_len(at.caplen)).min(total);
-        (read_slice(&blob, at.offset, end), blocks)
+        (read_slice(&blob, plan.record.start, plan.record.end), plan)
     });
     async move {
-        if let Some((record, blocks)) = direct {
-            let ctx = context_bytes(&blob, blocks, &last).await?;
+        if let Some((record, plan)) = direct {
+            let ctx = context_bytes(&blob, plan, &last).await?;
             let record = record.await?;
-            if let Some(p) = packet_at(&ctx, &record, at.number, at.offset) {
-                if p.data.len() == at.caplen as usize {
-                    return Ok(Some(p));
-                }
+            if let Some(p) = at.frame(&ctx, &record) {
+                return Ok(Some(p));
             }
         }
-        read_packet_from_start(blob, at.number).await
+        read_packet_from_start(blob, at).await
     }
 }
 
@@ -351,55 +342,39 @@ struct ReadContextBytes {
 
 async fn context_bytes(
     blob: &Blob,
-    blocks: Vec<ContextBlock>,
+    plan: RereadPlan,
     last: &RefCell<Option<ReadContextBytes>>,
 ) -> Result<Rc<Vec<u8>>, String> {
     let cached = match &*last.borrow() {
-        Some(c) if js_sys::Object::is(&c.file, blob) && c.blocks == blocks => Some(c.bytes.clone()),
+        Some(c) if js_sys::Object::is(&c.file, blob) && c.blocks == plan.blocks => Some(c.bytes.clone()),
         _ => None,
     };
     if let Some(bytes) = cached {
         return Ok(bytes);
     }
-    let total = blob.size() as u64;
-    // Adjacent blocks (a section header and its interfaces) are one read.
-    let mut ranges: Vec<(u64, u64)> = Vec::new();
-    for b in &blocks {
-        let end = (b.offset + u64::from(b.len)).min(total);
-        match ranges.last_mut() {
-            Some(last) if last.1 == b.offset => last.1 = end,
-            _ => ranges.push((b.offset, end)),
-        }
-    }
-    let reads: Vec<_> = ranges.iter().map(|&(start, end)| read_slice(blob, start, end)).collect();
+    let reads: Vec<_> = plan.context.iter().map(|r| read_slice(blob, r.start, r.end)).collect();
     let mut bytes = Vec::new();
     for read in reads {
         bytes.extend(read.await?);
     }
     let bytes = Rc::new(bytes);
-    *last.borrow_mut() = Some(ReadContextBytes { file: blob.clone(), blocks, bytes: bytes.clone() });
+    *last.borrow_mut() = Some(ReadContextBytes { file: blob.clone(), blocks: plan.blocks, bytes: bytes.clone() });
     Ok(bytes)
 }
 
-async fn read_packet_from_start(blob: Blob, number: u64) -> Result<Option<OwnedFrame>, String> {
+async fn read_packet_from_start(blob: Blob, record: RecordAt) -> Result<Option<OwnedFrame>, String> {
     let total = blob.size() as u64;
-    let mut reader = CaptureReader::new();
+    let mut search = record.search();
     let mut at = 0u64;
-    let mut found = None;
-    while at < total && found.is_none() {
+    while at < total {
         let end = (at + CHUNK).min(total);
         let bytes = read_slice(&blob, at, end).await?;
-        let r = reader.push(&bytes, |p| {
-            if p.number == number {
-                found = Some(OwnedFrame::from_packet(&p));
-            }
-        });
         at = end;
-        if r.is_err() {
+        if search.push(&bytes) {
             break;
         }
     }
-    Ok(found)
+    Ok(search.finish())
 }
 
 /// What a dropped file is, from its first 4 KiB: a capture (by its magic

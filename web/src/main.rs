@@ -4,13 +4,18 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 #![forbid(unsafe_code)]
 
+mod csv;
 mod display_filter;
+mod frame_cache;
 mod markup;
 mod path_state;
 mod protocol;
+mod read_progress;
 mod share_state;
 mod state;
 
+#[cfg(target_arch = "wasm32")]
+mod address;
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]

@@ -2,11 +2,13 @@
 //! the worker followed across them (compact, in batches as they came), the
 //! filter, the journey selected and its frames read from their files.
 
+use crate::frame_cache::FrameBytes;
 use crate::protocol::{PathOutcome, PointView};
+use crate::read_progress::Progress;
 use crate::share_state::{DraftSighting, JourneyDraft};
-use crate::state::{FrameBytes, Progress};
 use framelens::explain::journey::{columns, JourneyRef, JourneyStore, Seen};
-use framelens::explain::share::journey::SharedLoss;
+use framelens::explain::share::journey::{findings_about, SharedLoss};
+use framelens::path::PathFindingKind;
 use framelens::settings::Settings;
 use std::rc::Rc;
 
@@ -164,11 +166,11 @@ impl PathState {
     }
 
     pub fn label(&self, point: u16) -> String {
-        self.points.get(usize::from(point)).map_or_else(|| point.to_string(), |p| p.label.clone())
+        self.points.get(usize::from(point)).map_or_else(|| point.to_string(), |p| p.point.label.clone())
     }
 
     pub fn file_of(&self, point: u16) -> Option<usize> {
-        self.points.get(usize::from(point)).map(|p| p.file)
+        self.points.get(usize::from(point)).map(|p| p.point.file)
     }
 
     pub fn add(&mut self, words: &[u32], count: usize, texts: Vec<String>) -> Result<(), String> {
@@ -249,13 +251,7 @@ impl PathState {
                 .lost_after()
                 .zip(j.lost_before())
                 .map(|(a, b)| SharedLoss { after: self.label(a), before: self.label(b) }),
-            findings: self
-                .outcome
-                .iter()
-                .flat_map(|o| o.findings.iter())
-                .filter(|f| f.journeys.contains(&index))
-                .map(|f| f.sentence.clone())
-                .collect(),
+            findings: self.outcome.as_ref().map_or_else(Vec::new, |o| findings_about(&o.findings, index)),
             settings,
             headers_only: true,
             note: String::new(),
@@ -267,7 +263,7 @@ impl PathState {
         self.outcome
             .iter()
             .flat_map(|o| o.findings.iter())
-            .filter(|f| f.kind == "loss")
+            .filter(|f| f.kind == PathFindingKind::Loss)
             .map(|f| f.sentence.as_str())
             .collect()
     }

@@ -6,7 +6,9 @@
 //! come as `records`, their `framelens::explain::journey` words (u32, little endian).
 
 use framelens::capture::ContextBlock;
-use framelens::log::message::MessageKind;
+use framelens::explain::annotate::TrimKinds;
+use framelens::log::matching::LogEntry;
+use framelens::path::PathFinding;
 use framelens::scan::summary::{CaptureFinding, Counts, Summary};
 use framelens::settings::Settings;
 use serde::{Deserialize, Serialize};
@@ -43,10 +45,17 @@ pub enum ToWorker {
     /// stops an older one.
     Select { load_id: u32, expr: String, settings: Settings },
     /// Re-read the `file` and write it as an annotated pcapng (the core's
-    /// writer, comments from `framelens::explain::annotate`): only the frames
-    /// whose numbers come with the message (`numbers`: u64 little-endian,
-    /// ascending), or every frame when `all`. Answered by [`FromWorker::Annotated`].
-    Annotate { load_id: u32, settings: Settings, all: bool },
+    /// `framelens::explain::annotate::Annotator`, as `--annotate` does): only
+    /// the frames whose numbers come with the message (`numbers`: u64
+    /// little-endian, ascending), or every frame when `all`; cut as `trim`
+    /// says (`--trim`'s kinds), unchanged without. Answered by [`FromWorker::Annotated`].
+    Annotate {
+        load_id: u32,
+        settings: Settings,
+        all: bool,
+        #[serde(default)]
+        trim: Option<TrimKinds>,
+    },
 }
 
 /// What the page needs to re-read one frame alone: the reader's context blocks.
@@ -56,58 +65,24 @@ pub struct ReadContext {
     pub complete: bool,
 }
 
-/// One recognised kernel-log line and the frames it was matched to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LogRow {
-    pub file: String,
-    /// 1-based line number in its file.
-    pub line: u64,
-    pub kind: MessageKind,
-    pub device: Option<String>,
-    pub text: String,
-    /// In the capture's numbering; empty when nothing matched.
-    pub frames: Vec<u64>,
-}
-
 /// The kernel logs read beside the capture.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogView {
-    pub rows: Vec<LogRow>,
+    /// Each recognised line and the frames it was matched to, as the core reports it.
+    pub rows: Vec<LogEntry>,
     /// Logs that could not be read, in sentences.
     pub errors: Vec<String>,
 }
 
-/// One capture point of a path diagnosis.
+/// One capture point of a path diagnosis: the core's, and how an order
+/// names it, which takes its file's name (the worker has the names).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PointView {
-    pub index: u16,
-    /// Index of its file in the request's order.
-    pub file: usize,
-    /// `controller.pcapng · eth1`.
-    pub label: String,
-    pub frames: u64,
+    #[serde(flatten)]
+    pub point: framelens::path::Point,
     /// `controller.pcapng:eth1`: the point as an order names it (the core's `PointSpec`).
     #[serde(default)]
     pub spec: String,
-}
-
-/// A path finding: its sentence and the journeys it is about.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PathFindingView {
-    pub kind: String,
-    pub sentence: String,
-    pub journeys: Vec<u64>,
-}
-
-impl From<&framelens::path::PathFinding> for PathFindingView {
-    fn from(f: &framelens::path::PathFinding) -> Self {
-        PathFindingView {
-            // The JSON name `path --json` gives the kind.
-            kind: serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
-            sentence: f.sentence.clone(),
-            journeys: f.journeys.clone(),
-        }
-    }
 }
 
 /// How the points' order was found: the core's `PathOrder`, its points
@@ -130,7 +105,8 @@ pub struct OrderView {
 pub struct PathOutcome {
     pub points_in_order: Vec<u16>,
     pub points_in_order_reverse: Vec<u16>,
-    pub findings: Vec<PathFindingView>,
+    /// The core's findings; a loss's `between` stays in the worker (not in the JSON).
+    pub findings: Vec<PathFinding>,
     pub counts: framelens::path::PathCounts,
     /// Files that stopped at a fault, in sentences.
     pub errors: Vec<String>,
@@ -254,7 +230,20 @@ mod tests {
                 elapsed_ms: 2.0,
                 context: ctx,
                 summary: Box::new(summary.clone()),
-                log: Some(LogView { rows: vec![], errors: vec!["x".into()] }),
+                log: Some(LogView {
+                    rows: vec![LogEntry {
+                        fields: framelens::log::matching::LogLineFields {
+                            file: "kern.log".into(),
+                            line: 4,
+                            time_ns: Some(1),
+                            device: None,
+                            kind: framelens::log::message::MessageKind::OverMtu,
+                            text: "dropped".into(),
+                        },
+                        frames: vec![3],
+                    }],
+                    errors: vec!["x".into()],
+                }),
             },
             FromWorker::Journeys {
                 path_id: 1,
@@ -265,6 +254,35 @@ mod tests {
                 elapsed_ms: 0.5,
             },
             FromWorker::PathDone { path_id: 1, outcome: Box::default(), elapsed_ms: 1.0 },
+            FromWorker::PathPoints {
+                path_id: 2,
+                points: vec![PointView {
+                    point: framelens::path::Point {
+                        index: 1,
+                        file: 0,
+                        key: framelens::capture::PointKey { interface: 0, ifindex: Some(3) },
+                        name: Some("eth1".into()),
+                        link_type: 276,
+                        frames: 5,
+                        label: "controller.pcapng · eth1".into(),
+                    },
+                    spec: "controller.pcapng:eth1".into(),
+                }],
+            },
+            // The core's own types, as the page reads them back.
+            FromWorker::PathDone {
+                path_id: 2,
+                outcome: Box::new(PathOutcome {
+                    findings: vec![PathFinding {
+                        kind: framelens::path::PathFindingKind::Loss,
+                        sentence: "3 packets never reach b".into(),
+                        journeys: vec![4],
+                        between: None,
+                    }],
+                    ..PathOutcome::default()
+                }),
+                elapsed_ms: 1.0,
+            },
             FromWorker::Failed { load_id: 1, message: "no".into() },
         ] {
             // Fields a summary does not serialize (an interface's `tsresol`)

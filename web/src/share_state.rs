@@ -105,15 +105,16 @@ pub struct JourneyDraft {
 impl JourneyDraft {
     /// The journey as a link carries it, headers only or not.
     pub fn shared(&self, headers_only: bool) -> SharedJourney {
-        let mut j = SharedJourney::new(self.index, self.settings, headers_only);
-        for s in &self.seen {
-            j.push(&s.point, s.clock_offset_ns, &s.packet.packet());
-        }
-        j.changes = self.changes.clone();
-        j.lost = self.lost.clone();
-        j.findings = self.findings.clone();
-        j.note = self.note.clone();
-        j
+        let j = SharedJourney::of(
+            self.index,
+            self.settings,
+            headers_only,
+            self.seen.iter().map(|s| (s.point.as_str(), s.clock_offset_ns, s.packet.packet())),
+            self.changes.clone(),
+            self.lost.clone(),
+            self.findings.clone(),
+        );
+        SharedJourney { note: self.note.clone(), ..j }
     }
 
     /// The link (`page#share=v2.…`), or the core's sentence why it cannot be one.

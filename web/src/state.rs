@@ -2,18 +2,20 @@
 //! logic is tested natively by driving [`State::apply`] (no browser needed).
 
 use crate::display_filter::{decode, encode, ByteMatches, Expr, SelectRequest};
+use crate::frame_cache::{FrameBytes, FrameCache};
 use crate::path_state::{PathFilter, PathState};
 use crate::protocol::{LogView, PathOutcome, PointView, ReadContext};
+use crate::read_progress::Progress;
 use crate::share_state::{clip_note, JourneyDraft, ShareDraft, SharedPage};
 use framelens::capture::OwnedFrame;
 use framelens::explain::lessons::{lesson, Highlight, PathSet, Stop};
-use framelens::frame::mtu::drops;
+use framelens::filter::Criterion;
+use framelens::frame::ledger::RegionKind;
 use framelens::path::point::PointSpec;
 use framelens::scan::record::FrameRecord;
 use framelens::scan::store::RecordStore;
 use framelens::scan::summary::{CaptureFinding, Counts, Summary};
 use framelens::settings::{DeviceRule, FcsMode, Settings, MTU_RANGE};
-use std::collections::VecDeque;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -60,17 +62,20 @@ impl Filter {
         matches!(self, Filter::OverMtu)
     }
 
-    pub fn matches(self, r: &FrameRecord, s: &Settings) -> bool {
-        use framelens::frame::ledger::{FcsStatus, RegionKind};
-        let l = &r.ledger;
+    /// The core's question the chip asks (`All` asks none).
+    pub const fn criterion(self) -> Option<Criterion> {
         match self {
-            Filter::All => true,
-            Filter::Unexplained => l.region(RegionKind::Trailer).is_some(),
-            Filter::Padding => l.region(RegionKind::Padding).is_some(),
-            Filter::Fcs => l.fcs != FcsStatus::Absent,
-            Filter::Truncated => l.truncated > 0,
-            Filter::OverMtu => drops(&r.mtu, s),
+            Filter::All => None,
+            Filter::Unexplained => Some(Criterion::Region(RegionKind::Trailer)),
+            Filter::Padding => Some(Criterion::Region(RegionKind::Padding)),
+            Filter::Fcs => Some(Criterion::Fcs),
+            Filter::Truncated => Some(Criterion::Truncated),
+            Filter::OverMtu => Some(Criterion::OverMtu),
         }
+    }
+
+    pub fn matches(self, r: &FrameRecord, s: &Settings) -> bool {
+        self.criterion().is_none_or(|c| c.matches(r, s))
     }
 }
 
@@ -96,24 +101,6 @@ pub enum Phase {
     Cancelled,
     /// The file could not be read at all (a failed `File` read, a failed fetch).
     Failed(String),
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Progress {
-    pub bytes_done: u64,
-    pub bytes_total: u64,
-    /// Milliseconds since the read started.
-    pub elapsed_ms: f64,
-}
-
-impl Progress {
-    /// Estimated milliseconds left at the rate so far.
-    pub fn remaining_ms(&self) -> Option<f64> {
-        if self.bytes_done == 0 || self.elapsed_ms <= 0.0 || self.bytes_total < self.bytes_done {
-            return None;
-        }
-        Some(self.elapsed_ms / self.bytes_done as f64 * (self.bytes_total - self.bytes_done) as f64)
-    }
 }
 
 /// An open lesson and its step (0-based; the step count means the takeaway).
@@ -257,42 +244,6 @@ impl Visible {
             Visible::All(len) => (n >= 1 && n <= *len as u64).then(|| n as usize - 1),
             Visible::Some(v) => v.binary_search(&n).ok(),
         }
-    }
-}
-
-/// How many frames read from the file are kept: the selected ones, and the
-/// ones beside them read ahead.
-pub const CACHED_FRAMES: usize = 64;
-
-/// A frame read again from the file, or the sentence why it could not be.
-pub type FrameBytes = Result<Rc<OwnedFrame>, String>;
-
-/// Frames of the current load read from the file lately, oldest first, at
-/// most [`CACHED_FRAMES`]. Shared between the states a reducer step copies.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct FrameCache(Rc<VecDeque<(u64, FrameBytes)>>);
-
-impl FrameCache {
-    pub fn get(&self, number: u64) -> Option<&FrameBytes> {
-        self.0.iter().find(|(n, _)| *n == number).map(|(_, p)| p)
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Adds (or replaces) frame `number`; beyond the bound the oldest frame
-    /// goes, unless it is one of `keep` (the frame shown, the one selected).
-    fn insert(&mut self, number: u64, bytes: FrameBytes, keep: [Option<u64>; 2]) {
-        let c = Rc::make_mut(&mut self.0);
-        c.retain(|(n, _)| *n != number);
-        if c.len() >= CACHED_FRAMES {
-            if let Some(i) = c.iter().position(|(n, _)| !keep.contains(&Some(*n))) {
-                c.remove(i);
-            }
-        }
-        c.push_back((number, bytes));
     }
 }
 
@@ -595,7 +546,7 @@ impl State {
         log.rows
             .iter()
             .filter(|r| r.frames.contains(&n))
-            .map(|r| format!("{}:{}: {}", r.file, r.line, r.text))
+            .map(|r| format!("{}:{}: {}", r.fields.file, r.fields.line, r.fields.text))
             .collect()
     }
 
@@ -1021,6 +972,7 @@ impl Reducible for State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frame_cache::CACHED_FRAMES;
     use crate::path_state::PathFilter;
     use framelens::scan::scan_bytes;
 
@@ -1510,19 +1462,15 @@ mod tests {
         let points = plan
             .points
             .iter()
-            .map(|p| PointView {
-                index: p.index,
-                file: p.file,
-                label: p.label.clone(),
-                frames: p.frames,
-                spec: PointSpec::of(p, files[p.file].0).to_string(),
-            })
+            .map(|p| PointView { point: p.clone(), spec: PointSpec::of(p, files[p.file].0).to_string() })
             .collect();
         let outcome = PathOutcome {
             points_in_order: summary.points_in_order.clone(),
             points_in_order_reverse: summary.points_in_order_reverse.clone(),
-            findings: summary.findings.iter().map(Into::into).collect(),
+            findings: summary.findings.clone(),
             counts: summary.counts,
+            // As the worker posts them.
+            clock_offsets_ns: summary.clock_offsets.iter().map(|(_, ns)| *ns).collect(),
             ..PathOutcome::default()
         };
         let actions = actions
@@ -1790,6 +1738,26 @@ mod tests {
         assert!(d
             .markdown()
             .contains("**Lost after `controller.pcapng · eth1`:** never seen at `controller.pcapng · qr-5d0a1c2e-7f`"));
+        // The same share `framelens path --journey` builds, from the follower's journey.
+        let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let mut journey = None;
+        let (plan, summary) = framelens::path::follow_bytes(&refs, framelens::path::PathSettings::default(), |_, j| {
+            if j.index == lost {
+                journey = Some(j.clone());
+            }
+        });
+        let journey = journey.unwrap();
+        let frames: Vec<Rc<OwnedFrame>> = d.seen.iter().map(|s| s.packet.clone()).collect();
+        let packets: Vec<_> = frames.iter().map(|f| f.packet()).collect();
+        let cli = framelens::explain::share::journey::from_path(
+            &plan,
+            &summary.findings,
+            &journey,
+            &packets,
+            Settings::default(),
+            true,
+        );
+        assert_eq!(d.shared(true), framelens::explain::share::SharedJourney { note: d.note.clone(), ..cli });
         let link = d.link("https://example.invalid/").unwrap();
         let full = st.clone().apply(Action::ShareHeadersOnly(false)).share_journey.unwrap();
         assert_eq!(full.zeroed(), 0);
@@ -1816,17 +1784,21 @@ mod tests {
 
     #[test]
     fn the_kernel_log_names_its_frames() {
-        use crate::protocol::{LogRow, LogView};
+        use crate::protocol::LogView;
+        use framelens::log::matching::{LogEntry, LogLineFields};
         use framelens::log::message::MessageKind;
         let (recs, summary) = records(STORY);
         let st = State::default().apply(Action::Start { load_id: 1, name: "x".into(), size: 10 });
         let st = st.apply(frames(1, &recs, 0..recs.len()));
-        let row = LogRow {
-            file: "kern.log".into(),
-            line: 4,
-            kind: MessageKind::OverMtu,
-            device: Some("qg-1".into()),
-            text: "qg-1: dropped over-mtu packet: 1502 > 1500".into(),
+        let row = LogEntry {
+            fields: LogLineFields {
+                file: "kern.log".into(),
+                line: 4,
+                time_ns: None,
+                kind: MessageKind::OverMtu,
+                device: Some("qg-1".into()),
+                text: "qg-1: dropped over-mtu packet: 1502 > 1500".into(),
+            },
             frames: vec![3],
         };
         let log = Rc::new(LogView { rows: vec![row], errors: vec![] });

@@ -10,12 +10,10 @@ mod protocol;
 
 #[cfg(target_arch = "wasm32")]
 mod imp {
-    use crate::protocol::{FromWorker, LogRow, LogView, OrderView, PathOutcome, PointView, ReadContext, ToWorker};
-    use framelens::capture::write::PcapngWriter;
-    use framelens::explain::annotate::{comment, worth_a_comment};
+    use crate::protocol::{FromWorker, LogView, OrderView, PathOutcome, PointView, ReadContext, ToWorker};
+    use framelens::explain::annotate::{AnnotateOptions, Annotator};
     use framelens::explain::journey::{encode, Texts};
     use framelens::filter::{Filter, Subject};
-    use framelens::frame::analysis::analyze;
     use framelens::log::matching::{LogSettings, Matcher};
     use framelens::log::read_log;
     use framelens::path::point::PointSpec;
@@ -240,21 +238,8 @@ mod imp {
         let context = ReadContext { blocks: blocks.to_vec(), complete };
         let mut summary = Box::new(scanner.finish());
         let log = matcher.map(|m| {
-            let report = m.finish(&summary.capture.interfaces);
-            summary.findings.extend(report.findings.iter().cloned());
-            let rows = report
-                .entries
-                .into_iter()
-                .map(|e| LogRow {
-                    file: e.fields.file,
-                    line: e.fields.line,
-                    kind: e.fields.kind,
-                    device: e.fields.device,
-                    text: e.fields.text,
-                    frames: e.frames,
-                })
-                .collect();
-            LogView { rows, errors: log_errors }
+            let report = m.finish_into(&mut summary);
+            LogView { rows: report.entries, errors: log_errors }
         });
         post(&FromWorker::Finished { load_id, bytes_done: at, elapsed_ms: elapsed(), context, summary, log }, None);
     }
@@ -324,13 +309,7 @@ mod imp {
         let points = plan
             .points
             .iter()
-            .map(|p| PointView {
-                index: p.index,
-                file: p.file,
-                label: p.label.clone(),
-                frames: p.frames,
-                spec: PointSpec::of(p, &names[p.file]).to_string(),
-            })
+            .map(|p| PointView { point: p.clone(), spec: PointSpec::of(p, &names[p.file]).to_string() })
             .collect();
         post(&FromWorker::PathPoints { path_id, points }, None);
         let mut follower = Follower::new(plan.clone(), settings);
@@ -388,7 +367,7 @@ mod imp {
         let outcome = PathOutcome {
             points_in_order: summary.points_in_order.clone(),
             points_in_order_reverse: summary.points_in_order_reverse.clone(),
-            findings: summary.findings.iter().map(Into::into).collect(),
+            findings: summary.findings.clone(),
             counts: summary.counts,
             errors: summary
                 .errors
@@ -525,12 +504,18 @@ mod imp {
     /// ascending) through the core's writer, with Framelens' verdict as the
     /// comment of each frame that has something to say. The output goes into
     /// Blob parts of at most a few MiB, so the worker never holds the whole.
-    async fn annotate(blob: Blob, load_id: u32, settings: Settings, numbers: Option<Vec<u64>>) {
+    async fn annotate(
+        blob: Blob,
+        load_id: u32,
+        settings: Settings,
+        numbers: Option<Vec<u64>>,
+        options: AnnotateOptions,
+    ) {
         let sink = Sink::default();
         let parts = Array::new();
-        let mut writer = PcapngWriter::new(sink.clone());
+        let mut writer = Annotator::new(sink.clone(), options);
         let mut scanner = Scanner::new(settings);
-        let (mut next, mut frames, mut commented) = (0usize, 0u64, 0u64);
+        let mut next = 0usize;
         let mut error = None;
         let read = reread(
             &blob,
@@ -548,13 +533,8 @@ mod imp {
                             return;
                         }
                     }
-                    let text = worth_a_comment(r, &settings).then(|| comment(&analyze(p, &settings), p.data));
-                    match writer.write_frame(p, text.as_deref()) {
-                        Ok(()) => {
-                            frames += 1;
-                            commented += u64::from(text.is_some());
-                        }
-                        Err(e) => error = Some(e.to_string()),
+                    if let Err(e) = writer.write(r, p, &settings) {
+                        error = Some(e.to_string());
                     }
                 });
                 if sink.0.borrow().len() >= PART {
@@ -564,6 +544,7 @@ mod imp {
             },
         )
         .await;
+        let (frames, commented) = (writer.frames(), writer.commented());
         let error = match (read, writer.finish()) {
             (Err(m), _) => Some(format!("The file could not be re-read: {m}")),
             (_, Err(e)) => Some(e.to_string()),
@@ -625,7 +606,9 @@ mod imp {
                     ),
                 }
             }
-            Ok(ToWorker::Annotate { load_id, settings, all }) => {
+            Ok(ToWorker::Annotate { load_id, settings, all, trim }) => {
+                // `all` is every frame written; the comments stay on the frames worth one.
+                let options = AnnotateOptions { all: false, trim };
                 let numbers = (!all).then(|| {
                     let bytes = Reflect::get(&data, &"records".into())
                         .ok()
@@ -634,7 +617,7 @@ mod imp {
                     bytes.chunks_exact(8).map(|b| u64::from_le_bytes(b.try_into().unwrap_or_default())).collect()
                 });
                 if let Some(blob) = Reflect::get(&data, &"file".into()).ok().and_then(|f| f.dyn_into::<Blob>().ok()) {
-                    wasm_bindgen_futures::spawn_local(annotate(blob, load_id, settings, numbers));
+                    wasm_bindgen_futures::spawn_local(annotate(blob, load_id, settings, numbers, options));
                 }
             }
             Ok(ToWorker::Cancel { load_id }) => {

@@ -18,14 +18,15 @@
 //! and what was wrong; every frame before the fault has been delivered.
 //!
 //! [`reader`] drives the format parsers (`pcap`, `pcapng`) within the
-//! [`bounds`] and hands out [`frame`]s; [`reread`] reads one frame again on
-//! its own, by offset; [`write`] writes frames back as pcapng.
+//! [`bounds`] and hands out [`frame`]s, each at a [`point`]; [`reread`] reads
+//! one frame again on its own, by offset; [`write`] writes frames back as pcapng.
 
 mod bounds;
 pub(crate) mod error;
 mod frame;
 mod pcap;
 mod pcapng;
+mod point;
 mod reader;
 mod reread;
 pub mod write;
@@ -35,8 +36,9 @@ pub(crate) use bounds::{record_bound_source, unit_len};
 pub use error::{CaptureError, CaptureErrorKind};
 pub(crate) use frame::to_nanos;
 pub use frame::{Direction, FcsHint, Frame, Interface, OwnedFrame, DEFAULT_TSRESOL};
+pub use point::PointKey;
 #[cfg(test)]
 pub(crate) use reader::first_error_bounded;
 use reader::Step;
 pub use reader::{has_capture_magic, read_all, CaptureReader, ContextBlock, Format, ReaderNote, MAX_CONTEXT_BLOCKS};
-pub use reread::{context_for, packet_at, record_read_len};
+pub use reread::{context_for, packet_at, record_read_len, FrameSearch, RecordAt, RereadPlan};

@@ -6,7 +6,9 @@
 //! Made from the frame's [`FrameAnalysis`] only: the same regions, findings
 //! and MTU verdict the anatomy and the human summary show, in short words.
 
-use crate::frame::analysis::{hex, FrameAnalysis};
+use crate::capture::write::{PcapngWriter, WriteError};
+use crate::capture::Frame;
+use crate::frame::analysis::{analyze, hex, FrameAnalysis};
 use crate::frame::dissect::Dissection;
 use crate::frame::finding::Finding;
 use crate::frame::ledger::{Ledger, Region, RegionKind};
@@ -15,6 +17,8 @@ use crate::scan::record::FrameRecord;
 use crate::settings::Settings;
 use crate::text::thousands;
 use crate::wire::Layer;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
 
 /// Whether a frame has something to say: a [notable](Finding::is_notable) finding, or the MTU
 /// rule drops it. Decided from the scan's record, so that only these frames
@@ -123,7 +127,7 @@ fn region_words(r: &Region, d: &Dissection, data: &[u8]) -> String {
 
 /// What `--trim` cuts besides unexplained trailers, which it always cuts.
 /// A MACsec ICV is never cut: it is part of the secured frame.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrimKinds {
     pub padding: bool,
     pub fcs: bool,
@@ -217,11 +221,71 @@ pub fn trim(l: &Ledger, data: &[u8], kinds: TrimKinds) -> Option<Trim> {
     })
 }
 
+/// What an annotated pcapng says and cuts: both faces' choice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnotateOptions {
+    /// Comment every frame (a frame with nothing to say gets its ledger equation).
+    pub all: bool,
+    /// Cut the bytes after the datagram ([`trim`]); `None`: write the frames unchanged.
+    pub trim: Option<TrimKinds>,
+}
+
+/// The annotated pcapng being written: each frame given to it, cut if asked,
+/// with a comment when it has something to say. The CLI's `--annotate` and
+/// the web app's download both write through it, so the two files agree.
+pub struct Annotator<W: Write> {
+    writer: PcapngWriter<W>,
+    options: AnnotateOptions,
+    /// Frames given a comment so far.
+    commented: u64,
+}
+
+impl<W: Write> Annotator<W> {
+    pub fn new(out: W, options: AnnotateOptions) -> Self {
+        Annotator { writer: PcapngWriter::new(out), options, commented: 0 }
+    }
+
+    /// Writes one frame (`r` its scan record).
+    pub fn write(&mut self, r: &FrameRecord, p: &Frame<'_>, s: &Settings) -> Result<(), WriteError> {
+        let cut = self.options.trim.and_then(|k| trim(&r.ledger, p.data, k));
+        // Only frames that get a comment are analysed in full.
+        let text = (self.options.all || cut.is_some() || worth_a_comment(r, s)).then(|| {
+            let verdict = comment(&analyze(p, s), p.data);
+            match &cut {
+                Some(t) => format!("{verdict}; {}", t.note),
+                None => verdict,
+            }
+        });
+        let mut frame = *p;
+        if let Some(t) = cut.as_ref().filter(|t| t.cut > 0) {
+            frame.data = p.data.get(..t.keep as usize).unwrap_or(p.data);
+            frame.original_len = p.original_len.saturating_sub(t.cut);
+        }
+        self.writer.write_frame(&frame, text.as_deref())?;
+        self.commented += u64::from(text.is_some());
+        Ok(())
+    }
+
+    /// Frames written so far.
+    pub fn frames(&self) -> u64 {
+        self.writer.frames()
+    }
+
+    /// Frames given a comment so far.
+    pub fn commented(&self) -> u64 {
+        self.commented
+    }
+
+    /// Ends the file; hands back the output.
+    pub fn finish(self) -> Result<W, WriteError> {
+        self.writer.finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::capture::{read_all, OwnedFrame};
-    use crate::frame::analysis::analyze;
     use crate::scan::scan_bytes;
 
     fn frames(path: &str) -> Vec<OwnedFrame> {

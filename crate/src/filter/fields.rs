@@ -139,39 +139,35 @@ pub static FIELDS: &[FieldDef] = &[
         kind: Kind::Int,
         source: Source::Record,
         doc: "bytes cut by the snap length (original minus captured length)",
-        get: |s, v| v(Value::Int(s.record.ledger.truncated.into())),
+        get: truncated,
     },
     FieldDef {
         name: "region",
         kind: Kind::Name(&REGION_NAMES),
         source: Source::Record,
         doc: "kind of each region after the datagram: padding, fcs, icv, vendor, trailer",
-        get: |s, v| s.record.ledger.regions().any(|r| v(Value::Name(r.kind.code()))),
+        get: region,
     },
     FieldDef {
         name: "fcs",
         kind: Kind::Name(&FCS_NAMES),
         source: Source::Record,
         doc: "the FCS: valid, invalid, absent, unknown",
-        get: |s, v| v(Value::Name(s.record.ledger.fcs.code())),
+        get: fcs,
     },
     FieldDef {
         name: "finding",
         kind: Kind::Name(&FINDING_NAMES),
         source: Source::Record,
         doc: "each per-frame finding, by its JSON key (nonzero_padding, trailer, truncated, …)",
-        get: |s, v| {
-            s.record.ledger.flags.iter().any(|f| v(Value::Name(f.index() as u8)))
-                // Depends on the MTU, so not a bit of the ledger (as in the JSON).
-                || (s.record.mtu.is_superframe(s.settings.mtu) && v(Value::Name(Finding::Superframe.index() as u8)))
-        },
+        get: finding,
     },
     FieldDef {
         name: "over_mtu",
         kind: Kind::Bool,
         source: Source::Record,
         doc: "the chosen rule drops the frame at the chosen MTU",
-        get: |s, v| v(Value::Bool(drops(&s.record.mtu, s.settings))),
+        get: over_mtu,
     },
     FieldDef {
         name: "interface",
@@ -316,6 +312,29 @@ pub static FIELDS: &[FieldDef] = &[
         get: |s, v| headers(s, Layer::Icmpv6).any(|h| v(Value::Int(icmpv6::icmp_type(h).into()))),
     },
 ];
+
+// The record fields a `filter::Criterion` also asks, named so that it
+// calls the same accessors.
+
+pub(crate) fn truncated(s: &Subject<'_>, v: &mut dyn FnMut(Value) -> bool) -> bool {
+    v(Value::Int(s.record.ledger.truncated.into()))
+}
+
+pub(crate) fn region(s: &Subject<'_>, v: &mut dyn FnMut(Value) -> bool) -> bool {
+    s.record.ledger.regions().any(|r| v(Value::Name(r.kind.code())))
+}
+
+pub(crate) fn fcs(s: &Subject<'_>, v: &mut dyn FnMut(Value) -> bool) -> bool {
+    v(Value::Name(s.record.ledger.fcs.code()))
+}
+
+pub(crate) fn finding(s: &Subject<'_>, v: &mut dyn FnMut(Value) -> bool) -> bool {
+    s.record.findings(s.settings).iter().any(|f| v(Value::Name(f.index() as u8)))
+}
+
+pub(crate) fn over_mtu(s: &Subject<'_>, v: &mut dyn FnMut(Value) -> bool) -> bool {
+    v(Value::Bool(drops(&s.record.mtu, s.settings)))
+}
 
 /// The field with this name.
 pub fn field(name: &str) -> Option<&'static FieldDef> {

@@ -19,9 +19,11 @@
 //! that it is true); `not` binds tighter than `and`, which binds tighter
 //! than `or`.
 
+mod criterion;
 pub mod fields;
 mod parse;
 
+pub use criterion::Criterion;
 pub use fields::{FieldDef, Kind, Source, Value, FIELDS};
 pub use parse::{closest, edit_distance, ErrorKind, FilterError, Found, MAX_DEPTH, MAX_LEN};
 

@@ -18,12 +18,12 @@ use crate::capture::Frame;
 use crate::capture::Interface;
 use crate::frame::mtu::MtuFacts;
 use crate::scan::record::FrameRecord;
-use crate::scan::summary::{CaptureFinding, FindingKind};
+use crate::scan::summary::{CaptureFinding, FindingKind, Summary};
 use crate::text::{count, plural, thousands};
 use crate::wire::link::LinkKind;
 use crate::wire::{array, ethernet, Value};
 use foldhash::{HashMap, HashSet};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Frames kept per L2 payload size a drop line names.
@@ -46,7 +46,7 @@ pub struct LogSettings {
 
 /// What one recognised log line says, as every report prints it: the
 /// single-file summary's `"log"` array and `framelens path`'s log lines.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogLineFields {
     pub file: String,
     pub line: u64,
@@ -59,7 +59,7 @@ pub struct LogLineFields {
 }
 
 /// One recognised line in the summary's `"log"` array.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogEntry {
     #[serde(flatten)]
     pub fields: LogLineFields,
@@ -170,6 +170,15 @@ impl Matcher {
     /// still count for the syslog year while none is needed.
     pub fn wants(&self, original_len: u32) -> bool {
         self.first_frame_ns.is_none() || self.smallest_size().is_some_and(|m| original_len >= m)
+    }
+
+    /// Matches the lines to the frames of the capture `summary` describes,
+    /// and adds the log's capture-wide findings to it: the summary both faces
+    /// print and post then says what the log says.
+    pub fn finish_into(self, summary: &mut Summary) -> LogReport {
+        let report = self.finish(&summary.capture.interfaces);
+        summary.findings.extend(report.findings.iter().cloned());
+        report
     }
 
     /// Matches the lines to the frames seen; `interfaces` name the capture's

@@ -3,33 +3,16 @@
 //! is one point per interface index its headers carry (SLL v1 carries none,
 //! so it is one point); a classic pcap is one point.
 
-use crate::capture::Frame;
-use crate::wire::link::LinkKind;
-use crate::wire::sll2;
+pub use crate::capture::PointKey;
+use serde::{Deserialize, Serialize};
 
 /// The most points one path diagnosis follows. Packets of further points are
 /// counted in [`crate::path::PathSummary::ignored_frames`], not followed: the
 /// ordering keeps a points × points table.
 pub const MAX_POINTS: usize = 256;
 
-/// Where in its file a packet was captured: the pcapng interface, and for a
-/// Linux cooked v2 link the interface index of the packet's own header.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PointKey {
-    pub interface: u32,
-    pub ifindex: Option<u32>,
-}
-
-impl PointKey {
-    pub fn of(p: &Frame<'_>) -> Self {
-        let ifindex = (p.link_type.kind() == LinkKind::LinuxSll2 && p.data.len() >= sll2::HEADER_LEN)
-            .then(|| sll2::ifindex(p.data));
-        PointKey { interface: p.interface, ifindex }
-    }
-}
-
 /// One capture point.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Point {
     /// 0-based, files in the order given, then interfaces in index order.
     pub index: u16,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Journeys a finding lists; the sentence gives the full count.
 pub const MAX_FINDING_JOURNEYS: usize = 1000;
 /// The kinds of capture-wide path findings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PathFindingKind {
     /// Packets that reach one point and never the next one of their flow.
@@ -32,7 +32,7 @@ pub enum PathFindingKind {
 variants!(PathFindingKind[Loss, BytesAppear, BytesDisappear, Rewrite, OneWay, ClockOffset, Bound, KernelLog]);
 
 /// One capture-wide finding: a sentence and the journeys it is about.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PathFinding {
     pub kind: PathFindingKind,
     pub sentence: String,

@@ -33,11 +33,8 @@ impl Counts {
         self.frames += 1;
         self.bytes_captured += u64::from(l.caplen);
         self.bytes_original += u64::from(l.len);
-        for f in l.flags.iter() {
+        for f in r.findings(settings).iter() {
             self.per_finding[f.index()] += 1;
-        }
-        if r.mtu.is_superframe(settings.mtu) {
-            self.per_finding[Finding::Superframe.index()] += 1;
         }
         if drops(&r.mtu, settings) {
             self.over_mtu += 1;

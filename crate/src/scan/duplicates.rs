@@ -14,8 +14,7 @@
 //! leaves first; under a flood the oldest leave early and a late copy counts
 //! twice, never memory without a bound.
 
-use crate::wire::link::{LinkKind, LinkType};
-use crate::wire::sll2;
+use crate::capture::PointKey;
 use foldhash::HashMap;
 use std::collections::VecDeque;
 
@@ -26,21 +25,10 @@ pub const WINDOW_NS: i64 = 100_000_000;
 /// Keys the window holds at most, whatever the traffic.
 pub const WINDOW_PACKETS: usize = 4096;
 
-/// Where in its file a frame was captured: the pcapng interface and, for a
-/// Linux cooked v2 frame, the interface index of its own header (as
-/// [`crate::path::point::PointKey`] names capture points).
-pub type Point = (u32, Option<u32>);
-
-pub fn point_of(interface: u32, link_type: LinkType, data: &[u8]) -> Point {
-    let ifindex =
-        (link_type.kind() == LinkKind::LinuxSll2 && data.len() >= sll2::HEADER_LEN).then(|| sll2::ifindex(data));
-    (interface, ifindex)
-}
-
 #[derive(Default)]
 pub struct Recent {
     /// Key → (point, time) of its latest sighting in the window.
-    latest: HashMap<u64, (Point, i64)>,
+    latest: HashMap<u64, (PointKey, i64)>,
     /// Sightings in arrival order, for eviction.
     order: VecDeque<(u64, i64)>,
     /// Copies found so far.
@@ -52,7 +40,7 @@ impl Recent {
     /// Whether the packet `key` seen at `point` at `ns` is a copy of one seen
     /// at another point within the window; remembers it otherwise. A frame
     /// without a timestamp takes its predecessor's.
-    pub fn is_copy(&mut self, key: u64, point: Point, ns: Option<i64>) -> bool {
+    pub fn is_copy(&mut self, key: u64, point: PointKey, ns: Option<i64>) -> bool {
         let ns = ns.unwrap_or(self.last_ns);
         self.last_ns = ns;
         while let Some(&(k, t)) = self.order.front() {
@@ -81,13 +69,18 @@ impl Recent {
 mod tests {
     use super::*;
 
+    /// Interface `n` of a pcapng, no Linux cooked v2 index.
+    fn iface(n: u32) -> PointKey {
+        PointKey { interface: n, ifindex: None }
+    }
+
     #[test]
     fn a_copy_is_the_same_key_at_another_point_within_the_window() {
         let mut r = Recent::default();
-        assert!(!r.is_copy(7, (0, None), Some(1_000)));
-        assert!(r.is_copy(7, (1, None), Some(50_000)), "the same packet 49 µs later on interface 1");
-        assert!(!r.is_copy(7, (0, None), Some(60_000)), "a repeat on the same interface is a packet");
-        assert!(!r.is_copy(7, (1, None), Some(60_000 + WINDOW_NS + 1)), "too late to be a copy");
+        assert!(!r.is_copy(7, iface(0), Some(1_000)));
+        assert!(r.is_copy(7, iface(1), Some(50_000)), "the same packet 49 µs later on interface 1");
+        assert!(!r.is_copy(7, iface(0), Some(60_000)), "a repeat on the same interface is a packet");
+        assert!(!r.is_copy(7, iface(1), Some(60_000 + WINDOW_NS + 1)), "too late to be a copy");
         assert_eq!(r.copies, 1);
     }
 
@@ -95,10 +88,10 @@ mod tests {
     fn the_window_never_holds_more_than_its_bound() {
         let mut r = Recent::default();
         for k in 0..(WINDOW_PACKETS as u64 * 3) {
-            r.is_copy(k, (0, None), Some(0));
+            r.is_copy(k, iface(0), Some(0));
         }
         assert!(r.order.len() <= WINDOW_PACKETS && r.latest.len() <= WINDOW_PACKETS);
         // The oldest left: its copy on another point now counts as a packet.
-        assert!(!r.is_copy(0, (1, None), Some(0)));
+        assert!(!r.is_copy(0, iface(1), Some(0)));
     }
 }

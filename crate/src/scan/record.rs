@@ -3,8 +3,10 @@
 //! the store and the report can read them without depending on the scan.
 
 use crate::capture::{Direction, Format, Interface, ReaderNote};
+use crate::frame::finding::{Finding, FindingSet};
 use crate::frame::ledger::Ledger;
 use crate::frame::mtu::MtuFacts;
+use crate::settings::Settings;
 use crate::wire::link::LinkType;
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +23,20 @@ pub struct FrameRecord {
     pub direction: Option<Direction>,
     pub ledger: Ledger,
     pub mtu: MtuFacts,
+}
+
+impl FrameRecord {
+    /// The frame's findings at these settings: the ledger's, and
+    /// [`Finding::Superframe`], which depends on the MTU and so is not a bit
+    /// of the ledger. The counts, the JSON, the display filter and
+    /// `--fail-on` all ask this, so they agree at every MTU.
+    pub fn findings(&self, settings: &Settings) -> FindingSet {
+        let mut set = self.ledger.flags;
+        if self.mtu.is_superframe(settings.mtu) {
+            set.set(Finding::Superframe);
+        }
+        set
+    }
 }
 
 /// File-level facts for the summary.

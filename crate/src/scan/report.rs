@@ -31,11 +31,7 @@ pub struct FrameLine<'a> {
 
 pub fn frame_line<'a>(r: &'a FrameRecord, settings: &Settings) -> FrameLine<'a> {
     let l = &r.ledger;
-    let mut findings: Vec<&'static str> = l.flags.iter().map(Finding::key).collect();
-    // Depends on the MTU, so not a bit of the ledger.
-    if r.mtu.is_superframe(settings.mtu) {
-        findings.push(Finding::Superframe.key());
-    }
+    let findings = r.findings(settings).iter().map(Finding::key).collect();
     FrameLine {
         frame: r.number,
         offset: r.offset,

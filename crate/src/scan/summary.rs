@@ -7,9 +7,10 @@
 //! interface ([`super::duplicates`]) never reaches them.
 
 use crate::capture::CaptureError;
+use crate::capture::PointKey;
 use crate::frame::dissect::Dissection;
 use crate::frame::identity::packet_key;
-use crate::scan::duplicates::{point_of, Recent};
+use crate::scan::duplicates::Recent;
 use crate::scan::path_mtu::PathMtu;
 use crate::scan::patterns::Patterns;
 use crate::scan::pings::Pings;
@@ -102,7 +103,7 @@ impl SummaryBuilder {
         let key = packet_key(d, data)
             .map(|k| d.tcp_syn_mss.map_or(k, |m| k ^ u64::from(m).wrapping_mul(0x9e37_79b9_7f4a_7c15)));
         if may_be_copy
-            && key.is_some_and(|k| self.recent.is_copy(k, point_of(r.interface, r.link_type, data), r.timestamp_ns))
+            && key.is_some_and(|k| self.recent.is_copy(k, PointKey::at(r.interface, r.link_type, data), r.timestamp_ns))
         {
             return;
         }

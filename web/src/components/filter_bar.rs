@@ -20,6 +20,8 @@ pub struct Props {
     pub on_apply: Callback<String>,
     pub on_csv: Callback<()>,
     pub on_annotate: Callback<()>,
+    /// The annotated pcapng with the unexplained bytes after each datagram cut (`--trim`).
+    pub on_trim: Callback<()>,
 }
 
 #[component]
@@ -42,6 +44,7 @@ pub fn FilterBar(props: &Props) -> Html {
     let idle = !props.ready || props.pending || props.shown == 0;
     let csv = props.on_csv.reform(|_: MouseEvent| ());
     let annotate = props.on_annotate.reform(|_: MouseEvent| ());
+    let trim = props.on_trim.reform(|_: MouseEvent| ());
     html! {
         <div class="filter-bar" data-testid="filter-bar" data-shown={props.shown.to_string()} data-applied={props.text.clone()}>
             <label class="filter-label">
@@ -61,6 +64,9 @@ pub fn FilterBar(props: &Props) -> Html {
                 <button type="button" class="cancel" data-testid="download-annotated" disabled={idle} onclick={annotate}
                     title="The frames shown, unchanged, with Framelens' verdict as pcapng comments (for Wireshark)">
                     { "Download annotated pcapng" }</button>
+                <button type="button" class="cancel" data-testid="download-trimmed" disabled={idle} onclick={trim}
+                    title="The same, with the unexplained bytes after each datagram cut and said in the comment (framelens --annotate --trim)">
+                    { "Download trimmed pcapng" }</button>
                 if let Some(n) = &props.note {
                     <span class="export-note" data-testid="export-note">{ n.clone() }</span>
                 }

@@ -29,13 +29,13 @@ pub fn LogPanel(props: &Props) -> Html {
             let more = if frames.len() > 8 { format!(" +{}", frames.len() - 8) } else { String::new() };
             html! { <button type="button" class="frames" {onclick} data-testid="log-frames">{ format!("frame {}{more}", list.join(", ")) }</button> }
         };
-        let marked = props.marked.is_some_and(|(file, line)| r.file == file && r.line == line);
+        let marked = props.marked.is_some_and(|(file, line)| r.fields.file == file && r.fields.line == line);
         html! {
             <li class={classes!("log-line", r.frames.is_empty().then_some("unmatched"), marked.then_some("marked"))} data-testid="log-line"
                 data-marked={marked.then_some("true")}
-                data-line={r.line.to_string()} data-frames={r.frames.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")}>
-                <span class="where">{ format!("{}:{}", r.file, r.line) }</span>
-                <span class="text">{ r.text.clone() }</span>
+                data-line={r.fields.line.to_string()} data-frames={r.frames.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")}>
+                <span class="where">{ format!("{}:{}", r.fields.file, r.fields.line) }</span>
+                <span class="text">{ r.fields.text.clone() }</span>
                 { linked }
             </li>
         }

@@ -16,8 +16,9 @@ pub struct Props {
 
 #[component]
 pub fn PathOrderNote(props: &Props) -> Html {
-    let label =
-        |spec: &String| props.points.iter().find(|p| p.spec == *spec).map_or_else(|| spec.clone(), |p| p.label.clone());
+    let label = |spec: &String| {
+        props.points.iter().find(|p| p.spec == *spec).map_or_else(|| spec.clone(), |p| p.point.label.clone())
+    };
     let o = &props.order;
     let choices = o.competing.iter().map(|order| {
         let text = order.iter().map(label).collect::<Vec<_>>().join(" \u{2192} ");

@@ -1,4 +1,5 @@
-use crate::state::{Phase, Progress};
+use crate::read_progress::Progress;
+use crate::state::Phase;
 use framelens::text::thousands;
 use yew::prelude::*;
 

@@ -3,7 +3,7 @@
 //! could not be read, or that they are being read.
 
 use crate::components::anatomy::Anatomy;
-use crate::state::FrameBytes;
+use crate::frame_cache::FrameBytes;
 use framelens::capture::OwnedFrame;
 use framelens::explain::lessons::Highlight;
 use framelens::settings::Settings;

@@ -3,8 +3,8 @@
 //! what the path diagnosis said about it, the reader's own settings, and the
 //! frames of every point side by side with their anatomies.
 
+use crate::address::forget_link;
 use crate::components::settings_panel::SettingsPanel;
-use crate::components::shared_view::forget_link;
 use crate::components::side_by_side::{SideBySide, SideFrame};
 use crate::state::Action;
 use framelens::capture::OwnedFrame;

@@ -4,6 +4,7 @@
 //! and the same anatomy the loaded capture shows. A link that cannot be
 //! opened shows the core's sentence instead.
 
+use crate::address::forget_link;
 use crate::components::anatomy::Anatomy;
 use crate::components::settings_panel::SettingsPanel;
 use crate::components::shared_journey::SharedJourneyView;
@@ -20,18 +21,6 @@ pub struct Props {
     /// The hex map's payload runs opened in the shared frame.
     #[prop_or_default]
     pub unfolded: Vec<u32>,
-}
-
-/// Drops the `#share=` fragment from the address bar without a reload or a
-/// hashchange (the reducer closes the view itself).
-pub fn forget_link() {
-    if let Some(w) = web_sys::window() {
-        let path = w.location().pathname().unwrap_or_default();
-        let search = w.location().search().unwrap_or_default();
-        if let Ok(h) = w.history() {
-            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("{path}{search}")));
-        }
-    }
 }
 
 #[component]

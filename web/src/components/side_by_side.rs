@@ -3,7 +3,7 @@
 //! view's selected journey and a shared journey both show them so.
 
 use crate::components::anatomy::Anatomy;
-use crate::state::FrameBytes;
+use crate::frame_cache::FrameBytes;
 use framelens::explain::journey::appeared_along;
 use framelens::explain::lessons::Highlight;
 use framelens::frame::analysis::{analyze, FrameAnalysis};

@@ -130,6 +130,27 @@ impl SharedJourney {
         }
     }
 
+    /// A share of journey `index` from what a face resolved: each sighting's
+    /// point label, its file's clock offset and its frame read again, in time
+    /// order; the change sentences; the loss; the [findings about it](findings_about).
+    /// The CLI (from the follower's journey, [`from_path`]) and the web app
+    /// (from its journey store) both build the share here.
+    pub fn of<'a>(
+        index: u64,
+        settings: Settings,
+        headers_only: bool,
+        seen: impl IntoIterator<Item = (&'a str, i64, Frame<'a>)>,
+        changes: Vec<String>,
+        lost: Option<SharedLoss>,
+        findings: Vec<String>,
+    ) -> Self {
+        let mut out = SharedJourney::new(index, settings, headers_only);
+        for (point, offset, p) in seen {
+            out.push(point, offset, &p);
+        }
+        SharedJourney { changes, lost, findings, ..out }
+    }
+
     /// Adds the next sighting: `p` as read again from its file (at `point`,
     /// whose file's clock runs `clock_offset_ns` ahead of the first capture's),
     /// headers only if the journey is.
@@ -305,14 +326,21 @@ pub fn from_path(
     let label = |p: u16| plan.points.get(usize::from(p)).map_or_else(|| p.to_string(), |x| x.label.clone());
     let offset =
         |p: u16| plan.points.get(usize::from(p)).and_then(|x| plan.files.get(x.file)).map_or(0, |f| f.clock.offset_ns);
-    let mut out = SharedJourney::new(j.index, settings, headers_only);
-    for (s, f) in j.seen.iter().zip(frames) {
-        out.push(&label(s.point), offset(s.point), f);
-    }
-    out.changes = j.changes.iter().map(|(a, b, c)| crate::path::report::change_text(plan, *a, *b, &c.words)).collect();
-    out.lost = j.lost_after.zip(j.lost_before).map(|(a, b)| SharedLoss { after: label(a), before: label(b) });
-    out.findings = findings.iter().filter(|f| f.journeys.contains(&j.index)).map(|f| f.sentence.clone()).collect();
-    out
+    let labels: Vec<String> = j.seen.iter().map(|s| label(s.point)).collect();
+    SharedJourney::of(
+        j.index,
+        settings,
+        headers_only,
+        j.seen.iter().zip(&labels).zip(frames).map(|((s, l), f)| (l.as_str(), offset(s.point), *f)),
+        j.changes.iter().map(|(a, b, c)| crate::path::report::change_text(plan, *a, *b, &c.words)).collect(),
+        j.lost_after.zip(j.lost_before).map(|(a, b)| SharedLoss { after: label(a), before: label(b) }),
+        findings_about(findings, j.index),
+    )
+}
+
+/// The sentences of the path's findings about journey `index`: what a share of it quotes.
+pub fn findings_about(findings: &[crate::path::PathFinding], index: u64) -> Vec<String> {
+    findings.iter().filter(|f| f.journeys.contains(&index)).map(|f| f.sentence.clone()).collect()
 }
 
 #[cfg(test)]
