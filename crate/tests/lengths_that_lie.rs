@@ -30,19 +30,7 @@ fn ledger(f: &[u8]) -> (Ledger, Option<StopReason>) {
 
 /// The sentences the frame's anatomy shows.
 fn findings(f: &[u8]) -> Vec<String> {
-    let packet = framelens::capture::Frame {
-        number: 1,
-        offset: 0,
-        timestamp_ns: None,
-        interface: 0,
-        link_type: LinkType::ETHERNET,
-        original_len: f.len() as u32,
-        data: f,
-        fcs: FcsHint::default(),
-        direction: None,
-        interfaces: &[],
-    };
-    analyze(&packet, &Settings::default()).findings
+    analyze(&framelens::capture::Frame::bare(f, LinkType::ETHERNET), &Settings::default()).findings
 }
 
 fn assert_nothing_invented(l: &Ledger) {

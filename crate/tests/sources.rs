@@ -1,7 +1,7 @@
 //! Issue 24: what the frame anatomy says about lengths and the bytes after
 //! the datagram, each sentence pinned beside the source it must agree with.
 
-use framelens::capture::{read_all, FcsHint};
+use framelens::capture::read_all;
 use framelens::craft::gallery;
 use framelens::frame::analysis::{analyze, FrameAnalysis};
 use framelens::settings::Settings;
@@ -21,19 +21,7 @@ fn gallery_frame(name: &str, n: u64) -> FrameAnalysis {
 
 /// Raw Ethernet bytes, analysed.
 fn raw(f: &[u8]) -> FrameAnalysis {
-    let packet = framelens::capture::Frame {
-        number: 1,
-        offset: 0,
-        timestamp_ns: None,
-        interface: 0,
-        link_type: LinkType::ETHERNET,
-        original_len: f.len() as u32,
-        data: f,
-        fcs: FcsHint::default(),
-        direction: None,
-        interfaces: &[],
-    };
-    analyze(&packet, &Settings::default())
+    analyze(&framelens::capture::Frame::bare(f, LinkType::ETHERNET), &Settings::default())
 }
 
 fn said(a: &FrameAnalysis) -> String {

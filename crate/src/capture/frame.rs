@@ -50,7 +50,25 @@ pub struct Frame<'a> {
     pub interfaces: &'a [Interface],
 }
 
-impl Frame<'_> {
+impl<'a> Frame<'a> {
+    /// `data` as frame 1 of link type `link_type`, whole (original length =
+    /// captured), with no timestamp, interface description or FCS hint: a
+    /// frame pasted or built rather than read from a capture.
+    pub fn bare(data: &'a [u8], link_type: LinkType) -> Self {
+        Frame {
+            number: 1,
+            offset: 0,
+            timestamp_ns: None,
+            interface: 0,
+            link_type,
+            original_len: data.len() as u32,
+            data,
+            fcs: FcsHint::default(),
+            direction: None,
+            interfaces: &[],
+        }
+    }
+
     /// The interface description this frame was read with, if the reader gave it.
     pub fn interface_description(&self) -> Option<&Interface> {
         self.interfaces.get(self.interface as usize)

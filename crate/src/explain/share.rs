@@ -530,18 +530,7 @@ mod tests {
     use crate::frame::analysis::analyze;
 
     fn story_packet(data: &[u8]) -> Frame<'_> {
-        Frame {
-            number: 15,
-            offset: 0,
-            interface: 0,
-            link_type: LinkType::ETHERNET,
-            timestamp_ns: None,
-            original_len: data.len() as u32,
-            fcs: FcsHint::default(),
-            direction: None,
-            data,
-            interfaces: &[],
-        }
+        Frame { number: 15, ..Frame::bare(data, LinkType::ETHERNET) }
     }
 
     #[test]
