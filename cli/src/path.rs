@@ -93,7 +93,7 @@ pub fn run(args: &PathArgs) -> anyhow::Result<ExitCode> {
     }
 
     // Pass 1: points, frame counts, clock offsets, the logs lined up.
-    let mut survey = Survey::new(args.captures.len(), settings.frame).with_window(settings.window_ns);
+    let mut survey = Survey::new(args.captures.len(), settings);
     if let Some(order) = &args.order {
         survey = survey.with_order(PointSpec::parse_list(order));
     }

@@ -284,7 +284,7 @@ mod imp {
         // The reader's order, where one was chosen: the core puts the plan's
         // points in it (points it does not name after, in the evidence's order).
         let order: Vec<PointSpec> = order.iter().map(|s| PointSpec::parse(s)).collect();
-        let mut survey = Survey::new(files.len(), settings.frame).with_order(order);
+        let mut survey = Survey::new(files.len(), settings).with_order(order);
         for (i, blob) in files.iter().enumerate() {
             let stream = FileStream::open(blob);
             let mut pending = Some(JsFuture::from(stream.read(None)));

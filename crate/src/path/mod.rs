@@ -76,7 +76,7 @@ pub fn follow_bytes_with_logs(
     settings: PathSettings,
     mut on_journey: impl FnMut(&Plan, &Journey),
 ) -> (Plan, PathSummary) {
-    let mut survey = Survey::new(files.len(), settings.frame).with_window(settings.window_ns);
+    let mut survey = Survey::new(files.len(), settings);
     if !logs.is_empty() {
         survey = survey.with_logs(logs, log_settings);
     }

@@ -17,7 +17,7 @@ use crate::path::clock::{offsets, ClockOffset, Sample, Samples, CALIBRATION_PACK
 use crate::path::identity::{identify, Addr};
 use crate::path::logs::{reports, LogPlan, SurveyLogs};
 use crate::path::order::{order, Sequence};
-use crate::path::plan::{FileInfo, PathOrder, Plan};
+use crate::path::plan::{FileInfo, PathOrder, PathSettings, Plan};
 use crate::path::point::{label, Point, PointKey, PointSpec, UnknownPoint, MAX_POINTS};
 use crate::settings::Settings;
 use crate::text::count;
@@ -55,7 +55,10 @@ pub struct Survey {
 }
 
 impl Survey {
-    pub fn new(files: usize, settings: Settings) -> Self {
+    /// The survey of `files` captures; the settings' frame settings judge
+    /// each frame, their window is the smallest matching window, which the
+    /// survey widens to what the captures show.
+    pub fn new(files: usize, settings: PathSettings) -> Self {
         let files = (0..files)
             .map(|_| FileSurvey {
                 reader: CaptureReader::new(),
@@ -70,14 +73,7 @@ impl Survey {
                 bytes: 0,
             })
             .collect();
-        Survey { settings, window_ns: crate::path::plan::DEFAULT_WINDOW_NS, files, logs: None, order: Vec::new() }
-    }
-
-    /// The smallest matching window (the settings'): the survey widens it
-    /// to what the captures show.
-    pub fn with_window(mut self, window_ns: i64) -> Self {
-        self.window_ns = window_ns;
-        self
+        Survey { settings: settings.frame, window_ns: settings.window_ns, files, logs: None, order: Vec::new() }
     }
 
     /// Lines kernel logs up with the captures while surveying: one log
